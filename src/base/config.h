@@ -1,0 +1,72 @@
+/*
+ * The configuration: one struct described by one table (after Redis's
+ * config.c). Each setting has a name, a type, a default, bounds and a
+ * TRELLIS_* environment variable.
+ *
+ * Sources apply in order: defaults < file < environment < flags. Each value
+ * is validated as it is set and the whole is checked once by config_finish();
+ * after that the server only reads it through `const struct config *`.
+ * Errors name the source, the setting and the reason.
+ */
+#ifndef TRELLIS_CONFIG_H
+#define TRELLIS_CONFIG_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "base/common.h"
+
+struct config {
+    char *db;             /* SQLite path or postgresql:// URL */
+    char *key_file;       /* sealing key; "" means beside the database */
+    char *listen;         /* HOST:PORT */
+    char *base_url;       /* public URL; "" means http://<listen> */
+    char *web_root;       /* directory of static pages */
+    char *log_level;      /* error | warn | info | debug */
+    int64_t threads;      /* HTTP worker threads; 0: automatic */
+    int64_t db_pool;      /* store connections; 0: automatic */
+    int64_t body_limit;   /* largest request body, bytes */
+    int64_t upload_limit; /* largest roster upload, bytes */
+    int64_t session_idle_min;
+    int64_t session_max_hours;
+    int64_t export_alert_limit; /* student records per hour before the tripwire */
+    int64_t login_max_failures; /* failures before a per-account lock */
+    bool secure_cookies;        /* set Secure on cookies (served over TLS) */
+    bool trust_proxy;           /* take the client address from X-Forwarded-For */
+    char *lrs_forward_url;      /* upstream LRS; "" disables forwarding */
+    char *lrs_forward_key;
+    char *lrs_forward_secret;
+
+    /* where each setting came from, for `config show` (index = table order) */
+    const char *source[32];
+};
+
+/* Fill cfg with the defaults. web_root_default is the built-in web/ path. */
+int config_init(struct config *cfg, const char *web_root_default);
+/* Free the strings. NULL-safe. */
+void config_release(struct config *cfg);
+/*
+ * Set one setting by name from text. source names where it came from
+ * ("file /etc/trellis.conf:3", "env TRELLIS_LISTEN", "flag --listen").
+ * 0, or -EINVAL/-ENOENT with a message "SOURCE: NAME: reason" in err.
+ */
+int config_set(struct config *cfg, const char *name, const char *value, const char *source,
+               char *err, size_t errlen);
+/* Read "name = value" lines ('#' comments). -ENOENT if missing and required. */
+int config_load_file(struct config *cfg, const char *path, bool required, char *err, size_t errlen);
+/* The same from text in memory; name is used in messages. */
+int config_load_text(struct config *cfg, const char *text, size_t len, const char *name, char *err,
+                     size_t errlen);
+/* Apply every TRELLIS_<NAME> variable that is set. */
+int config_load_env(struct config *cfg, char *err, size_t errlen);
+/* Cross-field checks and derived defaults; call once after every source. */
+int config_finish(struct config *cfg, char *err, size_t errlen);
+/* Print the effective values and their sources; secrets are masked. */
+void config_show(const struct config *cfg, FILE *out);
+/* True if name is a setting. */
+bool config_has(const char *name);
+
+/* Split "HOST:PORT" (IPv4, name, or [IPv6]); host copied into hostbuf. */
+int config_split_listen(const char *listen, char *hostbuf, size_t hostlen, unsigned *ret_port);
+
+#endif
