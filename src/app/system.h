@@ -1,0 +1,24 @@
+/*
+ * System service: what this server is (version, schema, store backend).
+ */
+#ifndef TRELLIS_APP_SYSTEM_H
+#define TRELLIS_APP_SYSTEM_H
+
+#include <stdint.h>
+
+#include "app/ctx.h"
+
+#ifndef TRELLIS_VERSION
+#define TRELLIS_VERSION "0.0.0-dev" /* set by the build from meson.build */
+#endif
+
+struct system_version {
+    const char *version;
+    int64_t schema;
+    const char *store; /* "sqlite" or "postgresql" */
+};
+
+/* Public information; needs no principal. */
+int system_version(struct ctx *c, struct system_version *ret);
+
+#endif

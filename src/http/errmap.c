@@ -1,0 +1,34 @@
+/*
+ * errno -> HTTP status. Services return -EINVAL for bad input, -ENOENT for
+ * "not found or not yours" (so a record's existence is not revealed),
+ * -EACCES for "known but not allowed", -EPERM for "log in first", -EEXIST
+ * for conflicts, -EBUSY for "retry", -E2BIG for too large, -EAGAIN for
+ * throttling, -ENOTSUP for a known but unsupported request.
+ */
+#include "base/common.h"
+
+#include "http/errmap.h"
+
+static const struct errmap_entry errmap[] = {
+    {-EINVAL, 400, "invalid_argument", "Bad request"},
+    {-EBADMSG, 400, "invalid_argument", "Bad request"},
+    {-EPERM, 401, "unauthenticated", "Log in required"},
+    {-EACCES, 403, "forbidden", "Not allowed"},
+    {-ENOENT, 404, "not_found", "Not found"},
+    {-EEXIST, 409, "conflict", "Conflict"},
+    {-ESTALE, 412, "precondition_failed", "Precondition failed"},
+    {-E2BIG, 413, "too_large", "Request too large"},
+    {-ENOTSUP, 400, "not_supported", "Not supported"},
+    {-EAGAIN, 429, "too_many_requests", "Too many requests"},
+    {-EBUSY, 503, "try_again", "Busy, try again"},
+};
+
+static const struct errmap_entry internal = {-EIO, 500, "internal", "Internal error"};
+
+const struct errmap_entry *errmap_lookup(int err)
+{
+    for (size_t i = 0; i < ARRAY_SIZE(errmap); i++)
+        if (errmap[i].err == err)
+            return &errmap[i];
+    return &internal;
+}

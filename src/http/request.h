@@ -1,0 +1,91 @@
+/*
+ * One HTTP request as handlers see it, and the helpers they answer with.
+ *
+ * A handler parses (query, headers, body) -> calls one service -> renders.
+ * It returns 0 once it has responded, or a negative errno, which the server
+ * turns into an RFC 9457 problem response through errmap.c, using
+ * rq->ctx.err as the detail. Everything a handler allocates for the request
+ * comes from rq->arena. A request belongs to one MHD worker thread.
+ */
+#ifndef TRELLIS_HTTP_REQUEST_H
+#define TRELLIS_HTTP_REQUEST_H
+
+#include <jansson.h>
+#include <microhttpd.h>
+
+#include "app/ctx.h"
+#include "base/arena.h"
+#include "base/buf.h"
+#include "base/common.h"
+#include "base/str.h"
+
+struct server;
+struct route;
+
+#define ROUTE_MAX_PARAMS 4
+#define REQ_MAX_HEADERS  12
+
+struct request {
+    struct MHD_Connection *conn;
+    struct server *srv;
+    const char *method;
+    const char *path; /* percent-decoded by MHD, without the query */
+    const struct route *route;
+    struct str param_names[ROUTE_MAX_PARAMS];
+    struct str params[ROUTE_MAX_PARAMS];
+    size_t n_params;
+    struct buf body;
+    bool body_too_large;
+    struct arena arena;
+    struct ctx ctx;
+    char id[17];
+    int64_t t0_ns;
+    unsigned status; /* the status sent, for the access log */
+    size_t bytes;    /* body bytes sent */
+    bool responded;
+    bool tls; /* reached over TLS (directly or via a trusted proxy) */
+    struct {
+        const char *name, *value;
+    } headers[REQ_MAX_HEADERS]; /* extra response headers (arena strings) */
+    size_t n_headers;
+    void *user; /* for handlers that need per-request state (e.g. group commit) */
+};
+
+/* A path parameter by name ("{id}" in the pattern), or an empty view. */
+struct str http_param(const struct request *rq, const char *name);
+/* A query-string value (decoded), or NULL. */
+const char *http_query(const struct request *rq, const char *name);
+/* A request header, or NULL. */
+const char *http_header(const struct request *rq, const char *name);
+/* A cookie value, or NULL. */
+const char *http_cookie(const struct request *rq, const char *name);
+
+/* Add a header to the response this request will send (copied into the arena). */
+int http_add_header(struct request *rq, const char *name, const char *value);
+
+/*
+ * Parse the body as one JSON object (duplicate keys rejected). On failure
+ * responds 400 naming the problem and returns the error, so the caller just
+ * returns it.
+ */
+int http_json_body_or_respond(struct request *rq, json_t **ret_obj);
+
+/* Respond with JSON; takes the reference to body (even on failure). */
+int http_respond_json_take(struct request *rq, unsigned status, json_t *body);
+/* Respond with bytes copied from p. */
+int http_respond_data(struct request *rq, unsigned status, const char *content_type, const void *p,
+                      size_t n);
+/* Respond with a malloc'ed buffer the response takes (freed even on failure). */
+int http_respond_take(struct request *rq, unsigned status, const char *content_type, char *p,
+                      size_t n);
+/* Respond with static bytes that outlive the server. */
+int http_respond_static(struct request *rq, unsigned status, const char *content_type,
+                        const void *p, size_t n);
+/* 204 or another status without a body. */
+int http_respond_empty(struct request *rq, unsigned status);
+/* An RFC 9457 problem: status, a short code, and a detail for people. */
+int http_respond_problem(struct request *rq, unsigned status, const char *code, const char *detail);
+/* The problem for a negative errno from a service (see errmap.c). */
+int http_respond_error(struct request *rq, int err);
+
+#endif

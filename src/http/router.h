@@ -1,0 +1,47 @@
+/*
+ * The route table and its matcher. Patterns are literal segments and
+ * "{name}" parameters ("/api/v1/users/{id}"); a final "*" matches the rest
+ * of the path. The matcher is pure and reentrant (and fuzzed).
+ */
+#ifndef TRELLIS_HTTP_ROUTER_H
+#define TRELLIS_HTTP_ROUTER_H
+
+#include "base/common.h"
+#include "base/str.h"
+
+struct request;
+
+enum route_flags {
+    ROUTE_UPLOAD = 1 << 0,   /* body up to upload_limit instead of body_limit */
+    ROUTE_NO_BODY = 1 << 1,  /* reject any body */
+    ROUTE_RAW_BODY = 1 << 2, /* the handler reads the body itself (not JSON) */
+};
+
+struct route {
+    const char *method; /* "GET", "POST" ...; HEAD is served by GET routes */
+    const char *pattern;
+    int (*handler)(struct request *rq);
+    unsigned flags;
+};
+
+struct route_match {
+    const struct route *route;
+    struct str names[4]; /* the parameter names, views into the pattern */
+    struct str values[4];
+    size_t n;
+};
+
+/*
+ * Find the route for method and path in table. Returns 0 with *ret set,
+ * -ENOENT if no pattern matches the path, or -ENOTSUP if one matches but not
+ * for this method (then allow[] lists the methods that would, comma-separated).
+ * Parameter values are views into path.
+ */
+int router_match(const struct route *table, size_t n, const char *method, struct str path,
+                 struct route_match *ret, char *allow, size_t allowlen);
+
+/* The server's table (routes.c). */
+extern const struct route routes[];
+extern const size_t routes_count;
+
+#endif
