@@ -1,0 +1,112 @@
+/*
+ * Shared CLI plumbing: see cli.h.
+ */
+#include "base/common.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+
+#include "base/log.h"
+#include "cli/cli.h"
+#include "store/store.h"
+
+#ifndef TRELLIS_WEB_ROOT
+#define TRELLIS_WEB_ROOT "web"
+#endif
+const char *const cli_default_web_root = TRELLIS_WEB_ROOT;
+
+int cli_usage_error(const char *cmd, const char *fmt, ...)
+{
+    va_list ap;
+    fprintf(stderr, "trellis %s: ", cmd);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+    cli_print_usage(cmd);
+    return EXIT_USAGE;
+}
+
+int cli_fail(const char *cmd, const char *fmt, ...)
+{
+    va_list ap;
+    fprintf(stderr, "trellis %s: ", cmd);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+    return EXIT_FAIL;
+}
+
+void cli_print_usage(const char *name)
+{
+    for (size_t i = 0; i < commands_count; i++)
+        if (strcmp(commands[i].name, name) == 0)
+            fprintf(stderr, "usage: trellis %s %s\n", commands[i].name, commands[i].usage);
+}
+
+int cli_config_begin(struct config *cfg, const char *config_file)
+{
+    char err[512];
+    int r;
+
+    if (config_init(cfg, cli_default_web_root) < 0) {
+        fprintf(stderr, "trellis: out of memory\n");
+        return -ENOMEM;
+    }
+    if (!config_file)
+        config_file = getenv("TRELLIS_CONFIG");
+    if (config_file) {
+        r = config_load_file(cfg, config_file, true, err, sizeof(err));
+        if (r < 0) {
+            fprintf(stderr, "trellis: %s\n", err);
+            return r;
+        }
+    }
+    r = config_load_env(cfg, err, sizeof(err));
+    if (r < 0) {
+        fprintf(stderr, "trellis: %s\n", err);
+        return r;
+    }
+    return 0;
+}
+
+int cli_flag(struct config *cfg, const char *name, const char *value)
+{
+    char key[64], src[80], err[512];
+    size_t n = strlen(name);
+    int r;
+
+    if (n >= sizeof(key))
+        return -EINVAL;
+    for (size_t i = 0; i <= n; i++)
+        key[i] = name[i] == '-' ? '_' : name[i];
+    snprintf(src, sizeof(src), "flag --%s", name);
+    r = config_set(cfg, key, value, src, err, sizeof(err));
+    if (r < 0)
+        fprintf(stderr, "trellis: %s\n", err);
+    return r;
+}
+
+int cli_config_finish(struct config *cfg)
+{
+    char err[512];
+    int r = config_finish(cfg, err, sizeof(err));
+    if (r < 0)
+        fprintf(stderr, "trellis: config: %s\n", err);
+    return r;
+}
+
+int cli_open_store(const struct config *cfg, const struct store_options *opt, struct store **ret)
+{
+    char err[512];
+    struct store_options o = *opt;
+    int r;
+
+    if (!o.key_file && cfg->key_file[0])
+        o.key_file = cfg->key_file;
+    r = store_open(cfg->db, &o, ret, err, sizeof(err));
+    if (r < 0)
+        fprintf(stderr, "trellis: %s\n", err);
+    return r;
+}

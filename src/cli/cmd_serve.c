@@ -1,0 +1,137 @@
+/*
+ * trellis serve: open the store (creating it and its key on first start),
+ * load the web pages, serve until SIGINT or SIGTERM, then stop gracefully:
+ * stop accepting, let requests in flight finish, close the store.
+ *
+ * The first line on stdout is "listening on http://HOST:PORT" (tests and
+ * scripts read it, also with port 0); everything else goes to the log on
+ * stderr.
+ */
+#include "base/common.h"
+
+#include <signal.h>
+#include <stdio.h>
+#include <unistd.h>
+
+#include "base/log.h"
+#include "cli/cli.h"
+#include "cli/commands.h"
+#include "http/server.h"
+#include "http/webroot.h"
+#include "store/store.h"
+
+static const struct option opts[] = {
+    {"db", required_argument, NULL, 'd'},
+    {"listen", required_argument, NULL, 'l'},
+    {"config", required_argument, NULL, 'c'},
+    {"key-file", required_argument, NULL, 'k'},
+    {"web-root", required_argument, NULL, 'w'},
+    {"threads", required_argument, NULL, 't'},
+    {"log-level", required_argument, NULL, 'v'},
+    {"base-url", required_argument, NULL, 'b'},
+    {"help", no_argument, NULL, 'h'},
+    {NULL, 0, NULL, 0},
+};
+
+static bool is_new_sqlite_file(const char *db)
+{
+    if (strncmp(db, "postgres", 8) == 0)
+        return false;
+    if (strncmp(db, "sqlite:", 7) == 0)
+        db += 7;
+    return access(db, F_OK) < 0;
+}
+
+int cmd_serve(int argc, char **argv)
+{
+    struct config cfg;
+    struct store *store = NULL;
+    struct webroot *web = NULL;
+    struct server *srv = NULL;
+    const char *config_file = NULL;
+    char err[512];
+    sigset_t sigs;
+    int c, sig, rc = EXIT_FAIL;
+
+    for (int i = 1; i + 1 < argc; i++)
+        if (strcmp(argv[i], "--config") == 0)
+            config_file = argv[i + 1];
+    if (cli_config_begin(&cfg, config_file) < 0)
+        return EXIT_FAIL;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        const char *name = NULL;
+        for (const struct option *o = opts; o->name; o++)
+            if (o->val == c)
+                name = o->name;
+        if (c == 'h') {
+            cli_print_usage("serve");
+            config_release(&cfg);
+            return EXIT_OK;
+        }
+        if (c == '?' || !name) {
+            config_release(&cfg);
+            cli_print_usage("serve");
+            return EXIT_USAGE;
+        }
+        if (c == 'c')
+            continue;
+        if (cli_flag(&cfg, name, optarg) < 0) {
+            config_release(&cfg);
+            return EXIT_USAGE;
+        }
+    }
+    if (optind < argc) {
+        config_release(&cfg);
+        return cli_usage_error("serve", "unexpected argument '%s'", argv[optind]);
+    }
+    if (cli_config_finish(&cfg) < 0) {
+        config_release(&cfg);
+        return EXIT_USAGE;
+    }
+
+    /* signals are taken by sigwait() below; worker threads inherit the mask */
+    sigemptyset(&sigs);
+    sigaddset(&sigs, SIGINT);
+    sigaddset(&sigs, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &sigs, NULL);
+    signal(SIGPIPE, SIG_IGN);
+
+    bool fresh = is_new_sqlite_file(cfg.db);
+    struct store_options so = {.create = fresh, .create_key = fresh, .pool_size = 0};
+    if (cfg.db_pool > 0)
+        so.pool_size = (unsigned)cfg.db_pool;
+    else
+        so.pool_size = 2 * (unsigned)(cfg.threads > 0 ? cfg.threads : 8) + 4;
+    if (cli_open_store(&cfg, &so, &store) < 0)
+        goto out;
+    if (fresh)
+        log_info("created a new empty database '%s' and its key (add a district with "
+                 "`trellis import oneroster` or start over with `trellis init --demo`)",
+                 cfg.db);
+    if (webroot_load(cfg.web_root, &web, err, sizeof(err)) < 0) {
+        fprintf(stderr, "trellis serve: %s\n", err);
+        goto out;
+    }
+    if (server_start(&cfg, store, web, &srv, err, sizeof(err)) < 0) {
+        fprintf(stderr, "trellis serve: %s\n", err);
+        goto out;
+    }
+    printf("listening on %s\n", server_base_url(srv));
+    fflush(stdout);
+    log_kv(LOG_INFO, "event=start url=%s store=%s pages=%zu", server_base_url(srv),
+           store_backend(store), webroot_count(web));
+
+    if (sigwait(&sigs, &sig) == 0)
+        log_kv(LOG_INFO, "event=stopping signal=%s", sig == SIGINT ? "SIGINT" : "SIGTERM");
+    server_stop(srv, 30000);
+    srv = NULL;
+    log_kv(LOG_INFO, "event=stopped");
+    rc = EXIT_OK;
+out:
+    server_stop(srv, 0);
+    webroot_free(web);
+    store_close(store);
+    config_release(&cfg);
+    return rc;
+}

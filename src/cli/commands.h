@@ -1,0 +1,13 @@
+/*
+ * The subcommands (cmd_*.c). Each gets argv with argv[0] = the last word of
+ * its name, so getopt_long works as for a program of its own.
+ */
+#ifndef TRELLIS_CLI_COMMANDS_H
+#define TRELLIS_CLI_COMMANDS_H
+
+int cmd_serve(int argc, char **argv);
+int cmd_init(int argc, char **argv);
+int cmd_backup(int argc, char **argv);
+int cmd_config_show(int argc, char **argv);
+
+#endif

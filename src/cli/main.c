@@ -1,0 +1,80 @@
+/*
+ * trellis: one program, many subcommands (after git.c). The table below is
+ * the only list of commands; `trellis help` prints it.
+ */
+#include "base/common.h"
+
+#include <jansson.h>
+#include <stdio.h>
+
+#include "app/system.h"
+#include "base/mem.h"
+#include "cli/cli.h"
+#include "cli/commands.h"
+
+static int cmd_help(int argc, char **argv);
+static int cmd_version(int argc, char **argv);
+
+const struct command commands[] = {
+    {"serve", cmd_serve, "[--db PATH|URL] [--listen HOST:PORT] [--config FILE]",
+     "serve the web app and APIs"},
+    {"init", cmd_init, "--db PATH|URL [--demo] [--students N] [--logins FILE] [--key-file FILE]",
+     "create a database (and its key); --demo adds a demo district"},
+    {"backup", cmd_backup, "--db PATH OUT", "make a consistent copy while the server runs"},
+    {"config show", cmd_config_show, "[--config FILE] [--SETTING VALUE ...]",
+     "print the effective configuration and where each value came from"},
+    {"version", cmd_version, "", "print the version"},
+    {"help", cmd_help, "", "list the commands"},
+};
+const size_t commands_count = ARRAY_SIZE(commands);
+
+static int cmd_help(int argc, char **argv)
+{
+    (void)argc;
+    (void)argv;
+    printf("trellis %s: an open learning platform a school district runs itself\n\n",
+           TRELLIS_VERSION);
+    printf("usage: trellis COMMAND [OPTIONS]\n\n");
+    for (size_t i = 0; i < commands_count; i++)
+        printf("  %-22s %s\n", commands[i].name, commands[i].summary);
+    printf("\nSettings come from defaults, a file (--config or TRELLIS_CONFIG), TRELLIS_* "
+           "variables and flags,\nin that order; `trellis config show` prints them.\n");
+    return EXIT_OK;
+}
+
+static int cmd_version(int argc, char **argv)
+{
+    (void)argc;
+    (void)argv;
+    printf("trellis %s\n", TRELLIS_VERSION);
+    return EXIT_OK;
+}
+
+int main(int argc, char **argv)
+{
+    json_set_alloc_funcs(mem_alloc, mem_free);
+    if (argc < 2) {
+        cmd_help(0, NULL);
+        return EXIT_USAGE;
+    }
+    if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)
+        return cmd_help(0, NULL);
+    if (strcmp(argv[1], "--version") == 0)
+        return cmd_version(0, NULL);
+    /* two-word commands first ("config show"), then one-word ones */
+    for (int words = 2; words >= 1; words--) {
+        if (argc < 1 + words)
+            continue;
+        for (size_t i = 0; i < commands_count; i++) {
+            char name[64];
+            if (words == 2)
+                snprintf(name, sizeof(name), "%s %s", argv[1], argv[2]);
+            else
+                snprintf(name, sizeof(name), "%s", argv[1]);
+            if (strcmp(commands[i].name, name) == 0)
+                return commands[i].run(argc - words, argv + words);
+        }
+    }
+    fprintf(stderr, "trellis: '%s' is not a command; see `trellis help`\n", argv[1]);
+    return EXIT_USAGE;
+}
