@@ -1,0 +1,127 @@
+// The program itself: health, version, errors as problem details, security headers,
+// configuration errors, backup while serving, graceful stop.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, existsSync, statSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { startServer, request, trellis, tempDir } from './lib/trellis.mjs';
+
+let srv;
+before(async () => { srv = await startServer(); });
+after(async () => { await srv.cleanup(); });
+
+test('GET /healthz answers 200 with security headers', async () => {
+  const r = await request(srv.url, '/healthz');
+  assert.equal(r.status, 200);
+  assert.deepEqual(r.body, { status: 'ok' });
+  const csp = r.headers.get('content-security-policy');
+  assert.match(csp, /script-src 'self'/);
+  assert.doesNotMatch(csp, /unsafe-inline/);
+  assert.match(csp, /frame-ancestors 'none'/);
+  assert.equal(r.headers.get('x-content-type-options'), 'nosniff');
+  assert.equal(r.headers.get('referrer-policy'), 'no-referrer');
+  assert.match(r.headers.get('x-request-id'), /^[0-9a-f]{16}$/);
+});
+
+test('GET /api/v1/version names the version, schema and store', async () => {
+  const r = await request(srv.url, '/api/v1/version');
+  assert.equal(r.status, 200);
+  assert.equal(r.body.name, 'trellis');
+  assert.match(r.body.version, /^\d+\.\d+\.\d+/);
+  assert.ok(r.body.schema >= 1);
+  assert.equal(r.body.store, 'sqlite');
+});
+
+test('errors are RFC 9457 problem details', async () => {
+  const r = await request(srv.url, '/healthz', { method: 'DELETE' });
+  assert.equal(r.status, 405);
+  assert.equal(r.headers.get('allow'), 'GET');
+  assert.match(r.headers.get('content-type'), /^application\/problem\+json/);
+  assert.equal(r.body.status, 405);
+  assert.ok(r.body.title && r.body.detail);
+  const nf = await request(srv.url, '/no/such/page');
+  assert.equal(nf.status, 404);
+});
+
+test('static pages are served with an ETag and revalidated', async () => {
+  const r = await request(srv.url, '/');
+  assert.equal(r.status, 200);
+  assert.match(r.headers.get('content-type'), /text\/html/);
+  const etag = r.headers.get('etag');
+  assert.ok(etag);
+  const again = await request(srv.url, '/', { headers: { 'if-none-match': etag } });
+  assert.equal(again.status, 304);
+  const traversal = await request(srv.url, '/../../etc/passwd');
+  assert.equal(traversal.status, 404);
+});
+
+test('bad configuration is refused with the setting named', () => {
+  let r = trellis(['serve', '--db', join(srv.dir, 'x.db'), '--listen', 'nonsense']);
+  assert.equal(r.status, 2);
+  assert.match(r.stderr, /flag --listen: listen: 'nonsense' is not HOST:PORT/);
+  r = trellis(['config', 'show'], { env: { TRELLIS_THREADS: 'lots' } });
+  assert.notEqual(r.status, 0);
+  assert.match(r.stderr, /env TRELLIS_THREADS: threads: 'lots' is not a whole number/);
+  r = trellis(['config', 'show', '--listen', '0.0.0.0:9000'], { env: { TRELLIS_THREADS: '3' } });
+  assert.equal(r.status, 0);
+  assert.match(r.stdout, /^listen\s+= "0\.0\.0\.0:9000"\s+# flag/m);
+  assert.match(r.stdout, /^threads\s+= 3\s+# env/m);
+  assert.match(r.stdout, /^db\s+= "var\/trellis\.db"\s+# default/m);
+  r = trellis(['frobnicate']);
+  assert.equal(r.status, 2);
+  assert.match(r.stderr, /'frobnicate' is not a command/);
+});
+
+test('init never overwrites, and the key file is private', () => {
+  const d = tempDir();
+  const db = join(d, 'a.db');
+  let r = trellis(['init', '--db', db]);
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(statSync(db + '.key').mode & 0o777, 0o600);
+  assert.equal(statSync(db).mode & 0o077, 0);
+  r = trellis(['init', '--db', db]);
+  assert.equal(r.status, 1);
+  assert.match(r.stderr, /already exists/);
+});
+
+test('backup while serving makes a consistent copy without the key', async () => {
+  const out = join(srv.dir, 'backup.db');
+  // keep the server busy while the copy is taken
+  const load = Promise.all(Array.from({ length: 50 }, () => request(srv.url, '/api/v1/version')));
+  const r = trellis(['backup', '--db', srv.db, out]);
+  await load;
+  assert.equal(r.status, 0, r.stderr);
+  assert.ok(existsSync(out));
+  assert.equal(statSync(out).mode & 0o077, 0);
+  const check = spawnSync('sqlite3', [out, 'PRAGMA integrity_check; SELECT MAX(version) FROM schema_migrations;'], { encoding: 'utf8' });
+  assert.equal(check.status, 0, check.stderr);
+  assert.match(check.stdout, /^ok\n\d+\n$/);
+  const key = readFileSync(srv.db + '.key');
+  assert.equal(readFileSync(out).indexOf(key), -1, 'the key must not be in the backup');
+  const again = trellis(['backup', '--db', srv.db, out]);
+  assert.equal(again.status, 1);
+  assert.match(again.stderr, /already exists/);
+});
+
+test('SIGTERM stops gracefully: requests in flight finish, then exit 0', async () => {
+  const s = await startServer();
+  try {
+    const inflight = Array.from({ length: 20 }, () => request(s.url, '/api/v1/version').catch((e) => e));
+    s.proc.kill('SIGTERM');
+    const results = await Promise.all(inflight);
+    // each request either completed or was refused at connect time; none is cut half-way
+    for (const r of results) {
+      if (r instanceof Error) assert.match(String(r.cause?.code || r.message), /ECONNREFUSED|ECONNRESET|fetch failed/);
+      else assert.equal(r.status, 200);
+    }
+    const { code } = await s.exited;
+    assert.equal(code, 0);
+    assert.match(s.logs.join(''), /event=stopping signal=SIGTERM/);
+    assert.match(s.logs.join(''), /event=stopped/);
+    const after = await request(s.url, '/healthz').catch((e) => e);
+    assert.ok(after instanceof Error, 'no longer accepting');
+  } finally {
+    await s.cleanup();
+  }
+});
