@@ -1,0 +1,39 @@
+/*
+ * Principal helpers: see principal.h.
+ */
+#include "base/common.h"
+
+#include "app/principal.h"
+
+static const struct {
+    const char *name;
+    unsigned bit;
+} scopes[] = {
+    {"statements/write", SCOPE_STATEMENTS_WRITE},
+    {"statements/read/mine", SCOPE_STATEMENTS_READ_MINE},
+    {"statements/read", SCOPE_STATEMENTS_READ},
+    {"state", SCOPE_STATE},
+    {"profile", SCOPE_PROFILE},
+    {"all", SCOPE_ALL},
+    {"roster/read", SCOPE_ROSTER_READ},
+    {"roster/write", SCOPE_ROSTER_WRITE},
+};
+
+int scope_parse(const char *s, unsigned *ret_bit)
+{
+    for (size_t i = 0; i < ARRAY_SIZE(scopes); i++) {
+        if (strcmp(scopes[i].name, s) == 0) {
+            *ret_bit = scopes[i].bit;
+            return 0;
+        }
+    }
+    return -EINVAL;
+}
+
+const char *scope_name(unsigned bit)
+{
+    for (size_t i = 0; i < ARRAY_SIZE(scopes); i++)
+        if (scopes[i].bit == bit)
+            return scopes[i].name;
+    return NULL;
+}

@@ -1,0 +1,59 @@
+/*
+ * Who is acting: a person logged in through a session, or an API client
+ * authenticated with HTTP Basic. The HTTP layer establishes it (through the
+ * auth service) and puts it in ctx->who; services read it from there and
+ * pass it to access_check(). A principal lives in the request's arena.
+ */
+#ifndef TRELLIS_APP_PRINCIPAL_H
+#define TRELLIS_APP_PRINCIPAL_H
+
+#include <stdint.h>
+
+#include "base/common.h"
+
+enum principal_kind {
+    PRINCIPAL_USER = 1,   /* a person with an account */
+    PRINCIPAL_CLIENT = 2, /* an integration with an API key */
+};
+
+/* What a person is in Trellis (derived from OneRoster roles). A bit set. */
+enum role {
+    ROLE_STUDENT = 1u << 0,
+    ROLE_GUARDIAN = 1u << 1, /* parent, guardian, relative */
+    ROLE_TEACHER = 1u << 2,  /* teacher, aide */
+    ROLE_COUNSELLOR = 1u << 3,
+    ROLE_SCHOOL_ADMIN = 1u << 4,   /* administrator, principal, siteAdministrator at a school */
+    ROLE_DISTRICT_ADMIN = 1u << 5, /* administrator, districtAdministrator at the district */
+};
+
+/* What an API client may do. A bit set. */
+enum scope {
+    SCOPE_STATEMENTS_WRITE = 1u << 0,
+    SCOPE_STATEMENTS_READ_MINE = 1u << 1,
+    SCOPE_STATEMENTS_READ = 1u << 2,
+    SCOPE_STATE = 1u << 3,
+    SCOPE_PROFILE = 1u << 4,
+    SCOPE_ALL = 1u << 5, /* everything above */
+    SCOPE_ROSTER_READ = 1u << 6,
+    SCOPE_ROSTER_WRITE = 1u << 7,
+};
+
+struct principal {
+    enum principal_kind kind;
+    int64_t district_id;
+    int64_t account_id; /* the login account (users) or the api client's id (clients) */
+    int64_t user_id;    /* users.id of a rostered person; 0 for local staff and clients */
+    const char *name;   /* username or client name, for audit and logs */
+    unsigned roles;     /* enum role bits (people) */
+    unsigned scopes;    /* enum scope bits (clients) */
+    int64_t session_id; /* 0 for clients */
+    int64_t mfa_at_ms;  /* when a second factor was last verified in this session; 0: never */
+};
+
+/* Parse "statements/write", "statements/read/mine", "statements/read", "state", "profile",
+ * "all", "roster/read", "roster/write": 0 and the bit, or -EINVAL. */
+int scope_parse(const char *s, unsigned *ret_bit);
+/* The name of one scope bit, or NULL. */
+const char *scope_name(unsigned bit);
+
+#endif
