@@ -674,25 +674,37 @@ static double log_uniform(struct rng *r, double lo, double hi)
     return exp(rng_uniform(r, log(lo), log(hi)));
 }
 
-static void random_start(struct rng *r, const struct em_setup *su, unsigned k, struct em_state *st)
+/*
+ * Starting points. The first five are fixed and span the regimes skills
+ * fall in: middle of the road; answers nearly deterministic (guess and
+ * slip near 0, which EM approaches slowly from the middle); easy to guess;
+ * often slipped; mostly known from the start. The likelihood of BKT has
+ * many local maxima, and these reach the good ones more reliably than
+ * random starts do. Further starts are random.
+ */
+static void start_point(struct rng *r, const struct em_setup *su, unsigned k, struct em_state *st)
 {
+    static const double fixed[5][4] = {
+        /* prior, learn, guess, slip */
+        {0.4, 0.15, 0.2, 0.1}, {0.5, 0.05, 0.02, 0.02}, {0.2, 0.1, 0.4, 0.05},
+        {0.7, 0.1, 0.05, 0.3}, {0.9, 0.02, 0.3, 0.01},
+    };
     const struct bkt_fit_options *o = su->o;
-    if (k == 0) { /* a fixed, middle-of-the-road start */
-        st->e.prior[0] = st->e.prior[1] = 0.4;
+
+    if (k < 5) {
+        double p = fixed[k][0];
+        st->e.prior[0] = st->e.prior[1] = p;
         if (su->two_class) {
-            st->e.prior[0] = 0.25;
-            st->e.prior[1] = 0.6;
+            st->e.prior[0] = 0.6 * p;
+            st->e.prior[1] = p + 0.4 * (1 - p);
         }
-        st->e.learn = 0.15;
+        st->e.learn = fixed[k][1];
         st->e.forget = su->fit_forget ? 0.05 : 0.0;
-        st->guess = fmin(0.2, o->max_guess);
-        st->slip = fmin(0.1, o->max_slip);
+        st->guess = fmin(fixed[k][2], o->max_guess);
+        st->slip = fmin(fixed[k][3], o->max_slip);
         return;
     }
-    /*
-     * Learn, guess and slip log-uniform: good optima often sit near 0 (answers
-     * that are nearly deterministic), which EM approaches slowly from the middle.
-     */
+    /* learn, guess and slip log-uniform, for the same reason */
     st->e.prior[0] = rng_uniform(r, 0.01, 0.99);
     st->e.prior[1] = su->two_class ? rng_uniform(r, 0.01, 0.99) : st->e.prior[0];
     st->e.learn = log_uniform(r, 0.002, 0.5);
@@ -775,7 +787,7 @@ int bkt_fit(const struct bkt_seqs *s, const struct bkt_fit_options *o, void *ws,
     for (unsigned k = 0; k < o->restarts; k++) {
         unsigned iters = 0;
         bool conv;
-        random_start(&r, &su, k, &cur);
+        start_point(&r, &su, k, &cur);
         conv = em_run(&t, &su, &cur, o->race_iter < o->max_iter ? o->race_iter : o->max_iter, &obj,
                       &iters, k == 0 && o->restarts == 1 ? &trace : NULL);
         if (obj > best_obj || k == 0) {

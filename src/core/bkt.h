@@ -112,8 +112,8 @@ struct bkt_fit_options {
     unsigned race_iter; /* E-steps every start gets before only the best one continues */
     unsigned max_iter;  /* E-steps in all for the best start (and again for KT-IDEM) */
     double tol;         /* converged when the log-likelihood gains less than tol per answer */
-    double max_guess;   /* upper bounds, in (0, 0.5] */
-    double max_slip;    /*   (0.5 itself is excluded by the check: guess + slip < 1) */
+    double max_guess;   /* upper bounds, in (0, 0.5): guess + slip stays below 1 */
+    double max_slip;
     double idem_weight; /* KT-IDEM: Beta prior worth this many answers, centred on the skill */
     uint64_t seed;      /* for the random starts */
     double *trace;      /* NULL, or room for trace_cap objectives: with restarts == 1, */
@@ -128,8 +128,8 @@ struct bkt_fit_options {
                               .race_iter = 9,      \
                               .max_iter = 300,     \
                               .tol = 1e-8,         \
-                              .max_guess = 0.45,   \
-                              .max_slip = 0.45,    \
+                              .max_guess = 0.49,   \
+                              .max_slip = 0.49,    \
                               .idem_weight = 10.0, \
                               .seed = 1})
 
