@@ -9,5 +9,7 @@ int cmd_serve(int argc, char **argv);
 int cmd_init(int argc, char **argv);
 int cmd_backup(int argc, char **argv);
 int cmd_config_show(int argc, char **argv);
+int cmd_fit_bkt(int argc, char **argv);
+int cmd_fit_irt(int argc, char **argv);
 
 #endif
