@@ -328,7 +328,7 @@ int cmd_fit_irt(int argc, char **argv)
         rc = cli_fail(cmd, "%s: %s", a.input, err);
         goto out;
     }
-    printf("calibrated %u items (%s) from %u answers of %u students in %.3f s: %u EM cycles%s, "
+    printf("calibrated %u items (%s) from %u answers of %u students in %.3f s: %u E-steps%s, "
            "log-likelihood %.4f\n",
            res.n_items, o.model == IRT_RASCH ? "Rasch" : "2PL", data.n, data.n_users, t1 - t0,
            res.info.iterations, res.info.converged ? "" : " (not converged)", res.info.loglik);

@@ -146,6 +146,8 @@ struct layout {
     double *scratch;                /* parts x (EAP_N + FINE_N + Q) */
     double *tab;                    /* items x 2 x EAP_N (EAP), or NULL when too large */
     double *cnt;                    /* items x 2: answers by value */
+    double *sq;                     /* 5 x (2 items + 1): SQUAREM iterates */
+    struct irt_item *tmp;           /* items: parameters of an iterate */
     size_t qs;                      /* Q rounded up to a multiple of 8: the row stride */
     size_t stride;                  /* items x 2 x qs */
 };
@@ -161,11 +163,17 @@ static size_t layout(const struct irt_data *d, const struct irt_options *o, stru
         double **p;
         size_t n;
     } parts_[] = {
-        {&l->nodes, q},    {&l->weights, q},
-        {&l->logw, q},     {&l->lp, it * 2 * q},
-        {&l->tab, tab},    {&l->acc, parts * it * 2 * q},
-        {&l->ll, parts},   {&l->scratch, parts * (EAP_N + FINE_N + q)},
+        {&l->nodes, q},
+        {&l->weights, q},
+        {&l->logw, q},
+        {&l->lp, it * 2 * q},
+        {&l->tab, tab},
+        {&l->acc, parts * it * 2 * q},
+        {&l->ll, parts},
+        {&l->scratch, parts * (EAP_N + FINE_N + q)},
         {&l->cnt, it * 2},
+        {&l->sq, 5 * (2 * it + 1)},
+        {(double **)&l->tmp, it * 2},
     };
     for (size_t i = 0; i < sizeof(parts_) / sizeof(parts_[0]); i++) {
         if (base)
@@ -226,8 +234,14 @@ struct estep {
     struct layout *l;
 };
 
-/* Two doubles (one SSE2 register), loadable from any 8-byte aligned address. */
-typedef double v2d __attribute__((vector_size(16), aligned(8)));
+/*
+ * Four doubles: one AVX register, or two SSE2 ones; loadable from any
+ * 8-byte aligned address. (GCC vector extensions need no header.)
+ */
+typedef double v4d __attribute__((vector_size(32), aligned(8)));
+
+/* Posterior weights below e^-45 of the largest (3e-20) count as 0. */
+#define NEGLIGIBLE (-45.0)
 
 /*
  * One person's posterior over the nodes, its answers' counts added to acc;
@@ -239,33 +253,45 @@ static inline double person_fixed(const double *restrict lp, const double *restr
                                   double *restrict acc, const uint32_t *item,
                                   const uint8_t *correct, uint32_t k0, uint32_t k1, size_t W)
 {
-    v2d L[32]; /* W <= 64 */
+    v4d L[16]; /* W <= 64 */
     double post[64], mx = -INFINITY, s = 0, inv;
-    const size_t V = W / 2;
+    const size_t V = W / 4;
 
     for (size_t v = 0; v < V; v++)
-        memcpy(&L[v], logw + 2 * v, sizeof(v2d));
+        memcpy(&L[v], logw + 4 * v, sizeof(v4d));
     for (uint32_t k = k0; k < k1; k++) {
-        const v2d *row = (const v2d *)(lp + ((size_t)item[k] * 2 + correct[k]) * W);
+        const v4d *row = (const v4d *)(lp + ((size_t)item[k] * 2 + correct[k]) * W);
         for (size_t v = 0; v < V; v++)
             L[v] += row[v];
     }
     memcpy(post, L, W * sizeof(double));
     for (size_t q = 0; q < W; q++)
         mx = post[q] > mx ? post[q] : mx;
+    /*
+     * Only the nodes where the posterior is not negligible get an exp() and
+     * their counts: with many answers that is a narrow window.
+     */
+    size_t lo = W, hi = 0;
     for (size_t q = 0; q < W; q++) {
-        post[q] = exp(post[q] - mx);
-        s += post[q];
+        if (post[q] - mx >= NEGLIGIBLE) {
+            post[q] = exp(post[q] - mx);
+            s += post[q];
+            lo = q < lo ? q : lo;
+            hi = q;
+        } else {
+            post[q] = 0.0;
+        }
     }
     inv = 1.0 / s;
-    for (size_t v = 0; v < V; v++) {
-        v2d x;
-        memcpy(&x, post + 2 * v, sizeof(x));
+    const size_t vlo = lo / 4, vhi = hi / 4 + 1;
+    for (size_t v = vlo; v < vhi; v++) {
+        v4d x;
+        memcpy(&x, post + 4 * v, sizeof(x));
         L[v] = x * inv;
     }
     for (uint32_t k = k0; k < k1; k++) {
-        v2d *a = (v2d *)(acc + ((size_t)item[k] * 2 + correct[k]) * W);
-        for (size_t v = 0; v < V; v++)
+        v4d *a = (v4d *)(acc + ((size_t)item[k] * 2 + correct[k]) * W);
+        for (size_t v = vlo; v < vhi; v++)
             a[v] += L[v];
     }
     return mx + log(s);
@@ -276,6 +302,8 @@ static double person_any(const double *lp, const double *logw, double *acc, cons
                          const uint8_t *correct, uint32_t k0, uint32_t k1, size_t W, double *L)
 {
     double mx = -INFINITY, s = 0, inv;
+    size_t lo = W, hi = 0;
+
     memcpy(L, logw, W * sizeof(double));
     for (uint32_t k = k0; k < k1; k++) {
         const double *row = lp + ((size_t)item[k] * 2 + correct[k]) * W;
@@ -285,15 +313,21 @@ static double person_any(const double *lp, const double *logw, double *acc, cons
     for (size_t q = 0; q < W; q++)
         mx = L[q] > mx ? L[q] : mx;
     for (size_t q = 0; q < W; q++) {
-        L[q] = exp(L[q] - mx);
-        s += L[q];
+        if (L[q] - mx >= NEGLIGIBLE) {
+            L[q] = exp(L[q] - mx);
+            s += L[q];
+            lo = q < lo ? q : lo;
+            hi = q;
+        } else {
+            L[q] = 0.0;
+        }
     }
     inv = 1.0 / s;
-    for (size_t q = 0; q < W; q++)
+    for (size_t q = lo; q <= hi; q++)
         L[q] *= inv;
     for (uint32_t k = k0; k < k1; k++) {
         double *a = acc + ((size_t)item[k] * 2 + correct[k]) * W;
-        for (size_t q = 0; q < W; q++)
+        for (size_t q = lo; q <= hi; q++)
             a[q] += L[q];
     }
     return mx + log(s);
@@ -489,13 +523,80 @@ static double rasch_sigma(const struct irt_data *d, const struct irt_options *o,
 
 /* ---- calibration ---------------------------------------------------------------- */
 
+/*
+ * One EM step on the vector x = (a_1 .. a_I, b_1 .. b_I, sigma): the E-step
+ * at x (its log-likelihood is returned), then per-item Newton M-steps
+ * (and, for Rasch, sigma) from x into out.
+ */
+static double em_map(const struct irt_data *d, const struct irt_options *o, struct layout *l,
+                     const double *x, double *out)
+{
+    const uint32_t I = d->n_items;
+    const size_t Q = o->n_quad;
+    double sigma = x[2 * (size_t)I], ll;
+
+    for (uint32_t i = 0; i < I; i++)
+        l->tmp[i] = (struct irt_item){x[i], x[I + i]};
+    ll = estep(d, o, l, l->tmp, sigma);
+    memcpy(out, x, (2 * (size_t)I + 1) * sizeof(double));
+    for (uint32_t i = 0; i < I; i++) {
+        const double *n0 = l->acc + (size_t)i * 2 * l->qs, *n1 = n0 + l->qs;
+        double tot = 0, a = x[i], c;
+        for (size_t q = 0; q < Q; q++)
+            tot += n0[q] + n1[q];
+        if (!(tot > 0))
+            continue;
+        if (o->model == IRT_RASCH) {
+            /* P = sigmoid(sigma x - b): slope sigma fixed here, intercept -b */
+            c = -x[I + i];
+            item_newton(o, n0, n1, l->nodes, Q, true, &sigma, &c);
+            out[I + i] = -c;
+        } else {
+            c = -a * x[I + i];
+            item_newton(o, n0, n1, l->nodes, Q, false, &a, &c);
+            out[i] = a;
+            out[I + i] = -c / a;
+        }
+        l->tmp[i] = (struct irt_item){out[i], out[I + i]};
+    }
+    if (o->model == IRT_RASCH)
+        out[2 * (size_t)I] = rasch_sigma(d, o, l, l->tmp, sigma);
+    return ll;
+}
+
+static double max_diff(const double *a, const double *b, size_t n)
+{
+    double m = 0;
+    for (size_t i = 0; i < n; i++)
+        m = fmax(m, fabs(a[i] - b[i]));
+    return m;
+}
+
+/* Keep an extrapolated iterate inside the bounds. */
+static void project_vec(const struct irt_data *d, const struct irt_options *o, double *x)
+{
+    const uint32_t I = d->n_items;
+    for (uint32_t i = 0; i < I; i++) {
+        x[i] = o->model == IRT_RASCH ? 1.0 : fmin(fmax(x[i], o->min_a), o->max_a);
+        x[I + i] = fmin(fmax(x[I + i], -o->max_abs_b), o->max_abs_b);
+    }
+    x[2 * (size_t)I] = o->model == IRT_RASCH ? fmin(fmax(x[2 * (size_t)I], 1e-3), 50) : 1.0;
+}
+
+static void trace_add(const struct irt_options *o, unsigned *len, double ll)
+{
+    if (o->trace && *len < o->trace_cap)
+        o->trace[*len] = ll;
+    (*len)++;
+}
+
 int irt_fit(const struct irt_data *d, const struct irt_options *o, void *ws, size_t ws_size,
             struct irt_item *ret_items, struct irt_fit_info *ret_info)
 {
     struct layout l;
     size_t Q;
     double sigma = 1.0, ll = -INFINITY;
-    unsigned it;
+    unsigned it, tr_len = 0;
     bool converged = false;
     int r;
 
@@ -523,36 +624,66 @@ int irt_fit(const struct irt_data *d, const struct irt_options *o, void *ws, siz
         ret_items[i].b = -log(p / (1 - p));
     }
 
-    for (it = 0; it < o->max_iter && !converged; it++) {
-        double moved = 0;
-        ll = estep(d, o, &l, ret_items, sigma);
-        for (uint32_t i = 0; i < d->n_items; i++) {
-            const double *n0 = l.acc + (size_t)i * 2 * l.qs, *n1 = n0 + l.qs;
-            double tot = 0, a = ret_items[i].a, c;
-            for (size_t q = 0; q < Q; q++)
-                tot += n0[q] + n1[q];
-            if (!(tot > 0))
-                continue;
-            if (o->model == IRT_RASCH) {
-                /* P = sigmoid(sigma x - b): slope sigma fixed here, intercept -b */
-                c = -ret_items[i].b;
-                item_newton(o, n0, n1, l.nodes, Q, true, &sigma, &c);
-                moved = fmax(moved, fabs(-c - ret_items[i].b));
-                ret_items[i].b = -c;
-            } else {
-                c = -a * ret_items[i].b;
-                item_newton(o, n0, n1, l.nodes, Q, false, &a, &c);
-                moved = fmax(moved, fmax(fabs(a - ret_items[i].a), fabs(-c / a - ret_items[i].b)));
-                ret_items[i].a = a;
-                ret_items[i].b = -c / a;
-            }
+    /* iterate x = (a_1 .. a_I, b_1 .. b_I, sigma) */
+    size_t nv = 2 * (size_t)d->n_items + 1;
+    double *x0 = l.sq, *x1 = x0 + nv, *x2 = x1 + nv, *xp = x2 + nv, *xn = xp + nv;
+    for (uint32_t i = 0; i < d->n_items; i++) {
+        x0[i] = ret_items[i].a;
+        x0[d->n_items + i] = ret_items[i].b;
+    }
+    x0[nv - 1] = 1.0;
+    it = 0;
+    while (it < o->max_iter) {
+        double ll0, ll1, llp, rr = 0, vv = 0, alpha;
+        ll0 = em_map(d, o, &l, x0, x1);
+        it++;
+        trace_add(o, &tr_len, ll0);
+        if (max_diff(x0, x1, nv) < o->tol) {
+            converged = true;
+            memcpy(x0, x1, nv * sizeof(double));
+            break;
         }
-        if (o->model == IRT_RASCH) {
-            double ns = rasch_sigma(d, o, &l, ret_items, sigma);
-            moved = fmax(moved, fabs(ns - sigma));
-            sigma = ns;
+        if (it >= o->max_iter) {
+            memcpy(x0, x1, nv * sizeof(double));
+            break;
         }
-        converged = moved < o->tol;
+        ll1 = em_map(d, o, &l, x1, x2);
+        it++;
+        trace_add(o, &tr_len, ll1);
+        if (max_diff(x1, x2, nv) < o->tol || it >= o->max_iter) {
+            converged = max_diff(x1, x2, nv) < o->tol;
+            memcpy(x0, x2, nv * sizeof(double));
+            break;
+        }
+        /* SQUAREM (scheme S3, as for BKT): extrapolate, keep it if the likelihood did not drop */
+        for (size_t j = 0; j < nv; j++) {
+            double dr = x1[j] - x0[j], dv = x2[j] - 2 * x1[j] + x0[j];
+            rr += dr * dr;
+            vv += dv * dv;
+        }
+        if (!(vv > 0)) {
+            memcpy(x0, x2, nv * sizeof(double));
+            continue;
+        }
+        alpha = fmin(-sqrt(rr / vv), -1.0);
+        for (size_t j = 0; j < nv; j++) {
+            double dr = x1[j] - x0[j], dv = x2[j] - 2 * x1[j] + x0[j];
+            xp[j] = x0[j] - 2 * alpha * dr + alpha * alpha * dv;
+        }
+        project_vec(d, o, xp);
+        llp = em_map(d, o, &l, xp, xn);
+        it++;
+        if (llp >= ll1) {
+            trace_add(o, &tr_len, llp);
+            memcpy(x0, xn, nv * sizeof(double));
+        } else {
+            memcpy(x0, x2, nv * sizeof(double));
+        }
+    }
+    sigma = x0[nv - 1];
+    for (uint32_t i = 0; i < d->n_items; i++) {
+        ret_items[i].a = x0[i];
+        ret_items[i].b = x0[d->n_items + i];
     }
     ll = estep(d, o, &l, ret_items, sigma); /* the likelihood at the estimates */
 
@@ -576,6 +707,7 @@ int irt_fit(const struct irt_data *d, const struct irt_options *o, void *ws, siz
     ret_info->sigma = o->model == IRT_RASCH ? sigma : 1.0;
     ret_info->iterations = it;
     ret_info->converged = converged;
+    ret_info->trace_len = tr_len < o->trace_cap ? tr_len : o->trace_cap;
     return 0;
 }
 

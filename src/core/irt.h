@@ -54,6 +54,8 @@ struct irt_options {
     unsigned parts; /* split the E-step in this many parts (1 to IRT_MAX_PARTS) */
     void (*run)(void *ctx, unsigned n, void (*task)(void *arg, unsigned i), void *arg);
     void *run_ctx;
+    double *trace;      /* NULL, or room for trace_cap log-likelihoods: the one at every */
+    unsigned trace_cap; /*   accepted EM iterate, in order */
 };
 
 #define IRT_DEFAULTS                        \
@@ -66,13 +68,16 @@ struct irt_options {
                           .max_a = 20,      \
                           .parts = 1,       \
                           .run = NULL,      \
-                          .run_ctx = NULL})
+                          .run_ctx = NULL,  \
+                          .trace = NULL,    \
+                          .trace_cap = 0})
 
 struct irt_fit_info {
-    double loglik; /* marginal log-likelihood at the estimates */
-    double sigma;  /* ability standard deviation (Rasch; 1 for 2PL) */
-    unsigned iterations;
+    double loglik;       /* marginal log-likelihood at the estimates */
+    double sigma;        /* ability standard deviation (Rasch; 1 for 2PL) */
+    unsigned iterations; /* E-steps */
     bool converged;
+    unsigned trace_len; /* entries written to options.trace */
     uint32_t n_bounded; /* items left on a bound (e.g. answered all right or all wrong) */
 };
 
