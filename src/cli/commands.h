@@ -9,5 +9,7 @@ int cmd_serve(int argc, char **argv);
 int cmd_init(int argc, char **argv);
 int cmd_backup(int argc, char **argv);
 int cmd_config_show(int argc, char **argv);
+int cmd_import_oneroster(int argc, char **argv);
+int cmd_export_oneroster(int argc, char **argv);
 
 #endif
