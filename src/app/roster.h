@@ -96,6 +96,12 @@ struct roster_import_opts {
  */
 int roster_import(struct ctx *c, struct roster_source *src, const struct roster_import_opts *o,
                   struct roster_report *report);
+/*
+ * The same for a .zip held in memory (an HTTP upload) into district_id: the
+ * access check comes before the bytes are looked at.
+ */
+int roster_import_zip(struct ctx *c, int64_t district_id, const void *p, size_t n,
+                      struct roster_report *report);
 void roster_report_release(struct roster_report *r);
 /* The report as JSON (new reference, NULL on out-of-memory). */
 json_t *roster_report_json(const struct roster_report *r);

@@ -1904,3 +1904,26 @@ out:
     buf_release(&m.js);
     return rc;
 }
+
+int roster_import_zip(struct ctx *c, int64_t district_id, const void *p, size_t n,
+                      struct roster_report *rep)
+{
+    struct access_resource res = {RES_DISTRICT, district_id, district_id};
+    struct roster_import_opts o = {.district_id = district_id, .source_label = "upload"};
+    struct roster_source *src = NULL;
+    char emsg[256];
+    int rc;
+
+    memset(rep, 0, sizeof(*rep));
+    rc = access_check(c, ACT_ADMIN, &res);
+    if (rc < 0)
+        return rc;
+    rc = roster_source_zip_buffer(p, n, &src, emsg, sizeof(emsg));
+    if (rc == -ENOMEM)
+        return ctx_fail(c, rc, "out of memory");
+    if (rc < 0)
+        return ctx_fail(c, -EINVAL, "body: %s", emsg);
+    rc = roster_import(c, src, &o, rep);
+    roster_source_free(src);
+    return rc;
+}
