@@ -32,7 +32,7 @@ struct demo_opts {
 /* A login of the demo district (one or more per role). */
 struct demo_login {
     char role[20]; /* student, guardian, teacher, counsellor, school_admin, district_admin */
-    char username[64];
+    char username[96];
     char password[32];
     char totp_secret[40]; /* base32 (RFC 4648) for staff; "" for students and guardians */
     char sourced_id[32];

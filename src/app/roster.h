@@ -51,6 +51,13 @@ int roster_source_memory(const struct roster_memfile *files, size_t n, struct ro
  */
 int roster_source_get(struct roster_source *s, const char *name, const char **ret_data,
                       size_t *ret_len, char *err, size_t errlen);
+/*
+ * Tell the source that the bytes of file name before upto will not be read
+ * again (a large mapped file then stops counting against memory).
+ */
+void roster_source_done_before(struct roster_source *s, const char *name, const char *upto);
+/* Let go of a file's bytes (a later get reads it again). */
+void roster_source_drop(struct roster_source *s, const char *name);
 void roster_source_free(struct roster_source *s);
 
 /* ---- import ---- */

@@ -321,6 +321,13 @@ struct pending {
     size_t line, col;
 };
 
+struct touched {
+    int64_t user, org;
+    const char *sid; /* the role's sourcedId (arena) */
+    bool fresh;      /* the user was created by this import: no stored orgs to compare */
+    bool primary, active;
+};
+
 struct imp {
     struct ctx *c;
     struct db *db;
@@ -339,12 +346,17 @@ struct imp {
     char *district_sid;
     struct pending *pend;
     size_t n_pend, cap_pend;
-    int64_t *touched_users; /* 1.2: users whose roles changed (user_orgs to rebuild) */
+    struct touched *touched; /* roles written: their users' orgs are rebuilt after the file */
     size_t n_touched, cap_touched;
     struct buf s1, s2, s3, js;
     long passwords;
     long status_in_bulk;
     int fatal; /* a storage error met where it could not be returned */
+    struct colcache {
+        const char *name;
+        const struct fdesc *fd;
+        size_t idx;
+    } cc[256];
 };
 
 static void add_msg(struct imp *m, bool error, const char *fmt, va_list ap) PRINTF_FMT(3, 0);
@@ -534,9 +546,18 @@ static size_t colidx(const struct imp *m, const struct fdesc *fd, const char *na
 {
     const struct col *c = m->ver == 12 ? fd->c12 : fd->c11;
     size_t n = m->ver == 12 ? fd->n12 : fd->n11;
-    for (size_t i = 0; i < n; i++)
-        if (strcmp(c[i].name, name) == 0)
+    /* callers pass literals: remember where each one was found (by its address) */
+    struct colcache *cc = &((struct imp *)m)->cc[((uintptr_t)name >> 3 ^ (uintptr_t)fd >> 4) & 255];
+    if (cc->name == name && cc->fd == fd)
+        return cc->idx;
+    for (size_t i = 0; i < n; i++) {
+        if (strcmp(c[i].name, name) == 0) {
+            cc->name = name;
+            cc->fd = fd;
+            cc->idx = i;
             return i;
+        }
+    }
     return SIZE_MAX; /* a programming error; callers only ask for real columns */
 }
 
@@ -680,7 +701,7 @@ static void count_late_change(struct imp *m, enum roster_kind k, struct strmap_e
 {
     struct roster_file_counts *fc = &m->rep->files[k];
     if (e && (e->flags & F_COUNTED_UNCHANGED)) {
-        e->flags &= ~(uint32_t)F_COUNTED_UNCHANGED;
+        e->flags = (uint16_t)(e->flags & ~F_COUNTED_UNCHANGED);
         fc->unchanged--;
         fc->updated++;
     }
@@ -925,7 +946,8 @@ static const char *role_from_11(struct imp *m, struct str role, struct str first
 
 static int w_user_write(struct imp *m, const struct row *r, const char *role, const int64_t *orgs,
                         size_t norgs, int64_t primary_org);
-static int touch_user(struct imp *m, int64_t id);
+static int touch_user(struct imp *m, int64_t user, bool fresh, int64_t org, struct str sid,
+                      bool primary, bool active);
 
 static int w_user(struct imp *m, const struct row *r)
 {
@@ -989,7 +1011,7 @@ static int w_user_write(struct imp *m, const struct row *r, const char *role, co
     struct strmap_entry *e;
     struct str email = fld(m, r, "email"), sms = fld(m, r, "sms"), phone = fld(m, r, "phone");
     uint8_t eidx[SEAL_INDEX_LEN], digest[SEAL_INDEX_LEN];
-    bool fresh, pe, ps, pp;
+    bool fresh, pe = false, ps = false, pp = false;
     int rc;
 
     rc = seal_text(m, email, &m->s1, &pe);
@@ -1050,9 +1072,6 @@ static int w_user_write(struct imp *m, const struct row *r, const char *role, co
         return rc;
     if (m->ver == 11) {
         /* 1.1: each of orgSourcedIds becomes a derived 1.2 role; the user's orgs follow them */
-        rc = touch_user(m, e->id);
-        if (rc < 0)
-            return rc;
         struct str rest = fld(m, r, "orgSourcedIds"), tok;
         for (size_t i = 0; str_next(&rest, ',', &tok) && i < norgs; i++) {
             struct rval rv[ROL_NCOLS] = {0};
@@ -1073,6 +1092,9 @@ static int w_user_write(struct imp *m, const struct row *r, const char *role, co
             struct roster_file_counts save = m->rep->files[RK_ROLE];
             rc = upsert(m, RK_ROLE, &rr, rv, &re, &rfresh);
             m->rep->files[RK_ROLE] = save;
+            if (rc == 0 && re)
+                rc = touch_user(m, e->id, fresh, orgs[i], rr.sid, i == 0,
+                                strcmp(r->status, "active") == 0);
             if (rc < 0)
                 return rc;
         }
@@ -1128,18 +1150,40 @@ static int w_profile(struct imp *m, const struct row *r)
     return upsert(m, RK_PROFILE, r, v, &e, &fresh);
 }
 
-static int touch_user(struct imp *m, int64_t id)
+static int touch_user(struct imp *m, int64_t user, bool fresh, int64_t org, struct str sid,
+                      bool primary, bool active)
 {
+    struct touched *t;
     if (m->n_touched == m->cap_touched) {
         size_t cap = m->cap_touched ? m->cap_touched * 2 : 256;
-        int64_t *p = mem_realloc(m->touched_users, cap * sizeof(*p));
-        if (!p)
+        t = mem_realloc(m->touched, cap * sizeof(*t));
+        if (!t)
             return -ENOMEM;
-        m->touched_users = p;
+        m->touched = t;
         m->cap_touched = cap;
     }
-    m->touched_users[m->n_touched++] = id;
+    t = &m->touched[m->n_touched];
+    t->sid = fresh ? arena_strview(&m->arena, sid) : "";
+    if (!t->sid)
+        return -ENOMEM;
+    t->user = user;
+    t->org = org;
+    t->fresh = fresh;
+    t->primary = primary;
+    t->active = active;
+    m->n_touched++;
     return 0;
+}
+
+/* by user, then as store_roster_sync_user_orgs orders roles: primary first, then sourcedId */
+static int cmp_touched(const void *a, const void *b)
+{
+    const struct touched *x = a, *y = b;
+    if (x->user != y->user)
+        return x->user < y->user ? -1 : 1;
+    if (x->primary != y->primary)
+        return x->primary ? -1 : 1;
+    return strcmp(x->sid, y->sid);
 }
 
 static int w_role(struct imp *m, const struct row *r)
@@ -1169,19 +1213,36 @@ static int w_role(struct imp *m, const struct row *r)
     rc = upsert(m, RK_ROLE, r, v, &e, &fresh);
     if (rc < 0 || !e)
         return rc;
-    return touch_user(m, user);
+    struct strmap_entry *ue = strmap_get(&m->map[RK_USER], fld(m, r, "userSourcedId"));
+    return touch_user(m, user, ue && (ue->flags & F_CREATED), org, r->sid,
+                      str_eq_cstr(fld(m, r, "roleType"), "primary"),
+                      strcmp(r->status, "active") == 0);
 }
 
 static int finish_roles(struct imp *m)
 {
-    for (size_t i = 0; i < m->n_touched; i++) {
-        int64_t u = m->touched_users[i];
-        bool dup = false;
-        for (size_t j = 0; j < i && !dup; j++)
-            dup = m->touched_users[j] == u;
-        if (dup)
-            continue;
-        int rc = store_roster_sync_user_orgs(m->db, m->district_id, u);
+    qsort(m->touched, m->n_touched, sizeof(*m->touched), cmp_touched);
+    for (size_t i = 0, j; i < m->n_touched; i = j) {
+        const struct touched *t = &m->touched[i];
+        int64_t orgs[MAX_REFS];
+        size_t n = 0;
+        int rc;
+
+        for (j = i; j < m->n_touched && m->touched[j].user == t->user; j++) {
+            bool dup = false;
+            if (!m->touched[j].active)
+                continue;
+            for (size_t k = 0; k < n; k++)
+                dup |= orgs[k] == m->touched[j].org;
+            if (!dup && n < MAX_REFS)
+                orgs[n++] = m->touched[j].org;
+        }
+        if (t->fresh)
+            /* every role of a new user is in this set: no need to ask the database */
+            rc = store_roster_set_links(m->db, LINK_USER_ORGS, m->district_id, t->user, orgs, n,
+                                        true);
+        else
+            rc = store_roster_sync_user_orgs(m->db, m->district_id, t->user, false);
         if (rc < 0)
             return rc;
     }
@@ -1356,6 +1417,7 @@ static int run_file(struct imp *m, const struct fdesc *fd)
     m->passwords = 0;
     m->status_in_bulk = 0;
     csvr_init(&cr, data, len);
+    const char *done = data;
     while ((rc = csvr_next(&cr)) != 0) {
         if (rc == -ENOMEM)
             break;
@@ -1413,6 +1475,10 @@ static int run_file(struct imp *m, const struct fdesc *fd)
         rc = writers[fd->kind](m, &r);
         if (rc < 0)
             break;
+        if (cr.p - done > (8 << 20)) {
+            done = cr.p;
+            roster_source_done_before(m->src, fd->name, done);
+        }
     }
     if (rc >= 0 && !m->broken[fd->kind] && nhead == 0)
         err(m, "%s:1:0: the file is empty; OneRoster requires a header", fd->name);
@@ -1425,6 +1491,8 @@ static int run_file(struct imp *m, const struct fdesc *fd)
     csvr_release(&cr);
     if (rc < 0)
         return rc;
+    /* nothing points into a data file once it is read (map keys are copies) */
+    roster_source_drop(m->src, fd->name);
     if (m->passwords)
         warn(m, "%s:0:%zu: password: %ld roster passwords ignored; Trellis never stores them",
              fd->name, colidx(m, fd, "password") + 1, m->passwords);
@@ -1439,6 +1507,12 @@ static int run_file(struct imp *m, const struct fdesc *fd)
         rc = finish_agents(m, fd);
         if (rc == 0 && m->ver == 11)
             rc = finish_roles(m);
+        /* what only users.csv needed */
+        strmap_release(&m->prole);
+        arena_release(&m->arena);
+        mem_free(m->pend);
+        m->pend = NULL;
+        m->cap_pend = 0;
         return rc;
     }
     if (fd->kind == RK_ROLE)
@@ -1896,7 +1970,7 @@ out:
     strmap_release(&m.prole);
     arena_release(&m.arena);
     mem_free(m.pend);
-    mem_free(m.touched_users);
+    mem_free(m.touched);
     mem_free(m.district_sid);
     buf_release(&m.s1);
     buf_release(&m.s2);

@@ -269,6 +269,37 @@ int roster_source_get(struct roster_source *s, const char *name, const char **re
     return 0;
 }
 
+void roster_source_done_before(struct roster_source *s, const char *name, const char *upto)
+{
+    long page = sysconf(_SC_PAGESIZE);
+    for (size_t i = 0; i < s->n_files; i++) {
+        struct loaded *l = &s->files[i];
+        if (!l->map || strcmp(l->name, name) != 0)
+            continue;
+        if (upto < l->data || upto > l->data + l->len || page <= 0)
+            return;
+        size_t n = (size_t)(upto - l->data) / (size_t)page * (size_t)page;
+        if (n > 0)
+            (void)madvise(l->map, n, MADV_DONTNEED);
+        return;
+    }
+}
+
+void roster_source_drop(struct roster_source *s, const char *name)
+{
+    for (size_t i = 0; i < s->n_files; i++) {
+        struct loaded *l = &s->files[i];
+        if (strcmp(l->name, name) != 0)
+            continue;
+        mem_free(l->name);
+        mem_free(l->heap);
+        if (l->map)
+            munmap(l->map, l->len);
+        s->files[i] = s->files[--s->n_files];
+        return;
+    }
+}
+
 void roster_source_free(struct roster_source *s)
 {
     if (!s)

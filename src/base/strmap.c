@@ -1,27 +1,28 @@
 /*
- * String hash map: see strmap.h. FNV-1a hashing; the table doubles at 3/4.
+ * String hash map: see strmap.h. FNV-1a hashing; the table doubles at 7/8
+ * full (linear probing stays fast there, and big imports need the memory).
  */
 #include "base/common.h"
 
 #include "base/mem.h"
 #include "base/strmap.h"
 
-static uint64_t hash(struct str k)
+static uint32_t hash(struct str k)
 {
     uint64_t h = 1469598103934665603ULL;
     for (size_t i = 0; i < k.len; i++) {
         h ^= (unsigned char)k.p[i];
         h *= 1099511628211ULL;
     }
-    return h ^ (h >> 29);
+    return (uint32_t)(h ^ (h >> 32));
 }
 
-static struct strmap_entry *find(struct strmap_entry *slots, size_t cap, struct str key)
+static struct strmap_entry *find(struct strmap_entry *slots, size_t cap, struct str key, uint32_t h)
 {
-    size_t i = (size_t)hash(key) & (cap - 1);
+    size_t i = h & (cap - 1);
     for (;;) {
         struct strmap_entry *e = &slots[i];
-        if (!e->key || (e->klen == key.len && memcmp(e->key, key.p, key.len) == 0))
+        if (!e->key || (e->hash == h && e->klen == key.len && memcmp(e->key, key.p, key.len) == 0))
             return e;
         i = (i + 1) & (cap - 1);
     }
@@ -30,9 +31,9 @@ static struct strmap_entry *find(struct strmap_entry *slots, size_t cap, struct 
 struct strmap_entry *strmap_get(const struct strmap *m, struct str key)
 {
     struct strmap_entry *e;
-    if (!m->cap)
+    if (!m->cap || key.len > UINT16_MAX)
         return NULL;
-    e = find(m->slots, m->cap, key);
+    e = find(m->slots, m->cap, key, hash(key));
     return e->key ? e : NULL;
 }
 
@@ -45,7 +46,7 @@ static int grow(struct strmap *m)
     for (size_t i = 0; i < m->cap; i++) {
         struct strmap_entry *o = &m->slots[i];
         if (o->key)
-            *find(slots, cap, (struct str){o->key, o->klen}) = *o;
+            *find(slots, cap, (struct str){o->key, o->klen}, o->hash) = *o;
     }
     mem_free(m->slots);
     m->slots = slots;
@@ -58,14 +59,17 @@ int strmap_put(struct strmap *m, struct str key, struct strmap_entry **ret, bool
     struct strmap_entry *e;
     char *k;
 
-    if (key.len > UINT32_MAX)
+    uint32_t h;
+
+    if (key.len > UINT16_MAX)
         return -E2BIG;
-    if ((m->n + 1) * 4 > m->cap * 3) {
+    if ((m->n + 1) * 8 > m->cap * 7) {
         int r = grow(m);
         if (r < 0)
             return r;
     }
-    e = find(m->slots, m->cap, key);
+    h = hash(key);
+    e = find(m->slots, m->cap, key, h);
     if (e->key) {
         *ret = e;
         if (ret_added)
@@ -77,7 +81,8 @@ int strmap_put(struct strmap *m, struct str key, struct strmap_entry **ret, bool
         return -ENOMEM;
     memset(e, 0, sizeof(*e));
     e->key = k;
-    e->klen = (uint32_t)key.len;
+    e->hash = h;
+    e->klen = (uint16_t)key.len;
     m->n++;
     *ret = e;
     if (ret_added)

@@ -17,8 +17,9 @@ struct strmap_entry {
     const char *key; /* NUL-terminated copy; NULL: empty slot */
     int64_t id;      /* the caller's value */
     int64_t aux;     /* the caller's second value */
-    uint32_t klen;
-    uint32_t flags; /* the caller's bits */
+    uint32_t hash;
+    uint16_t klen;
+    uint16_t flags; /* the caller's bits */
 };
 
 struct strmap {

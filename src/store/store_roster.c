@@ -402,7 +402,7 @@ insert:
     return 1;
 }
 
-int store_roster_sync_user_orgs(struct db *db, int64_t district_id, int64_t user_id)
+int store_roster_sync_user_orgs(struct db *db, int64_t district_id, int64_t user_id, bool fresh)
 {
     int64_t ids[64];
     size_t n = 0;
@@ -424,7 +424,7 @@ int store_roster_sync_user_orgs(struct db *db, int64_t district_id, int64_t user
     db_done(st);
     if (r < 0)
         return r;
-    return store_roster_set_links(db, LINK_USER_ORGS, district_id, user_id, ids, n, false);
+    return store_roster_set_links(db, LINK_USER_ORGS, district_id, user_id, ids, n, fresh);
 }
 
 int store_roster_log_import(struct db *db, int64_t district_id, int64_t at, const char *principal,

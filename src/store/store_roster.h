@@ -162,8 +162,11 @@ enum roster_link { LINK_CLASS_TERMS, LINK_USER_ORGS, LINK_USER_AGENTS, LINK_COUN
  */
 int store_roster_set_links(struct db *db, enum roster_link l, int64_t district_id, int64_t owner,
                            const int64_t *ids, size_t n, bool fresh);
-/* Rebuild a user's orgs from their active roles (primary first): 1 if changed, 0 if not. */
-int store_roster_sync_user_orgs(struct db *db, int64_t district_id, int64_t user_id);
+/*
+ * Rebuild a user's orgs from their active roles (primary first): 1 if changed,
+ * 0 if not. fresh: the user was just created (no stored orgs to compare).
+ */
+int store_roster_sync_user_orgs(struct db *db, int64_t district_id, int64_t user_id, bool fresh);
 
 /* Record a committed import. */
 int store_roster_log_import(struct db *db, int64_t district_id, int64_t at, const char *principal,
