@@ -1894,11 +1894,7 @@ int roster_import(struct ctx *c, struct roster_source *src, const struct roster_
         goto fail;
     if (!o->district_id) {
         /* the CLI acts as the district's operator; the policy still decides */
-        memset(&op, 0, sizeof(op));
-        op.kind = PRINCIPAL_USER;
-        op.district_id = m.district_id;
-        op.roles = ROLE_DISTRICT_ADMIN;
-        op.name = "operator (cli)";
+        principal_operator(&op, m.district_id, "operator (cli)");
         c->who = &op;
         struct access_resource res = {RES_DISTRICT, m.district_id, m.district_id};
         rc = access_check(c, ACT_ADMIN, &res);
