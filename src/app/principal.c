@@ -37,3 +37,11 @@ const char *scope_name(unsigned bit)
             return scopes[i].name;
     return NULL;
 }
+
+void principal_operator(struct principal *p, int64_t district_id, const char *name)
+{
+    memset(p, 0, sizeof(*p));
+    p->kind = PRINCIPAL_OPERATOR;
+    p->district_id = district_id;
+    p->name = name;
+}

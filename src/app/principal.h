@@ -1,6 +1,8 @@
 /*
- * Who is acting: a person logged in through a session, or an API client
- * authenticated with HTTP Basic. The HTTP layer establishes it (through the
+ * Who is acting: a person logged in through a session, an API client
+ * authenticated with HTTP Basic, or the operator running a `trellis`
+ * command on the server (who can read the database file anyway, and whose
+ * actions are audited like everyone else's). The HTTP layer establishes it (through the
  * auth service) and puts it in ctx->who; services read it from there and
  * pass it to access_check(). A principal lives in the request's arena.
  */
@@ -12,8 +14,9 @@
 #include "base/common.h"
 
 enum principal_kind {
-    PRINCIPAL_USER = 1,   /* a person with an account */
-    PRINCIPAL_CLIENT = 2, /* an integration with an API key */
+    PRINCIPAL_USER = 1,     /* a person with an account */
+    PRINCIPAL_CLIENT = 2,   /* an integration with an API key */
+    PRINCIPAL_OPERATOR = 3, /* whoever runs the trellis command on the server (the CLI) */
 };
 
 /* What a person is in Trellis (derived from OneRoster roles). A bit set. */
@@ -49,6 +52,12 @@ struct principal {
     int64_t session_id; /* 0 for clients */
     int64_t mfa_at_ms;  /* when a second factor was last verified in this session; 0: never */
 };
+
+/*
+ * The operator principal for CLI commands acting on one district. name is
+ * borrowed (e.g. "cli:import"); the result is caller storage.
+ */
+void principal_operator(struct principal *p, int64_t district_id, const char *name);
 
 /* Parse "statements/write", "statements/read/mine", "statements/read", "state", "profile",
  * "all", "roster/read", "roster/write": 0 and the bit, or -EINVAL. */

@@ -6,7 +6,9 @@
 #include <stdarg.h>
 #include <stdio.h>
 
+#include "app/clients.h"
 #include "base/log.h"
+#include "base/timeutil.h"
 #include "cli/cli.h"
 #include "store/store.h"
 
@@ -109,4 +111,42 @@ int cli_open_store(const struct config *cfg, const struct store_options *opt, st
     if (r < 0)
         fprintf(stderr, "trellis: %s\n", err);
     return r;
+}
+
+int cli_run_open(struct cli_run *run, const struct config *cfg, const char *district_sid,
+                 const char *op_name)
+{
+    struct store_options so = {.pool_size = 2};
+    int64_t district_id;
+    int r;
+
+    memset(run, 0, sizeof(*run));
+    r = cli_open_store(cfg, &so, &run->store);
+    if (r < 0)
+        return r;
+    ctx_init(&run->ctx, run->store, cfg, &run->arena, time_now_ms(), "cli");
+    run->ctx.client_addr = "local";
+    r = districts_pick(&run->ctx, district_sid, &district_id);
+    if (r < 0) {
+        fprintf(stderr, "trellis: %s\n", run->ctx.err);
+        cli_run_close(run);
+        return r;
+    }
+    principal_operator(&run->op, district_id, op_name);
+    run->ctx.who = &run->op;
+    return 0;
+}
+
+int cli_run_fail(struct cli_run *run, const char *cmd, int r)
+{
+    fprintf(stderr, "trellis %s: %s\n", cmd, run->ctx.err[0] ? run->ctx.err : strerror(-r));
+    return r == -EINVAL ? EXIT_USAGE : EXIT_FAIL;
+}
+
+void cli_run_close(struct cli_run *run)
+{
+    ctx_release(&run->ctx);
+    store_close(run->store);
+    run->store = NULL;
+    arena_release(&run->arena);
 }

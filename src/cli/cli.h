@@ -8,6 +8,9 @@
 
 #include <getopt.h>
 
+#include "app/ctx.h"
+#include "app/principal.h"
+#include "base/arena.h"
 #include "base/common.h"
 #include "base/config.h"
 
@@ -39,6 +42,28 @@ int cli_config_finish(struct config *cfg);
 
 /* Open the store named by cfg->db, printing a clear message on failure. */
 int cli_open_store(const struct config *cfg, const struct store_options *opt, struct store **ret);
+
+/*
+ * A CLI command acting on one district as the server's operator: the open
+ * store, a context with an arena and the operator principal.
+ */
+struct cli_run {
+    struct store *store;
+    struct arena arena;
+    struct ctx ctx;
+    struct principal op;
+};
+
+/*
+ * Open the store named by cfg and pick the district (by sourcedId, or the
+ * only one when NULL). Prints what went wrong itself. op_name names the
+ * command in the audit log ("cli:admin add-client").
+ */
+int cli_run_open(struct cli_run *run, const struct config *cfg, const char *district_sid,
+                 const char *op_name);
+/* Print "trellis <cmd>: <ctx err>" and return EXIT_FAIL (or EXIT_USAGE for -EINVAL). */
+int cli_run_fail(struct cli_run *run, const char *cmd, int r);
+void cli_run_close(struct cli_run *run);
 
 /* Print "trellis <cmd>: <message>" to stderr; returns EXIT_USAGE. */
 int cli_usage_error(const char *cmd, const char *fmt, ...) PRINTF_FMT(2, 3);

@@ -9,6 +9,12 @@ int cmd_serve(int argc, char **argv);
 int cmd_init(int argc, char **argv);
 int cmd_backup(int argc, char **argv);
 int cmd_config_show(int argc, char **argv);
+int cmd_admin_add_district(int argc, char **argv);
+int cmd_admin_add_client(int argc, char **argv);
+int cmd_admin_list_clients(int argc, char **argv);
+int cmd_admin_revoke_client(int argc, char **argv);
+int cmd_import_oneroster(int argc, char **argv);
+int cmd_export_oneroster(int argc, char **argv);
 int cmd_fit_bkt(int argc, char **argv);
 int cmd_fit_irt(int argc, char **argv);
 

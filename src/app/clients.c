@@ -1,0 +1,235 @@
+/*
+ * API clients: see clients.h. Keys are 24 base32 characters, secrets 256
+ * random bits in base64url; the store keeps BLAKE2b-256 of the secret and
+ * verification compares in constant time.
+ */
+#include "base/common.h"
+
+#include <sodium.h>
+#include <stdio.h>
+#include <strings.h>
+
+#include "app/access.h"
+#include "app/clients.h"
+#include "base/hex.h"
+#include "base/rand.h"
+#include "store/store.h"
+#include "store/store_clients.h"
+#include "store/store_district.h"
+#include "store/store_roster.h"
+
+int districts_pick(struct ctx *c, const char *sourced_id, int64_t *ret_district_id)
+{
+    struct district_row d;
+    struct db *db;
+    int64_t n;
+    int r = ctx_db(c, &db);
+
+    if (r < 0)
+        return r;
+    if (sourced_id) {
+        r = store_district_by_sourced_id(db, sourced_id, &d);
+        if (r == -ENOENT)
+            return ctx_fail(c, r, "district: no district has sourcedId '%s'", sourced_id);
+        if (r < 0)
+            return ctx_fail(c, r, "district: cannot read districts");
+        *ret_district_id = d.id;
+        return 0;
+    }
+    r = store_district_count(db, &n, &d);
+    if (r < 0)
+        return ctx_fail(c, r, "district: cannot read districts");
+    if (n == 0)
+        return ctx_fail(c, -ENOENT,
+                        "district: the database has no district yet; import a roster or add one "
+                        "with `trellis admin add-district`");
+    if (n > 1)
+        return ctx_fail(c, -EINVAL,
+                        "district: the database has %lld districts; name one with --district",
+                        (long long)n);
+    *ret_district_id = d.id;
+    return 0;
+}
+
+int districts_add(struct ctx *c, const char *sourced_id, const char *name, int64_t *ret_id)
+{
+    struct db *db;
+    int r;
+
+    if (!c->who || c->who->kind != PRINCIPAL_OPERATOR)
+        return ctx_fail(c, -EACCES, "only the server's operator can add a district");
+    if (!sourced_id[0] || strlen(sourced_id) > 255)
+        return ctx_fail(c, -EINVAL, "sourced-id: must be 1 to 255 characters");
+    if (!name[0] || strlen(name) > 255)
+        return ctx_fail(c, -EINVAL, "name: must be 1 to 255 characters");
+    r = ctx_db(c, &db);
+    if (r < 0)
+        return r;
+    r = store_district_create(db, str_from(sourced_id), str_from(name), c->now_ms, ret_id);
+    if (r == -EEXIST)
+        return ctx_fail(c, r, "sourced-id: a district '%s' exists already", sourced_id);
+    if (r < 0)
+        return ctx_fail(c, r, "cannot create the district");
+    return 0;
+}
+
+static int admin_check(struct ctx *c)
+{
+    if (!c->who)
+        return ctx_fail(c, -EPERM, "log in first");
+    struct access_resource res = {RES_DISTRICT, c->who->district_id, c->who->district_id};
+    return access_check(c, ACT_ADMIN, &res);
+}
+
+static void hash_secret(const char *secret, uint8_t out[CLIENT_HASH_LEN])
+{
+    crypto_generichash(out, CLIENT_HASH_LEN, (const unsigned char *)secret, strlen(secret), NULL,
+                       0);
+}
+
+int clients_add(struct ctx *c, const char *name, unsigned scopes, struct client_credentials *ret)
+{
+    static const char b32[] = "abcdefghijklmnopqrstuvwxyz234567";
+    struct client_row row;
+    uint8_t raw[32];
+    struct db *db;
+    int64_t id;
+    int r;
+
+    r = admin_check(c);
+    if (r < 0)
+        return r;
+    if (!name || !name[0] || strlen(name) >= sizeof(row.name))
+        return ctx_fail(c, -EINVAL, "name: must be 1 to %zu characters", sizeof(row.name) - 1);
+    if (scopes == 0)
+        return ctx_fail(c, -EINVAL, "scope: give at least one");
+    memset(&row, 0, sizeof(row));
+    row.district_id = c->who->district_id;
+    snprintf(row.name, sizeof(row.name), "%s", name);
+    if (rand_bytes(raw, sizeof(raw)) < 0)
+        return ctx_fail(c, -EIO, "no randomness available");
+    for (size_t i = 0; i < 24; i++)
+        ret->key[i] = b32[raw[i] & 31];
+    ret->key[24] = '\0';
+    if (rand_bytes(raw, sizeof(raw)) < 0)
+        return ctx_fail(c, -EIO, "no randomness available");
+    base64url_encode(raw, sizeof(raw), ret->secret);
+    sodium_memzero(raw, sizeof(raw));
+    snprintf(row.key, sizeof(row.key), "%s", ret->key);
+    hash_secret(ret->secret, row.secret_hash);
+    row.scopes = scopes;
+    row.created_at = c->now_ms;
+    r = ctx_db(c, &db);
+    if (r < 0)
+        return r;
+    r = store_client_insert(db, &row, &id);
+    if (r < 0)
+        return ctx_fail(c, r, "cannot store the client");
+    return 0;
+}
+
+int clients_revoke(struct ctx *c, const char *key)
+{
+    struct db *db;
+    int r = admin_check(c);
+    if (r < 0)
+        return r;
+    r = ctx_db(c, &db);
+    if (r < 0)
+        return r;
+    r = store_client_revoke(db, c->who->district_id, key, c->now_ms);
+    if (r == -ENOENT)
+        return ctx_fail(c, r, "key: no active client has key '%s'", key);
+    if (r < 0)
+        return ctx_fail(c, r, "cannot revoke the client");
+    return 0;
+}
+
+struct list_arg {
+    int (*fn)(const struct client_info *ci, void *arg);
+    void *arg;
+};
+
+static int list_one(const struct client_row *row, void *arg)
+{
+    struct list_arg *la = arg;
+    struct client_info ci = {row->id,     row->name,       row->key,
+                             row->scopes, row->created_at, row->revoked_at};
+    return la->fn(&ci, la->arg);
+}
+
+int clients_list(struct ctx *c, int (*fn)(const struct client_info *ci, void *arg), void *arg)
+{
+    struct list_arg la = {fn, arg};
+    struct db *db;
+    int r = admin_check(c);
+    if (r < 0)
+        return r;
+    r = ctx_db(c, &db);
+    if (r < 0)
+        return r;
+    return store_client_each(db, c->who->district_id, list_one, &la);
+}
+
+int clients_authenticate_basic(struct ctx *c, const char *authorization,
+                               const struct principal **ret)
+{
+    static const char bad[] = "credentials: wrong API key or secret";
+    uint8_t decoded[256], hash[CLIENT_HASH_LEN];
+    struct client_row row;
+    struct principal *p;
+    struct db *db;
+    const char *b64;
+    char *colon;
+    long n;
+    int r;
+
+    if (!authorization || strncasecmp(authorization, "Basic ", 6) != 0)
+        return ctx_fail(c, -EPERM, "credentials: expected HTTP Basic authentication");
+    b64 = authorization + 6;
+    while (*b64 == ' ')
+        b64++;
+    if (strlen(b64) > 340)
+        return ctx_fail(c, -EPERM, bad);
+    n = base64_decode(str_from(b64), false, decoded);
+    if (n <= 0 || (size_t)n >= sizeof(decoded))
+        return ctx_fail(c, -EPERM, "credentials: the Basic value is not valid base64");
+    decoded[n] = '\0';
+    colon = memchr(decoded, ':', (size_t)n);
+    if (!colon || memchr(decoded, '\0', (size_t)n))
+        return ctx_fail(c, -EPERM, "credentials: expected key:secret");
+    *colon = '\0';
+    r = ctx_db(c, &db);
+    if (r < 0)
+        return r;
+    r = store_client_by_key(db, (const char *)decoded, &row);
+    if (r == -ENOENT) {
+        /* spend the same work as for a known key */
+        hash_secret(colon + 1, hash);
+        sodium_memzero(decoded, sizeof(decoded));
+        return ctx_fail(c, -EPERM, bad);
+    }
+    if (r < 0) {
+        sodium_memzero(decoded, sizeof(decoded));
+        return ctx_fail(c, r, "cannot check credentials");
+    }
+    hash_secret(colon + 1, hash);
+    sodium_memzero(decoded, sizeof(decoded));
+    if (sodium_memcmp(hash, row.secret_hash, CLIENT_HASH_LEN) != 0 || row.revoked_at)
+        return ctx_fail(c, -EPERM, bad);
+    p = arena_calloc(c->arena, 1, sizeof(*p));
+    if (!p)
+        return ctx_fail(c, -ENOMEM, "out of memory");
+    p->kind = PRINCIPAL_CLIENT;
+    p->district_id = row.district_id;
+    p->account_id = row.id;
+    p->name = arena_strdup(c->arena, row.name);
+    p->scopes = row.scopes;
+    if (p->scopes & SCOPE_ALL) /* "all" is every xAPI scope (not the roster ones) */
+        p->scopes |= SCOPE_STATEMENTS_WRITE | SCOPE_STATEMENTS_READ_MINE | SCOPE_STATEMENTS_READ |
+                     SCOPE_STATE | SCOPE_PROFILE;
+    if (!p->name)
+        return ctx_fail(c, -ENOMEM, "out of memory");
+    *ret = p;
+    return 0;
+}
