@@ -16,7 +16,8 @@
  *
  * Usage: bench_model [DATA_DIR]   (default $TRELLIS_TEST_DATA, then ../shared/data)
  * Environment: TRELLIS_BIN (the trellis program, for the process figures),
- * HMM_SCALABLE (trainhmm), BENCH_RUNS (repetitions, default 5).
+ * HMM_SCALABLE (trainhmm), BENCH_RUNS (repetitions, default 5), BENCH_ONLY
+ * (one of bkt, update, hmm, irt: run only that part).
  * Not run by `meson test`; timings on a shared machine vary, so each figure
  * is the best (and the median) of several runs.
  */
@@ -24,6 +25,7 @@
 
 #include <math.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
@@ -353,39 +355,37 @@ static void bench_update(void)
 
 /* ---- 3. 2PL calibration ------------------------------------------------------------- */
 
-struct runner {
-    unsigned threads;
-};
-struct task_arg {
+/* A work queue for the E-step parts: `threads` workers take parts in turn. */
+struct queue {
     void (*task)(void *, unsigned);
     void *arg;
-    unsigned i;
+    unsigned n;
+    atomic_uint next;
 };
 
-static void *task_thread(void *p)
+static void *queue_worker(void *p)
 {
-    struct task_arg *a = p;
-    a->task(a->arg, a->i);
+    struct queue *q = p;
+    for (unsigned i; (i = atomic_fetch_add(&q->next, 1)) < q->n;)
+        q->task(q->arg, i);
     return NULL;
 }
 
 static void run_parts(void *ctx, unsigned n, void (*task)(void *, unsigned), void *arg)
 {
-    pthread_t tid[IRT_MAX_PARTS];
-    struct task_arg ta[IRT_MAX_PARTS];
-    unsigned started = 0;
-    (void)ctx;
-    for (unsigned i = 1; i < n; i++) {
-        ta[i] = (struct task_arg){task, arg, i};
-        if (pthread_create(&tid[i], NULL, task_thread, &ta[i]) != 0)
+    unsigned threads = *(const unsigned *)ctx, started = 0;
+    pthread_t tid[64];
+    struct queue q = {.task = task, .arg = arg, .n = n};
+
+    atomic_init(&q.next, 0);
+    for (unsigned t = 1; t < threads && t < 64; t++) {
+        if (pthread_create(&tid[started], NULL, queue_worker, &q) != 0)
             break;
-        started = i;
+        started++;
     }
-    for (unsigned i = started + 1; i < n; i++)
-        task(arg, i);
-    task(arg, 0);
-    for (unsigned i = 1; i <= started; i++)
-        pthread_join(tid[i], NULL);
+    queue_worker(&q);
+    for (unsigned t = 0; t < started; t++)
+        pthread_join(tid[t], NULL);
 }
 
 static void bench_irt(void)
@@ -419,8 +419,10 @@ static void bench_irt(void)
     for (int pass = 0; pass < 2; pass++) {
         struct irt_options o = IRT_DEFAULTS;
         struct irt_fit_info info = {0};
-        o.parts = pass == 0 ? cpus : 1;
+        unsigned threads = pass == 0 ? cpus : 1;
+        o.parts = threads > 1 ? MIN(threads * 8, IRT_MAX_PARTS) : 1; /* as `trellis fit irt` */
         o.run = run_parts;
+        o.run_ctx = &threads;
         size_t wsz = irt_workspace_size(&d, &o);
         void *ws = mem_alloc(wsz);
         double c0 = cpu_s();
@@ -527,15 +529,24 @@ int main(int argc, char **argv)
     struct kt_data d;
     struct rusage ru;
 
+    const char *only = getenv("BENCH_ONLY");
+
     if (!data)
         data = "../shared/data";
+    memset(&d, 0, sizeof(d));
     printf("bench_model: %u online CPUs, %d runs per figure\n", model_online_cpus(), runs());
-    bench_bkt(data, bin, &d);
-    getrusage(RUSAGE_SELF, &ru);
-    printf("  (this benchmark process so far: peak RSS %.1f MB)\n", (double)ru.ru_maxrss / 1024.0);
-    bench_update();
-    bench_hmm_scalable(&d);
-    bench_irt();
+    if (!only || strcmp(only, "bkt") == 0 || strcmp(only, "hmm") == 0) {
+        bench_bkt(data, bin, &d);
+        getrusage(RUSAGE_SELF, &ru);
+        printf("  (this benchmark process so far: peak RSS %.1f MB)\n",
+               (double)ru.ru_maxrss / 1024.0);
+    }
+    if (!only || strcmp(only, "update") == 0)
+        bench_update();
+    if (!only || strcmp(only, "hmm") == 0)
+        bench_hmm_scalable(&d);
+    if (!only || strcmp(only, "irt") == 0)
+        bench_irt();
     kt_data_release(&d);
     return 0;
 }

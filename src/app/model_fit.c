@@ -547,9 +547,14 @@ int model_irt_fit(const struct kt_data *d, const struct irt_options *opt, struct
         ret->item_n[src[i]]++;
     }
     struct irt_data data = {start, item, correct, d->n_users, ret->n_items, d->n};
+    /*
+     * More parts than threads, taken from a queue: a thread the scheduler
+     * sets aside does not hold up the whole E-step (on a busy machine, one
+     * part per thread made two threads slower than one).
+     */
     o.run = irt_run;
     o.run_ctx = &threads;
-    o.parts = threads;
+    o.parts = threads > 1 ? MIN(threads * 8, IRT_MAX_PARTS) : 1;
     wsz = irt_workspace_size(&data, &o);
     ws = wsz ? mem_alloc(wsz) : NULL;
     if (!ws) {
