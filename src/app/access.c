@@ -86,7 +86,7 @@ static int storage(struct ctx *c, int r)
 
 static bool reads(enum access_action a)
 {
-    return a == ACT_READ || a == ACT_LIST;
+    return a == ACT_READ || a == ACT_LIST || a == ACT_READ_SEALED;
 }
 
 static int client_check(struct ctx *c, const struct principal *p, enum access_action action,
@@ -130,7 +130,8 @@ static int person_check(struct ctx *c, struct db *db, const struct principal *p,
 
     if (p->user_id && p->user_id == user_id) {
         /* oneself: read one's record; write one's own learning records */
-        if (action == ACT_READ || (statements && (action == ACT_WRITE || action == ACT_LIST)))
+        if (action == ACT_READ || action == ACT_READ_SEALED ||
+            (statements && (action == ACT_WRITE || action == ACT_LIST)))
             return 0;
         return deny_seen(c, "people cannot change their own roster record");
     }
@@ -162,7 +163,7 @@ static int person_check(struct ctx *c, struct db *db, const struct principal *p,
             if (r < 0)
                 return storage(c, r);
             if (r > 0) {
-                if (reads(action))
+                if (action == ACT_READ || action == ACT_LIST)
                     return 0;
                 if (statements && action == ACT_WRITE)
                     return 0; /* feedback on a student's work */
@@ -174,7 +175,8 @@ static int person_check(struct ctx *c, struct db *db, const struct principal *p,
             if (r < 0)
                 return storage(c, r);
             if (r > 0)
-                return action == ACT_READ || (statements && action == ACT_LIST)
+                return action == ACT_READ || action == ACT_READ_SEALED ||
+                               (statements && action == ACT_LIST)
                            ? 0
                            : deny_seen(c, "guardians can read their children's records");
         }

@@ -64,7 +64,7 @@ int store_audit_insert(struct db *db, const struct audit_row *w, int64_t *ret_id
         "INSERT INTO audit_log (chain, seq, at, actor_kind, actor_id, actor_name, client_addr, "
         "request_id, action, object, subjects, purpose, outcome, detail, prev_hash, hash, tag) "
         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-        "iiisissssssssssbbb", w->chain, w->seq, w->at, w->actor_kind, w->actor_id, w->actor_name,
+        "iiisisssssssssbbb", w->chain, w->seq, w->at, w->actor_kind, w->actor_id, w->actor_name,
         w->client_addr, w->request_id, w->action, w->object, w->subjects, w->purpose, w->outcome,
         w->detail, (const void *)w->prev_hash, (size_t)AUDIT_HASH_LEN, (const void *)w->hash,
         (size_t)AUDIT_HASH_LEN, (const void *)w->tag, (size_t)AUDIT_TAG_LEN);

@@ -86,7 +86,7 @@ struct session_row {
     int64_t id;
     int64_t district_id;
     int64_t account_id;
-    char method[24];
+    char method[48];
     int64_t created_at, seen_at, expires_at, mfa_at, ended_at;
 };
 
