@@ -25,6 +25,7 @@
 #include "store/store.h"
 #include "store/store_audit.h"
 #include "store/store_auth.h"
+#include "store/store_people.h"
 
 /* ---- hashing ---- */
 
@@ -604,12 +605,14 @@ static int show_row(void *arg, const struct audit_row *w)
     return s->fn(&v, s->arg);
 }
 
-int audit_show_student(struct ctx *c, int64_t user_id,
+int audit_show_student(struct ctx *c, const char *student,
                        int (*fn)(const struct audit_view *v, void *arg), void *arg)
 {
     struct show s = {fn, arg};
     struct person_facts f;
     struct db *db;
+    int64_t user_id = 0;
+    char *username = NULL;
     int r;
 
     if (!c->who || c->who->kind != PRINCIPAL_OPERATOR)
@@ -617,15 +620,26 @@ int audit_show_student(struct ctx *c, int64_t user_id,
     r = ctx_db(c, &db);
     if (r < 0)
         return r;
-    r = store_person_facts(db, user_id, &f);
+    r = store_user_by_sourced_id(db, c->who->district_id, student, &user_id, &username);
+    mem_free(username);
+    if (r == -ENOENT && str_to_int64(str_from(student), 1, INT64_MAX, &user_id) == 0)
+        r = 0;
+    if (r == 0)
+        r = store_person_facts(db, user_id, &f);
     if (r == -ENOENT || (r == 0 && f.district_id != c->who->district_id))
-        return ctx_fail(c, -ENOENT, "student: no person %lld in this district", (long long)user_id);
+        return ctx_fail(c, -ENOENT, "student: no person '%s' in this district", student);
     if (r < 0)
         return ctx_fail(c, r, "cannot read the roster");
     r = store_audit_by_subject(db, f.district_id, user_id, show_row, &s);
-    if (r < 0 && !c->err[0])
-        ctx_fail(c, r, "cannot read the audit log");
-    return r;
+    if (r < 0)
+        return c->err[0] ? r : ctx_fail(c, r, "cannot read the audit log");
+    struct audit_entry e = {.action = "read",
+                            .object = "audit",
+                            .subjects = &user_id,
+                            .n_subjects = 1,
+                            .detail = "record of access shown"};
+    c->purpose = c->purpose ? c->purpose : "record of access (FERPA 34 CFR 99.32)";
+    return audit_disclose(c, &e);
 }
 
 int audit_show_recent(struct ctx *c, int64_t since_ms, int64_t limit,

@@ -96,8 +96,11 @@ struct audit_view {
     const char *actor_kind, *actor_name, *client_addr, *request_id, *action, *object, *subjects,
         *purpose, *outcome, *detail;
 };
-/* Every entry that concerns student user_id (the operator only), oldest first. */
-int audit_show_student(struct ctx *c, int64_t user_id,
+/*
+ * Every entry that concerns a student (the operator only), oldest first:
+ * student is a users.id or a sourcedId. Showing it is itself audited.
+ */
+int audit_show_student(struct ctx *c, const char *student,
                        int (*fn)(const struct audit_view *v, void *arg), void *arg);
 /* The entries of ctx->who's district's chain since since_ms (operator only). */
 int audit_show_recent(struct ctx *c, int64_t since_ms, int64_t limit,
