@@ -187,6 +187,8 @@ struct unit {
     int r;
     bool done;
     struct unit *next;
+    void (*wake)(void *arg); /* asynchronous units: called once done, instead of the signal */
+    void *wake_arg;
 };
 
 struct writer {
@@ -199,6 +201,26 @@ struct writer {
 };
 
 static const char writer_key = 'A'; /* the store service key: this address */
+
+/* Tell every unit of a batch that it is done (its r is set). */
+static void complete(struct writer *w, struct unit *batch)
+{
+    pthread_mutex_lock(&w->mu);
+    for (struct unit *u = batch, *next; u; u = next) {
+        next = u->next;
+        if (!u->wake)
+            u->done = true;
+    }
+    pthread_cond_broadcast(&w->done);
+    pthread_mutex_unlock(&w->mu);
+    for (struct unit *u = batch, *next; u; u = next) {
+        next = u->next; /* u belongs to its request once woken */
+        if (u->wake) {
+            u->done = true;
+            u->wake(u->wake_arg);
+        }
+    }
+}
 
 static void run_batch(struct writer *w, struct db *db, struct unit *batch)
 {
@@ -226,11 +248,7 @@ static void run_batch(struct writer *w, struct db *db, struct unit *batch)
                 if (u->r >= 0)
                     u->r = r;
     }
-    pthread_mutex_lock(&w->mu);
-    for (struct unit *u = batch; u; u = u->next)
-        u->done = true;
-    pthread_cond_broadcast(&w->done);
-    pthread_mutex_unlock(&w->mu);
+    complete(w, batch);
 }
 
 static void *writer_main(void *arg)
@@ -249,12 +267,10 @@ static void *writer_main(void *arg)
         pthread_mutex_unlock(&w->mu);
         int r = db ? 0 : store_acquire(w->store, &db);
         if (r < 0) {
-            pthread_mutex_lock(&w->mu);
-            for (struct unit *u = batch; u; u = u->next) {
+            for (struct unit *u = batch; u; u = u->next)
                 u->r = r;
-                u->done = true;
-            }
-            pthread_cond_broadcast(&w->done);
+            complete(w, batch);
+            pthread_mutex_lock(&w->mu);
             continue;
         }
         run_batch(w, db, batch);
@@ -299,9 +315,9 @@ static void writer_destroy(void *svc)
     mem_free(w);
 }
 
-int audit_group(struct ctx *c, int (*fn)(struct ctx *c, struct db *db, void *arg), void *arg)
+/* Queue u; with wait, until it is done. 0, or an error before it was queued. */
+static int enqueue(struct ctx *c, struct unit *u, bool wait)
 {
-    struct unit u = {c, fn, arg, 0, false, NULL};
     void *svc;
     struct writer *w;
     int r = store_service(c->store, &writer_key, writer_create, writer_destroy, &svc);
@@ -315,14 +331,23 @@ int audit_group(struct ctx *c, int (*fn)(struct ctx *c, struct db *db, void *arg
         return ctx_fail(c, -EBUSY, "the server is stopping");
     }
     if (w->tail)
-        w->tail->next = &u;
+        w->tail->next = u;
     else
-        w->head = &u;
-    w->tail = &u;
+        w->head = u;
+    w->tail = u;
     pthread_cond_signal(&w->work);
-    while (!u.done)
+    while (wait && !u->done)
         pthread_cond_wait(&w->done, &w->mu);
     pthread_mutex_unlock(&w->mu);
+    return 0;
+}
+
+int audit_group(struct ctx *c, int (*fn)(struct ctx *c, struct db *db, void *arg), void *arg)
+{
+    struct unit u = {c, fn, arg, 0, false, NULL, NULL, NULL};
+    int r = enqueue(c, &u, true);
+    if (r < 0)
+        return r;
     if (u.r < 0 && !c->err[0])
         ctx_fail(c, u.r, "cannot write the audit log");
     return u.r;
@@ -398,16 +423,64 @@ static int disclose_unit(struct ctx *c, struct db *db, void *arg)
     return audit_append(c, db, d->e);
 }
 
+struct audit_pending {
+    struct unit u;
+    struct disclose d;
+};
+
+static int64_t count_records(const struct ctx *c, const struct audit_entry *e)
+{
+    const struct principal *p = c->who;
+    int64_t n = 0;
+    for (size_t i = 0; i < e->n_subjects; i++)
+        if (!p || p->kind != PRINCIPAL_USER || e->subjects[i] != p->user_id)
+            n++;
+    return n;
+}
+
+void audit_disclose_submit(struct ctx *c, const struct audit_entry *e, void (*wake)(void *arg),
+                           void *arg, struct audit_pending **ret)
+{
+    struct audit_pending *p = arena_calloc(c->arena, 1, sizeof(*p));
+    int r;
+
+    *ret = p;
+    if (!p) {
+        /* nothing queued: wake at once; the result says out of memory */
+        wake(arg);
+        return;
+    }
+    p->d.e = e;
+    p->d.records = count_records(c, e);
+    p->u = (struct unit){c, disclose_unit, &p->d, 0, false, NULL, wake, arg};
+    r = enqueue(c, &p->u, false);
+    if (r < 0) {
+        p->u.r = r;
+        p->u.done = true;
+        wake(arg);
+    }
+}
+
+int audit_disclose_result(struct ctx *c, const struct audit_pending *p)
+{
+    if (!p)
+        return ctx_fail(c, -ENOMEM, "out of memory");
+    if (p->u.r < 0)
+        return c->err[0] ? p->u.r : ctx_fail(c, p->u.r, "cannot write the audit log");
+    if (p->d.denied)
+        return ctx_fail(c, -ENOKEY,
+                        "second factor: you have received many student records within the hour; "
+                        "confirm a code from your authenticator to go on");
+    return 0;
+}
+
 int audit_disclose(struct ctx *c, const struct audit_entry *e)
 {
     struct disclose d = {e, 0, false};
-    const struct principal *p = c->who;
     int r;
 
     /* every student record but a person's own counts toward the tripwire */
-    for (size_t i = 0; i < e->n_subjects; i++)
-        if (!p || p->kind != PRINCIPAL_USER || e->subjects[i] != p->user_id)
-            d.records++;
+    d.records = count_records(c, e);
     r = audit_group(c, disclose_unit, &d);
     if (r < 0)
         return r;

@@ -378,7 +378,7 @@ static int check_second(struct ctx *c, struct db *db, const struct account_row *
                         const char *second, const char **ret_method)
 {
     uint8_t key[OTP_SECRET_MAX];
-    size_t n;
+    size_t n = 0;
     int r;
 
     if (!second || !second[0] || !a->totp_sealed_len)
@@ -1025,7 +1025,7 @@ int auth_totp_confirm(struct ctx *c, const char *code, json_t **ret)
     struct account_row a;
     struct db *db;
     uint32_t v;
-    size_t n;
+    size_t n = 0;
     int r;
 
     if (!p || p->kind != PRINCIPAL_USER || !p->session_id)
