@@ -42,22 +42,24 @@ cookie=$(curl -sf -D - -o /dev/null -H 'content-type: application/json' -d "$bod
 class=$(curl -sf -H "Cookie: $cookie" "$url/api/v1/home" | python3 -c 'import json,sys; print(json.load(sys.stdin)["classes"][0]["id"])')
 students=$(curl -sf -H "Cookie: $cookie" "$url/api/v1/classes/$class/students" | python3 -c 'import json,sys; print(len(json.load(sys.stdin)["students"]))')
 entries0=$(sqlite3 "$T/t.db" 'SELECT COUNT(*) FROM audit_log')
-echo "teacher class $class: $students students; $CONNS connections, ${SECS}s per run"
+echo "teacher class $class: $students students; $CONNS connections, ${SECS}s per run; load average $(cut -d' ' -f1-3 /proc/loadavg)"
 
 # wrk --latency: "Requests/sec: N" and the "99%" line of the latency distribution, in ms
 measure() {
   wrk -t2 -c"$CONNS" -d"${SECS}s" --latency "$@" | awk '
     /Requests\/sec/ {rps=$2}
-    /^ +99%/ {v=$2; u=v; sub(/[0-9.]+/, "", u); sub(/[a-z]+$/, "", v);
-              ms = (u=="us") ? v/1000 : (u=="s") ? v*1000 : v; p99=ms}
+    function ms(x,  v, u) {v=x; u=x; sub(/[0-9.]+/, "", u); sub(/[a-z]+$/, "", v);
+                            return (u=="us") ? v/1000 : (u=="s") ? v*1000 : v}
+    /^ +50%/ {p50=ms($2)}
+    /^ +99%/ {p99=ms($2)}
     /Non-2xx/ {bad=$NF}
-    END {printf "%s %.2f %s\n", rps, p99, bad+0}'
+    END {printf "%s %.2f %s %.2f\n", rps, p99, bad+0, p50}'
 }
 : >"$T/r"
 for i in $(seq "$RUNS"); do
-  read -r hr hp hb < <(measure "$url/healthz")
-  read -r rr rp rb < <(measure -H "Cookie: $cookie" "$url/api/v1/classes/$class/students")
-  echo "run $i: healthz $hr req/s p99 $hp ms | roster $rr req/s p99 $rp ms (non-2xx: $hb, $rb)"
+  read -r hr hp hb h50 < <(measure "$url/healthz")
+  read -r rr rp rb r50 < <(measure -H "Cookie: $cookie" "$url/api/v1/classes/$class/students")
+  echo "run $i: healthz $hr req/s p50 $h50 p99 $hp ms | roster $rr req/s p50 $r50 p99 $rp ms (non-2xx: $hb, $rb)"
   echo "$hr $hp $rr $rp $rb" >>"$T/r"
 done
 entries1=$(sqlite3 "$T/t.db" 'SELECT COUNT(*) FROM audit_log')

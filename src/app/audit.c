@@ -131,9 +131,35 @@ static int subjects_of(const struct audit_entry *e, int64_t **ret_v, size_t *ret
     return 0;
 }
 
+/*
+ * The chain head during a group-commit batch: the writer thread locks a
+ * chain's head once per batch, appends in memory and writes the head back
+ * once before the commit (one slot: a batch rarely spans two districts).
+ * Only the writer thread sets head_cache, for its own connection; every
+ * other caller reads and writes the head row on each append.
+ */
+struct head_cache {
+    struct db *db;
+    bool valid, dirty;
+    int64_t chain, seq;
+    uint8_t head[AUDIT_HASH_LEN];
+};
+static _Thread_local struct head_cache *head_cache;
+
+static int head_flush(struct head_cache *h)
+{
+    int r = 0;
+    if (h->valid && h->dirty)
+        r = store_audit_set_head(h->db, h->chain, h->seq, h->head);
+    if (r == 0)
+        h->dirty = false;
+    return r;
+}
+
 int audit_append(struct ctx *c, struct db *db, const struct audit_entry *e)
 {
     const struct principal *p = c->who;
+    struct head_cache *cache;
     struct buf subj = BUF_INIT(16u << 20);
     struct audit_row w;
     int64_t *ids = NULL, seq, id;
@@ -145,9 +171,28 @@ int audit_append(struct ctx *c, struct db *db, const struct audit_entry *e)
     r = subjects_of(e, &ids, &n_ids, &subj);
     if (r < 0)
         goto out;
-    r = store_audit_lock_head(db, w.chain, &seq, w.prev_hash);
-    if (r < 0)
-        goto out;
+    cache = head_cache && head_cache->db == db ? head_cache : NULL;
+    if (cache && cache->valid && cache->chain != w.chain) {
+        r = head_flush(cache);
+        if (r < 0)
+            goto out;
+        cache->valid = false;
+    }
+    if (cache && cache->valid) {
+        seq = cache->seq;
+        memcpy(w.prev_hash, cache->head, AUDIT_HASH_LEN);
+    } else {
+        r = store_audit_lock_head(db, w.chain, &seq, w.prev_hash);
+        if (r < 0)
+            goto out;
+        if (cache) {
+            cache->valid = true;
+            cache->dirty = false;
+            cache->chain = w.chain;
+            cache->seq = seq;
+            memcpy(cache->head, w.prev_hash, AUDIT_HASH_LEN);
+        }
+    }
     w.seq = seq + 1;
     w.at = c->now_ms;
     w.actor_kind = actor_kind(p);
@@ -166,10 +211,15 @@ int audit_append(struct ctx *c, struct db *db, const struct audit_entry *e)
     r = store_audit_insert(db, &w, &id);
     if (r < 0)
         goto out;
-    for (size_t i = 0; r == 0 && i < n_ids; i++)
-        r = store_audit_subject(db, w.chain, ids[i], id);
-    if (r == 0)
+    if (n_ids)
+        r = store_audit_subjects(db, w.chain, ids, n_ids, id);
+    if (r == 0 && cache) {
+        cache->seq = w.seq;
+        memcpy(cache->head, w.hash, AUDIT_HASH_LEN);
+        cache->dirty = true;
+    } else if (r == 0) {
         r = store_audit_set_head(db, w.chain, w.seq, w.hash);
+    }
 out:
     mem_free(ids);
     buf_release(&subj);
@@ -224,8 +274,10 @@ static void complete(struct writer *w, struct unit *batch)
 
 static void run_batch(struct writer *w, struct db *db, struct unit *batch)
 {
+    struct head_cache cache = {.db = db}, before;
     int r = store_begin(db);
 
+    head_cache = &cache;
     for (struct unit *u = batch; u; u = u->next) {
         if (r < 0) {
             u->r = r;
@@ -236,12 +288,25 @@ static void run_batch(struct writer *w, struct db *db, struct unit *batch)
             u->r = sp;
             continue;
         }
+        before = cache;
         u->r = u->fn(u->c, db, u->arg);
         sp = store_audit_savepoint(db, u->r < 0 ? AUDIT_SP_ROLLBACK : AUDIT_SP_RELEASE);
+        if (u->r < 0)
+            cache = before; /* the unit's entries were rolled back */
         if (sp < 0 && u->r >= 0)
             u->r = sp;
     }
+    head_cache = NULL;
     if (r == 0) {
+        r = head_flush(&cache);
+        if (r < 0)
+            store_rollback(db);
+    }
+    if (r < 0) {
+        for (struct unit *u = batch; u; u = u->next)
+            if (u->r >= 0)
+                u->r = r;
+    } else {
         r = store_commit(db);
         if (r < 0)
             for (struct unit *u = batch; u; u = u->next)
@@ -370,19 +435,19 @@ static int disclose_unit(struct ctx *c, struct db *db, void *arg)
     int r;
 
     if (p && d->records > 0) {
-        r = store_tripwire_add(db, p->district_id, (int)p->kind, p->account_id, hour, 0, &this_h,
-                               &prev_h, &alerted);
+        /* count first (one statement); a refused disclosure takes its records back below */
+        r = store_tripwire_add(db, p->district_id, (int)p->kind, p->account_id, hour, d->records,
+                               &this_h, &prev_h, &alerted);
         if (r < 0)
             return r;
         /* a sliding hour: this hour's count and the part of the last hour still inside it */
         double into = (double)(c->now_ms % 3600000) / 3600000.0;
-        double estimate = (double)(this_h + d->records) + (double)prev_h * (1.0 - into);
+        double estimate = (double)this_h + (double)prev_h * (1.0 - into);
         if (estimate > (double)limit) {
             bool fresh = p->kind != PRINCIPAL_USER ||
                          (p->mfa_at_ms && c->now_ms - p->mfa_at_ms <= AUDIT_MFA_FRESH_MS);
             char detail[256];
-            if (!fresh)
-                d->denied = true;
+            d->denied = !fresh;
             if (!alerted || d->denied) {
                 snprintf(detail, sizeof(detail),
                          "bulk-export tripwire: about %.0f student records within an hour "
@@ -406,12 +471,12 @@ static int disclose_unit(struct ctx *c, struct db *db, void *arg)
                         return r;
                 }
             }
-        }
-        if (!d->denied) {
-            r = store_tripwire_add(db, p->district_id, (int)p->kind, p->account_id, hour,
-                                   d->records, &this_h, &prev_h, &alerted);
-            if (r < 0)
-                return r;
+            if (d->denied) {
+                r = store_tripwire_add(db, p->district_id, (int)p->kind, p->account_id, hour,
+                                       -d->records, &this_h, &prev_h, &alerted);
+                if (r < 0)
+                    return r;
+            }
         }
     }
     if (d->denied) {
