@@ -1221,7 +1221,8 @@ static int w_role(struct imp *m, const struct row *r)
 
 static int finish_roles(struct imp *m)
 {
-    qsort(m->touched, m->n_touched, sizeof(*m->touched), cmp_touched);
+    if (m->n_touched > 1)
+        qsort(m->touched, m->n_touched, sizeof(*m->touched), cmp_touched);
     for (size_t i = 0, j; i < m->n_touched; i = j) {
         const struct touched *t = &m->touched[i];
         int64_t orgs[MAX_REFS];
