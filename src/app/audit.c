@@ -252,23 +252,33 @@ struct writer {
 
 static const char writer_key = 'A'; /* the store service key: this address */
 
-/* Tell every unit of a batch that it is done (its r is set). */
+/*
+ * Tell every unit of a batch that it is done (its r is set). A waiting
+ * unit lives on its caller's stack and may be gone the moment it is marked
+ * done, so the asynchronous units are taken off the batch first; each of
+ * those belongs to its request again once woken.
+ */
 static void complete(struct writer *w, struct unit *batch)
 {
+    struct unit *wake = NULL, **tail = &wake;
+
     pthread_mutex_lock(&w->mu);
     for (struct unit *u = batch, *next; u; u = next) {
         next = u->next;
-        if (!u->wake)
+        if (u->wake) {
+            u->next = NULL;
+            *tail = u;
+            tail = &u->next;
+        } else {
             u->done = true;
+        }
     }
     pthread_cond_broadcast(&w->done);
     pthread_mutex_unlock(&w->mu);
-    for (struct unit *u = batch, *next; u; u = next) {
-        next = u->next; /* u belongs to its request once woken */
-        if (u->wake) {
-            u->done = true;
-            u->wake(u->wake_arg);
-        }
+    for (struct unit *u = wake, *next; u; u = next) {
+        next = u->next;
+        u->done = true;
+        u->wake(u->wake_arg);
     }
 }
 

@@ -175,12 +175,14 @@ int people_home(struct ctx *c, json_t **ret)
 
     if (!p || p->kind != PRINCIPAL_USER)
         return ctx_fail(c, -EPERM, "log in first");
-    if (p->enrol_only)
-        return ctx_fail(c, -EACCES,
-                        "second factor: this account must set up two-step verification first");
     role = primary_role(p->roles);
     if (!role)
         return ctx_fail(c, -EACCES, "this account has no role in the roster today");
+    if (p->enrol_only) {
+        /* nothing to see until the second factor is set up: say so, show nothing */
+        *ret = json_pack("{s:s, s:b}", "role", role, "enrol_required", 1);
+        return *ret ? 0 : ctx_fail(c, -ENOMEM, "out of memory");
+    }
     r = ctx_db(c, &db);
     if (r < 0)
         return r;

@@ -241,7 +241,7 @@ test('an account that needs a second factor and has none can only enrol; recover
   assert.equal(r.status, 200);
   assert.deepEqual([r.body.mfa.required, r.body.mfa.enrolled], [true, false]);
   r = await c.req('/api/v1/home');
-  assert.equal(r.status, 403, 'nothing but enrolment');
+  assert.deepEqual(r.body, { role: 'counsellor', enrol_required: true }, 'nothing but enrolment');
   assert.equal((await c.req(`/api/v1/users/${known.roster2[0]}`)).status, 403);
   r = await c.req('/api/v1/me/totp', { method: 'POST' });
   assert.equal(r.status, 200);
