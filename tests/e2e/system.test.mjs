@@ -2,7 +2,7 @@
 // configuration errors, backup while serving, graceful stop.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, existsSync, statSync } from 'node:fs';
+import { readFileSync, existsSync, statSync, rmSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { startServer, request, trellis, tempDir } from './lib/trellis.mjs';
@@ -83,6 +83,7 @@ test('init never overwrites, and the key file is private', () => {
   r = trellis(['init', '--db', db]);
   assert.equal(r.status, 1);
   assert.match(r.stderr, /already exists/);
+  rmSync(d, { recursive: true, force: true });
 });
 
 test('backup while serving makes a consistent copy without the key', async () => {
