@@ -229,10 +229,9 @@ export function showNetProblem(kind, retry) {
   const box = netBox();
   if (!box) return;
   retryAction = retry || null;
-  box.replaceChildren(
-    h('p', {}, t(kind === 'offline' ? 'net.offline' : 'net.failed')),
-    retryAction ? h('button', { type: 'button', 'data-net-retry': true }, t('net.retry')) : null,
-  );
+  const parts = [h('p', {}, t(kind === 'offline' ? 'net.offline' : 'net.failed'))];
+  if (retryAction) parts.push(h('button', { type: 'button', 'data-net-retry': true }, t('net.retry')));
+  box.replaceChildren(...parts);
 }
 
 export function clearNetProblem() {
