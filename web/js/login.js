@@ -127,6 +127,7 @@ function throttled() {
 
 function showSecondFactor() {
   pwStep.hidden = true;
+  $('card-step').hidden = true;
   tfStep.hidden = false;
   totp.value = '';
   totp.focus();
@@ -136,6 +137,7 @@ function backToPassword() {
   creds = null;
   tfStep.hidden = true;
   pwStep.hidden = false;
+  $('card-step').hidden = false;
   pass.value = '';
   clearError();
   clearFieldErrors();
