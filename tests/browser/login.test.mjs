@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import {
   hasChromium, NO_CHROMIUM, launch, demoServer, identityMissing, loginFor, openPage, checkPage,
   settle, freshTotp, base32Decode, totpAt, loginWithPassword, cspViolations, CATALOG, screenshotPath,
+  fakeBarcodeDetector,
 } from './lib/browser.mjs';
 
 let srv;
@@ -205,6 +206,35 @@ test('QR login card: its URL logs the student in, its short code too, and a revo
   assert.equal(await me(lost.page), null);
   await lost.context.close();
   await context.close();
+});
+
+test('camera: where the browser has BarcodeDetector, scanning a card logs the student in', async (t) => {
+  if (why) return t.skip(why);
+  const teacher = pick(['teacher']);
+  if (!teacher) return t.skip('no teacher in the demo logins file');
+  const { context, page } = await openPage(browser, srv.url, { lang: 'en' });
+  await loginWithPassword(page, srv.url, teacher);
+  const home = await (await page.request.get(`${srv.url}/api/v1/home`)).json();
+  const cls = home.classes.find((c) => c.students > 0) || home.classes[0];
+  const cards = await (await page.request.get(`${srv.url}/api/v1/classes/${cls.id}/cards`)).json();
+  const card = cards.cards[cards.cards.length - 1];
+  await context.close();
+  // a phone with a camera (Chromium's fake camera device, permission granted)
+  const cam = await launch(['--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream']);
+  try {
+    const phone = await openPage(cam, srv.url, { lang: 'es', width: 360 });
+    await fakeBarcodeDetector(phone.page, card.url);
+    await phone.page.goto(`${srv.url}/login`);
+    await settle(phone.page);
+    assert.ok(await phone.page.isVisible('#scan-start'), 'the scan button is offered where BarcodeDetector reads QR codes');
+    await phone.page.click('#scan-start');
+    await phone.page.waitForURL(`${srv.url}/`);
+    assert.equal((await me(phone.page))?.id, card.student.id);
+    assert.deepEqual(await cspViolations(phone.page), []);
+    await phone.context.close();
+  } finally {
+    await cam.close();
+  }
 });
 
 test('TOTP enrolment: scan the otpauth QR (or type the key), confirm, keep the recovery codes', async (t) => {

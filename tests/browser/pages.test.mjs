@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { startServer, request } from '../e2e/lib/trellis.mjs';
 import {
   hasChromium, NO_CHROMIUM, launch, openPage, checkPage, settle, totpAt, base32Decode,
-  pageWeight, writeArtifact, CATALOG, cspViolations, screenshotPath,
+  pageWeight, writeArtifact, CATALOG, cspViolations, screenshotPath, fakeBarcodeDetector,
 } from './lib/browser.mjs';
 
 const skip = hasChromium ? false : NO_CHROMIUM;
@@ -149,6 +149,26 @@ test('keyboard only: skip link, labelled fields, visible focus, errors announced
   await page.keyboard.press('Space');
   assert.equal(await page.getAttribute('#password', 'type'), 'text');
   assert.deepEqual(await cspViolations(page), []);
+  await context.close();
+});
+
+test('login card scanning: offered only where BarcodeDetector reads QR codes; no camera, a clear message', { skip }, async () => {
+  const plain = await openPage(browser, srv.url, { lang: 'en' });
+  await plain.page.goto(`${srv.url}/login`);
+  await settle(plain.page);
+  assert.ok(await plain.page.isHidden('#scan'), 'no scan button without BarcodeDetector (Chromium on Linux)');
+  assert.ok(await plain.page.isVisible('#card-code'), 'the typed code is always there');
+  await plain.context.close();
+  // with a detector but no camera (headless Chromium has no device)
+  const { context, page } = await openPage(browser, srv.url, { lang: 'es' });
+  await fakeBarcodeDetector(page, 'unused');
+  await page.goto(`${srv.url}/login`);
+  await settle(page);
+  await page.click('#scan-start');
+  await page.waitForFunction(() => document.getElementById('login-error').textContent !== '');
+  assert.equal(await page.textContent('#login-error'), CATALOG.es['login.no_camera']);
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'card-code', 'focus goes to the typed code');
+  await checkPage(page, 'login-no-camera', { lang: 'es', width: 1280 });
   await context.close();
 });
 

@@ -198,6 +198,10 @@ export async function api(path, { method = 'GET', body, timeout = 20000 } = {}) 
       data = null;
     }
   }
+  if (r.status === 401 && !path.startsWith('/api/v1/session') && path !== '/api/v1/me') {
+    // the session ended (idle or absolute time-out) while the page was open
+    location.replace(loginUrl());
+  }
   if (!r.ok) {
     const e = new ApiError(r.status, data);
     if (!e.retryAfter) e.retryAfter = Number(r.headers.get('Retry-After')) || 0;

@@ -261,6 +261,7 @@ async function startScan() {
     return;
   }
   box.hidden = false;
+  $('scan-stop').focus(); // the start button is going away: keep focus in the page
   $('scan-start').hidden = true;
   video.srcObject = stream;
   await video.play().catch(() => {});

@@ -34,13 +34,31 @@ export const CATALOG = {
 };
 
 // The exact launch flags of recipes.md section 4.
-export async function launch() {
+export async function launch(extraArgs = []) {
   const { chromium } = await import('playwright-core');
   return chromium.launch({
     executablePath: CHROMIUM,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      '--disable-background-networking', '--disable-component-update', '--disable-sync', ...extraArgs],
   });
+}
+
+// Chromium on Linux has no BarcodeDetector (Chrome has it on Android, macOS and
+// ChromeOS, where families scan their cards). This stand-in for the browser's
+// reports \`value\` as a QR code once the camera's video plays, so a test covers the
+// page's part: feature detection, starting and stopping the camera, what it does
+// with what was read. Decoding QR images is the browser's job, not tested here.
+export async function fakeBarcodeDetector(page, value) {
+  await page.addInitScript((v) => {
+    window.BarcodeDetector = class {
+      static async getSupportedFormats() {
+        return ['qr_code'];
+      }
+      async detect(video) {
+        return video.readyState >= 2 ? [{ format: 'qr_code', rawValue: v }] : [];
+      }
+    };
+  }, value);
 }
 
 // ---- servers ----
