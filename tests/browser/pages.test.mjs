@@ -198,6 +198,19 @@ test('offline and failed requests: a clear message, in the page language', { ski
   await context.close();
 });
 
+test('when the catalog cannot be loaded, the page stays usable in English and says why', { skip }, async () => {
+  const { context, page } = await openPage(browser, srv.url, { lang: 'es', width: 360 });
+  await page.route('**/i18n/*.json', (route) => route.abort('connectionfailed'));
+  await page.goto(`${srv.url}/login`);
+  await page.waitForFunction(() => document.getElementById('net').textContent !== '');
+  assert.equal(await page.evaluate(() => document.documentElement.lang), 'en', 'the text is the English of the HTML');
+  assert.equal(await page.textContent('h1'), CATALOG.en['login.heading']);
+  assert.equal(await page.getAttribute('#net', 'lang'), 'es', 'the notice is in the chosen language, marked as such (3.1.2)');
+  assert.match(await page.textContent('#net'), new RegExp(CATALOG.es['net.failed'].slice(0, 20)));
+  assert.equal(await page.textContent('#net button'), CATALOG.es['net.retry']);
+  await context.close();
+});
+
 test('page weight: the login page loads in few, small, compressed requests', { skip }, async () => {
   const { context, page } = await openPage(browser, srv.url, { lang: 'es', width: 360 });
   await page.goto(`${srv.url}/login`);

@@ -233,6 +233,7 @@ export function showNetProblem(kind, retry) {
   const box = netBox();
   if (!box) return;
   retryAction = retry || null;
+  box.lang = lang;
   const parts = [h('p', {}, t(kind === 'offline' ? 'net.offline' : 'net.failed'))];
   if (retryAction) parts.push(h('button', { type: 'button', 'data-net-retry': true }, t('net.retry')));
   box.replaceChildren(...parts);
@@ -314,15 +315,16 @@ export function loginUrl() {
 //         'optional' just reports who it is (or null).
 export async function start({ auth = 'required' } = {}) {
   lang = cookieLang() || browserLang();
-  document.documentElement.lang = lang;
   wireChrome();
   const cat = loadCatalog(lang).catch(() => null);
   const who = auth ? api('/api/v1/me').catch((e) => e) : Promise.resolve(null);
   const [c, m] = await Promise.all([cat, who]);
   if (c) {
     catalog = c;
+    document.documentElement.lang = lang; // with its texts, not before (3.1.1)
     translate();
   } else {
+    // the page keeps the English it was written in; the notice is in the wanted language
     showNetProblem('failed', () => location.reload());
   }
   updateLangSwitch();
