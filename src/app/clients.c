@@ -16,6 +16,7 @@
 #include "store/store.h"
 #include "store/store_clients.h"
 #include "store/store_district.h"
+#include "store/store_roster.h"
 
 int districts_pick(struct ctx *c, const char *sourced_id, int64_t *ret_district_id)
 {
@@ -64,7 +65,7 @@ int districts_add(struct ctx *c, const char *sourced_id, const char *name, int64
     r = ctx_db(c, &db);
     if (r < 0)
         return r;
-    r = store_district_create(db, sourced_id, name, c->now_ms, ret_id);
+    r = store_district_create(db, str_from(sourced_id), str_from(name), c->now_ms, ret_id);
     if (r == -EEXIST)
         return ctx_fail(c, r, "sourced-id: a district '%s' exists already", sourced_id);
     if (r < 0)

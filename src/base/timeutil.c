@@ -88,7 +88,7 @@ static bool expect(struct str s, size_t *i, char c)
 
 static int parse_date_at(struct str s, size_t *i, int64_t *ret_days)
 {
-    unsigned y, m, d;
+    unsigned y = 0, m = 0, d = 0; /* set by digits(); gcc -O3 cannot tell */
     if (!digits(s, i, 4, &y) || !expect(s, i, '-') || !digits(s, i, 2, &m) || !expect(s, i, '-') ||
         !digits(s, i, 2, &d))
         return -EINVAL;

@@ -13,5 +13,7 @@ int cmd_admin_add_district(int argc, char **argv);
 int cmd_admin_add_client(int argc, char **argv);
 int cmd_admin_list_clients(int argc, char **argv);
 int cmd_admin_revoke_client(int argc, char **argv);
+int cmd_import_oneroster(int argc, char **argv);
+int cmd_export_oneroster(int argc, char **argv);
 
 #endif

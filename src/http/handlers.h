@@ -16,6 +16,9 @@ struct request;
  */
 int http_authenticate(struct request *rq);
 
+/* h_roster.c */
+int h_roster_import(struct request *rq);
+
 /* h_system.c */
 int h_healthz(struct request *rq);
 int h_version(struct request *rq);

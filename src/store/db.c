@@ -190,3 +190,35 @@ int db_col_strdup(struct db_stmt *st, int col, char **ret)
     *ret = d;
     return 0;
 }
+
+int db_prepare(struct db *db, const char *sql, struct db_stmt **ret_st)
+{
+    return db->drv->prepare(db, sql, ret_st);
+}
+
+int db_bind_null(struct db_stmt *st, int idx)
+{
+    return stmt_db(st)->drv->bind_null(st, idx);
+}
+
+int db_bind_int64(struct db_stmt *st, int idx, int64_t v)
+{
+    return stmt_db(st)->drv->bind_int64(st, idx, v);
+}
+
+int db_bind_text(struct db_stmt *st, int idx, struct str s)
+{
+    const struct db_driver *d = stmt_db(st)->drv;
+    return s.p ? d->bind_text(st, idx, s.p, s.len) : d->bind_null(st, idx);
+}
+
+int db_bind_blob(struct db_stmt *st, int idx, const void *p, size_t n)
+{
+    const struct db_driver *d = stmt_db(st)->drv;
+    return p ? d->bind_blob(st, idx, p, n) : d->bind_null(st, idx);
+}
+
+int64_t db_changes(struct db_stmt *st)
+{
+    return stmt_db(st)->drv->changes(st);
+}

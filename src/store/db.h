@@ -82,6 +82,21 @@ extern const struct db_driver db_pg_driver; /* only with -Dpostgresql */
  */
 int db_query(struct db *db, struct db_stmt **ret_st, const char *sql, const char *fmt, ...);
 int db_vquery(struct db *db, struct db_stmt **ret_st, const char *sql, const char *fmt, va_list ap);
+/*
+ * For statements whose parameter count is only known at run time (generic
+ * upserts): prepare without binding, then bind by 1-based index. sql must
+ * outlive the connection (it is the cache key). Same return values as the
+ * driver: 0 or a negative errno.
+ */
+int db_prepare(struct db *db, const char *sql, struct db_stmt **ret_st);
+int db_bind_null(struct db_stmt *st, int idx);
+int db_bind_int64(struct db_stmt *st, int idx, int64_t v);
+/* s.p == NULL binds NULL. */
+int db_bind_text(struct db_stmt *st, int idx, struct str s);
+/* p == NULL binds NULL. */
+int db_bind_blob(struct db_stmt *st, int idx, const void *p, size_t n);
+/* Rows changed by the statement's last completed step. */
+int64_t db_changes(struct db_stmt *st);
 /* Run a statement that returns no rows: the number of changed rows, or a negative errno. */
 int64_t db_exec(struct db *db, const char *sql, const char *fmt, ...);
 /* Step: 1 a row, 0 done, negative errno. */

@@ -75,12 +75,3 @@ int store_district_count(struct db *db, int64_t *ret_count, struct district_row 
     *ret_count = n;
     return 0;
 }
-
-int store_district_create(struct db *db, const char *sourced_id, const char *name, int64_t now_ms,
-                          int64_t *ret_id)
-{
-    return db_query_int64(
-        db, ret_id,
-        "INSERT INTO districts (sourced_id, name, created_at) VALUES (?, ?, ?) RETURNING id", "ssi",
-        sourced_id, name, now_ms);
-}

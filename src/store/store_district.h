@@ -22,8 +22,6 @@ int store_district_by_sourced_id(struct db *db, const char *sourced_id, struct d
 int store_district_by_id(struct db *db, int64_t id, struct district_row *ret);
 /* How many districts there are, and (if exactly one) which: 0 or negative errno. */
 int store_district_count(struct db *db, int64_t *ret_count, struct district_row *ret_only);
-/* Create a district: 0 and *ret_id, -EEXIST if the sourcedId is taken. */
-int store_district_create(struct db *db, const char *sourced_id, const char *name, int64_t now_ms,
-                          int64_t *ret_id);
+/* Creating a district: store_district_create() in store_roster.h. */
 
 #endif

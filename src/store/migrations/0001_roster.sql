@@ -10,6 +10,10 @@
 -- subjects, periods, userIds) are kept as the comma-separated text of the
 -- CSV binding; relations Trellis reasons about (terms of a class, a user's
 -- orgs, guardians) get link tables.
+-- A record's date_last_modified is the dateLastModified of a delta row, or for
+-- a bulk row (where the column is blank) the time of the import that created
+-- or changed it; an unchanged record keeps it, so re-importing a set changes
+-- nothing.
 -- Sensitive fields are sealed (see src/store/seal.h): *_sealed columns hold
 -- ciphertext, *_index columns a keyed digest for equality lookups.
 
@@ -113,6 +117,7 @@ CREATE TABLE users (
     email_index BLOB,                  -- keyed digest of lower(email), for xAPI mbox matching
     sms_sealed BLOB,
     phone_sealed BLOB,
+    contact_digest BLOB,               -- keyed digest of email, sms and phone: spots changes without unsealing
     grades TEXT,
     user_master_identifier TEXT,
     preferred_given_name TEXT,
@@ -201,12 +206,26 @@ CREATE INDEX enrollments_user ON enrollments (district_id, user_id);
 
 -- demographics.csv, one row per user; every field is sealed together as JSON.
 CREATE TABLE demographics (
+    id INTEGER PRIMARY KEY,
     district_id INTEGER NOT NULL REFERENCES districts (id),
     user_id INTEGER NOT NULL REFERENCES users (id),
     sourced_id TEXT NOT NULL,
     status TEXT NOT NULL DEFAULT 'active',
     date_last_modified INTEGER,
     sealed BLOB NOT NULL,
-    PRIMARY KEY (district_id, user_id)
+    digest BLOB NOT NULL               -- keyed digest of the plaintext: spots changes without unsealing
 );
 CREATE UNIQUE INDEX demographics_sourced ON demographics (district_id, sourced_id);
+CREATE UNIQUE INDEX demographics_user ON demographics (district_id, user_id);
+
+-- One row per roster import that committed: who ran it, from where, and what it changed.
+CREATE TABLE roster_imports (
+    id INTEGER PRIMARY KEY,
+    district_id INTEGER NOT NULL REFERENCES districts (id),
+    at INTEGER NOT NULL,
+    principal TEXT NOT NULL,           -- who ran it (a username, or "operator (cli)")
+    source TEXT NOT NULL,              -- file name or "upload"
+    version TEXT NOT NULL,             -- oneroster.version of the set
+    summary TEXT NOT NULL              -- the JSON summary shown to the caller
+);
+CREATE INDEX roster_imports_at ON roster_imports (district_id, at);

@@ -1,0 +1,64 @@
+/*
+ * The demo district: a deterministic, realistic OneRoster 1.2 set made in
+ * memory (a district, elementary schools for grades 3-5 and middle schools
+ * for grades 6-8, about 200 students per school, their teachers, homerooms
+ * and subject classes, guardians linked through agentSourcedIds, a site
+ * administrator per school, a district administrator and a counselor per
+ * middle school, sealed demographics and contact data) and imported through
+ * the same path as any roster (roster_import), so there is one write path.
+ *
+ * The same generator scales with the number of students for benchmarks and
+ * can write its set to a folder. Names are drawn from lists of common given
+ * and family names; they belong to no real person. Everything depends only
+ * on the options (seed, students, class size, school year).
+ */
+#ifndef TRELLIS_APP_DEMO_H
+#define TRELLIS_APP_DEMO_H
+
+#include <stdint.h>
+
+#include "app/ctx.h"
+#include "app/roster.h"
+#include "base/buf.h"
+
+struct demo_opts {
+    long students;       /* 0: 600 */
+    uint64_t seed;       /* 0: 1 */
+    int class_size;      /* 0: 25 */
+    int school_year;     /* the year the school year ends in (2026 for 2025-26); 0: 2026 */
+    bool with_passwords; /* make demo logins (init --demo), not for benchmark sets */
+};
+
+/* A login of the demo district (one or more per role). */
+struct demo_login {
+    char role[20]; /* student, guardian, teacher, counsellor, school_admin, district_admin */
+    char username[96];
+    char password[32];
+    char totp_secret[40]; /* base32 (RFC 4648) for staff; "" for students and guardians */
+    char sourced_id[32];
+};
+
+struct demo_set {
+    struct buf files[10];
+    struct roster_memfile mf[10];
+    size_t n_files;
+    struct demo_login *logins;
+    size_t n_logins;
+    long n_schools, n_students, n_teachers, n_guardians, n_classes, n_enrollments;
+};
+
+/* Make the set (pure: no I/O). 0 or -ENOMEM; release with demo_set_release(). */
+int demo_generate(const struct demo_opts *o, struct demo_set *ret);
+void demo_set_release(struct demo_set *s);
+/* Write the set's CSV files into dir (created if missing): 0 or a negative errno. */
+int demo_write_set(const struct demo_set *s, const char *dir);
+/*
+ * Generate the demo district and import it as the server's operator, then
+ * provision the demo logins (demo_provision_login). report as roster_import.
+ */
+int demo_install(struct ctx *c, const struct demo_opts *o, struct demo_set *set,
+                 struct roster_report *report);
+/* Write the logins as a JSON array of {role, username, password, totp_secret?} (mode 0600). */
+int demo_write_logins(const struct demo_set *s, const char *path);
+
+#endif

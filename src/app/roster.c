@@ -1,0 +1,564 @@
+/*
+ * Roster service: the import report, the OneRoster 1.2 export and the reads
+ * other modules need (see roster.h; the import itself is roster_import.c).
+ */
+#include "base/common.h"
+
+#include <fcntl.h>
+#include <stdio.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "app/access.h"
+#include "app/principal.h"
+#include "app/roster.h"
+#include "base/buf.h"
+#include "base/mem.h"
+#include "base/strmap.h"
+#include "base/timeutil.h"
+#include "store/seal.h"
+#include "store/store.h"
+#include "store/store_roster.h"
+
+/* ---- report ---- */
+
+void roster_report_release(struct roster_report *r)
+{
+    if (!r)
+        return;
+    for (size_t i = 0; i < r->n_warnings; i++)
+        free(r->warnings[i]); /* from vasprintf */
+    for (size_t i = 0; i < r->n_errors; i++)
+        free(r->errors[i]);
+    mem_free(r->warnings);
+    mem_free(r->errors);
+    mem_free(r->district_sourced_id);
+    mem_free(r->district_name);
+    memset(r, 0, sizeof(*r));
+}
+
+json_t *roster_report_json(const struct roster_report *r)
+{
+    json_t *o = json_object(), *fs = json_object(), *w = json_array(), *e = json_array();
+    if (!o || !fs || !w || !e)
+        goto fail;
+    for (size_t k = 0; k < RK_COUNT; k++) {
+        const struct roster_file_counts *c = &r->files[k];
+        if (!c->mode)
+            continue;
+        json_t *f = json_pack("{s:s, s:I, s:I, s:I, s:I, s:I}", "mode", c->mode, "rows",
+                              (json_int_t)c->rows, "created", (json_int_t)c->created, "updated",
+                              (json_int_t)c->updated, "unchanged", (json_int_t)c->unchanged,
+                              "deactivated", (json_int_t)c->deactivated);
+        if (!f || json_object_set_new(fs, roster_file_name((enum roster_kind)k), f) < 0)
+            goto fail;
+    }
+    for (size_t i = 0; i < r->n_warnings; i++)
+        if (json_array_append_new(w, json_string(r->warnings[i])) < 0)
+            goto fail;
+    for (size_t i = 0; i < r->n_errors; i++)
+        if (json_array_append_new(e, json_string(r->errors[i])) < 0)
+            goto fail;
+    if (json_object_set_new(o, "version", json_string(r->version)) < 0)
+        goto fail;
+    if (r->district_id &&
+        json_object_set_new(
+            o, "district",
+            json_pack("{s:I, s:s, s:s, s:b}", "id", (json_int_t)r->district_id, "sourcedId",
+                      r->district_sourced_id ? r->district_sourced_id : "", "name",
+                      r->district_name ? r->district_name : "", "created", r->district_created)) <
+            0)
+        goto fail;
+    json_object_set_new(o, "files", fs);
+    json_object_set_new(o, "warnings", w);
+    json_object_set_new(o, "errors", e);
+    if (r->more_errors)
+        json_object_set_new(o, "more_errors", json_integer((json_int_t)r->more_errors));
+    return o;
+fail:
+    json_decref(o);
+    json_decref(fs);
+    json_decref(w);
+    json_decref(e);
+    return NULL;
+}
+
+/* ---- export ---- */
+
+/* How each 1.2 column is written: s text, T instant, D date, B boolean, I integer,
+   U sealed text, L a link list, P blank (passwords are never stored), J sealed demographics */
+static const char *const colfmt[RK_COUNT] = {
+    [RK_ORG] = "ssTssss",
+    [RK_SESSION] = "ssTssDDsI",
+    [RK_COURSE] = "ssTsssssss",
+    [RK_CLASS] = "ssTsssssssLsss",
+    [RK_USER] = "ssTBssssssUUULsPssssss",
+    [RK_PROFILE] = "ssTsssssssP",
+    [RK_ROLE] = "ssTsssDDss",
+    [RK_ENROLLMENT] = "ssTsssssDD",
+    [RK_DEMOGRAPHIC] = "ssTJ",
+};
+
+static const char *const demo_fields[] = {"birthDate",
+                                          "sex",
+                                          "americanIndianOrAlaskaNative",
+                                          "asian",
+                                          "blackOrAfricanAmerican",
+                                          "nativeHawaiianOrOtherPacificIslander",
+                                          "white",
+                                          "demographicRaceTwoOrMoreRaces",
+                                          "hispanicOrLatinoEthnicity",
+                                          "countryOfBirthCode",
+                                          "stateOfBirthAbbreviation",
+                                          "cityOfBirth",
+                                          "publicSchoolResidenceStatus"};
+
+struct exp {
+    struct ctx *c;
+    const struct seal *seal;
+    FILE *f;
+    enum roster_kind kind;
+    struct strmap links; /* owner sourcedId -> index into link_text */
+    char **link_text;
+    size_t n_links, cap_links;
+    struct buf line, tmp;
+    long count;
+    int err;
+};
+
+static int put_field(struct buf *b, const char *p, size_t n)
+{
+    bool quote = memchr(p, ',', n) || memchr(p, '"', n);
+    int r = 0;
+    if (!quote)
+        return buf_append(b, p, n);
+    r |= buf_putc(b, '"');
+    for (size_t i = 0; i < n; i++) {
+        if (p[i] == '"')
+            r |= buf_putc(b, '"');
+        r |= buf_putc(b, p[i]);
+    }
+    r |= buf_putc(b, '"');
+    return r;
+}
+
+static int link_cb(void *arg, struct str owner, struct str target)
+{
+    struct exp *x = arg;
+    struct strmap_entry *e;
+    bool added;
+    int r = strmap_put(&x->links, owner, &e, &added);
+    if (r < 0)
+        return r;
+    if (added) {
+        if (x->n_links == x->cap_links) {
+            size_t cap = x->cap_links ? x->cap_links * 2 : 256;
+            char **p = mem_realloc(x->link_text, cap * sizeof(*p));
+            if (!p)
+                return -ENOMEM;
+            x->link_text = p;
+            x->cap_links = cap;
+        }
+        e->id = (int64_t)x->n_links;
+        x->link_text[x->n_links++] = mem_strndup(target.p, target.len);
+        return x->link_text[x->n_links - 1] ? 0 : -ENOMEM;
+    }
+    char **t = &x->link_text[e->id];
+    size_t a = strlen(*t);
+    char *grown = mem_realloc(*t, a + 1 + target.len + 1);
+    if (!grown)
+        return -ENOMEM;
+    grown[a] = ',';
+    memcpy(grown + a + 1, target.p, target.len);
+    grown[a + 1 + target.len] = '\0';
+    *t = grown;
+    return 0;
+}
+
+static int unseal_field(struct exp *x, const struct rval *v)
+{
+    buf_reset(&x->tmp);
+    if (v->t != RVAL_BLOB)
+        return 0;
+    int r = seal_decrypt(x->seal, v->b, v->n, &x->tmp);
+    if (r < 0)
+        return ctx_fail(x->c, -EIO, "a sealed value cannot be opened: is this the database's key?");
+    return 0;
+}
+
+static int row_cb(void *arg, const struct rval *cols, size_t n)
+{
+    struct exp *x = arg;
+    const char *fmt = colfmt[x->kind];
+    char t[40];
+    int r = 0;
+
+    buf_reset(&x->line);
+    for (size_t i = 0; i < n && fmt[i]; i++) {
+        const struct rval *v = &cols[i];
+        if (i > 0)
+            r |= buf_putc(&x->line, ',');
+        switch (fmt[i]) {
+        case 'T':
+            if (v->t == RVAL_INT) {
+                time_format_iso8601(v->i, t);
+                r |= buf_appends(&x->line, t);
+            }
+            break;
+        case 'D':
+            if (v->t == RVAL_INT) {
+                time_format_date(v->i, t);
+                r |= buf_appends(&x->line, t);
+            }
+            break;
+        case 'B':
+            r |= buf_appends(&x->line, v->t == RVAL_INT && v->i ? "true" : "false");
+            break;
+        case 'I':
+            if (v->t == RVAL_INT)
+                r |= buf_appendf(&x->line, "%lld", (long long)v->i);
+            break;
+        case 'U':
+            if (unseal_field(x, v) < 0)
+                return -EIO;
+            r |= put_field(&x->line, buf_cstr(&x->tmp), x->tmp.len);
+            break;
+        case 'L': {
+            struct strmap_entry *e = strmap_get(&x->links, cols[0].s);
+            if (e)
+                r |= put_field(&x->line, x->link_text[e->id], strlen(x->link_text[e->id]));
+            break;
+        }
+        case 'P':
+            break;
+        case 'J': {
+            json_t *o;
+            if (unseal_field(x, v) < 0)
+                return -EIO;
+            o = json_loadb(buf_cstr(&x->tmp), x->tmp.len, 0, NULL);
+            if (!o)
+                return ctx_fail(x->c, -EIO, "a demographics record is damaged");
+            for (size_t k = 0; k < ARRAY_SIZE(demo_fields); k++) {
+                const char *s = json_string_value(json_object_get(o, demo_fields[k]));
+                if (k > 0)
+                    r |= buf_putc(&x->line, ',');
+                if (s)
+                    r |= put_field(&x->line, s, strlen(s));
+            }
+            json_decref(o);
+            break;
+        }
+        default:
+            if (v->t == RVAL_TEXT)
+                r |= put_field(&x->line, v->s.p, v->s.len);
+            break;
+        }
+    }
+    r |= buf_putc(&x->line, '\n');
+    if (r < 0)
+        return -ENOMEM;
+    if (fwrite(x->line.data, 1, x->line.len, x->f) != x->line.len)
+        return -EIO;
+    x->count++;
+    return 0;
+}
+
+static int count_cb(void *arg, const struct rval *cols, size_t n)
+{
+    (void)cols;
+    (void)n;
+    (*(long *)arg)++;
+    return 0;
+}
+
+static int write_file(struct exp *x, struct db *db, int64_t district, const char *dir,
+                      enum roster_kind k)
+{
+    const char *names[32];
+    char path[4096], tmp[4200];
+    size_t n = roster_columns(k, true, names, ARRAY_SIZE(names));
+    int r;
+
+    snprintf(path, sizeof(path), "%s/%s", dir, roster_file_name(k));
+    snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+    x->f = fopen(tmp, "w");
+    if (!x->f)
+        return ctx_fail(x->c, -EIO, "%s: %s", tmp, strerror(errno));
+    for (size_t i = 0; i < n; i++)
+        fprintf(x->f, "%s%s", i ? "," : "", names[i]);
+    fputc('\n', x->f);
+    x->kind = k;
+    strmap_release(&x->links);
+    for (size_t i = 0; i < x->n_links; i++)
+        mem_free(x->link_text[i]);
+    x->n_links = 0;
+    r = 0;
+    if (k == RK_CLASS)
+        r = store_roster_export_links(db, LINK_CLASS_TERMS, district, link_cb, x);
+    else if (k == RK_USER)
+        r = store_roster_export_links(db, LINK_USER_AGENTS, district, link_cb, x);
+    if (r == 0)
+        r = store_roster_export(db, k, district, row_cb, x);
+    if (fclose(x->f) != 0 && r == 0)
+        r = -EIO;
+    x->f = NULL;
+    if (r == 0 && rename(tmp, path) < 0)
+        r = -errno;
+    if (r < 0) {
+        (void)unlink(tmp);
+        if (!x->c->err[0])
+            ctx_fail(x->c, r, "%s: %s", path, strerror(-r));
+    }
+    return r;
+}
+
+int roster_export(struct ctx *c, int64_t district_id, bool as_operator, const char *dir,
+                  long *ret_records)
+{
+    struct exp x = {0};
+    struct principal op;
+    struct db *db;
+    bool present[RK_COUNT] = {0};
+    char path[4096];
+    FILE *mf;
+    int r;
+
+    x.c = c;
+    x.seal = store_seal(c->store);
+    buf_init(&x.line, 1 << 20);
+    buf_init(&x.tmp, 1 << 20);
+    r = ctx_db(c, &db);
+    if (r < 0)
+        goto out;
+    if (!district_id) {
+        r = store_district_only(db, &district_id);
+        if (r == -ENOENT) {
+            r = ctx_fail(c, -ENOENT, "district: the database holds no district yet");
+            goto out;
+        }
+        if (r == -EEXIST) {
+            r = ctx_fail(c, -EINVAL, "district: the database holds several: say which");
+            goto out;
+        }
+        if (r < 0)
+            goto out;
+    }
+    if (as_operator) {
+        memset(&op, 0, sizeof(op));
+        op.kind = PRINCIPAL_USER;
+        op.district_id = district_id;
+        op.roles = ROLE_DISTRICT_ADMIN;
+        op.name = "operator (cli)";
+        c->who = &op;
+    }
+    struct access_resource res = {RES_DISTRICT, district_id, district_id};
+    r = access_check(c, ACT_EXPORT, &res);
+    if (r < 0)
+        goto out;
+    if (mkdir(dir, 0700) < 0 && errno != EEXIST) {
+        r = ctx_fail(c, -errno, "%s: %s", dir, strerror(errno));
+        goto out;
+    }
+    /* one snapshot for every file */
+    r = store_begin_read(db);
+    if (r < 0)
+        goto out;
+    for (size_t k = 0; k < RK_COUNT; k++) {
+        long n = 0;
+        r = store_roster_export(db, (enum roster_kind)k, district_id, count_cb, &n);
+        if (r < 0)
+            goto out;
+        present[k] = n > 0;
+        snprintf(path, sizeof(path), "%s/%s", dir, roster_file_name((enum roster_kind)k));
+        if (!present[k]) {
+            /* OneRoster does not permit files without rows: the manifest says absent */
+            (void)unlink(path);
+            continue;
+        }
+        r = write_file(&x, db, district_id, dir, (enum roster_kind)k);
+        if (r < 0)
+            goto out;
+    }
+    snprintf(path, sizeof(path), "%s/manifest.csv", dir);
+    mf = fopen(path, "w");
+    if (!mf) {
+        r = ctx_fail(c, -EIO, "%s: %s", path, strerror(errno));
+        goto out;
+    }
+    fprintf(mf, "propertyName,value\nmanifest.version,1.0\noneroster.version,1.2\n");
+    static const char *const others[] = {
+        "categories", "classResources",      "courseResources", "lineItemLearningObjectiveIds",
+        "lineItems",  "lineItemScoreScales", "resources",       "resultLearningObjectiveIds",
+        "results",    "resultScoreScales",   "scoreScales",     "userResources",
+    };
+    for (size_t k = 0; k < RK_COUNT; k++) {
+        const char *name = roster_file_name((enum roster_kind)k);
+        fprintf(mf, "file.%.*s,%s\n", (int)(strlen(name) - 4), name,
+                present[k] ? "delta" : "absent");
+    }
+    for (size_t i = 0; i < ARRAY_SIZE(others); i++)
+        fprintf(mf, "file.%s,absent\n", others[i]);
+    fprintf(mf, "source.systemName,Trellis\nsource.systemCode,trellis\n");
+    if (fclose(mf) != 0) {
+        r = ctx_fail(c, -EIO, "%s: cannot write", path);
+        goto out;
+    }
+    *ret_records = x.count;
+    r = 0;
+out:
+    if (db && store_in_tx(db))
+        store_rollback(db);
+    if (c->who == &op)
+        c->who = NULL;
+    strmap_release(&x.links);
+    for (size_t i = 0; i < x.n_links; i++)
+        mem_free(x.link_text[i]);
+    mem_free(x.link_text);
+    buf_release(&x.line);
+    buf_release(&x.tmp);
+    return r;
+}
+
+/* ---- reads ---- */
+
+void roster_person_release(struct roster_person *p)
+{
+    if (!p)
+        return;
+    mem_free(p->sourced_id);
+    mem_free(p->role);
+    mem_free(p->username);
+    mem_free(p->given_name);
+    mem_free(p->family_name);
+    mem_free(p->preferred_given_name);
+    mem_free(p->grades);
+    mem_free(p->email);
+    memset(p, 0, sizeof(*p));
+}
+
+int roster_get_person(struct ctx *c, int64_t user_id, struct roster_person *ret)
+{
+    struct roster_person_row row = {0};
+    struct access_resource res = {RES_PERSON, 0, user_id};
+    struct buf email = BUF_INIT(4096);
+    struct db *db;
+    int r = ctx_db(c, &db);
+
+    if (r < 0)
+        return r;
+    r = store_roster_user_district(db, user_id, &res.district_id);
+    if (r == -ENOENT)
+        return ctx_fail(c, -ENOENT, "not found");
+    if (r < 0)
+        return ctx_fail(c, r, "cannot read the roster");
+    r = access_check(c, ACT_READ, &res);
+    if (r < 0)
+        return r;
+    r = store_roster_person(db, user_id, &row);
+    if (r < 0)
+        return ctx_fail(c, r, r == -ENOENT ? "not found" : "cannot read the roster");
+    if (row.email_sealed &&
+        seal_decrypt(store_seal(c->store), row.email_sealed, row.email_sealed_len, &email) < 0) {
+        store_roster_person_release(&row);
+        return ctx_fail(c, -EIO, "email: cannot be unsealed with this key");
+    }
+    memset(ret, 0, sizeof(*ret));
+    ret->id = row.id;
+    ret->district_id = row.district_id;
+    ret->primary_org_id = row.primary_org_id;
+    ret->active = row.active;
+    ret->enabled = row.enabled;
+    ret->sourced_id = row.sourced_id;
+    ret->role = row.role;
+    ret->username = row.username;
+    ret->given_name = row.given_name;
+    ret->family_name = row.family_name;
+    ret->preferred_given_name = row.preferred_given_name;
+    ret->grades = row.grades;
+    ret->email = row.email_sealed ? buf_detach(&email, NULL) : NULL;
+    mem_free(row.email_sealed);
+    buf_release(&email);
+    return 0;
+}
+
+struct members {
+    struct roster_member *v;
+    size_t n, cap;
+};
+
+static int member_cb(void *arg, int64_t user_id, const char *role, const char *given,
+                     const char *family)
+{
+    struct members *m = arg;
+    if (m->n == m->cap) {
+        size_t cap = m->cap ? m->cap * 2 : 32;
+        struct roster_member *p = mem_realloc(m->v, cap * sizeof(*p));
+        if (!p)
+            return -ENOMEM;
+        m->v = p;
+        m->cap = cap;
+    }
+    struct roster_member *x = &m->v[m->n++];
+    x->user_id = user_id;
+    snprintf(x->role, sizeof(x->role), "%s", role);
+    snprintf(x->name, sizeof(x->name), "%s %s", given, family);
+    return 0;
+}
+
+int roster_class_members(struct ctx *c, int64_t class_id, struct roster_member **ret, size_t *ret_n)
+{
+    struct access_resource res = {RES_CLASS, 0, class_id};
+    struct members m = {0};
+    struct db *db;
+    int r = ctx_db(c, &db);
+
+    if (r < 0)
+        return r;
+    r = store_roster_user_district_of_class(db, class_id, &res.district_id);
+    if (r == -ENOENT)
+        return ctx_fail(c, -ENOENT, "not found");
+    if (r < 0)
+        return ctx_fail(c, r, "cannot read the roster");
+    r = access_check(c, ACT_LIST, &res);
+    if (r < 0)
+        return r;
+    r = store_roster_class_members(db, res.district_id, class_id, member_cb, &m);
+    if (r < 0) {
+        mem_free(m.v);
+        return ctx_fail(c, r, "cannot read the class roster");
+    }
+    *ret = m.v;
+    *ret_n = m.n;
+    return 0;
+}
+
+void roster_session_release(struct roster_session *s)
+{
+    if (!s)
+        return;
+    mem_free(s->sourced_id);
+    mem_free(s->title);
+    memset(s, 0, sizeof(*s));
+}
+
+int roster_current_session(struct ctx *c, int64_t district_id, const char *type, int64_t day,
+                           struct roster_session *ret)
+{
+    struct access_resource res = {RES_DISTRICT, district_id, district_id};
+    struct db *db;
+    int r = access_check(c, ACT_READ, &res);
+
+    if (r < 0)
+        return r;
+    r = ctx_db(c, &db);
+    if (r < 0)
+        return r;
+    memset(ret, 0, sizeof(*ret));
+    r = store_roster_session_at(db, district_id, type, day, &ret->id, &ret->sourced_id, &ret->title,
+                                &ret->start_day, &ret->end_day);
+    if (r == -ENOENT)
+        return ctx_fail(c, -ENOENT, "no %s contains that day", type);
+    if (r < 0)
+        return ctx_fail(c, r, "cannot read the academic sessions");
+    return 0;
+}

@@ -1,0 +1,47 @@
+/*
+ * Roster endpoints. POST /api/v1/districts/{id}/roster/imports takes a
+ * OneRoster CSV set as a .zip body (an upload route: up to upload_limit)
+ * and answers the import summary, or a problem whose "errors" member lists
+ * every "file:line:column: reason" (nothing was imported then).
+ */
+#include "base/common.h"
+
+#include "app/roster.h"
+#include "http/handlers.h"
+#include "http/request.h"
+
+int h_roster_import(struct request *rq)
+{
+    struct roster_report rep;
+    struct str id = http_param(rq, "id");
+    int64_t district_id;
+    json_t *o;
+    int r;
+
+    if (str_to_int64(id, 1, INT64_MAX, &district_id) < 0)
+        return http_respond_problem(rq, 400, "invalid_argument", "id: not a district id");
+    r = roster_import_zip(&rq->ctx, district_id, rq->body.data ? rq->body.data : "", rq->body.len,
+                          &rep);
+    if (r < 0 && rep.n_errors == 0) {
+        roster_report_release(&rep);
+        return r;
+    }
+    o = roster_report_json(&rep);
+    roster_report_release(&rep);
+    if (!o)
+        return -ENOMEM;
+    if (r == 0)
+        return http_respond_json_take(rq, 200, o);
+    /* an RFC 9457 problem with the list of errors as an extension member */
+    json_object_set_new(o, "type", json_string("about:blank"));
+    json_object_set_new(o, "title", json_string("Bad request"));
+    json_object_set_new(o, "status", json_integer(400));
+    json_object_set_new(o, "code", json_string("invalid_argument"));
+    json_object_set_new(o, "detail", json_string(rq->ctx.err));
+    char *text = json_dumps(o, JSON_COMPACT);
+    json_decref(o);
+    if (!text)
+        return -ENOMEM;
+    http_add_header(rq, "Cache-Control", "no-store");
+    return http_respond_take(rq, 400, "application/problem+json", text, strlen(text));
+}

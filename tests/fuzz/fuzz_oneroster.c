@@ -1,0 +1,82 @@
+/*
+ * Fuzz the OneRoster validator and import: the input is a set of files
+ * separated by lines "==> NAME" (manifest.csv, orgs.csv, users.csv ...). The
+ * import runs against an in-memory SQLite database; it must never crash, and
+ * an import that fails must report at least one error or a reason.
+ */
+#include "base/common.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "app/ctx.h"
+#include "app/roster.h"
+#include "base/arena.h"
+#include "fuzz.h"
+#include "store/store.h"
+
+static struct store *store;
+static unsigned runs;
+
+static void open_store(void)
+{
+    char key[64], err[256];
+    struct store_options so = {.create = true, .create_key = true, .pool_size = 1};
+    snprintf(key, sizeof(key), "/tmp/trellis-fuzz-%d.key", (int)getpid());
+    so.key_file = key;
+    if (store_open(":memory:", &so, &store, err, sizeof(err)) < 0) {
+        fprintf(stderr, "fuzz_oneroster: %s\n", err);
+        abort();
+    }
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    struct roster_memfile files[12];
+    char names[12][40];
+    size_t n = 0;
+    const char *p = (const char *)data, *end = p + size;
+    struct roster_source *src = NULL;
+    struct roster_report rep;
+    struct arena arena = ARENA_INIT;
+    struct ctx c;
+    int r;
+
+    if (!store || ++runs % 500 == 0) {
+        store_close(store);
+        open_store();
+    }
+    /* split "==> name\n" sections */
+    while (p < end && n < ARRAY_SIZE(files)) {
+        const char *nl, *next;
+        if (end - p < 4 || memcmp(p, "==> ", 4) != 0)
+            break;
+        nl = memchr(p, '\n', (size_t)(end - p));
+        if (!nl || nl - p - 4 >= (long)sizeof(names[0]))
+            break;
+        snprintf(names[n], sizeof(names[n]), "%.*s", (int)(nl - p - 4), p + 4);
+        next = nl + 1;
+        const char *q = next;
+        while (q < end &&
+               !(q + 4 <= end && memcmp(q, "==> ", 4) == 0 && (q == next || q[-1] == '\n')))
+            q++;
+        files[n].name = names[n];
+        files[n].data = next;
+        files[n].len = (size_t)(q - next);
+        n++;
+        p = q;
+    }
+    if (roster_source_memory(files, n, &src) < 0)
+        return 0;
+    ctx_init(&c, store, NULL, &arena, 1700000000000LL, "fuzz");
+    struct roster_import_opts o = {.as_operator = true, .source_label = "fuzz"};
+    r = roster_import(&c, src, &o, &rep);
+    if (r == -EINVAL && rep.n_errors == 0 && rep.more_errors == 0 && !c.err[0])
+        abort();
+    ctx_release(&c);
+    roster_report_release(&rep);
+    roster_source_free(src);
+    arena_release(&arena);
+    return 0;
+}
