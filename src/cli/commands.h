@@ -13,6 +13,14 @@ int cmd_admin_add_district(int argc, char **argv);
 int cmd_admin_add_client(int argc, char **argv);
 int cmd_admin_list_clients(int argc, char **argv);
 int cmd_admin_revoke_client(int argc, char **argv);
+int cmd_admin_add_account(int argc, char **argv);
+int cmd_admin_set_password(int argc, char **argv);
+int cmd_admin_unlock(int argc, char **argv);
+int cmd_admin_reset_totp(int argc, char **argv);
+int cmd_admin_disable(int argc, char **argv);
+int cmd_admin_enable(int argc, char **argv);
+int cmd_audit_verify(int argc, char **argv);
+int cmd_audit_show(int argc, char **argv);
 int cmd_import_oneroster(int argc, char **argv);
 int cmd_export_oneroster(int argc, char **argv);
 
