@@ -281,9 +281,14 @@ static int write_file(struct exp *x, struct db *db, int64_t district, const char
 
     snprintf(path, sizeof(path), "%s/%s", dir, roster_file_name(k));
     snprintf(tmp, sizeof(tmp), "%s.tmp", path);
-    x->f = fopen(tmp, "w");
-    if (!x->f)
+    /* roster files hold student records: readable by their owner only */
+    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    x->f = fd >= 0 ? fdopen(fd, "w") : NULL;
+    if (!x->f) {
+        if (fd >= 0)
+            close(fd);
         return ctx_fail(x->c, -EIO, "%s: %s", tmp, strerror(errno));
+    }
     for (size_t i = 0; i < n; i++)
         fprintf(x->f, "%s%s", i ? "," : "", names[i]);
     fputc('\n', x->f);
@@ -344,11 +349,7 @@ int roster_export(struct ctx *c, int64_t district_id, bool as_operator, const ch
             goto out;
     }
     if (as_operator) {
-        memset(&op, 0, sizeof(op));
-        op.kind = PRINCIPAL_USER;
-        op.district_id = district_id;
-        op.roles = ROLE_DISTRICT_ADMIN;
-        op.name = "operator (cli)";
+        principal_operator(&op, district_id, "operator (cli)");
         c->who = &op;
     }
     struct access_resource res = {RES_DISTRICT, district_id, district_id};
@@ -380,7 +381,10 @@ int roster_export(struct ctx *c, int64_t district_id, bool as_operator, const ch
             goto out;
     }
     snprintf(path, sizeof(path), "%s/manifest.csv", dir);
-    mf = fopen(path, "w");
+    int mfd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    mf = mfd >= 0 ? fdopen(mfd, "w") : NULL;
+    if (!mf && mfd >= 0)
+        close(mfd);
     if (!mf) {
         r = ctx_fail(c, -EIO, "%s: %s", path, strerror(errno));
         goto out;

@@ -1221,7 +1221,8 @@ static int w_role(struct imp *m, const struct row *r)
 
 static int finish_roles(struct imp *m)
 {
-    qsort(m->touched, m->n_touched, sizeof(*m->touched), cmp_touched);
+    if (m->n_touched > 1)
+        qsort(m->touched, m->n_touched, sizeof(*m->touched), cmp_touched);
     for (size_t i = 0, j; i < m->n_touched; i = j) {
         const struct touched *t = &m->touched[i];
         int64_t orgs[MAX_REFS];
@@ -1893,11 +1894,7 @@ int roster_import(struct ctx *c, struct roster_source *src, const struct roster_
         goto fail;
     if (!o->district_id) {
         /* the CLI acts as the district's operator; the policy still decides */
-        memset(&op, 0, sizeof(op));
-        op.kind = PRINCIPAL_USER;
-        op.district_id = m.district_id;
-        op.roles = ROLE_DISTRICT_ADMIN;
-        op.name = "operator (cli)";
+        principal_operator(&op, m.district_id, "operator (cli)");
         c->who = &op;
         struct access_resource res = {RES_DISTRICT, m.district_id, m.district_id};
         rc = access_check(c, ACT_ADMIN, &res);

@@ -5,7 +5,7 @@
 // Fixtures are made here; the shared real-world sets are used when TRELLIS_TEST_DATA has them.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, writeFileSync, readFileSync, existsSync, readdirSync } from 'node:fs';
+import { mkdirSync, writeFileSync, readFileSync, existsSync, readdirSync, statSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { startServer, request, trellis, tempDir, DATA, hasData } from './lib/trellis.mjs';
@@ -127,6 +127,8 @@ test('export writes a valid 1.2 set whose import changes nothing (also from a .z
   assert.match(manifest, /^file\.userProfiles,absent$/m);
   assert.ok(!existsSync(join(out, 'userProfiles.csv')), 'no empty files (CSV Tables section 3)');
   assert.equal(readFileSync(join(out, 'users.csv'), 'utf8').split('\n')[0], H.users12);
+  for (const f of readdirSync(out)) // student records: readable by their owner only
+    assert.equal(statSync(join(out, f)).mode & 0o077, 0, `${f} must not be readable by others`);
   assert.match(readFileSync(join(out, 'classes.csv'), 'utf8'), /k1,active,[^,]+,Math 4A,04,c1,M4A,scheduled,R1,s1,"y1,t1",/);
   // sealed values come back in the export
   assert.match(readFileSync(join(out, 'users.csv'), 'utf8'), /eva@home\.example,555-0101,555-0102,u-s1/);
