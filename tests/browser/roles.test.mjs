@@ -8,7 +8,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   hasChromium, NO_CHROMIUM, launch, demoServer, identityMissing, openPage, checkPage,
-  settle, loginWithPassword, CATALOG, writeArtifact, pageWeight,
+  settle, loginWithPassword, CATALOG, writeArtifact, pageWeight, escapedText, screenshotPath,
 } from './lib/browser.mjs';
 
 const ROLES = ['student', 'guardian', 'teacher', 'counsellor', 'school_admin', 'district_admin'];
@@ -54,15 +54,38 @@ async function checkBoth(page, name, lang) {
 
 const mainText = (page) => page.textContent('main');
 
+// Each role logs in once, through the login page; later pages reuse its session (a
+// TOTP step is accepted once, so logging in again would wait for the next step).
+const sessions = new Map();
+async function loggedIn(role, lang) {
+  const login = srv.logins.find((l) => l.role === role);
+  if (!login) return null;
+  if (!sessions.has(role)) {
+    const first = await openPage(browser, srv.url, { lang });
+    await loginWithPassword(first.page, srv.url, login);
+    sessions.set(role, await first.context.storageState());
+    await first.context.close();
+  }
+  const opened = await openPage(browser, srv.url, { lang, storageState: sessions.get(role) });
+  await opened.page.goto(`${srv.url}/`);
+  await settle(opened.page);
+  return opened;
+}
+
 for (const role of ROLES) {
   for (const lang of ['en', 'es']) {
     test(`${role}: home page in ${lang} shows what this person may see`, async (t) => {
       if (why) return t.skip(why);
-      const login = srv.logins.find((l) => l.role === role);
-      if (!login) return t.skip(`no ${role} in the demo logins file`);
-      const { context, page } = await openPage(browser, srv.url, { lang });
-      await loginWithPassword(page, srv.url, login);
-      if (lang === 'es' && role === 'guardian') weights.push(`${role} home (${lang}): ${JSON.stringify(await pageWeight(page))}`);
+      const opened = await loggedIn(role, lang);
+      if (!opened) return t.skip(`no ${role} in the demo logins file`);
+      const { context, page } = opened;
+      if (lang === 'es' && role === 'guardian') {
+        // a family's phone: the home page in a fresh browser, session cookie only
+        const w = await pageWeight(page);
+        weights.push(`${role} home (${lang}), first load: ${w.requests} requests, ${w.bytes} bytes\n${w.rows.join('\n')}`);
+        assert.ok(w.requests <= 8, `the home page made ${w.requests} requests`);
+        assert.ok(w.bytes <= 40 * 1024, `the home page moved ${w.bytes} bytes`);
+      }
       const me = await getJson(page, '/api/v1/me');
       const home = await getJson(page, '/api/v1/home');
       assert.equal(home.role, role);
@@ -114,10 +137,9 @@ for (const role of ROLES) {
 for (const lang of ['en', 'es']) {
   test(`teacher: a class page with its roster, and its login cards, in ${lang}`, async (t) => {
     if (why) return t.skip(why);
-    const login = srv.logins.find((l) => l.role === 'teacher');
-    if (!login) return t.skip('no teacher in the demo logins file');
-    const { context, page } = await openPage(browser, srv.url, { lang });
-    await loginWithPassword(page, srv.url, login);
+    const opened = await loggedIn('teacher', lang);
+    if (!opened) return t.skip('no teacher in the demo logins file');
+    const { context, page } = opened;
     const home = await getJson(page, '/api/v1/home');
     const cls = home.classes.find((c) => c.students > 0) || home.classes[0];
     await page.click(`main a[href="/class?id=${cls.id}"]`);
@@ -140,7 +162,13 @@ for (const lang of ['en', 'es']) {
       assert.equal(await card.locator('img.card-qr').getAttribute('alt'), fill(CATALOG[lang]['cards.qr_alt'], { name: c.student.name }));
     }
     await checkBoth(page, 'cards', lang);
-    // print: 8 cards to a sheet on A4 and on Letter (2 x 4, 90 x 57 mm each)
+    // print: every card's text inside its card, and 8 cards to a sheet on A4 and on
+    // Letter (2 x 4, 90 x 57 mm each)
+    await page.emulateMedia({ media: 'print' });
+    await page.setViewportSize({ width: 794, height: 1123 }); // A4 at 96 dpi
+    assert.deepEqual(await escapedText(page), [], 'printed cards: text outside its card');
+    await page.screenshot({ path: screenshotPath(`cards-print-${lang}`), fullPage: true });
+    await page.emulateMedia({ media: null });
     for (const format of ['A4', 'Letter']) {
       const pdf = await page.pdf({ format, printBackground: true });
       const pages = (pdf.toString('latin1').match(/\/Type\s*\/Page[^s]/g) || []).length;
@@ -152,9 +180,7 @@ for (const lang of ['en', 'es']) {
 
 test('a teacher asking for a class that is not theirs sees "not found", not the roster', async (t) => {
   if (why) return t.skip(why);
-  const login = srv.logins.find((l) => l.role === 'teacher');
-  const { context, page } = await openPage(browser, srv.url, { lang: 'en' });
-  await loginWithPassword(page, srv.url, login);
+  const { context, page } = await loggedIn('teacher', 'en');
   await page.goto(`${srv.url}/class?id=999999999`);
   await settle(page);
   assert.equal(await page.textContent('#status'), CATALOG.en['class.not_found']);

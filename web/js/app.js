@@ -352,6 +352,11 @@ export function announce(el, text) {
   }, 50);
 }
 
+// A school or other named thing given either as its name or as {id, name}.
+export function nameOf(x) {
+  return x && typeof x === 'object' ? x.name || '' : x || '';
+}
+
 export function roleName(role) {
   return t(`role.${role}`);
 }

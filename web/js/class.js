@@ -1,6 +1,6 @@
 // A class and its roster: GET /api/v1/classes/{id}/students (teachers of the
 // class and the admins who may see it; everyone else gets 404).
-import { start, api, t, h, onLangChange, errorText, showNetProblem, gradeShort } from './app.js';
+import { start, api, t, h, onLangChange, errorText, showNetProblem, gradeShort, nameOf } from './app.js';
 
 const id = new URLSearchParams(location.search).get('id') || '';
 const title = document.getElementById('title');
@@ -15,7 +15,7 @@ function meta(c) {
   const bits = [];
   if (c.course && c.course !== c.title) bits.push(c.course);
   if (c.period) bits.push(t('class.period', { period: c.period }));
-  if (c.school) bits.push(c.school);
+  if (nameOf(c.school)) bits.push(nameOf(c.school));
   return bits.join(' · ');
 }
 

@@ -2,7 +2,7 @@
 //   student: their classes; teacher: their classes, each with its roster;
 //   guardian: their children; counsellor: their school;
 //   school and district admins: their schools with counts.
-import { start, api, t, h, onLangChange, errorText, showNetProblem, gradeName, fmtList, fmtNumber } from './app.js';
+import { start, api, t, h, onLangChange, errorText, showNetProblem, gradeName, fmtList, fmtNumber, nameOf } from './app.js';
 
 const title = document.getElementById('title');
 const status = document.getElementById('status');
@@ -15,7 +15,7 @@ function classMeta(c) {
   const bits = [];
   if (c.course && c.course !== c.title) bits.push(c.course);
   if (c.period) bits.push(t('class.period', { period: c.period }));
-  if (c.school) bits.push(c.school);
+  if (nameOf(c.school)) bits.push(nameOf(c.school));
   return bits.join(' · ');
 }
 
@@ -69,7 +69,7 @@ function childList(children) {
     'ul',
     { class: 'tiles wide' },
     children.map((c) => {
-      const meta = [gradeName(c.grade), c.school].filter(Boolean).join(' · ');
+      const meta = [gradeName(c.grade), nameOf(c.school)].filter(Boolean).join(' · ');
       return h(
         'li',
         { class: 'tile' },

@@ -65,17 +65,17 @@ export async function fakeBarcodeDetector(page, value) {
 
 // A server with the demo district (`trellis init --demo --logins FILE`) when the
 // program can make one; otherwise a server with an empty database and the reason.
-export async function demoServer() {
+export async function demoServer({ env = {}, args = [] } = {}) {
   const dir = tempDir('trellis-browser-');
   const loginsFile = join(dir, 'logins.json');
   const init = trellis(['init', '--db', join(dir, 'trellis.db'), '--demo', '--logins', loginsFile]);
   if (init.status !== 0) {
-    const srv = await startServer({ dir });
+    const srv = await startServer({ dir, env, args });
     srv.logins = null;
     srv.noDemo = `the demo district is not available: trellis init --demo --logins says: ${init.stderr.trim().split('\n')[0]}`;
     return srv;
   }
-  const srv = await startServer({ dir, init: false });
+  const srv = await startServer({ dir, init: false, env, args });
   let logins = JSON.parse(readFileSync(loginsFile, 'utf8'));
   if (!Array.isArray(logins)) logins = logins.logins || Object.values(logins);
   srv.logins = logins;
@@ -87,10 +87,6 @@ export async function identityMissing(srv) {
   const r = await request(srv.url, '/api/v1/session', { method: 'POST', json: {} });
   if (r.status === 404 || r.status === 405) return `the identity API is not there yet (POST /api/v1/session answered ${r.status})`;
   return null;
-}
-
-export function loginFor(srv, role, { withTotp } = {}) {
-  return (srv.logins || []).find((l) => l.role === role && (withTotp === undefined || !!l.totp_secret === withTotp)) || null;
 }
 
 // ---- TOTP (RFC 6238) ----
@@ -126,20 +122,32 @@ export function totpAt(key, seconds, digits = 6) {
 }
 
 // A code that stays valid for the next few seconds (waits out the end of a step).
+// The server accepts each time step once (RFC 6238 section 5.2: no replay), so a
+// secret whose current step was already used here waits for the next one.
+const usedStep = new Map();
 export async function freshTotp(secret) {
-  const into = (Date.now() / 1000) % 30;
-  if (into > 25) await new Promise((r) => setTimeout(r, (30 - into) * 1000 + 200));
-  return totpAt(base32Decode(secret), Date.now() / 1000);
+  const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+  for (;;) {
+    const now = Date.now() / 1000;
+    const step = Math.floor(now / 30);
+    if (now % 30 > 25 || usedStep.get(secret) >= step) {
+      await sleep((30 - (now % 30)) * 1000 + 200);
+      continue;
+    }
+    usedStep.set(secret, step);
+    return totpAt(base32Decode(secret), now);
+  }
 }
 
 // ---- pages ----
 
 // A page with the language chosen by the `lang` cookie (or, with cookie: false, only by
 // the browser's Accept-Language), collecting CSP violations and script errors.
-export async function openPage(browser, base, { lang = 'en', width = 1280, height = 900, cookie = true } = {}) {
+export async function openPage(browser, base, { lang = 'en', width = 1280, height = 900, cookie = true, storageState } = {}) {
   const context = await browser.newContext({
     viewport: { width, height },
     locale: lang === 'es' ? 'es-US' : 'en-US',
+    storageState,
   });
   if (cookie) await context.addCookies([{ name: 'lang', value: lang, url: base }]);
   const page = await context.newPage();
@@ -223,6 +231,32 @@ export function screenshotPath(name) {
   return join(ARTIFACTS, `${name}.png`);
 }
 
+// Text that escapes the bordered box it is in (a card, a tile, a panel, a button):
+// clipped or overlapping, it is lost to the reader (1.4.10 asks for no loss of content).
+export async function escapedText(page) {
+  return page.evaluate(() => {
+    const out = [];
+    for (const box of document.querySelectorAll('body *')) {
+      const s = getComputedStyle(box);
+      if (!(parseFloat(s.borderLeftWidth) > 0 && s.borderLeftStyle !== 'none' && parseFloat(s.borderRightWidth) > 0)) continue;
+      if (!box.getClientRects().length || s.visibility === 'hidden') continue;
+      const b = box.getBoundingClientRect();
+      const walker = document.createTreeWalker(box, NodeFilter.SHOW_TEXT);
+      for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+        if (!n.textContent.trim() || !n.parentElement.getClientRects().length) continue;
+        const range = document.createRange();
+        range.selectNodeContents(n);
+        const bad = [...range.getClientRects()].some((r) => r.width > 0 && (r.right > b.right + 1 || r.left < b.left - 1 || r.bottom > b.bottom + 1 || r.top < b.top - 1));
+        if (bad) {
+          out.push(`"${n.textContent.trim().slice(0, 30)}" escapes ${box.tagName.toLowerCase()}.${box.className}`);
+          break;
+        }
+      }
+    }
+    return out;
+  });
+}
+
 // Everything every page must pass: zero axe violations, no CSP violation or script
 // error, targets, reflow, language; and a full-page screenshot kept as an artifact.
 export async function checkPage(page, name, { lang, width } = {}) {
@@ -230,6 +264,9 @@ export async function checkPage(page, name, { lang, width } = {}) {
   assert.deepEqual(await axeViolations(page), [], `${name}: axe-core violations (${AXE_TAGS.join(', ')})`);
   assert.deepEqual(await cspViolations(page), [], `${name}: CSP violations or script errors`);
   await expectTargetSizes(page, name);
+  assert.deepEqual(await escapedText(page), [], `${name}: text outside its box`);
+  const text = await page.evaluate(() => document.body.innerText);
+  assert.doesNotMatch(text, /\[object Object\]|\bundefined\b|\bNaN\b/, `${name}: a value rendered wrong`);
   if (lang) await expectLanguage(page, lang, name);
   await page.screenshot({ path: screenshotPath(`${name}${lang ? '-' + lang : ''}${width ? '-' + width : ''}`), fullPage: true });
   await expectReflow(page, name);
