@@ -125,7 +125,11 @@ export async function setLang(l, { remember = true } = {}) {
     return;
   }
   lang = l;
-  if (remember) rememberLang(l);
+  if (remember) {
+    rememberLang(l);
+    // and for the account, so its other devices and its e-mails follow (the server sets the cookie too)
+    if (me) api('/api/v1/me/lang', { method: 'POST', body: { lang: l } }).catch(() => {});
+  }
   document.documentElement.lang = l;
   translate();
   updateLangSwitch();
@@ -173,7 +177,7 @@ export function setCsrf(token) {
   if (token) csrf = token;
 }
 
-export async function api(path, { method = 'GET', body, timeout = 20000 } = {}) {
+export async function api(path, { method = 'GET', body, timeout = 20000, stepUp = true } = {}) {
   const headers = { Accept: 'application/json' };
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   if (method !== 'GET' && method !== 'HEAD' && csrf) headers['X-CSRF-Token'] = csrf;
@@ -202,6 +206,12 @@ export async function api(path, { method = 'GET', body, timeout = 20000 } = {}) 
     // the session ended (idle or absolute time-out) while the page was open
     location.replace(loginUrl());
   }
+  if (r.status === 403 && data?.code === 'second_factor_required' && stepUp) {
+    // many student records within the hour, or changing the authenticator: the
+    // server wants a fresh code first; ask for it here, then do the same again
+    await confirmSecondFactor();
+    return api(path, { method, body, timeout, stepUp: false });
+  }
   if (!r.ok) {
     const e = new ApiError(r.status, data);
     if (!e.retryAfter) e.retryAfter = Number(r.headers.get('Retry-After')) || 0;
@@ -209,6 +219,66 @@ export async function api(path, { method = 'GET', body, timeout = 20000 } = {}) 
   }
   if (data && data.csrf_token) setCsrf(data.csrf_token);
   return data;
+}
+
+// ---- a fresh second factor ----
+// A panel under the page's heading asks for a code from the authenticator app
+// (POST /api/v1/session/mfa); the promise resolves once the server took it.
+let stepUpPending = null;
+
+function confirmSecondFactor() {
+  if (stepUpPending) return stepUpPending;
+  stepUpPending = new Promise((resolve) => {
+    const main = document.getElementById('main');
+    const input = h('input', {
+      id: 'stepup-code', name: 'totp', inputmode: 'numeric', autocomplete: 'one-time-code',
+      autocapitalize: 'none', spellcheck: 'false', maxlength: '32', required: true, 'aria-describedby': 'stepup-err',
+    });
+    const err = h('p', { id: 'stepup-err', class: 'field-error', role: 'alert' });
+    const texts = [
+      [h('h2', { id: 'stepup-h', tabindex: '-1' }), 'stepup.heading'],
+      [h('p'), 'stepup.text'],
+      [h('label', { for: 'stepup-code' }), 'stepup.label'],
+      [h('button', { type: 'submit', class: 'primary' }), 'stepup.submit'],
+    ];
+    let errKey = null;
+    const paint = () => {
+      for (const [el, key] of texts) el.textContent = t(key);
+      err.textContent = errKey ? t(errKey) : '';
+    };
+    paint();
+    onLangChange(paint);
+    const form = h('form', { novalidate: true }, h('div', { class: 'field' }, texts[2][0], input, err), texts[3][0]);
+    const panel = h('section', { class: 'panel warn', id: 'stepup', 'aria-labelledby': 'stepup-h' }, texts[0][0], texts[1][0], form);
+    const h1 = main.querySelector('h1');
+    if (h1) h1.after(panel);
+    else main.prepend(panel);
+    input.focus();
+    form.addEventListener('submit', async (ev) => {
+      ev.preventDefault();
+      const code = input.value.replace(/\s+/g, '');
+      errKey = null;
+      if (!code) errKey = 'login.need_code';
+      else {
+        try {
+          await api('/api/v1/session/mfa', { method: 'POST', body: { totp: code }, stepUp: false });
+        } catch (e) {
+          errKey = e.network ? (navigator.onLine === false ? 'net.offline' : 'net.failed') : 'login.bad_code';
+        }
+      }
+      if (errKey) {
+        input.setAttribute('aria-invalid', 'true');
+        err.textContent = '';
+        setTimeout(paint, 50); // a separate task, so the same message is announced again
+        input.select();
+        return;
+      }
+      panel.remove();
+      stepUpPending = null;
+      resolve();
+    });
+  });
+  return stepUpPending;
 }
 
 // The message for an API error, in the page's language: known codes have their

@@ -93,7 +93,7 @@ function mfaNotice() {
   return h(
     'div',
     { class: 'panel warn' },
-    h('p', {}, h('strong', {}, t('home.mfa_needed_title')), ' ', t('home.mfa_needed')),
+    h('p', {}, h('strong', {}, t('home.mfa_needed_title')), ' ', t('home.mfa_needed'), home && !home.role ? ' ' + t('home.mfa_first') : ''),
     h('p', {}, h('a', { class: 'button primary', href: '/totp' }, t('home.mfa_setup'))),
   );
 }
@@ -104,6 +104,10 @@ function render() {
   if (!home) return;
   const parts = [mfaNotice()];
   const role = home.role;
+  if (!role) {
+    content.replaceChildren(...parts.filter(Boolean));
+    return;
+  }
   parts.push(h('p', { class: 'lead' }, t(`home.intro.${role}`)));
   if (role === 'student') parts.push(section('classes-h', t('home.your_classes'), classList(home.classes)));
   else if (role === 'teacher') parts.push(section('classes-h', t('home.your_classes'), classList(home.classes, { teacher: true })));
@@ -116,6 +120,13 @@ function render() {
 }
 
 async function load() {
+  if (me.mfa?.required && !me.mfa.enrolled) {
+    // this account must set up its second factor before it can see anything else
+    status.textContent = '';
+    home = { role: null };
+    render();
+    return;
+  }
   status.textContent = t('common.loading');
   try {
     home = await api('/api/v1/home');
