@@ -2,6 +2,7 @@
 // two-step verification is on (with the way to set it up).
 import { start, t, h, onLangChange, fmtList } from './app.js';
 
+
 const status = document.getElementById('status');
 const content = document.getElementById('content');
 const me = await start();
@@ -23,13 +24,19 @@ function render() {
       row(t('account.username'), me.username),
       row(t('account.roles'), fmtList((me.roles || []).map((r) => t(`role.${r}`)))),
       row(t('account.district'), me.district?.name),
-      row(t('account.schools'), fmtList((me.schools || []).map((s) => s.name))),
+      row(
+        t('account.schools'),
+        me.roles?.includes('district_admin') && !me.schools?.length ? t('account.all_schools') : fmtList((me.schools || []).map((s) => s.name)),
+      ),
     ),
     h(
       'section',
       {},
       h('h2', {}, t('account.mfa_heading')),
       h('p', { class: mfa.enrolled ? 'state on' : 'state off' }, mfaText),
+      mfa.enrolled && mfa.recovery_codes_left !== undefined
+        ? h('p', {}, t('account.recovery_left', { count: mfa.recovery_codes_left }))
+        : null,
       mfa.enrolled ? null : h('p', {}, h('a', { class: 'button primary', href: '/totp' }, t('account.mfa_setup'))),
     ),
     h('section', {}, h('h2', {}, t('account.lang_heading')), h('p', {}, t('account.lang_text'))),
