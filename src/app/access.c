@@ -104,8 +104,9 @@ static int client_check(struct ctx *c, const struct principal *p, enum access_ac
             return 0;
         if (res->kind == RES_DISTRICT && action == ACT_READ)
             return 0;
-        return (s & SCOPE_ROSTER_READ) ? deny_seen(c, "this client's scopes do not allow it")
-                                       : deny_unseen(c);
+        return (s & SCOPE_ROSTER_READ) || res->kind == RES_DISTRICT
+                   ? deny_seen(c, "this client's scopes do not allow it")
+                   : deny_unseen(c);
     }
     if (res->kind == RES_STATEMENTS) {
         if (action == ACT_WRITE && (s & SCOPE_STATEMENTS_WRITE))

@@ -131,9 +131,35 @@ static int subjects_of(const struct audit_entry *e, int64_t **ret_v, size_t *ret
     return 0;
 }
 
+/*
+ * The chain head during a group-commit batch: the writer thread locks a
+ * chain's head once per batch, appends in memory and writes the head back
+ * once before the commit (one slot: a batch rarely spans two districts).
+ * Only the writer thread sets head_cache, for its own connection; every
+ * other caller reads and writes the head row on each append.
+ */
+struct head_cache {
+    struct db *db;
+    bool valid, dirty;
+    int64_t chain, seq;
+    uint8_t head[AUDIT_HASH_LEN];
+};
+static _Thread_local struct head_cache *head_cache;
+
+static int head_flush(struct head_cache *h)
+{
+    int r = 0;
+    if (h->valid && h->dirty)
+        r = store_audit_set_head(h->db, h->chain, h->seq, h->head);
+    if (r == 0)
+        h->dirty = false;
+    return r;
+}
+
 int audit_append(struct ctx *c, struct db *db, const struct audit_entry *e)
 {
     const struct principal *p = c->who;
+    struct head_cache *cache;
     struct buf subj = BUF_INIT(16u << 20);
     struct audit_row w;
     int64_t *ids = NULL, seq, id;
@@ -145,9 +171,28 @@ int audit_append(struct ctx *c, struct db *db, const struct audit_entry *e)
     r = subjects_of(e, &ids, &n_ids, &subj);
     if (r < 0)
         goto out;
-    r = store_audit_lock_head(db, w.chain, &seq, w.prev_hash);
-    if (r < 0)
-        goto out;
+    cache = head_cache && head_cache->db == db ? head_cache : NULL;
+    if (cache && cache->valid && cache->chain != w.chain) {
+        r = head_flush(cache);
+        if (r < 0)
+            goto out;
+        cache->valid = false;
+    }
+    if (cache && cache->valid) {
+        seq = cache->seq;
+        memcpy(w.prev_hash, cache->head, AUDIT_HASH_LEN);
+    } else {
+        r = store_audit_lock_head(db, w.chain, &seq, w.prev_hash);
+        if (r < 0)
+            goto out;
+        if (cache) {
+            cache->valid = true;
+            cache->dirty = false;
+            cache->chain = w.chain;
+            cache->seq = seq;
+            memcpy(cache->head, w.prev_hash, AUDIT_HASH_LEN);
+        }
+    }
     w.seq = seq + 1;
     w.at = c->now_ms;
     w.actor_kind = actor_kind(p);
@@ -166,10 +211,15 @@ int audit_append(struct ctx *c, struct db *db, const struct audit_entry *e)
     r = store_audit_insert(db, &w, &id);
     if (r < 0)
         goto out;
-    for (size_t i = 0; r == 0 && i < n_ids; i++)
-        r = store_audit_subject(db, w.chain, ids[i], id);
-    if (r == 0)
+    if (n_ids)
+        r = store_audit_subjects(db, w.chain, ids, n_ids, id);
+    if (r == 0 && cache) {
+        cache->seq = w.seq;
+        memcpy(cache->head, w.hash, AUDIT_HASH_LEN);
+        cache->dirty = true;
+    } else if (r == 0) {
         r = store_audit_set_head(db, w.chain, w.seq, w.hash);
+    }
 out:
     mem_free(ids);
     buf_release(&subj);
@@ -187,6 +237,8 @@ struct unit {
     int r;
     bool done;
     struct unit *next;
+    void (*wake)(void *arg); /* asynchronous units: called once done, instead of the signal */
+    void *wake_arg;
 };
 
 struct writer {
@@ -200,10 +252,42 @@ struct writer {
 
 static const char writer_key = 'A'; /* the store service key: this address */
 
+/*
+ * Tell every unit of a batch that it is done (its r is set). A waiting
+ * unit lives on its caller's stack and may be gone the moment it is marked
+ * done, so the asynchronous units are taken off the batch first; each of
+ * those belongs to its request again once woken.
+ */
+static void complete(struct writer *w, struct unit *batch)
+{
+    struct unit *wake = NULL, **tail = &wake;
+
+    pthread_mutex_lock(&w->mu);
+    for (struct unit *u = batch, *next; u; u = next) {
+        next = u->next;
+        if (u->wake) {
+            u->next = NULL;
+            *tail = u;
+            tail = &u->next;
+        } else {
+            u->done = true;
+        }
+    }
+    pthread_cond_broadcast(&w->done);
+    pthread_mutex_unlock(&w->mu);
+    for (struct unit *u = wake, *next; u; u = next) {
+        next = u->next;
+        u->done = true;
+        u->wake(u->wake_arg);
+    }
+}
+
 static void run_batch(struct writer *w, struct db *db, struct unit *batch)
 {
+    struct head_cache cache = {.db = db}, before;
     int r = store_begin(db);
 
+    head_cache = &cache;
     for (struct unit *u = batch; u; u = u->next) {
         if (r < 0) {
             u->r = r;
@@ -214,23 +298,32 @@ static void run_batch(struct writer *w, struct db *db, struct unit *batch)
             u->r = sp;
             continue;
         }
+        before = cache;
         u->r = u->fn(u->c, db, u->arg);
         sp = store_audit_savepoint(db, u->r < 0 ? AUDIT_SP_ROLLBACK : AUDIT_SP_RELEASE);
+        if (u->r < 0)
+            cache = before; /* the unit's entries were rolled back */
         if (sp < 0 && u->r >= 0)
             u->r = sp;
     }
+    head_cache = NULL;
     if (r == 0) {
+        r = head_flush(&cache);
+        if (r < 0)
+            store_rollback(db);
+    }
+    if (r < 0) {
+        for (struct unit *u = batch; u; u = u->next)
+            if (u->r >= 0)
+                u->r = r;
+    } else {
         r = store_commit(db);
         if (r < 0)
             for (struct unit *u = batch; u; u = u->next)
                 if (u->r >= 0)
                     u->r = r;
     }
-    pthread_mutex_lock(&w->mu);
-    for (struct unit *u = batch; u; u = u->next)
-        u->done = true;
-    pthread_cond_broadcast(&w->done);
-    pthread_mutex_unlock(&w->mu);
+    complete(w, batch);
 }
 
 static void *writer_main(void *arg)
@@ -249,12 +342,10 @@ static void *writer_main(void *arg)
         pthread_mutex_unlock(&w->mu);
         int r = db ? 0 : store_acquire(w->store, &db);
         if (r < 0) {
-            pthread_mutex_lock(&w->mu);
-            for (struct unit *u = batch; u; u = u->next) {
+            for (struct unit *u = batch; u; u = u->next)
                 u->r = r;
-                u->done = true;
-            }
-            pthread_cond_broadcast(&w->done);
+            complete(w, batch);
+            pthread_mutex_lock(&w->mu);
             continue;
         }
         run_batch(w, db, batch);
@@ -299,9 +390,9 @@ static void writer_destroy(void *svc)
     mem_free(w);
 }
 
-int audit_group(struct ctx *c, int (*fn)(struct ctx *c, struct db *db, void *arg), void *arg)
+/* Queue u; with wait, until it is done. 0, or an error before it was queued. */
+static int enqueue(struct ctx *c, struct unit *u, bool wait)
 {
-    struct unit u = {c, fn, arg, 0, false, NULL};
     void *svc;
     struct writer *w;
     int r = store_service(c->store, &writer_key, writer_create, writer_destroy, &svc);
@@ -315,14 +406,23 @@ int audit_group(struct ctx *c, int (*fn)(struct ctx *c, struct db *db, void *arg
         return ctx_fail(c, -EBUSY, "the server is stopping");
     }
     if (w->tail)
-        w->tail->next = &u;
+        w->tail->next = u;
     else
-        w->head = &u;
-    w->tail = &u;
+        w->head = u;
+    w->tail = u;
     pthread_cond_signal(&w->work);
-    while (!u.done)
+    while (wait && !u->done)
         pthread_cond_wait(&w->done, &w->mu);
     pthread_mutex_unlock(&w->mu);
+    return 0;
+}
+
+int audit_group(struct ctx *c, int (*fn)(struct ctx *c, struct db *db, void *arg), void *arg)
+{
+    struct unit u = {c, fn, arg, 0, false, NULL, NULL, NULL};
+    int r = enqueue(c, &u, true);
+    if (r < 0)
+        return r;
     if (u.r < 0 && !c->err[0])
         ctx_fail(c, u.r, "cannot write the audit log");
     return u.r;
@@ -345,19 +445,19 @@ static int disclose_unit(struct ctx *c, struct db *db, void *arg)
     int r;
 
     if (p && d->records > 0) {
-        r = store_tripwire_add(db, p->district_id, (int)p->kind, p->account_id, hour, 0, &this_h,
-                               &prev_h, &alerted);
+        /* count first (one statement); a refused disclosure takes its records back below */
+        r = store_tripwire_add(db, p->district_id, (int)p->kind, p->account_id, hour, d->records,
+                               &this_h, &prev_h, &alerted);
         if (r < 0)
             return r;
         /* a sliding hour: this hour's count and the part of the last hour still inside it */
         double into = (double)(c->now_ms % 3600000) / 3600000.0;
-        double estimate = (double)(this_h + d->records) + (double)prev_h * (1.0 - into);
+        double estimate = (double)this_h + (double)prev_h * (1.0 - into);
         if (estimate > (double)limit) {
             bool fresh = p->kind != PRINCIPAL_USER ||
                          (p->mfa_at_ms && c->now_ms - p->mfa_at_ms <= AUDIT_MFA_FRESH_MS);
             char detail[256];
-            if (!fresh)
-                d->denied = true;
+            d->denied = !fresh;
             if (!alerted || d->denied) {
                 snprintf(detail, sizeof(detail),
                          "bulk-export tripwire: about %.0f student records within an hour "
@@ -381,12 +481,12 @@ static int disclose_unit(struct ctx *c, struct db *db, void *arg)
                         return r;
                 }
             }
-        }
-        if (!d->denied) {
-            r = store_tripwire_add(db, p->district_id, (int)p->kind, p->account_id, hour,
-                                   d->records, &this_h, &prev_h, &alerted);
-            if (r < 0)
-                return r;
+            if (d->denied) {
+                r = store_tripwire_add(db, p->district_id, (int)p->kind, p->account_id, hour,
+                                       -d->records, &this_h, &prev_h, &alerted);
+                if (r < 0)
+                    return r;
+            }
         }
     }
     if (d->denied) {
@@ -398,16 +498,64 @@ static int disclose_unit(struct ctx *c, struct db *db, void *arg)
     return audit_append(c, db, d->e);
 }
 
+struct audit_pending {
+    struct unit u;
+    struct disclose d;
+};
+
+static int64_t count_records(const struct ctx *c, const struct audit_entry *e)
+{
+    const struct principal *p = c->who;
+    int64_t n = 0;
+    for (size_t i = 0; i < e->n_subjects; i++)
+        if (!p || p->kind != PRINCIPAL_USER || e->subjects[i] != p->user_id)
+            n++;
+    return n;
+}
+
+void audit_disclose_submit(struct ctx *c, const struct audit_entry *e, void (*wake)(void *arg),
+                           void *arg, struct audit_pending **ret)
+{
+    struct audit_pending *p = arena_calloc(c->arena, 1, sizeof(*p));
+    int r;
+
+    *ret = p;
+    if (!p) {
+        /* nothing queued: wake at once; the result says out of memory */
+        wake(arg);
+        return;
+    }
+    p->d.e = e;
+    p->d.records = count_records(c, e);
+    p->u = (struct unit){c, disclose_unit, &p->d, 0, false, NULL, wake, arg};
+    r = enqueue(c, &p->u, false);
+    if (r < 0) {
+        p->u.r = r;
+        p->u.done = true;
+        wake(arg);
+    }
+}
+
+int audit_disclose_result(struct ctx *c, const struct audit_pending *p)
+{
+    if (!p)
+        return ctx_fail(c, -ENOMEM, "out of memory");
+    if (p->u.r < 0)
+        return c->err[0] ? p->u.r : ctx_fail(c, p->u.r, "cannot write the audit log");
+    if (p->d.denied)
+        return ctx_fail(c, -ENOKEY,
+                        "second factor: you have received many student records within the hour; "
+                        "confirm a code from your authenticator to go on");
+    return 0;
+}
+
 int audit_disclose(struct ctx *c, const struct audit_entry *e)
 {
     struct disclose d = {e, 0, false};
-    const struct principal *p = c->who;
     int r;
 
     /* every student record but a person's own counts toward the tripwire */
-    for (size_t i = 0; i < e->n_subjects; i++)
-        if (!p || p->kind != PRINCIPAL_USER || e->subjects[i] != p->user_id)
-            d.records++;
+    d.records = count_records(c, e);
     r = audit_group(c, disclose_unit, &d);
     if (r < 0)
         return r;

@@ -73,6 +73,20 @@ int audit_disclose(struct ctx *c, const struct audit_entry *e);
 
 #define AUDIT_MFA_FRESH_MS (15 * 60 * 1000LL)
 
+/*
+ * The same without holding the calling thread (an HTTP request suspended
+ * meanwhile): queue the disclosure and return; wake(arg) is called from
+ * the writer's thread once it is durable (or failed), after which
+ * audit_disclose_result() says what audit_disclose() would have returned.
+ * e, c and everything they point to must stay valid until then; the
+ * pending state lives in c's arena. Call wake-ready code (http_suspend)
+ * before this: wake may run before this returns.
+ */
+struct audit_pending;
+void audit_disclose_submit(struct ctx *c, const struct audit_entry *e, void (*wake)(void *arg),
+                           void *arg, struct audit_pending **ret);
+int audit_disclose_result(struct ctx *c, const struct audit_pending *p);
+
 /* ---- reading the log (the CLI) ---- */
 
 struct audit_verify_report {

@@ -378,7 +378,7 @@ static int check_second(struct ctx *c, struct db *db, const struct account_row *
                         const char *second, const char **ret_method)
 {
     uint8_t key[OTP_SECRET_MAX];
-    size_t n;
+    size_t n = 0;
     int r;
 
     if (!second || !second[0] || !a->totp_sealed_len)
@@ -827,7 +827,8 @@ static int person_org_cb(void *arg, int64_t org_id)
     return add_school(arg, org_id);
 }
 
-int auth_me(struct ctx *c, const char *csrf, const char *lang_hint, json_t **ret)
+int auth_me(struct ctx *c, const char *csrf, const char *lang_cookie, const char *lang_accept,
+            json_t **ret)
 {
     const struct principal *p = c->who;
     struct account_row a;
@@ -870,7 +871,10 @@ int auth_me(struct ctx *c, const char *csrf, const char *lang_hint, json_t **ret
                  a.preferred_given_name[0] ? a.preferred_given_name : a.given_name, a.family_name);
     else
         snprintf(name, sizeof(name), "%s", a.display_name);
-    const char *lang = lang_ok(lang_hint) ? lang_hint : lang_ok(a.lang) ? a.lang : "en";
+    const char *lang = lang_ok(lang_cookie)   ? lang_cookie
+                       : lang_ok(a.lang)      ? a.lang
+                       : lang_ok(lang_accept) ? lang_accept
+                                              : "en";
     o = json_pack("{s:o, s:I, s:s, s:s, s:o, s:{s:I, s:s}, s:o, s:s, s:{s:b, s:b, s:I}, s:s}", "id",
                   a.user_id ? json_integer(a.user_id) : json_null(), "account_id", (json_int_t)a.id,
                   "username", a.login, "name", name, "roles", roles ? roles : json_array(),
@@ -1025,7 +1029,7 @@ int auth_totp_confirm(struct ctx *c, const char *code, json_t **ret)
     struct account_row a;
     struct db *db;
     uint32_t v;
-    size_t n;
+    size_t n = 0;
     int r;
 
     if (!p || p->kind != PRINCIPAL_USER || !p->session_id)

@@ -113,8 +113,13 @@ void auth_csrf_token(const char *token, char *out);
 /* Does csrf match the session cookie value (constant time)? */
 bool auth_csrf_ok(const char *token, const char *csrf);
 
-/* What GET /api/v1/me answers (a new JSON object), lang_hint from the cookie or Accept-Language. */
-int auth_me(struct ctx *c, const char *csrf, const char *lang_hint, json_t **ret);
+/*
+ * What GET /api/v1/me answers (a new JSON object). The language is
+ * lang_cookie when it is "en" or "es", else the account's stored choice,
+ * else lang_accept (from Accept-Language), else "en".
+ */
+int auth_me(struct ctx *c, const char *csrf, const char *lang_cookie, const char *lang_accept,
+            json_t **ret);
 /* Remember the person's language ("en" or "es"). */
 int auth_set_lang(struct ctx *c, const char *lang);
 

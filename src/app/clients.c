@@ -52,6 +52,27 @@ int districts_pick(struct ctx *c, const char *sourced_id, int64_t *ret_district_
     return 0;
 }
 
+struct district_tx {
+    struct ctx *c;
+    const char *sourced_id, *name;
+    int64_t *id;
+};
+
+/* Create the district and the first entry of its audit chain together. */
+static int district_add_fn(struct db *db, void *arg)
+{
+    struct district_tx *x = arg;
+    char detail[600];
+    int r =
+        store_district_create(db, str_from(x->sourced_id), str_from(x->name), x->c->now_ms, x->id);
+    if (r < 0)
+        return r;
+    snprintf(detail, sizeof(detail), "district '%s' (%s) added", x->sourced_id, x->name);
+    struct audit_entry e = {
+        .district_id = *x->id, .action = "admin", .object = "district", .detail = detail};
+    return audit_append(x->c, db, &e);
+}
+
 int districts_add(struct ctx *c, const char *sourced_id, const char *name, int64_t *ret_id)
 {
     struct db *db;
@@ -66,7 +87,8 @@ int districts_add(struct ctx *c, const char *sourced_id, const char *name, int64
     r = ctx_db(c, &db);
     if (r < 0)
         return r;
-    r = store_district_create(db, str_from(sourced_id), str_from(name), c->now_ms, ret_id);
+    struct district_tx x = {c, sourced_id, name, ret_id};
+    r = store_tx(db, district_add_fn, &x);
     if (r == -EEXIST)
         return ctx_fail(c, r, "sourced-id: a district '%s' exists already", sourced_id);
     if (r < 0)

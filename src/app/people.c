@@ -175,12 +175,14 @@ int people_home(struct ctx *c, json_t **ret)
 
     if (!p || p->kind != PRINCIPAL_USER)
         return ctx_fail(c, -EPERM, "log in first");
-    if (p->enrol_only)
-        return ctx_fail(c, -EACCES,
-                        "second factor: this account must set up two-step verification first");
     role = primary_role(p->roles);
     if (!role)
         return ctx_fail(c, -EACCES, "this account has no role in the roster today");
+    if (p->enrol_only) {
+        /* nothing to see until the second factor is set up: say so, show nothing */
+        *ret = json_pack("{s:s, s:b}", "role", role, "enrol_required", 1);
+        return *ret ? 0 : ctx_fail(c, -ENOMEM, "out of memory");
+    }
     r = ctx_db(c, &db);
     if (r < 0)
         return r;
@@ -297,15 +299,23 @@ int people_get(struct ctx *c, int64_t user_id, json_t **ret)
     return 0;
 }
 
-int people_class_roster(struct ctx *c, int64_t class_id, json_t **ret)
+struct people_roster {
+    json_t *out;
+    struct audit_entry e;
+    char obj[48];
+    struct audit_pending *pending;
+};
+
+int people_class_roster_prepare(struct ctx *c, int64_t class_id, struct people_roster **ret)
 {
     struct access_resource res = {RES_CLASS, 0, class_id};
     struct class_info ci;
     struct class_student *s = NULL;
+    struct people_roster *p;
     int64_t *ids = NULL;
     size_t n = 0;
     struct db *db;
-    json_t *list = NULL, *o = NULL;
+    json_t *list = NULL;
     int r = ctx_db(c, &db);
 
     if (r < 0)
@@ -322,9 +332,10 @@ int people_class_roster(struct ctx *c, int64_t class_id, json_t **ret)
     r = store_class_students(db, ci.district_id, class_id, today(c), &s, &n);
     if (r < 0)
         return ctx_fail(c, r, "cannot read the class roster");
-    ids = mem_alloc((n ? n : 1) * sizeof(*ids));
+    p = arena_calloc(c->arena, 1, sizeof(*p));
+    ids = arena_alloc(c->arena, (n ? n : 1) * sizeof(*ids));
     list = json_array();
-    for (size_t i = 0; ids && list && i < n; i++) {
+    for (size_t i = 0; p && ids && list && i < n; i++) {
         char name[300];
         ids[i] = s[i].id;
         snprintf(name, sizeof(name), "%s %s",
@@ -338,26 +349,52 @@ int people_class_roster(struct ctx *c, int64_t class_id, json_t **ret)
         }
     }
     mem_free(s);
-    if (!ids || !list || r < 0) {
-        r = ctx_fail(c, -ENOMEM, "out of memory");
-        goto out;
+    if (!p || !ids || !list || r < 0) {
+        json_decref(list);
+        return ctx_fail(c, -ENOMEM, "out of memory");
     }
-    char obj[48];
-    snprintf(obj, sizeof(obj), "class:%lld", (long long)class_id);
-    struct audit_entry e = {.action = "list", .object = obj, .subjects = ids, .n_subjects = n};
+    p->out = json_pack("{s:o, s:o}", "class", people_class_json(&ci), "students", list);
+    if (!p->out)
+        return ctx_fail(c, -ENOMEM, "out of memory");
+    snprintf(p->obj, sizeof(p->obj), "class:%lld", (long long)class_id);
+    p->e =
+        (struct audit_entry){.action = "list", .object = p->obj, .subjects = ids, .n_subjects = n};
     if (!c->purpose)
         c->purpose = "class roster";
-    r = audit_disclose(c, &e);
+    *ret = p;
+    return 0;
+}
+
+void people_class_roster_submit(struct ctx *c, struct people_roster *p, void (*wake)(void *arg),
+                                void *arg)
+{
+    audit_disclose_submit(c, &p->e, wake, arg, &p->pending);
+}
+
+int people_class_roster_finish(struct ctx *c, struct people_roster *p, json_t **ret)
+{
+    int r = audit_disclose_result(c, p->pending);
+    if (r < 0) {
+        json_decref(p->out);
+        p->out = NULL;
+        return r;
+    }
+    *ret = p->out;
+    p->out = NULL;
+    return 0;
+}
+
+int people_class_roster(struct ctx *c, int64_t class_id, json_t **ret)
+{
+    struct people_roster *p;
+    int r = people_class_roster_prepare(c, class_id, &p);
     if (r < 0)
-        goto out;
-    o = json_pack("{s:o, s:o}", "class", people_class_json(&ci), "students", list);
-    list = NULL;
-    if (!o)
-        r = ctx_fail(c, -ENOMEM, "out of memory");
-    else
-        *ret = o;
-out:
-    json_decref(list);
-    mem_free(ids);
-    return r;
+        return r;
+    r = audit_disclose(c, &p->e);
+    if (r < 0) {
+        json_decref(p->out);
+        return r;
+    }
+    *ret = p->out;
+    return 0;
 }

@@ -62,20 +62,23 @@ static bool same_origin(const struct request *rq)
     return strcasecmp(origin, want) == 0;
 }
 
-static const char *lang_hint(const struct request *rq)
+static const char *lang_cookie(const struct request *rq)
 {
-    const char *l = http_cookie(rq, "lang");
+    return http_cookie(rq, "lang");
+}
+
+/* The first language of Accept-Language if it is one Trellis speaks. */
+static const char *lang_accept(const struct request *rq)
+{
     const char *al = http_header(rq, "Accept-Language");
-    if (l && (!strcmp(l, "en") || !strcmp(l, "es")))
-        return l;
-    if (al) {
-        while (*al == ' ')
-            al++;
-        if (!strncasecmp(al, "es", 2))
-            return "es";
-        if (!strncasecmp(al, "en", 2))
-            return "en";
-    }
+    if (!al)
+        return NULL;
+    while (*al == ' ')
+        al++;
+    if (!strncasecmp(al, "es", 2))
+        return "es";
+    if (!strncasecmp(al, "en", 2))
+        return "en";
     return NULL;
 }
 
@@ -137,7 +140,7 @@ static int login_answer(struct request *rq, const struct auth_login *l)
     }
     rq->ctx.who = l->who;
     auth_csrf_token(l->token, csrf);
-    r = auth_me(&rq->ctx, csrf, lang_hint(rq), &me);
+    r = auth_me(&rq->ctx, csrf, lang_cookie(rq), lang_accept(rq), &me);
     if (r < 0)
         return r;
     set_session_cookie(rq, l->token);
@@ -249,7 +252,7 @@ int h_me(struct request *rq)
     if (!rq->ctx.who || !token)
         return http_respond_problem(rq, 401, "unauthenticated", "log in first");
     auth_csrf_token(token, csrf);
-    r = auth_me(&rq->ctx, csrf, lang_hint(rq), &me);
+    r = auth_me(&rq->ctx, csrf, lang_cookie(rq), lang_accept(rq), &me);
     if (r < 0)
         return r;
     return http_respond_json_take(rq, 200, me);

@@ -70,6 +70,53 @@ int store_audit_insert(struct db *db, const struct audit_row *w, int64_t *ret_id
         (size_t)AUDIT_HASH_LEN, (const void *)w->tag, (size_t)AUDIT_TAG_LEN);
 }
 
+/* Multi-row inserts of 32, 16 ... 1 rows (static text: statements are cached by address). */
+#define SUBJ_INSERT "INSERT INTO audit_subjects (district_id, user_id, entry_id) VALUES "
+#define SUBJ_1      "(?, ?, ?)"
+#define SUBJ_2      SUBJ_1 ", " SUBJ_1
+#define SUBJ_4      SUBJ_2 ", " SUBJ_2
+#define SUBJ_8      SUBJ_4 ", " SUBJ_4
+#define SUBJ_16     SUBJ_8 ", " SUBJ_8
+#define SUBJ_32     SUBJ_16 ", " SUBJ_16
+#define SUBJ_END    " ON CONFLICT DO NOTHING"
+static const char *const subj_sql[] = {
+    SUBJ_INSERT SUBJ_32 SUBJ_END, SUBJ_INSERT SUBJ_16 SUBJ_END, SUBJ_INSERT SUBJ_8 SUBJ_END,
+    SUBJ_INSERT SUBJ_4 SUBJ_END,  SUBJ_INSERT SUBJ_2 SUBJ_END,  SUBJ_INSERT SUBJ_1 SUBJ_END,
+};
+
+int store_audit_subjects(struct db *db, int64_t district_id, const int64_t *user_ids, size_t n,
+                         int64_t entry_id)
+{
+    size_t at = 0;
+    while (at < n) {
+        size_t k = 0, rows = 32;
+        while (rows > n - at) {
+            rows /= 2;
+            k++;
+        }
+        struct db_stmt *st = NULL;
+        int r = db_prepare(db, subj_sql[k], &st);
+        if (r < 0)
+            return r;
+        for (size_t i = 0; r == 0 && i < rows; i++) {
+            r = db_bind_int64(st, (int)(3 * i + 1), district_id);
+            if (r == 0)
+                r = db_bind_int64(st, (int)(3 * i + 2), user_ids[at + i]);
+            if (r == 0)
+                r = db_bind_int64(st, (int)(3 * i + 3), entry_id);
+        }
+        if (r == 0) {
+            while ((r = db_step(st)) > 0)
+                ;
+        }
+        db_done(st);
+        if (r < 0)
+            return r;
+        at += rows;
+    }
+    return 0;
+}
+
 int store_audit_subject(struct db *db, int64_t district_id, int64_t user_id, int64_t entry_id)
 {
     int64_t n = db_exec(db,

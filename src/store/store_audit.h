@@ -50,8 +50,10 @@ int store_audit_set_head(struct db *db, int64_t chain, int64_t seq,
                          const uint8_t head[AUDIT_HASH_LEN]);
 /* Insert an entry (every field of row but id): 0 and *ret_id. */
 int store_audit_insert(struct db *db, const struct audit_row *row, int64_t *ret_id);
-/* Index an entry under a student. */
+/* Index an entry under a student, or under n students (a few multi-row inserts). */
 int store_audit_subject(struct db *db, int64_t district_id, int64_t user_id, int64_t entry_id);
+int store_audit_subjects(struct db *db, int64_t district_id, const int64_t *user_ids, size_t n,
+                         int64_t entry_id);
 
 /* SAVEPOINT, RELEASE and ROLLBACK TO for group commit (one per unit of work). */
 enum store_audit_sp { AUDIT_SP_BEGIN, AUDIT_SP_RELEASE, AUDIT_SP_ROLLBACK };
