@@ -102,7 +102,7 @@ function render() {
   document.title = t('title.home');
   title.textContent = t('home.welcome', { name: me.name || me.username });
   if (!home) return;
-  const parts = [mfaNotice()];
+  const parts = [mfaNotice() || (home && !home.role ? h('p', {}, t('home.nothing')) : null)];
   const role = home.role;
   if (!role) {
     content.replaceChildren(...parts.filter(Boolean));
@@ -130,6 +130,7 @@ async function load() {
   status.textContent = t('common.loading');
   try {
     home = await api('/api/v1/home');
+    if (home.enrol_required) home = { role: null }; // only the second factor to set up
     status.textContent = '';
   } catch (e) {
     status.textContent = errorText(e);
