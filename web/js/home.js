@@ -108,7 +108,7 @@ function render() {
     content.replaceChildren(...parts.filter(Boolean));
     return;
   }
-  parts.push(h('p', { class: 'lead' }, t(`home.intro.${role}`)));
+  parts.push(h('p', { class: 'lead' }, t(`home.intro.${role}`, { count: home.schools?.length ?? 0 })));
   if (role === 'student') parts.push(section('classes-h', t('home.your_classes'), classList(home.classes)));
   else if (role === 'teacher') parts.push(section('classes-h', t('home.your_classes'), classList(home.classes, { teacher: true })));
   else if (role === 'guardian') parts.push(section('children-h', t('home.your_children'), childList(home.children)));
