@@ -34,6 +34,21 @@ test('the TOTP helper of these tests matches RFC 6238 Appendix B (SHA-1 vectors)
   assert.deepEqual(base32Decode('GEZDGNBVGY3TQOJQ'), Buffer.from('1234567890'));
 });
 
+test('the English and Spanish catalogs have the same messages, placeholders and plural forms', () => {
+  const { en, es } = CATALOG;
+  assert.deepEqual(Object.keys(es).sort(), Object.keys(en).sort());
+  const holes = (s) => (typeof s === 'object' ? Object.values(s).join(' ') : s).match(/\{\w+\}/g)?.sort() ?? [];
+  const same = [];
+  for (const k of Object.keys(en)) {
+    assert.equal(typeof es[k], typeof en[k], k);
+    if (typeof en[k] === 'object') assert.deepEqual(Object.keys(es[k]).sort(), Object.keys(en[k]).sort(), `${k}: plural forms`);
+    assert.deepEqual([...new Set(holes(es[k]))], [...new Set(holes(en[k]))], `${k}: placeholders`);
+    if (JSON.stringify(es[k]) === JSON.stringify(en[k])) same.push(k);
+  }
+  // the same in both languages only where it truly is (names, codes, numbers)
+  assert.deepEqual(same, ['title.class_named', 'grade.short.KG', 'grade.short.PK'], 'untranslated messages');
+});
+
 for (const lang of ['en', 'es']) {
   for (const width of [1280, 360]) {
     test(`login page in ${lang} at ${width} px: axe, CSP, targets, reflow`, { skip }, async () => {

@@ -166,6 +166,7 @@ export async function openPage(browser, base, { lang = 'en', width = 1280, heigh
   page.responses = [];
   page.on('console', (m) => {
     if (/Content Security Policy|Refused to (apply|execute|load|evaluate)/i.test(m.text())) page.problems.push(`CSP: ${m.text()}`);
+    if (m.text().startsWith('i18n:')) page.problems.push(m.text()); // a message missing from a catalog
   });
   page.on('pageerror', (e) => page.problems.push(`script error: ${e.message}`));
   page.on('response', (r) => page.responses.push(r));
