@@ -17,11 +17,13 @@
 #include "app/ctx.h"
 
 enum access_action {
-    ACT_READ = 1, /* read one record */
-    ACT_LIST,     /* list records (counts toward the bulk-export tripwire) */
-    ACT_WRITE,    /* change a record */
-    ACT_EXPORT,   /* take records out of Trellis (file export, forwarding) */
-    ACT_ADMIN,    /* administer: import rosters, manage clients, delete data */
+    ACT_READ = 1,    /* read one record */
+    ACT_LIST,        /* list records (counts toward the bulk-export tripwire) */
+    ACT_WRITE,       /* change a record */
+    ACT_EXPORT,      /* take records out of Trellis (file export, forwarding) */
+    ACT_ADMIN,       /* administer: import rosters, manage clients, delete data */
+    ACT_CREDENTIALS, /* issue or revoke other people's login credentials (a class's QR cards) */
+    ACT_READ_SEALED, /* read a person's sealed fields (contact data): not teachers */
 };
 
 enum access_kind {

@@ -10,6 +10,7 @@
 #include <strings.h>
 
 #include "app/access.h"
+#include "app/audit.h"
 #include "app/clients.h"
 #include "base/hex.h"
 #include "base/rand.h"
@@ -51,6 +52,27 @@ int districts_pick(struct ctx *c, const char *sourced_id, int64_t *ret_district_
     return 0;
 }
 
+struct district_tx {
+    struct ctx *c;
+    const char *sourced_id, *name;
+    int64_t *id;
+};
+
+/* Create the district and the first entry of its audit chain together. */
+static int district_add_fn(struct db *db, void *arg)
+{
+    struct district_tx *x = arg;
+    char detail[600];
+    int r =
+        store_district_create(db, str_from(x->sourced_id), str_from(x->name), x->c->now_ms, x->id);
+    if (r < 0)
+        return r;
+    snprintf(detail, sizeof(detail), "district '%s' (%s) added", x->sourced_id, x->name);
+    struct audit_entry e = {
+        .district_id = *x->id, .action = "admin", .object = "district", .detail = detail};
+    return audit_append(x->c, db, &e);
+}
+
 int districts_add(struct ctx *c, const char *sourced_id, const char *name, int64_t *ret_id)
 {
     struct db *db;
@@ -65,7 +87,8 @@ int districts_add(struct ctx *c, const char *sourced_id, const char *name, int64
     r = ctx_db(c, &db);
     if (r < 0)
         return r;
-    r = store_district_create(db, str_from(sourced_id), str_from(name), c->now_ms, ret_id);
+    struct district_tx x = {c, sourced_id, name, ret_id};
+    r = store_tx(db, district_add_fn, &x);
     if (r == -EEXIST)
         return ctx_fail(c, r, "sourced-id: a district '%s' exists already", sourced_id);
     if (r < 0)
@@ -85,6 +108,40 @@ static void hash_secret(const char *secret, uint8_t out[CLIENT_HASH_LEN])
 {
     crypto_generichash(out, CLIENT_HASH_LEN, (const unsigned char *)secret, strlen(secret), NULL,
                        0);
+}
+
+struct client_tx {
+    struct ctx *c;
+    const struct client_row *row;
+    const char *key;
+    int64_t *id;
+};
+
+/* Add a client and its audit entry in one transaction. */
+static int client_add_fn(struct db *db, void *arg)
+{
+    struct client_tx *x = arg;
+    char obj[96], detail[200];
+    int r = store_client_insert(db, x->row, x->id);
+    if (r < 0)
+        return r;
+    snprintf(obj, sizeof(obj), "client:%s", x->row->key);
+    snprintf(detail, sizeof(detail), "API client '%s' added (scopes 0x%x)", x->row->name,
+             x->row->scopes);
+    struct audit_entry e = {.action = "admin", .object = obj, .detail = detail};
+    return audit_append(x->c, db, &e);
+}
+
+static int client_revoke_fn(struct db *db, void *arg)
+{
+    struct client_tx *x = arg;
+    char obj[96];
+    int r = store_client_revoke(db, x->c->who->district_id, x->key, x->c->now_ms);
+    if (r < 0)
+        return r;
+    snprintf(obj, sizeof(obj), "client:%s", x->key);
+    struct audit_entry e = {.action = "admin", .object = obj, .detail = "API client revoked"};
+    return audit_append(x->c, db, &e);
 }
 
 int clients_add(struct ctx *c, const char *name, unsigned scopes, struct client_credentials *ret)
@@ -122,7 +179,8 @@ int clients_add(struct ctx *c, const char *name, unsigned scopes, struct client_
     r = ctx_db(c, &db);
     if (r < 0)
         return r;
-    r = store_client_insert(db, &row, &id);
+    struct client_tx x = {c, &row, NULL, &id};
+    r = store_tx(db, client_add_fn, &x);
     if (r < 0)
         return ctx_fail(c, r, "cannot store the client");
     return 0;
@@ -137,7 +195,8 @@ int clients_revoke(struct ctx *c, const char *key)
     r = ctx_db(c, &db);
     if (r < 0)
         return r;
-    r = store_client_revoke(db, c->who->district_id, key, c->now_ms);
+    struct client_tx x = {c, NULL, key, NULL};
+    r = store_tx(db, client_revoke_fn, &x);
     if (r == -ENOENT)
         return ctx_fail(c, r, "key: no active client has key '%s'", key);
     if (r < 0)
@@ -168,7 +227,11 @@ int clients_list(struct ctx *c, int (*fn)(const struct client_info *ci, void *ar
     r = ctx_db(c, &db);
     if (r < 0)
         return r;
-    return store_client_each(db, c->who->district_id, list_one, &la);
+    r = store_client_each(db, c->who->district_id, list_one, &la);
+    if (r < 0)
+        return r;
+    struct audit_entry e = {.action = "admin", .object = "clients", .detail = "API clients listed"};
+    return audit_disclose(c, &e);
 }
 
 int clients_authenticate_basic(struct ctx *c, const char *authorization,

@@ -8,7 +8,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "app/auth.h"
 #include "app/demo.h"
+#include "app/principal.h"
 #include "base/mem.h"
 #include "base/timeutil.h"
 
@@ -459,16 +461,18 @@ int demo_write_set(const struct demo_set *s, const char *dir)
 
 /*
  * The call point for the identity module: give the demo login l (a rostered
- * person, by sourcedId) a password and, for staff, a TOTP secret. Accounts,
- * argon2id hashes and TOTP belong to the identity engineer's module, which
- * does not exist yet; until it is wired in here, the demo logins exist only
- * in the logins file and cannot log in.
+ * person, by sourcedId) an argon2id password and, for the roles that must
+ * have a second factor (counsellors, school and district administrators),
+ * its TOTP secret as an enrolled factor. Other roles get no second factor,
+ * so their secret is dropped from the logins file.
  */
-static int demo_provision_login(struct ctx *c, const struct demo_login *l)
+static int demo_provision_login(struct ctx *c, struct demo_login *l)
 {
-    (void)c;
-    (void)l;
-    return 0;
+    bool mfa = !strcmp(l->role, "counsellor") || !strcmp(l->role, "school_admin") ||
+               !strcmp(l->role, "district_admin");
+    if (!mfa)
+        memset(l->totp_secret, 0, sizeof(l->totp_secret));
+    return auth_provision_demo(c, l->sourced_id, l->password, l->totp_secret);
 }
 
 int demo_install(struct ctx *c, const struct demo_opts *o, struct demo_set *set,
@@ -486,8 +490,16 @@ int demo_install(struct ctx *c, const struct demo_opts *o, struct demo_set *set,
         return ctx_fail(c, r, "out of memory");
     r = roster_import(c, src, &io, report);
     roster_source_free(src);
-    for (size_t i = 0; r == 0 && i < set->n_logins; i++)
-        r = demo_provision_login(c, &set->logins[i]);
+    if (r == 0 && set->n_logins) {
+        /* the logins are made by the operator, in the district just imported */
+        const struct principal *was = c->who;
+        struct principal op;
+        principal_operator(&op, report->district_id, "cli:init --demo");
+        c->who = &op;
+        for (size_t i = 0; r == 0 && i < set->n_logins; i++)
+            r = demo_provision_login(c, &set->logins[i]);
+        c->who = was;
+    }
     return r;
 }
 

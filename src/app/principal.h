@@ -41,6 +41,12 @@ enum scope {
     SCOPE_ROSTER_WRITE = 1u << 7,
 };
 
+/* A role held at one organisation (a school), or at the whole district (org_id 0). */
+struct principal_grant {
+    unsigned role; /* one enum role bit */
+    int64_t org_id;
+};
+
 struct principal {
     enum principal_kind kind;
     int64_t district_id;
@@ -51,6 +57,11 @@ struct principal {
     unsigned scopes;    /* enum scope bits (clients) */
     int64_t session_id; /* 0 for clients */
     int64_t mfa_at_ms;  /* when a second factor was last verified in this session; 0: never */
+    /* where each role holds (people); the access policy checks relationships against these */
+    const struct principal_grant *grants;
+    size_t n_grants;
+    bool mfa_enrolled; /* a second factor is enrolled */
+    bool enrol_only;   /* must enrol a second factor before anything else (see auth.h) */
 };
 
 /*

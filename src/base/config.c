@@ -43,6 +43,9 @@ static const struct setting table[] = {
     S(upload_limit, C_INT, "268435456", 1024, 4294967296, false, "largest roster upload in bytes"),
     S(session_idle_min, C_INT, "30", 1, 1440, false, "minutes of inactivity that end a session"),
     S(session_max_hours, C_INT, "12", 1, 720, false, "hours after which a session always ends"),
+    S(session_idle_sec, C_INT, "0", 0, 86400, false,
+      "seconds of inactivity that end a session, when not 0 (shared classroom devices, tests); "
+      "overrides session_idle_min"),
     S(export_alert_limit, C_INT, "500", 1, 100000000, false,
       "student records per hour one person may export or list before a fresh second factor"),
     S(login_max_failures, C_INT, "10", 1, 1000, false, "failed logins before an account locks"),

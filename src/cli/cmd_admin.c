@@ -4,12 +4,17 @@
  *   admin add-client --db PATH --name NAME --scope SCOPE... [--district SID]
  *   admin list-clients --db PATH [--district SID]
  *   admin revoke-client --db PATH KEY [--district SID]
+ *   admin add-account --db PATH --username NAME --name TEXT --role ROLE [--school SID]
+ *   admin set-password --db PATH (--username NAME | --sourced-id SID) [--password-stdin]
+ *   admin unlock | reset-totp | disable | enable --db PATH --username NAME
+ * Every change is audited by the service that makes it.
  */
 #include "base/common.h"
 
 #include <jansson.h>
 #include <stdio.h>
 
+#include "app/auth.h"
 #include "app/clients.h"
 #include "base/timeutil.h"
 #include "cli/cli.h"
@@ -24,6 +29,10 @@ static const struct option opts[] = {
     {"name", required_argument, NULL, 'n'},
     {"scope", required_argument, NULL, 's'},
     {"sourced-id", required_argument, NULL, 'i'},
+    {"username", required_argument, NULL, 'u'},
+    {"role", required_argument, NULL, 'r'},
+    {"school", required_argument, NULL, 'S'},
+    {"password-stdin", no_argument, NULL, 'P'},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
 };
@@ -35,6 +44,8 @@ struct admin_args {
     const char *sourced_id;
     unsigned scopes;
     const char *bad_scope;
+    const char *username, *role, *school;
+    bool password_stdin;
 };
 
 /* Parse the shared options; returns EXIT_OK to go on, or an exit status. */
@@ -69,6 +80,18 @@ static int parse(const char *cmd, int argc, char **argv, struct admin_args *a)
             break;
         case 'i':
             a->sourced_id = optarg;
+            break;
+        case 'u':
+            a->username = optarg;
+            break;
+        case 'r':
+            a->role = optarg;
+            break;
+        case 'S':
+            a->school = optarg;
+            break;
+        case 'P':
+            a->password_stdin = true;
             break;
         case 's':
             if (scope_parse(optarg, &bit) < 0)
@@ -231,4 +254,130 @@ int cmd_admin_revoke_client(int argc, char **argv)
         printf("revoked %s\n", argv[optind]);
     cli_run_close(&run);
     return finish(&a, rc);
+}
+
+int cmd_admin_add_account(int argc, char **argv)
+{
+    static const char cmd[] = "admin add-account";
+    struct admin_args a;
+    struct cli_run run;
+    char password[32];
+    int rc = parse(cmd, argc, argv, &a), r;
+
+    if (rc != EXIT_OK)
+        return finish(&a, rc);
+    if (!a.username || !a.name || !a.role)
+        return finish(&a, cli_usage_error(cmd, "--username, --name and --role are required"));
+    if (cli_run_open(&run, &a.cfg, a.district, "cli:admin add-account") < 0)
+        return finish(&a, EXIT_FAIL);
+    r = auth_account_add(&run.ctx, a.username, a.name, a.role, a.school, password);
+    if (r < 0)
+        rc = cli_run_fail(&run, cmd, r);
+    else
+        printf("{\"username\":\"%s\",\"password\":\"%s\"}\n", a.username, password);
+    memset(password, 0, sizeof(password));
+    cli_run_close(&run);
+    return finish(&a, rc);
+}
+
+/* One line from standard input, without its line end (the password). */
+static int read_password(char *out, size_t n)
+{
+    if (!fgets(out, (int)n, stdin))
+        return -EINVAL;
+    out[strcspn(out, "\r\n")] = '\0';
+    return 0;
+}
+
+int cmd_admin_set_password(int argc, char **argv)
+{
+    static const char cmd[] = "admin set-password";
+    struct admin_args a;
+    struct cli_run run;
+    char password[300] = "", made[32] = "";
+    int rc = parse(cmd, argc, argv, &a), r;
+
+    if (rc != EXIT_OK)
+        return finish(&a, rc);
+    if (!a.username == !a.sourced_id)
+        return finish(&a, cli_usage_error(cmd, "give --username or --sourced-id"));
+    if (a.password_stdin && read_password(password, sizeof(password)) < 0)
+        return finish(&a, cli_usage_error(cmd, "--password-stdin: no line on standard input"));
+    if (cli_run_open(&run, &a.cfg, a.district, "cli:admin set-password") < 0)
+        return finish(&a, EXIT_FAIL);
+    if (a.username)
+        r = auth_account_set_password(&run.ctx, a.username, a.password_stdin ? password : NULL,
+                                      made);
+    else
+        r = auth_account_provision(&run.ctx, a.sourced_id, a.password_stdin ? password : NULL,
+                                   made);
+    if (r < 0)
+        rc = cli_run_fail(&run, cmd, r);
+    else if (made[0])
+        printf("{\"password\":\"%s\"}\n", made);
+    else
+        printf("password set\n");
+    memset(password, 0, sizeof(password));
+    memset(made, 0, sizeof(made));
+    cli_run_close(&run);
+    return finish(&a, rc);
+}
+
+static int account_op(const char *cmd, int argc, char **argv,
+                      int (*op)(struct ctx *c, const char *username, bool flag), bool flag,
+                      const char *done)
+{
+    struct admin_args a;
+    struct cli_run run;
+    char who[64];
+    int rc = parse(cmd, argc, argv, &a), r;
+
+    if (rc != EXIT_OK)
+        return finish(&a, rc);
+    if (!a.username)
+        return finish(&a, cli_usage_error(cmd, "--username is required"));
+    snprintf(who, sizeof(who), "cli:%s", cmd);
+    if (cli_run_open(&run, &a.cfg, a.district, who) < 0)
+        return finish(&a, EXIT_FAIL);
+    r = op(&run.ctx, a.username, flag);
+    if (r < 0)
+        rc = cli_run_fail(&run, cmd, r);
+    else
+        printf("%s: %s\n", a.username, done);
+    cli_run_close(&run);
+    return finish(&a, rc);
+}
+
+static int op_unlock(struct ctx *c, const char *u, bool flag)
+{
+    (void)flag;
+    return auth_account_unlock(c, u);
+}
+
+static int op_reset_totp(struct ctx *c, const char *u, bool flag)
+{
+    (void)flag;
+    return auth_account_reset_totp(c, u);
+}
+
+int cmd_admin_unlock(int argc, char **argv)
+{
+    return account_op("admin unlock", argc, argv, op_unlock, false, "failed-login counts cleared");
+}
+
+int cmd_admin_reset_totp(int argc, char **argv)
+{
+    return account_op("admin reset-totp", argc, argv, op_reset_totp, false,
+                      "second factor removed; it enrols again at the next login");
+}
+
+int cmd_admin_disable(int argc, char **argv)
+{
+    return account_op("admin disable", argc, argv, auth_account_disable, true,
+                      "turned off; its sessions ended");
+}
+
+int cmd_admin_enable(int argc, char **argv)
+{
+    return account_op("admin enable", argc, argv, auth_account_disable, false, "turned on");
 }

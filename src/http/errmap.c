@@ -3,7 +3,8 @@
  * "not found or not yours" (so a record's existence is not revealed),
  * -EACCES for "known but not allowed", -EPERM for "log in first", -EEXIST
  * for conflicts, -EBUSY for "retry", -E2BIG for too large, -EAGAIN for
- * throttling, -ENOTSUP for a known but unsupported request.
+ * throttling, -ENOTSUP for a known but unsupported request, -ENOKEY for
+ * "check your second factor again" (the export tripwire, re-enrolment).
  */
 #include "base/common.h"
 
@@ -14,6 +15,7 @@ static const struct errmap_entry errmap[] = {
     {-EBADMSG, 400, "invalid_argument", "Bad request"},
     {-EPERM, 401, "unauthenticated", "Log in required"},
     {-EACCES, 403, "forbidden", "Not allowed"},
+    {-ENOKEY, 403, "second_factor_required", "A fresh second factor is needed"},
     {-ENOENT, 404, "not_found", "Not found"},
     {-EEXIST, 409, "conflict", "Conflict"},
     {-ESTALE, 412, "precondition_failed", "Precondition failed"},

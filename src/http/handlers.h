@@ -15,6 +15,27 @@ struct request;
  * bad credentials) and returns a negative errno.
  */
 int http_authenticate(struct request *rq);
+/* The session cookie's value, or NULL. */
+const char *http_session_token(const struct request *rq);
+/* Add the headers that delete the session cookie. */
+void http_clear_session_cookie(struct request *rq);
+
+/* h_auth.c */
+int h_session_create(struct request *rq);
+int h_session_card(struct request *rq);
+int h_session_delete(struct request *rq);
+int h_session_mfa(struct request *rq);
+int h_me(struct request *rq);
+int h_me_lang(struct request *rq);
+int h_me_totp(struct request *rq);
+int h_me_totp_confirm(struct request *rq);
+int h_class_cards(struct request *rq);
+int h_class_card_revoke(struct request *rq);
+
+/* h_people.c */
+int h_home(struct request *rq);
+int h_user(struct request *rq);
+int h_class_students(struct request *rq);
 
 /* h_roster.c */
 int h_roster_import(struct request *rq);

@@ -49,16 +49,36 @@ struct request {
     } headers[REQ_MAX_HEADERS]; /* extra response headers (arena strings) */
     size_t n_headers;
     void *user; /* for handlers that need per-request state (e.g. group commit) */
+    int (*finish)(struct request *rq); /* set by http_suspend(): answers once resumed */
+    bool suspended;
 };
 
 /* A path parameter by name ("{id}" in the pattern), or an empty view. */
 struct str http_param(const struct request *rq, const char *name);
 /* A query-string value (decoded), or NULL. */
 const char *http_query(const struct request *rq, const char *name);
+/*
+ * Call fn(name, value) for each query-string argument in order (value is
+ * NULL for "?name" without '='); stops on fn's non-zero return, which is
+ * returned.
+ */
+int http_query_each(const struct request *rq,
+                    int (*fn)(const char *name, const char *value, void *arg), void *arg);
 /* A request header, or NULL. */
 const char *http_header(const struct request *rq, const char *name);
 /* A cookie value, or NULL. */
 const char *http_cookie(const struct request *rq, const char *name);
+
+/*
+ * Answer later: a handler that has handed work to another thread (the LRS
+ * group commit) calls http_suspend(rq, finish) BEFORE handing it over and
+ * returns 0. The connection waits without holding a worker thread or a
+ * database connection. When the work is done, that thread calls
+ * http_resume(rq) (thread-safe); the server then calls finish(rq) on a
+ * worker thread, which responds like a handler.
+ */
+void http_suspend(struct request *rq, int (*finish)(struct request *rq));
+void http_resume(struct request *rq);
 
 /* Add a header to the response this request will send (copied into the arena). */
 int http_add_header(struct request *rq, const char *name, const char *value);

@@ -85,6 +85,41 @@ const char *http_query(const struct request *rq, const char *name)
     return MHD_lookup_connection_value(rq->conn, MHD_GET_ARGUMENT_KIND, name);
 }
 
+struct query_iter {
+    int (*fn)(const char *name, const char *value, void *arg);
+    void *arg;
+    int r;
+};
+
+static enum MHD_Result query_iter_cb(void *cls, enum MHD_ValueKind kind, const char *key,
+                                     const char *value)
+{
+    struct query_iter *it = cls;
+    (void)kind;
+    it->r = it->fn(key, value, it->arg);
+    return it->r == 0 ? MHD_YES : MHD_NO;
+}
+
+int http_query_each(const struct request *rq,
+                    int (*fn)(const char *name, const char *value, void *arg), void *arg)
+{
+    struct query_iter it = {fn, arg, 0};
+    MHD_get_connection_values(rq->conn, MHD_GET_ARGUMENT_KIND, query_iter_cb, &it);
+    return it.r;
+}
+
+void http_suspend(struct request *rq, int (*finish)(struct request *rq))
+{
+    rq->finish = finish;
+    rq->suspended = true;
+    MHD_suspend_connection(rq->conn);
+}
+
+void http_resume(struct request *rq)
+{
+    MHD_resume_connection(rq->conn);
+}
+
 const char *http_header(const struct request *rq, const char *name)
 {
     return MHD_lookup_connection_value(rq->conn, MHD_HEADER_KIND, name);
@@ -509,11 +544,24 @@ static enum MHD_Result access_cb(void *cls, struct MHD_Connection *conn, const c
 
     log_set_request_id(rq->id);
     int r;
-    if (rq->status == 405)
+    if (rq->finish) {
+        /* resumed after http_suspend(): the work is done, answer now */
+        int (*finish)(struct request *) = rq->finish;
+        rq->finish = NULL;
+        rq->suspended = false;
+        r = finish(rq);
+    } else if (rq->status == 405) {
         r = http_respond_problem(rq, 405, "method_not_allowed",
                                  "method: not allowed here (see the Allow header)");
-    else
+    } else {
         r = dispatch(rq);
+    }
+    if (rq->suspended && r >= 0) {
+        /* waiting for another thread: no response yet, and no database connection held */
+        ctx_release(&rq->ctx);
+        log_set_request_id(NULL);
+        return MHD_YES;
+    }
     if (r < 0 && !rq->responded)
         r = http_respond_error(rq, r);
     ctx_release(&rq->ctx);

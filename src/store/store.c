@@ -26,6 +26,13 @@ struct store {
     size_t n_idle;
     size_t n_open;
     size_t max;
+    pthread_mutex_t svc_mu; /* services: created once, destroyed at close */
+    struct {
+        const void *key;
+        void *svc;
+        void (*destroy)(void *svc);
+    } svc[8];
+    size_t n_svc;
 };
 
 static const struct db_driver *driver_for(const char *url)
@@ -58,6 +65,35 @@ struct store *db_store(struct db *db)
 static int open_conn(struct store *s, struct db **ret, char *err, size_t errlen)
 {
     return s->drv->open(s, s->url, &s->opt, ret, err, errlen);
+}
+
+int store_service(struct store *s, const void *key, int (*create)(struct store *s, void **ret),
+                  void (*destroy)(void *svc), void **ret)
+{
+    int r = 0;
+
+    pthread_mutex_lock(&s->svc_mu);
+    for (size_t i = 0; i < s->n_svc; i++)
+        if (s->svc[i].key == key) {
+            *ret = s->svc[i].svc;
+            pthread_mutex_unlock(&s->svc_mu);
+            return 0;
+        }
+    if (s->n_svc >= ARRAY_SIZE(s->svc)) {
+        r = -ENOSPC;
+    } else {
+        void *svc = NULL;
+        r = create(s, &svc);
+        if (r >= 0) {
+            s->svc[s->n_svc].key = key;
+            s->svc[s->n_svc].svc = svc;
+            s->svc[s->n_svc].destroy = destroy;
+            s->n_svc++;
+            *ret = svc;
+        }
+    }
+    pthread_mutex_unlock(&s->svc_mu);
+    return r;
 }
 
 int store_acquire(struct store *s, struct db **ret_db)
@@ -281,6 +317,7 @@ int store_open(const char *url, const struct store_options *opt, struct store **
     s->idle = mem_calloc(s->max, sizeof(*s->idle));
     pthread_mutex_init(&s->mu, NULL);
     pthread_cond_init(&s->cv, NULL);
+    pthread_mutex_init(&s->svc_mu, NULL);
     if (!s->url || !s->idle) {
         snprintf(err, errlen, "out of memory");
         r = -ENOMEM;
@@ -330,10 +367,15 @@ void store_close(struct store *s)
 {
     if (!s)
         return;
+    while (s->n_svc > 0) {
+        s->n_svc--;
+        s->svc[s->n_svc].destroy(s->svc[s->n_svc].svc);
+    }
     for (size_t i = 0; i < s->n_idle; i++)
         s->drv->close(s->idle[i]);
     pthread_mutex_destroy(&s->mu);
     pthread_cond_destroy(&s->cv);
+    pthread_mutex_destroy(&s->svc_mu);
     seal_free(s->seal);
     mem_free(s->idle);
     mem_free(s->url);

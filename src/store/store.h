@@ -48,6 +48,18 @@ const struct seal *store_seal(const struct store *s);
 /* The store a connection belongs to. */
 struct store *db_store(struct db *db);
 
+/*
+ * Per-store services: long-lived state a service keeps beside one open
+ * store (the LRS's group-commit writer and its caches). store_service()
+ * returns the service registered under key (compared by address), creating
+ * it with create(s, &svc) on first use; concurrent first calls create it
+ * once. store_close() calls destroy(svc) for every service, newest first,
+ * before it closes the connections, so a service may hold a connection.
+ * 0, -ENOSPC (too many services) or create's error.
+ */
+int store_service(struct store *s, const void *key, int (*create)(struct store *s, void **ret),
+                  void (*destroy)(void *svc), void **ret);
+
 /* Take a connection from the pool, waiting if all are busy: 0, -EIO or -ENOMEM. */
 int store_acquire(struct store *s, struct db **ret_db);
 /* Give it back; an open transaction is rolled back first. NULL-safe. */

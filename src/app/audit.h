@@ -1,0 +1,123 @@
+/*
+ * The audit log (FERPA 34 CFR 99.32: a record of each access to and
+ * disclosure of a student's records): who (ctx->who), from where
+ * (ctx->client_addr), what (action and object), which students (subjects),
+ * when (ctx->now_ms), the request id and the purpose (ctx->purpose), and
+ * whether it was allowed.
+ *
+ * The log is append-only and hash-chained per district: each entry stores
+ * the hash of the one before, hash = BLAKE2b-256("trellis-audit-v1" ||
+ * prev_hash || the entry's fields, each as a 4-byte big-endian length and
+ * its bytes), and a 16-byte tag, BLAKE2b keyed with the sealing key over
+ * the hash, so a chain rewritten without the key file is caught.
+ *
+ * An entry is written in the same transaction as what it records:
+ *   - changes (a login, a card issued, a client added) call audit_append()
+ *     inside their own write transaction;
+ *   - reads have no transaction of their own, so audit_disclose() writes
+ *     the entry through group commit (one writer thread per store batches
+ *     the entries of concurrent requests into one transaction, one fsync)
+ *     and returns only once it is durable: the caller answers only after
+ *     that, so no record leaves Trellis without its entry.
+ */
+#ifndef TRELLIS_APP_AUDIT_H
+#define TRELLIS_APP_AUDIT_H
+
+#include <stdint.h>
+
+#include "app/ctx.h"
+
+struct db;
+
+struct audit_entry {
+    int64_t district_id;     /* the chain; 0: ctx->who's district (no principal: chain 0) */
+    const char *action;      /* login, login_failed, logout, read, list, export, change, admin,
+                                alert */
+    const char *object;      /* person:ID, class:ID, account:ID, client:KEY, session ... */
+    const int64_t *subjects; /* users.id of the students concerned (any order, repeats ok) */
+    size_t n_subjects;
+    const char *outcome;      /* NULL: "ok"; "denied", "failed" */
+    const char *detail;       /* NULL: ""; never a secret */
+    const char *actor_name;   /* NULL: ctx->who's name (or "anonymous") */
+    int64_t actor_account_id; /* with actor_name, when ctx->who is NULL (a login) */
+};
+
+/*
+ * Append e inside db's open write transaction (the caller's, so the entry
+ * commits or rolls back with the change it records). 0 or a negative errno
+ * (then the caller must roll back).
+ */
+int audit_append(struct ctx *c, struct db *db, const struct audit_entry *e);
+
+/*
+ * Run fn(db, arg) in the audit writer's next group-commit transaction (in a
+ * savepoint of its own) and wait until that transaction committed. Returns
+ * fn's result, or the commit's error. fn runs on the writer's thread while
+ * the caller waits, so it may use c; it must not commit. The caller must
+ * not hold a write transaction (it would wait for itself).
+ */
+int audit_group(struct ctx *c, int (*fn)(struct ctx *c, struct db *db, void *arg), void *arg);
+
+/*
+ * ctx->who is about to receive the student records in e (a read, a listing
+ * or an export): check the bulk-export tripwire, append e, and make both
+ * durable before returning. The tripwire counts every student record a
+ * principal receives (bar their own) over a sliding hour; past
+ * cfg->export_alert_limit an alert entry is written (once per hour) and a
+ * person must have checked a second factor within AUDIT_MFA_FRESH_MS,
+ * else the answer is -ENOKEY ("second factor needed"; nothing disclosed,
+ * a denied entry written). API clients and the operator are alerted on,
+ * never blocked. 0: answer now.
+ */
+int audit_disclose(struct ctx *c, const struct audit_entry *e);
+
+#define AUDIT_MFA_FRESH_MS (15 * 60 * 1000LL)
+
+/*
+ * The same without holding the calling thread (an HTTP request suspended
+ * meanwhile): queue the disclosure and return; wake(arg) is called from
+ * the writer's thread once it is durable (or failed), after which
+ * audit_disclose_result() says what audit_disclose() would have returned.
+ * e, c and everything they point to must stay valid until then; the
+ * pending state lives in c's arena. Call wake-ready code (http_suspend)
+ * before this: wake may run before this returns.
+ */
+struct audit_pending;
+void audit_disclose_submit(struct ctx *c, const struct audit_entry *e, void (*wake)(void *arg),
+                           void *arg, struct audit_pending **ret);
+int audit_disclose_result(struct ctx *c, const struct audit_pending *p);
+
+/* ---- reading the log (the CLI) ---- */
+
+struct audit_verify_report {
+    long entries; /* entries checked */
+    long chains;
+    bool tags_checked;    /* false when no sealing key was available */
+    int64_t bad_entry_id; /* the first entry found altered (or after a removed one); 0: none */
+    char problem[512];    /* "" when the log is intact */
+};
+/*
+ * Check every chain from its first entry: sequence numbers without gaps,
+ * each prev_hash equal to the hash before, each hash and tag recomputed,
+ * the student index agreeing with the entries, each head matching its last
+ * entry. 0 when intact; -EBADMSG with report->problem naming the first
+ * entry altered or removed; other errors for storage faults.
+ */
+int audit_verify(struct ctx *c, struct audit_verify_report *report);
+
+struct audit_view {
+    int64_t id, chain, seq, at, actor_id;
+    const char *actor_kind, *actor_name, *client_addr, *request_id, *action, *object, *subjects,
+        *purpose, *outcome, *detail;
+};
+/*
+ * Every entry that concerns a student (the operator only), oldest first:
+ * student is a users.id or a sourcedId. Showing it is itself audited.
+ */
+int audit_show_student(struct ctx *c, const char *student,
+                       int (*fn)(const struct audit_view *v, void *arg), void *arg);
+/* The entries of ctx->who's district's chain since since_ms (operator only). */
+int audit_show_recent(struct ctx *c, int64_t since_ms, int64_t limit,
+                      int (*fn)(const struct audit_view *v, void *arg), void *arg);
+
+#endif

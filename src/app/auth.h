@@ -1,0 +1,175 @@
+/*
+ * Identity: accounts, passwords, sessions, the second factor, recovery
+ * codes and QR login cards. Every login and failed login, every
+ * credential change and every card issued or revoked is audited in the
+ * transaction that makes it.
+ *
+ * Passwords (NIST SP 800-63B section 5.1.1.2): at least 8 characters (up to
+ * 256), no composition rules, refused when on the list of common passwords
+ * (auth_password.c), made of one repeated or sequential run, or containing
+ * the login name or "trellis"; stored as argon2id (libsodium crypto_pwhash,
+ * interactive limits). At most AUTH_HASH_CONCURRENCY hashes run at once
+ * (each takes 64 MiB). An unknown login name is checked against a dummy
+ * hash, so a refusal takes as long whether or not the account exists.
+ *
+ * Throttling (all keyed by digests of the name and address, whether or not
+ * the account exists, so the answers reveal nothing): with
+ * N = login_max_failures,
+ *   - one name from one address: after N failures each further failure
+ *     makes the next attempt wait 1 s, then 2, 4 ... up to 1 hour;
+ *   - one name from any address: the same after 5 N failures;
+ *   - one address over every name (and every card code): after 10 N.
+ * Attempts during a wait are refused unchecked and not counted, a
+ * successful login clears the name's counts, and counts lapse after 24
+ * hours without a failure. A wait is never permanent, and an attacker who
+ * fails from their own address only slows their own address (the account
+ * key needs 5 N failures), which keeps the lock from being a way to shut
+ * someone out; `trellis admin unlock` clears a name's counts.
+ *
+ * Sessions: the cookie holds 32 random bytes (base64url); the database
+ * only their BLAKE2b-256 digest. A session ends after session_idle_min (or
+ * session_idle_sec when set) without use, after session_max_hours in any
+ * case, at logout, and when the account or its roster record is turned
+ * off. The CSRF token is BLAKE2b keyed with the session secret: the pages
+ * get it from the login answer or /me and send it as X-CSRF-Token.
+ *
+ * Second factor: TOTP (RFC 6238: HMAC-SHA-1, 30 s steps, 6 digits, a step
+ * either side accepted, no step accepted twice) and 10 one-time recovery
+ * codes. Required for every account that can see more than one class:
+ * school and district administrators and counsellors. Such an account
+ * without one can, once logged in, only enrol (principal.enrol_only).
+ *
+ * QR login cards: one random 12-character code per student (about 59
+ * bits), found by a keyed digest, kept sealed so the card can be printed
+ * again, revocable at once. A card logs in students only.
+ */
+#ifndef TRELLIS_APP_AUTH_H
+#define TRELLIS_APP_AUTH_H
+
+#include <jansson.h>
+#include <stdint.h>
+
+#include "app/ctx.h"
+#include "app/principal.h"
+
+#define AUTH_PASSWORD_MIN     8
+#define AUTH_PASSWORD_MAX     256
+#define AUTH_TOKEN_LEN        43 /* base64url of 32 bytes, without padding */
+#define AUTH_HASH_CONCURRENCY 4
+#define AUTH_CARD_LEN         12
+#define AUTH_RECOVERY_CODES   10
+/* The session cookie; over TLS it gets the __Host- prefix (Secure, Path=/, no Domain). */
+#define AUTH_COOKIE        "trellis_session"
+#define AUTH_COOKIE_SECURE "__Host-trellis_session"
+
+/* The roles that need a second factor. */
+#define AUTH_MFA_ROLES (ROLE_COUNSELLOR | ROLE_SCHOOL_ADMIN | ROLE_DISTRICT_ADMIN)
+
+/* Why a login was refused (for the HTTP answer's code). */
+enum auth_refusal {
+    AUTH_OK = 0,
+    AUTH_INVALID,     /* 401 invalid_credentials (same for unknown name and wrong password) */
+    AUTH_NEED_SECOND, /* 401 second_factor_required: the password was right */
+    AUTH_THROTTLED,   /* 429 too_many_requests, retry_after seconds */
+};
+
+struct auth_login {
+    enum auth_refusal refusal;
+    int64_t retry_after_s;
+    char token[AUTH_TOKEN_LEN + 1]; /* the new session's cookie value */
+    const struct principal *who;    /* the new session's principal (ctx's arena) */
+};
+
+/*
+ * Check a candidate password for login (the name) and display name:
+ * 0 or -EINVAL with a message naming the rule it breaks.
+ */
+int auth_password_acceptable(struct ctx *c, const char *password, const char *login,
+                             const char *name);
+/* Is s on the built-in list of common passwords (case-insensitive)? */
+bool auth_password_is_common(const char *s);
+
+/*
+ * Log in with a name, a password and (when enrolled) a TOTP code or a
+ * recovery code. 0 with ret->refusal AUTH_OK and a session, or 0 with
+ * another refusal (nothing else said), or a negative errno for a fault.
+ */
+int auth_login_password(struct ctx *c, const char *username, const char *password,
+                        const char *second, struct auth_login *ret);
+/* Log in with a login card's code (typed or from the QR code's URL). */
+int auth_login_card(struct ctx *c, const char *code, struct auth_login *ret);
+/* End ctx->who's session (logout): 0, -EPERM. */
+int auth_logout(struct ctx *c);
+
+/*
+ * Find the session for a cookie value and make its principal (in ctx's
+ * arena): 0 and *ret, or -ENOENT when there is none or it ended (idle,
+ * absolute, logout, account or roster record turned off). Touches the
+ * session's last use (at most once a minute).
+ */
+int auth_session(struct ctx *c, const char *token, const struct principal **ret);
+/* The CSRF token of a session cookie value; out holds AUTH_TOKEN_LEN + 1 bytes. */
+void auth_csrf_token(const char *token, char *out);
+/* Does csrf match the session cookie value (constant time)? */
+bool auth_csrf_ok(const char *token, const char *csrf);
+
+/*
+ * What GET /api/v1/me answers (a new JSON object). The language is
+ * lang_cookie when it is "en" or "es", else the account's stored choice,
+ * else lang_accept (from Accept-Language), else "en".
+ */
+int auth_me(struct ctx *c, const char *csrf, const char *lang_cookie, const char *lang_accept,
+            json_t **ret);
+/* Remember the person's language ("en" or "es"). */
+int auth_set_lang(struct ctx *c, const char *lang);
+
+/* Start TOTP enrolment: {otpauth_uri, secret, qr_svg}. Re-enrolling needs a fresh second factor. */
+int auth_totp_begin(struct ctx *c, json_t **ret);
+/* Confirm with the first code: {recovery_codes:[...]}; the session counts as second-factored. */
+int auth_totp_confirm(struct ctx *c, const char *code, json_t **ret);
+/* Check a second factor again in this session (step-up for the export tripwire). */
+int auth_mfa_check(struct ctx *c, const char *code);
+
+/*
+ * The login cards of a class's students, issuing a card to each student
+ * who has none: {class:{...}, cards:[{student:{id,name}, code, url,
+ * qr_svg}]}. base_url is the server's public URL (the QR code's URL is
+ * base_url + "/card#" + code). Needs ACT_CREDENTIALS on the class.
+ */
+int auth_cards(struct ctx *c, int64_t class_id, const char *base_url, json_t **ret);
+/* Revoke a student's card (a new one is issued when the cards are next listed). */
+int auth_card_revoke(struct ctx *c, int64_t class_id, int64_t student_id);
+
+/* ---- administration (the operator, from the CLI) ---- */
+
+/*
+ * A local staff account: role is teacher, counsellor, school_admin or
+ * district_admin; school_sid the school's sourcedId (NULL for
+ * district_admin). The initial password (random, 20 characters) goes to
+ * password_out (at least 32 bytes).
+ */
+int auth_account_add(struct ctx *c, const char *username, const char *name, const char *role,
+                     const char *school_sid, char *password_out);
+/*
+ * Give a rostered person (by sourcedId) a login, or reset a password:
+ * password NULL makes a random one (written to password_out). Ends the
+ * account's sessions.
+ */
+int auth_account_provision(struct ctx *c, const char *sourced_id, const char *password,
+                           char *password_out);
+int auth_account_set_password(struct ctx *c, const char *username, const char *password,
+                              char *password_out);
+/* Clear a name's failed-login counts. */
+int auth_account_unlock(struct ctx *c, const char *username);
+/* Remove a second factor (lost phone and codes): the person enrols again at next login. */
+int auth_account_reset_totp(struct ctx *c, const char *username);
+/* Turn an account off (true) or on again; turning off ends its sessions. */
+int auth_account_disable(struct ctx *c, const char *username, bool off);
+/*
+ * The demo district's logins: give the rostered person sourced_id a login
+ * with password, and (when totp_b32 is not empty) an enrolled TOTP secret.
+ */
+int auth_provision_demo(struct ctx *c, const char *sourced_id, const char *password,
+                        const char *totp_b32);
+
+#endif

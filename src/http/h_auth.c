@@ -1,0 +1,336 @@
+/*
+ * Identity endpoints (docs/internals/api.md): log in with a password (and
+ * second factor) or a login card, log out, who am I, language, TOTP
+ * enrolment and step-up, and a class's login cards. The handlers parse and
+ * render; the auth service decides and audits.
+ */
+#include "base/common.h"
+
+#include <stdio.h>
+#include <strings.h>
+
+#include "app/auth.h"
+#include "http/handlers.h"
+#include "http/request.h"
+#include "http/server.h"
+
+/* ---- helpers ---- */
+
+static int problem_extra(struct request *rq, unsigned status, const char *code, const char *detail,
+                         json_t *extra)
+{
+    json_t *o = json_pack("{s:s, s:s, s:i, s:s, s:s}", "type", "about:blank", "title",
+                          status == 429   ? "Too many requests"
+                          : status == 401 ? "Log in required"
+                                          : "Not allowed",
+                          "status", (int)status, "code", code, "detail", detail);
+    if (!o) {
+        json_decref(extra);
+        return -ENOMEM;
+    }
+    if (extra)
+        json_object_update(o, extra);
+    json_decref(extra);
+    char *text = json_dumps(o, JSON_COMPACT);
+    json_decref(o);
+    if (!text)
+        return -ENOMEM;
+    http_add_header(rq, "Cache-Control", "no-store");
+    return http_respond_take(rq, status, "application/problem+json", text, strlen(text));
+}
+
+/* A login must come from our own pages: no Origin (non-browser clients), or ours. */
+static bool same_origin(const struct request *rq)
+{
+    const char *origin = http_header(rq, "Origin");
+    const char *host = http_header(rq, "Host");
+    const struct config *cfg = rq->ctx.cfg;
+    char want[600];
+
+    if (!origin)
+        return true;
+    if (cfg->base_url[0]) {
+        size_t n = strlen(cfg->base_url);
+        while (n > 0 && cfg->base_url[n - 1] == '/')
+            n--;
+        if (strlen(origin) == n && strncasecmp(origin, cfg->base_url, n) == 0)
+            return true;
+    }
+    if (!host)
+        return false;
+    snprintf(want, sizeof(want), "%s://%s", rq->tls ? "https" : "http", host);
+    return strcasecmp(origin, want) == 0;
+}
+
+static const char *lang_cookie(const struct request *rq)
+{
+    return http_cookie(rq, "lang");
+}
+
+/* The first language of Accept-Language if it is one Trellis speaks. */
+static const char *lang_accept(const struct request *rq)
+{
+    const char *al = http_header(rq, "Accept-Language");
+    if (!al)
+        return NULL;
+    while (*al == ' ')
+        al++;
+    if (!strncasecmp(al, "es", 2))
+        return "es";
+    if (!strncasecmp(al, "en", 2))
+        return "en";
+    return NULL;
+}
+
+static void set_session_cookie(struct request *rq, const char *token)
+{
+    char v[256];
+    bool secure = rq->ctx.cfg->secure_cookies || rq->tls;
+    if (secure)
+        snprintf(v, sizeof(v), AUTH_COOKIE_SECURE "=%s; Path=/; HttpOnly; Secure; SameSite=Lax",
+                 token);
+    else
+        snprintf(v, sizeof(v), AUTH_COOKIE "=%s; Path=/; HttpOnly; SameSite=Lax", token);
+    http_add_header(rq, "Set-Cookie", v);
+}
+
+static void set_lang_cookie(struct request *rq, const char *lang)
+{
+    char v[128];
+    snprintf(v, sizeof(v), "lang=%s; Path=/; Max-Age=31536000; SameSite=Lax%s", lang,
+             rq->ctx.cfg->secure_cookies || rq->tls ? "; Secure" : "");
+    http_add_header(rq, "Set-Cookie", v);
+}
+
+static int id_param(struct request *rq, const char *name, int64_t *ret)
+{
+    if (str_to_int64(http_param(rq, name), 1, INT64_MAX, ret) < 0) {
+        /* not a number: as unknown as any id nobody may see */
+        http_respond_problem(rq, 404, "not_found", "not found");
+        return -ENOENT;
+    }
+    return 0;
+}
+
+/* The answer to a login: the session and who it is, or the refusal. */
+static int login_answer(struct request *rq, const struct auth_login *l)
+{
+    char csrf[AUTH_TOKEN_LEN + 1], detail[96];
+    json_t *me = NULL;
+    int r;
+
+    switch (l->refusal) {
+    case AUTH_OK:
+        break;
+    case AUTH_NEED_SECOND:
+        return problem_extra(rq, 401, "second_factor_required",
+                             "Enter the code from your authenticator app (or a recovery code)",
+                             NULL);
+    case AUTH_THROTTLED: {
+        char ra[24];
+        snprintf(ra, sizeof(ra), "%lld", (long long)l->retry_after_s);
+        http_add_header(rq, "Retry-After", ra);
+        snprintf(detail, sizeof(detail), "Too many attempts: try again in %lld seconds",
+                 (long long)l->retry_after_s);
+        return problem_extra(rq, 429, "too_many_requests", detail,
+                             json_pack("{s:I}", "retry_after", (json_int_t)l->retry_after_s));
+    }
+    default:
+        return problem_extra(rq, 401, "invalid_credentials", "Wrong name, password or code", NULL);
+    }
+    rq->ctx.who = l->who;
+    auth_csrf_token(l->token, csrf);
+    r = auth_me(&rq->ctx, csrf, lang_cookie(rq), lang_accept(rq), &me);
+    if (r < 0)
+        return r;
+    set_session_cookie(rq, l->token);
+    if (!http_cookie(rq, "lang")) {
+        const char *lang = json_string_value(json_object_get(me, "lang"));
+        if (lang)
+            set_lang_cookie(rq, lang);
+    }
+    return http_respond_json_take(rq, 200, me);
+}
+
+static int login_preamble(struct request *rq, json_t **ret)
+{
+    if (!same_origin(rq))
+        return http_respond_problem(rq, 403, "csrf", "Origin: a login must come from this site");
+    return http_json_body_or_respond(rq, ret);
+}
+
+/* ---- endpoints ---- */
+
+int h_session_create(struct request *rq)
+{
+    const char *user = NULL, *pw = NULL, *second = NULL;
+    struct auth_login l;
+    json_error_t jerr;
+    json_t *body;
+    int r = login_preamble(rq, &body);
+
+    if (r < 0 || rq->responded)
+        return r;
+    if (json_unpack_ex(body, &jerr, JSON_STRICT, "{s:s, s:s, s?s}", "username", &user, "password",
+                       &pw, "totp", &second) < 0) {
+        char d[300];
+        snprintf(d, sizeof(d), "body: %s (expected {username, password, totp?})", jerr.text);
+        json_decref(body);
+        return http_respond_problem(rq, 400, "invalid_argument", d);
+    }
+    rq->ctx.purpose = "log in";
+    r = auth_login_password(&rq->ctx, user, pw, second, &l);
+    json_decref(body);
+    if (r < 0)
+        return r;
+    return login_answer(rq, &l);
+}
+
+int h_session_card(struct request *rq)
+{
+    const char *code = NULL;
+    struct auth_login l;
+    json_error_t jerr;
+    json_t *body;
+    int r = login_preamble(rq, &body);
+
+    if (r < 0 || rq->responded)
+        return r;
+    if (json_unpack_ex(body, &jerr, JSON_STRICT, "{s:s}", "code", &code) < 0) {
+        char d[300];
+        snprintf(d, sizeof(d), "body: %s (expected {code})", jerr.text);
+        json_decref(body);
+        return http_respond_problem(rq, 400, "invalid_argument", d);
+    }
+    rq->ctx.purpose = "log in with a card";
+    r = auth_login_card(&rq->ctx, code, &l);
+    json_decref(body);
+    if (r < 0)
+        return r;
+    return login_answer(rq, &l);
+}
+
+int h_session_delete(struct request *rq)
+{
+    if (rq->ctx.who) {
+        int r = auth_logout(&rq->ctx);
+        if (r < 0)
+            return r;
+    }
+    http_clear_session_cookie(rq);
+    return http_respond_empty(rq, 204);
+}
+
+/* {totp}: check the second factor again (step-up for the export tripwire). */
+int h_session_mfa(struct request *rq)
+{
+    const char *code = NULL;
+    json_error_t jerr;
+    json_t *body;
+    int r = http_json_body_or_respond(rq, &body);
+
+    if (r < 0)
+        return r;
+    if (json_unpack_ex(body, &jerr, JSON_STRICT, "{s:s}", "totp", &code) < 0) {
+        json_decref(body);
+        return http_respond_problem(rq, 400, "invalid_argument", "body: expected {totp}");
+    }
+    r = auth_mfa_check(&rq->ctx, code);
+    json_decref(body);
+    if (r < 0)
+        return r;
+    return http_respond_empty(rq, 204);
+}
+
+int h_me(struct request *rq)
+{
+    char csrf[AUTH_TOKEN_LEN + 1];
+    const char *token = http_session_token(rq);
+    json_t *me;
+    int r;
+
+    if (!rq->ctx.who || !token)
+        return http_respond_problem(rq, 401, "unauthenticated", "log in first");
+    auth_csrf_token(token, csrf);
+    r = auth_me(&rq->ctx, csrf, lang_cookie(rq), lang_accept(rq), &me);
+    if (r < 0)
+        return r;
+    return http_respond_json_take(rq, 200, me);
+}
+
+int h_me_lang(struct request *rq)
+{
+    const char *lang = NULL;
+    json_t *body;
+    int r = http_json_body_or_respond(rq, &body);
+
+    if (r < 0)
+        return r;
+    if (json_unpack(body, "{s:s}", "lang", &lang) < 0 || json_object_size(body) != 1) {
+        json_decref(body);
+        return http_respond_problem(rq, 400, "invalid_argument", "body: expected {lang}");
+    }
+    r = auth_set_lang(&rq->ctx, lang);
+    if (r == 0)
+        set_lang_cookie(rq, lang);
+    json_decref(body);
+    return r < 0 ? r : http_respond_empty(rq, 204);
+}
+
+int h_me_totp(struct request *rq)
+{
+    json_t *o;
+    int r = auth_totp_begin(&rq->ctx, &o);
+    if (r < 0)
+        return r;
+    return http_respond_json_take(rq, 200, o);
+}
+
+int h_me_totp_confirm(struct request *rq)
+{
+    const char *code = NULL;
+    json_t *body, *o;
+    int r = http_json_body_or_respond(rq, &body);
+
+    if (r < 0)
+        return r;
+    if (json_unpack(body, "{s:s}", "totp", &code) < 0 || json_object_size(body) != 1) {
+        json_decref(body);
+        return http_respond_problem(rq, 400, "invalid_argument", "body: expected {totp}");
+    }
+    r = auth_totp_confirm(&rq->ctx, code, &o);
+    json_decref(body);
+    if (r < 0)
+        return r;
+    return http_respond_json_take(rq, 200, o);
+}
+
+int h_class_cards(struct request *rq)
+{
+    int64_t id;
+    json_t *o;
+    int r = id_param(rq, "id", &id);
+    if (r < 0)
+        return rq->responded ? 0 : r;
+    rq->ctx.purpose = "print login cards";
+    r = auth_cards(&rq->ctx, id, server_base_url(rq->srv), &o);
+    if (r < 0)
+        return r;
+    return http_respond_json_take(rq, 200, o);
+}
+
+int h_class_card_revoke(struct request *rq)
+{
+    int64_t id, student;
+    int r = id_param(rq, "id", &id);
+    if (r < 0)
+        return rq->responded ? 0 : r;
+    r = id_param(rq, "student", &student);
+    if (r < 0)
+        return rq->responded ? 0 : r;
+    rq->ctx.purpose = "revoke a login card";
+    r = auth_card_revoke(&rq->ctx, id, student);
+    if (r < 0)
+        return r;
+    return http_respond_empty(rq, 204);
+}

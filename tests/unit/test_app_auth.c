@@ -1,0 +1,183 @@
+/*
+ * app/auth: passwords (NIST SP 800-63B section 5.1.1.2), logins with the
+ * clock swapped (ctx->now_ms): session idle and absolute time-outs, TOTP
+ * (RFC 6238 section 5.2: one step either side, no code twice) and the
+ * throttle's back-off; and the audit chain that records them.
+ */
+#include "test.h"
+
+#include <sodium.h>
+
+#include "app/audit.h"
+#include "app/auth.h"
+#include "app/principal.h"
+#include "core/otp.h"
+
+#include "app_fixture.h"
+
+static int login(int64_t now, const char *user, const char *pw, const char *second,
+                 struct auth_login *ret)
+{
+    F.ctx.now_ms = now;
+    F.ctx.who = NULL;
+    F.ctx.client_addr = "192.0.2.1";
+    return auth_login_password(&F.ctx, user, pw, second, ret);
+}
+
+static void provision(const char *sid, const char *pw, const char *totp)
+{
+    struct principal op;
+    principal_operator(&op, F.d1, "test");
+    F.ctx.who = &op;
+    F.ctx.now_ms = F.now;
+    assert_int_equal(auth_provision_demo(&F.ctx, sid, pw, totp), 0);
+    F.ctx.who = NULL;
+}
+
+static void test_password_rules(void **state)
+{
+    (void)state;
+    static const char *const bad[] = {
+        "short",      "password",   "Password123!",  "qwertyuiop",    "aaaaaaaaaa",
+        "abcdefghij", "9876543210", "my-trellis-pw", "ada.lovelace9", "iloveyou2024"};
+    for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
+        F.ctx.err[0] = '\0';
+        int r = auth_password_acceptable(&F.ctx, bad[i], "ada.lovelace", "Ada Lovelace");
+        if (r != -EINVAL)
+            fail_msg("'%s' was accepted", bad[i]);
+        assert_true(strncmp(F.ctx.err, "password: ", 10) == 0);
+    }
+    /* no composition rules: long plain phrases are fine, so are non-ASCII ones */
+    assert_int_equal(auth_password_acceptable(&F.ctx, "correct horse battery", "ada", "Ada L"), 0);
+    assert_int_equal(auth_password_acceptable(&F.ctx, "ñandú en la pampa", "ada", "Ada L"), 0);
+    /* length is in characters: 8 two-byte characters pass, 7 do not */
+    assert_int_equal(auth_password_acceptable(&F.ctx, "ééééééé", "x", NULL), -EINVAL);
+    assert_int_equal(auth_password_acceptable(&F.ctx, "éàüöñçßø", "x", NULL), 0);
+    assert_true(auth_password_is_common("Monkey123"));
+    assert_false(auth_password_is_common("monkey-wrench-42"));
+}
+
+static void test_session_timeouts_follow_the_clock(void **state)
+{
+    struct auth_login l;
+    const struct principal *p;
+    (void)state;
+    provision("b", "blue-kite-river", "");
+    assert_int_equal(login(F.now, "b", "blue-kite-river", NULL, &l), 0);
+    assert_int_equal(l.refusal, AUTH_OK);
+    /* idle: session_idle_min (30) without use ends it; use keeps it alive */
+    int64_t t = F.now;
+    for (int i = 0; i < 12 * 3 - 1; i++) {
+        t += 20 * 60000LL;
+        F.ctx.now_ms = t;
+        if (t - F.now >= F.cfg.session_max_hours * 3600000LL)
+            break;
+        assert_int_equal(auth_session(&F.ctx, l.token, &p), 0);
+        ctx_release(&F.ctx);
+    }
+    /* absolute: session_max_hours (12) after the login, used or not */
+    F.ctx.now_ms = F.now + 12 * 3600000LL;
+    assert_int_equal(auth_session(&F.ctx, l.token, &p), -ENOENT);
+    ctx_release(&F.ctx);
+
+    assert_int_equal(login(F.now, "b", "blue-kite-river", NULL, &l), 0);
+    F.ctx.now_ms = F.now + 29 * 60000LL;
+    assert_int_equal(auth_session(&F.ctx, l.token, &p), 0);
+    F.ctx.now_ms = F.now + 29 * 60000LL + 30 * 60000LL;
+    assert_int_equal(auth_session(&F.ctx, l.token, &p), -ENOENT);
+    /* once ended, always ended */
+    F.ctx.now_ms = F.now + 60000LL;
+    assert_int_equal(auth_session(&F.ctx, l.token, &p), -ENOENT);
+    ctx_release(&F.ctx);
+}
+
+static void test_totp_window_and_replay(void **state)
+{
+    /* the RFC 6238 Appendix B key, base32 */
+    static const char key_b32[] = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ";
+    static const uint8_t key[] = "12345678901234567890";
+    struct auth_login l;
+    char code[8];
+    (void)state;
+    provision("m", "maple-door-sunrise", key_b32);
+    uint64_t step = otp_totp_step(F.now / 1000);
+
+    assert_int_equal(login(F.now, "m", "maple-door-sunrise", NULL, &l), 0);
+    assert_int_equal(l.refusal, AUTH_NEED_SECOND);
+    /* two steps back is too old */
+    snprintf(code, sizeof(code), "%06u", otp_hotp(key, 20, step - 2, 6));
+    assert_int_equal(login(F.now, "m", "maple-door-sunrise", code, &l), 0);
+    assert_int_equal(l.refusal, AUTH_INVALID);
+    /* one step back is fine, once */
+    snprintf(code, sizeof(code), "%06u", otp_hotp(key, 20, step - 1, 6));
+    assert_int_equal(login(F.now, "m", "maple-door-sunrise", code, &l), 0);
+    assert_int_equal(l.refusal, AUTH_OK);
+    assert_true(l.who->mfa_at_ms == F.now);
+    assert_true(l.who->roles & ROLE_SCHOOL_ADMIN);
+    assert_int_equal(login(F.now, "m", "maple-door-sunrise", code, &l), 0);
+    assert_int_equal(l.refusal, AUTH_INVALID);
+    /* a step older than one already used is refused even inside the window */
+    snprintf(code, sizeof(code), "%06u", otp_hotp(key, 20, step + 1, 6));
+    assert_int_equal(login(F.now, "m", "maple-door-sunrise", code, &l), 0);
+    assert_int_equal(l.refusal, AUTH_OK);
+    snprintf(code, sizeof(code), "%06u", otp_hotp(key, 20, step, 6));
+    assert_int_equal(login(F.now, "m", "maple-door-sunrise", code, &l), 0);
+    assert_int_equal(l.refusal, AUTH_INVALID);
+    ctx_release(&F.ctx);
+}
+
+static void test_throttle_backs_off_and_lapses(void **state)
+{
+    struct auth_login l;
+    int64_t t = F.now + 86400000LL * 2;
+    (void)state;
+    provision("d", "quiet-meadow-lamp", "");
+    for (int i = 0; i < F.cfg.login_max_failures; i++) {
+        assert_int_equal(login(t, "d", "wrong wrong", NULL, &l), 0);
+        assert_int_equal(l.refusal, AUTH_INVALID);
+    }
+    assert_int_equal(login(t, "d", "quiet-meadow-lamp", NULL, &l), 0);
+    assert_int_equal(l.refusal, AUTH_THROTTLED);
+    assert_int_equal(l.retry_after_s, 1);
+    /* each further failure doubles the wait, up to an hour */
+    for (int i = 1; i <= 14; i++) {
+        t += 3600000LL;
+        assert_int_equal(login(t, "d", "wrong wrong", NULL, &l), 0);
+        assert_int_equal(login(t, "d", "quiet-meadow-lamp", NULL, &l), 0);
+        assert_int_equal(l.refusal, AUTH_THROTTLED);
+        assert_int_equal(l.retry_after_s, MIN(1LL << i, 3600));
+    }
+    /* never permanent: after the wait the right password works and clears the count */
+    t += 3600000LL;
+    assert_int_equal(login(t, "d", "quiet-meadow-lamp", NULL, &l), 0);
+    assert_int_equal(l.refusal, AUTH_OK);
+    assert_int_equal(login(t, "d", "wrong wrong", NULL, &l), 0);
+    assert_int_equal(l.refusal, AUTH_INVALID);
+    ctx_release(&F.ctx);
+}
+
+static void test_audit_chain_records_logins(void **state)
+{
+    struct audit_verify_report rep;
+    struct principal op;
+    (void)state;
+    principal_operator(&op, 0, "test");
+    F.ctx.who = &op;
+    assert_int_equal(audit_verify(&F.ctx, &rep), 0);
+    assert_true(rep.entries > 10);
+    assert_string_equal(rep.problem, "");
+    F.ctx.who = NULL;
+    ctx_release(&F.ctx);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_password_rules),
+        cmocka_unit_test(test_session_timeouts_follow_the_clock),
+        cmocka_unit_test(test_totp_window_and_replay),
+        cmocka_unit_test(test_throttle_backs_off_and_lapses),
+        cmocka_unit_test(test_audit_chain_records_logins),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}

@@ -1,0 +1,145 @@
+// The home page: what this person may see, from GET /api/v1/home.
+//   student: their classes; teacher: their classes, each with its roster;
+//   guardian: their children; counsellor: their school;
+//   school and district admins: their schools with counts.
+import { start, api, t, h, onLangChange, errorText, showNetProblem, gradeName, fmtList, fmtNumber, nameOf } from './app.js';
+
+const title = document.getElementById('title');
+const status = document.getElementById('status');
+const content = document.getElementById('content');
+
+const me = await start();
+let home = null;
+
+function classMeta(c) {
+  const bits = [];
+  if (c.course && c.course !== c.title) bits.push(c.course);
+  if (c.period) bits.push(t('class.period', { period: c.period }));
+  if (nameOf(c.school)) bits.push(nameOf(c.school));
+  return bits.join(' · ');
+}
+
+function classList(classes, { teacher = false, level = 'h3' } = {}) {
+  if (!classes?.length) return h('p', { class: 'empty' }, t(teacher ? 'home.no_classes_teacher' : 'home.no_classes'));
+  return h(
+    'ul',
+    { class: 'tiles' },
+    classes.map((c) =>
+      h(
+        'li',
+        { class: 'tile' },
+        h(level, { class: 'tile-title' }, teacher ? h('a', { href: `/class?id=${encodeURIComponent(c.id)}` }, c.title) : c.title),
+        classMeta(c) ? h('p', { class: 'meta' }, classMeta(c)) : null,
+        teacher && c.students !== undefined ? h('p', {}, t('home.students', { count: c.students })) : null,
+        teacher
+          ? h('p', {}, h('a', { class: 'block-link', href: `/cards?class=${encodeURIComponent(c.id)}` }, t('home.print_cards_for', { title: c.title })))
+          : null,
+      ),
+    ),
+  );
+}
+
+function schoolList(schools) {
+  if (!schools?.length) return h('p', { class: 'empty' }, t('home.no_schools'));
+  return h(
+    'ul',
+    { class: 'tiles' },
+    schools.map((s) =>
+      h(
+        'li',
+        { class: 'tile' },
+        h('h3', { class: 'tile-title' }, s.name),
+        h(
+          'dl',
+          { class: 'counts' },
+          ['students', 'teachers', 'classes'].flatMap((k) =>
+            s[k] === undefined
+              ? []
+              : [h('div', {}, h('dt', {}, t(`home.count_${k}`)), h('dd', {}, fmtNumber(s[k])))],
+          ),
+        ),
+      ),
+    ),
+  );
+}
+
+function childList(children) {
+  if (!children?.length) return h('p', { class: 'empty' }, t('home.no_children'));
+  return h(
+    'ul',
+    { class: 'tiles wide' },
+    children.map((c) => {
+      const meta = [gradeName(c.grade), nameOf(c.school)].filter(Boolean).join(' · ');
+      return h(
+        'li',
+        { class: 'tile' },
+        h('h3', { class: 'tile-title' }, c.name),
+        meta ? h('p', { class: 'meta' }, meta) : null,
+        h('h4', { class: 'sub' }, t('home.child_classes', { name: c.name })),
+        c.classes?.length
+          ? h('ul', { class: 'plain' }, c.classes.map((k) => h('li', {}, k.title, classMeta(k) ? h('span', { class: 'meta' }, ' · ' + classMeta(k)) : null)))
+          : h('p', { class: 'empty' }, t('home.no_classes_child')),
+      );
+    }),
+  );
+}
+
+function section(id, heading, body) {
+  return h('section', { 'aria-labelledby': id }, h('h2', { id }, heading), body);
+}
+
+function mfaNotice() {
+  if (!me?.mfa?.required || me.mfa.enrolled) return null;
+  return h(
+    'div',
+    { class: 'panel warn' },
+    h('p', {}, h('strong', {}, t('home.mfa_needed_title')), ' ', t('home.mfa_needed'), home && !home.role ? ' ' + t('home.mfa_first') : ''),
+    h('p', {}, h('a', { class: 'button primary', href: '/totp' }, t('home.mfa_setup'))),
+  );
+}
+
+function render() {
+  document.title = t('title.home');
+  title.textContent = t('home.welcome', { name: me.name || me.username });
+  if (!home) return;
+  const parts = [mfaNotice() || (home && !home.role ? h('p', {}, t('home.nothing')) : null)];
+  const role = home.role;
+  if (!role) {
+    content.replaceChildren(...parts.filter(Boolean));
+    return;
+  }
+  parts.push(h('p', { class: 'lead' }, t(`home.intro.${role}`, { count: home.schools?.length ?? 0 })));
+  if (role === 'student') parts.push(section('classes-h', t('home.your_classes'), classList(home.classes)));
+  else if (role === 'teacher') parts.push(section('classes-h', t('home.your_classes'), classList(home.classes, { teacher: true })));
+  else if (role === 'guardian') parts.push(section('children-h', t('home.your_children'), childList(home.children)));
+  else if (role === 'counsellor' || role === 'school_admin' || role === 'district_admin')
+    parts.push(section('schools-h', t((home.schools?.length ?? 0) === 1 ? 'home.your_school' : 'home.your_schools'), schoolList(home.schools)));
+  else parts.push(h('p', {}, t('home.nothing')));
+  if (me.roles?.length > 1) parts.push(h('p', { class: 'meta' }, t('home.roles', { roles: fmtList(me.roles.map((r) => t(`role.${r}`))) })));
+  content.replaceChildren(...parts.filter(Boolean));
+}
+
+async function load() {
+  if (me.mfa?.required && !me.mfa.enrolled) {
+    // this account must set up its second factor before it can see anything else
+    status.textContent = '';
+    home = { role: null };
+    render();
+    return;
+  }
+  status.textContent = t('common.loading');
+  try {
+    home = await api('/api/v1/home');
+    if (home.enrol_required) home = { role: null }; // only the second factor to set up
+    status.textContent = '';
+  } catch (e) {
+    status.textContent = errorText(e);
+    if (e.network) showNetProblem('failed', load);
+    return;
+  }
+  render();
+}
+
+onLangChange(render);
+render();
+await load();
