@@ -23,5 +23,7 @@ int cmd_audit_verify(int argc, char **argv);
 int cmd_audit_show(int argc, char **argv);
 int cmd_import_oneroster(int argc, char **argv);
 int cmd_export_oneroster(int argc, char **argv);
+int cmd_fit_bkt(int argc, char **argv);
+int cmd_fit_irt(int argc, char **argv);
 
 #endif

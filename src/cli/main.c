@@ -25,6 +25,14 @@ const struct command commands[] = {
     {"export oneroster", cmd_export_oneroster, "--db PATH DIR",
      "write the district's roster as a OneRoster 1.2 CSV set"},
     {"backup", cmd_backup, "--db PATH OUT", "make a consistent copy while the server runs"},
+    {"fit bkt", cmd_fit_bkt,
+     "--input FILE [--format dkt|csv] [--forget] [--idem] [--two-priors] [--restarts N] "
+     "[--folds K] [--threads N] [--seed N] --out PARAMS.json [--test FILE [--predictions OUT.csv]]",
+     "fit Bayesian Knowledge Tracing per skill to an answer log"},
+    {"fit irt", cmd_fit_irt,
+     "--input FILE [--format dkt|csv] --model rasch|2pl [--quadrature N] [--threads N] --out "
+     "PARAMS.json",
+     "calibrate items (Rasch or 2PL) and estimate abilities from an answer log"},
     {"config show", cmd_config_show, "[--config FILE] [--SETTING VALUE ...]",
      "print the effective configuration and where each value came from"},
     {"admin add-district", cmd_admin_add_district, "--db PATH --sourced-id SID --name NAME",
