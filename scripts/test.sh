@@ -17,6 +17,16 @@ fi
 ninja -C "$TEST_BUILD" || exit 1
 
 builds=("$TEST_BUILD")
+
+# the optimised build that `make run` uses must compile too (gcc -O3 warns about more)
+REL_BUILD=${REL_BUILD:-build}
+if { [ -f "$REL_BUILD/build.ninja" ] || meson setup "$REL_BUILD" --buildtype=release -Db_ndebug=true >/dev/null; } \
+   && ninja -C "$REL_BUILD" >/dev/null; then
+  builds+=("--result=release-build=ok")
+else
+  echo "the release build (make run) failed: ninja -C $REL_BUILD" >&2
+  builds+=("--result=release-build=fail"); rc=1
+fi
 cleanup() { :; }
 if [ -x scripts/pg-tmp.sh ] && scripts/pg-tmp.sh available; then
   # a throwaway PostgreSQL cluster for the store and e2e suites, stopped even when tests fail

@@ -241,7 +241,7 @@ static int parse_dkt(struct parser *ps, struct str text)
         for (int64_t k = 0; k < count; k++) {
             int64_t id;
             uint32_t skill;
-            uint8_t c;
+            uint8_t c = 0;
             char label[24];
             int n, ret;
 
@@ -403,7 +403,7 @@ static int parse_csv(struct parser *ps, struct str text, double **order)
         struct str v[N_COLS] = {0};
         char vbuf[N_COLS][MAX_LABEL + 1];
         uint32_t user, skill = 0, item = 0;
-        uint8_t c;
+        uint8_t c = 0;
         size_t k = 0;
         double ord = 0;
 
