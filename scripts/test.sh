@@ -21,7 +21,7 @@ builds=("$TEST_BUILD")
 # the optimised build that `make run` uses must compile too (gcc -O3 warns about more)
 REL_BUILD=${REL_BUILD:-build}
 if { [ -f "$REL_BUILD/build.ninja" ] || meson setup "$REL_BUILD" --buildtype=release -Db_ndebug=true >/dev/null; } \
-   && ninja -C "$REL_BUILD" >/dev/null; then
+   && ninja --quiet -C "$REL_BUILD"; then
   builds+=("--result=release-build=ok")
 else
   echo "the release build (make run) failed: ninja -C $REL_BUILD" >&2
