@@ -1,0 +1,819 @@
+/*
+ * PostgreSQL backend (libpq): one connection per struct db, statements
+ * translated by pg_sql.c and prepared once per connection (PQprepare, cached
+ * by the caller's SQL text), parameters sent as text (bytea in binary), and
+ * results read whole in text format, so a statement's rows stay readable
+ * while other statements run on the same connection (as SQLite allows).
+ *
+ * Transactions give the app SQLite's guarantees:
+ *  - a write transaction is READ COMMITTED and first takes one transaction
+ *    advisory lock, so write transactions run one at a time like SQLite's
+ *    BEGIN IMMEDIATE: each sees every write committed before it and none can
+ *    fail half-way on a conflict with another (store.h);
+ *  - a read transaction is REPEATABLE READ: one snapshot, like a SQLite
+ *    read transaction in WAL mode;
+ *  - inside a transaction an INSERT without ON CONFLICT runs under a
+ *    savepoint (pipelined, one round trip), so a unique violation fails that
+ *    statement only and the transaction goes on, as in SQLite.
+ *
+ * Error codes are translated here and nowhere else (after db_sqlite.c):
+ * SQLSTATE 23505 (unique) is -EEXIST, other integrity violations (23xxx,
+ * foreign keys included) and data errors (22xxx) are -EINVAL, 40001/40P01
+ * (serialization failure, deadlock) and 55P03 (lock not available) are
+ * -EBUSY, 53xxx (out of resources) is -ENOMEM and the rest -EIO.
+ */
+#include "base/common.h"
+
+#include <libpq-fe.h>
+#include <stdio.h>
+
+#include "base/buf.h"
+#include "base/mem.h"
+#include "store/db.h"
+#include "store/pg_sql.h"
+
+#define CACHE_SLOTS 1024 /* power of two */
+#define MAX_PARAMS  1024
+#define BYTEAOID    17
+#define INT2OID     21
+#define INT4OID     23
+#define INT8OID     20
+#define UNKNOWNOID  705
+/* the write lock's key: any constant shared by every Trellis process ("trellis" in ASCII) */
+#define WRITE_LOCK_KEY "7526466592066037107"
+
+struct pg_prep {
+    const char *sql; /* the caller's text: the cache key */
+    char name[16];
+    int nparams;
+    bool savepoint; /* an INSERT without ON CONFLICT: wrap it in a transaction */
+};
+
+struct db_stmt {
+    struct db *db; /* first, see db.c */
+    struct pg_prep *prep;
+    bool busy;
+    bool transient; /* a nested use of a cached statement: freed on reset */
+    /* parameters */
+    char **values;
+    int *lengths;
+    int *formats;
+    char (*ints)[32]; /* storage for numbers sent as text */
+    /* results */
+    PGresult *res;
+    int row; /* the row step() returned last; -1 before the first */
+    int nrows;
+    bool done;
+    int64_t changes;
+    uint8_t *blob; /* a decoded bytea column */
+    size_t blob_cap;
+};
+
+struct pg_db {
+    struct db base; /* first */
+    PGconn *c;
+    struct db_stmt *cache[CACHE_SLOTS];
+    size_t cached;
+    unsigned next_name;
+    char err[512];
+};
+
+static struct pg_db *PDB(struct db *db)
+{
+    return (struct pg_db *)(void *)db;
+}
+
+static int map_state(const char *state)
+{
+    if (!state || strlen(state) != 5)
+        return -EIO;
+    if (strcmp(state, "23505") == 0)
+        return -EEXIST;
+    if (strncmp(state, "23", 2) == 0 || strncmp(state, "22", 2) == 0)
+        return -EINVAL;
+    if (strcmp(state, "40001") == 0 || strcmp(state, "40P01") == 0 || strcmp(state, "55P03") == 0)
+        return -EBUSY;
+    if (strncmp(state, "53", 2) == 0)
+        return -ENOMEM;
+    if (strcmp(state, "25006") == 0)
+        return -EROFS;
+    return -EIO;
+}
+
+/* Remember res's error for errmsg() and map it; frees nothing. */
+static int res_error(struct pg_db *p, const PGresult *res)
+{
+    const char *m = res ? PQresultErrorMessage(res) : PQerrorMessage(p->c);
+    snprintf(p->err, sizeof(p->err), "%s", m && *m ? m : "PostgreSQL error");
+    size_t n = strlen(p->err);
+    while (n > 0 && (p->err[n - 1] == '\n' || p->err[n - 1] == ' '))
+        p->err[--n] = '\0';
+    if (!res || PQstatus(p->c) != CONNECTION_OK)
+        return -EIO;
+    return map_state(PQresultErrorField(res, PG_DIAG_SQLSTATE));
+}
+
+static void stmt_free(struct db_stmt *st)
+{
+    if (!st)
+        return;
+    PQclear(st->res);
+    mem_free(st->values);
+    mem_free(st->lengths);
+    mem_free(st->formats);
+    mem_free(st->ints);
+    mem_free(st->blob);
+    mem_free(st);
+}
+
+static void pg_close(struct db *db)
+{
+    struct pg_db *p = PDB(db);
+    if (!p)
+        return;
+    for (size_t i = 0; i < CACHE_SLOTS; i++) {
+        if (p->cache[i]) {
+            mem_free(p->cache[i]->prep);
+            stmt_free(p->cache[i]);
+        }
+    }
+    PQfinish(p->c);
+    mem_free(p);
+}
+
+/* Run sql (translated) with the simple protocol; several statements are fine. */
+static int pg_exec(struct db *db, const char *sql)
+{
+    struct pg_db *p = PDB(db);
+    struct buf b = BUF_INIT(16u << 20);
+    int n, r;
+
+    r = pg_sql_translate(sql, &b, &n, p->err, sizeof(p->err));
+    if (r < 0) {
+        buf_release(&b);
+        return r;
+    }
+    PGresult *res = PQexec(p->c, buf_cstr(&b));
+    buf_release(&b);
+    ExecStatusType s = PQresultStatus(res);
+    r = (s == PGRES_COMMAND_OK || s == PGRES_TUPLES_OK) ? 0 : res_error(p, res);
+    PQclear(res);
+    return r;
+}
+
+static int raw_exec(struct pg_db *p, const char *sql)
+{
+    PGresult *res = PQexec(p->c, sql);
+    ExecStatusType s = PQresultStatus(res);
+    int r = (s == PGRES_COMMAND_OK || s == PGRES_TUPLES_OK) ? 0 : res_error(p, res);
+    PQclear(res);
+    return r;
+}
+
+static void notice_quiet(void *arg, const char *msg)
+{
+    (void)arg;
+    (void)msg;
+}
+
+/* Connect with dbname replaced (NULL: as in url). */
+static PGconn *connect_to(const char *url, const char *dbname, char *err, size_t errlen)
+{
+    char *perr = NULL;
+    PQconninfoOption *opts = PQconninfoParse(url, &perr);
+    const char *keys[64], *vals[64];
+    size_t n = 0;
+    PGconn *c;
+
+    if (!opts) {
+        snprintf(err, errlen, "db: not a valid PostgreSQL URL: %s", perr ? perr : "out of memory");
+        PQfreemem(perr);
+        return NULL;
+    }
+    for (PQconninfoOption *o = opts; o->keyword && n + 2 < ARRAY_SIZE(keys); o++) {
+        if (strcmp(o->keyword, "dbname") == 0 && dbname)
+            continue;
+        if (o->val) {
+            keys[n] = o->keyword;
+            vals[n++] = o->val;
+        }
+    }
+    if (dbname) {
+        keys[n] = "dbname";
+        vals[n++] = dbname;
+    }
+    keys[n] = NULL;
+    vals[n] = NULL;
+    c = PQconnectdbParams(keys, vals, 0);
+    PQconninfoFree(opts);
+    return c;
+}
+
+/* The database name a URL names (malloc'ed), or NULL. */
+static char *url_dbname(const char *url)
+{
+    PQconninfoOption *opts = PQconninfoParse(url, NULL);
+    char *name = NULL;
+    if (!opts)
+        return NULL;
+    for (PQconninfoOption *o = opts; o->keyword; o++)
+        if (strcmp(o->keyword, "dbname") == 0 && o->val && *o->val)
+            name = mem_strdup(o->val);
+    PQconninfoFree(opts);
+    return name;
+}
+
+/* CREATE DATABASE for `trellis init` on a server where it does not exist yet. */
+static int create_database(const char *url, char *err, size_t errlen)
+{
+    char *name = url_dbname(url);
+    struct buf b = BUF_INIT(1024);
+    PGconn *c;
+    int r = 0;
+
+    if (!name) {
+        snprintf(err, errlen, "db: the PostgreSQL URL names no database");
+        return -EINVAL;
+    }
+    c = connect_to(url, "postgres", err, errlen);
+    if (!c || PQstatus(c) != CONNECTION_OK) {
+        if (c)
+            snprintf(err, errlen, "cannot connect to create database '%s': %s", name,
+                     PQerrorMessage(c));
+        r = -EIO;
+        goto out;
+    }
+    char *ident = PQescapeIdentifier(c, name, strlen(name));
+    if (!ident || buf_appendf(&b, "CREATE DATABASE %s ENCODING 'UTF8'", ident) < 0) {
+        PQfreemem(ident);
+        snprintf(err, errlen, "out of memory");
+        r = -ENOMEM;
+        goto out;
+    }
+    PQfreemem(ident);
+    PGresult *res = PQexec(c, buf_cstr(&b));
+    if (PQresultStatus(res) != PGRES_COMMAND_OK) {
+        const char *state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
+        /* 42P04: another process created it meanwhile */
+        if (!state || strcmp(state, "42P04") != 0) {
+            snprintf(err, errlen, "cannot create database '%s': %s", name,
+                     PQresultErrorMessage(res));
+            r = -EIO;
+        }
+    }
+    PQclear(res);
+out:
+    PQfinish(c);
+    buf_release(&b);
+    mem_free(name);
+    return r;
+}
+
+static void strip_nl(char *s)
+{
+    size_t n = strlen(s);
+    while (n > 0 && (s[n - 1] == '\n' || s[n - 1] == ' '))
+        s[--n] = '\0';
+}
+
+static int pg_open(struct store *store, const char *url, const struct store_options *opt,
+                   struct db **ret, char *err, size_t errlen)
+{
+    struct pg_db *p;
+    PGconn *c;
+
+    c = connect_to(url, NULL, err, errlen);
+    if (!c)
+        return -EINVAL;
+    if (PQstatus(c) != CONNECTION_OK && opt->create &&
+        strstr(PQerrorMessage(c), "does not exist")) {
+        PQfinish(c);
+        int r = create_database(url, err, errlen);
+        if (r < 0)
+            return r;
+        c = connect_to(url, NULL, err, errlen);
+        if (!c)
+            return -EINVAL;
+    }
+    if (PQstatus(c) != CONNECTION_OK) {
+        snprintf(err, errlen, "cannot connect to the PostgreSQL database: %s", PQerrorMessage(c));
+        strip_nl(err);
+        PQfinish(c);
+        return -EIO;
+    }
+    PQsetNoticeProcessor(c, notice_quiet, NULL);
+    p = mem_calloc(1, sizeof(*p));
+    if (!p) {
+        PQfinish(c);
+        snprintf(err, errlen, "out of memory");
+        return -ENOMEM;
+    }
+    p->base.drv = &db_pg_driver;
+    p->base.store = store;
+    p->c = c;
+    /* sessions read and write UTF-8 and plain strings; a read-only store cannot write */
+    int r = raw_exec(p, opt->readonly ? "SET client_encoding = 'UTF8';"
+                                        "SET standard_conforming_strings = on;"
+                                        "SET default_transaction_read_only = on"
+                                      : "SET client_encoding = 'UTF8';"
+                                        "SET standard_conforming_strings = on");
+    if (r < 0) {
+        snprintf(err, errlen, "cannot set up the PostgreSQL session: %s", p->err);
+        pg_close(&p->base);
+        return r;
+    }
+    *ret = &p->base;
+    return 0;
+}
+
+static size_t slot_of(const char *sql)
+{
+    uintptr_t h = (uintptr_t)sql;
+    h ^= h >> 17;
+    h *= 0x9E3779B97F4A7C15ULL;
+    return (size_t)(h >> 40) & (CACHE_SLOTS - 1);
+}
+
+static bool needs_savepoint(const char *pgsql)
+{
+    while (*pgsql == ' ' || *pgsql == '\n' || *pgsql == '\t')
+        pgsql++;
+    if (strncasecmp(pgsql, "INSERT", 6) != 0)
+        return false;
+    return !strcasestr(pgsql, "ON CONFLICT");
+}
+
+/* PQprepare the statement; numbers PostgreSQL typed as int2/int4 or unknown are declared int8. */
+static int prepare_server(struct pg_db *p, struct pg_prep *pp)
+{
+    struct buf b = BUF_INIT(4u << 20);
+    Oid types[MAX_PARAMS];
+    PGresult *res = NULL;
+    int r, n = 0;
+    bool retype = false;
+
+    r = pg_sql_translate(pp->sql, &b, &n, p->err, sizeof(p->err));
+    if (r < 0)
+        goto out;
+    if (n > MAX_PARAMS) {
+        snprintf(p->err, sizeof(p->err), "too many parameters (%d)", n);
+        r = -E2BIG;
+        goto out;
+    }
+    pp->nparams = n;
+    pp->savepoint = needs_savepoint(buf_cstr(&b));
+    snprintf(pp->name, sizeof(pp->name), "t%u", ++p->next_name);
+    res = PQprepare(p->c, pp->name, buf_cstr(&b), n, NULL);
+    if (PQresultStatus(res) != PGRES_COMMAND_OK) {
+        r = res_error(p, res);
+        goto out;
+    }
+    PQclear(res);
+    res = PQdescribePrepared(p->c, pp->name);
+    if (PQresultStatus(res) != PGRES_COMMAND_OK) {
+        r = res_error(p, res);
+        goto out;
+    }
+    for (int i = 0; i < n; i++) {
+        Oid t = PQparamtype(res, i);
+        if (t == INT2OID || t == INT4OID || t == UNKNOWNOID) {
+            types[i] = INT8OID;
+            retype = true;
+        } else {
+            types[i] = t;
+        }
+    }
+    PQclear(res);
+    res = NULL;
+    if (retype) {
+        char dealloc[48];
+        snprintf(dealloc, sizeof(dealloc), "DEALLOCATE %s", pp->name);
+        r = raw_exec(p, dealloc);
+        if (r < 0)
+            goto out;
+        res = PQprepare(p->c, pp->name, buf_cstr(&b), n, types);
+        if (PQresultStatus(res) != PGRES_COMMAND_OK) {
+            r = res_error(p, res);
+            goto out;
+        }
+    }
+    r = 0;
+out:
+    PQclear(res);
+    buf_release(&b);
+    return r;
+}
+
+static struct db_stmt *stmt_new(struct db *db, struct pg_prep *pp)
+{
+    struct db_stmt *st = mem_calloc(1, sizeof(*st));
+    size_t n = pp->nparams ? (size_t)pp->nparams : 1;
+    if (!st)
+        return NULL;
+    st->db = db;
+    st->prep = pp;
+    st->values = mem_calloc(n, sizeof(*st->values));
+    st->lengths = mem_calloc(n, sizeof(*st->lengths));
+    st->formats = mem_calloc(n, sizeof(*st->formats));
+    st->ints = mem_calloc(n, sizeof(*st->ints));
+    if (!st->values || !st->lengths || !st->formats || !st->ints) {
+        stmt_free(st);
+        return NULL;
+    }
+    st->row = -1;
+    return st;
+}
+
+static void stmt_clear(struct db_stmt *st)
+{
+    for (int i = 0; i < st->prep->nparams; i++) {
+        if (st->values[i] && st->values[i] != st->ints[i])
+            mem_free(st->values[i]);
+        st->values[i] = NULL;
+        st->lengths[i] = 0;
+        st->formats[i] = 0;
+    }
+    PQclear(st->res);
+    st->res = NULL;
+    st->row = -1;
+    st->nrows = 0;
+    st->done = false;
+}
+
+static int pg_prepare(struct db *db, const char *sql, struct db_stmt **ret)
+{
+    struct pg_db *p = PDB(db);
+    size_t slot = slot_of(sql), free_slot = CACHE_SLOTS;
+    struct db_stmt *st;
+    struct pg_prep *pp;
+    int r;
+
+    for (size_t i = 0; i < CACHE_SLOTS; i++) {
+        size_t k = (slot + i) & (CACHE_SLOTS - 1);
+        struct db_stmt *c = p->cache[k];
+        if (!c) {
+            free_slot = k;
+            break;
+        }
+        if (c->prep->sql == sql) {
+            if (!c->busy) {
+                c->busy = true;
+                c->changes = 0;
+                *ret = c;
+                return 0;
+            }
+            /* a nested use: a second executor of the same server-side statement */
+            st = stmt_new(db, c->prep);
+            if (!st)
+                return -ENOMEM;
+            st->busy = true;
+            st->transient = true;
+            *ret = st;
+            return 0;
+        }
+    }
+    pp = mem_calloc(1, sizeof(*pp));
+    if (!pp)
+        return -ENOMEM;
+    pp->sql = sql;
+    r = prepare_server(p, pp);
+    if (r < 0) {
+        mem_free(pp);
+        return r;
+    }
+    st = stmt_new(db, pp);
+    if (!st) {
+        mem_free(pp);
+        return -ENOMEM;
+    }
+    st->busy = true;
+    if (free_slot < CACHE_SLOTS && p->cached < CACHE_SLOTS * 3 / 4) {
+        p->cache[free_slot] = st;
+        p->cached++;
+    } else {
+        /* the cache is full: this one is used once (its server statement stays) */
+        st->transient = true;
+        st->prep = pp; /* freed with the statement below */
+    }
+    *ret = st;
+    return 0;
+}
+
+static int check_idx(struct db_stmt *st, int idx)
+{
+    if (idx < 1 || idx > st->prep->nparams)
+        return -EINVAL;
+    int i = idx - 1;
+    if (st->values[i] && st->values[i] != st->ints[i])
+        mem_free(st->values[i]);
+    st->values[i] = NULL;
+    st->lengths[i] = 0;
+    st->formats[i] = 0;
+    return i;
+}
+
+static int pg_bind_null(struct db_stmt *st, int idx)
+{
+    int i = check_idx(st, idx);
+    return i < 0 ? i : 0;
+}
+
+static int pg_bind_int64(struct db_stmt *st, int idx, int64_t v)
+{
+    int i = check_idx(st, idx);
+    if (i < 0)
+        return i;
+    snprintf(st->ints[i], sizeof(st->ints[i]), "%lld", (long long)v);
+    st->values[i] = st->ints[i];
+    return 0;
+}
+
+static int pg_bind_double(struct db_stmt *st, int idx, double v)
+{
+    int i = check_idx(st, idx);
+    if (i < 0)
+        return i;
+    snprintf(st->ints[i], sizeof(st->ints[i]), "%.17g", v);
+    st->values[i] = st->ints[i];
+    return 0;
+}
+
+static int pg_bind_text(struct db_stmt *st, int idx, const char *s, size_t n)
+{
+    int i = check_idx(st, idx);
+    if (i < 0)
+        return i;
+    if (memchr(s, '\0', n))
+        return -EINVAL; /* PostgreSQL text cannot hold NUL */
+    char *d = mem_strndup(s, n);
+    if (!d)
+        return -ENOMEM;
+    st->values[i] = d;
+    return 0;
+}
+
+static int pg_bind_blob(struct db_stmt *st, int idx, const void *b, size_t n)
+{
+    int i = check_idx(st, idx);
+    if (i < 0)
+        return i;
+    if (n > INT32_MAX)
+        return -E2BIG;
+    char *d = mem_alloc(n ? n : 1);
+    if (!d)
+        return -ENOMEM;
+    if (n)
+        memcpy(d, b, n);
+    st->values[i] = d;
+    st->lengths[i] = (int)n;
+    st->formats[i] = 1;
+    return 0;
+}
+
+/* Execute under a savepoint in one round trip (pipeline mode). */
+static PGresult *exec_savepoint(struct pg_db *p, struct db_stmt *st, bool *ret_failed)
+{
+    PGconn *c = p->c;
+    PGresult *res = NULL, *x;
+    bool ok =
+        PQenterPipelineMode(c) &&
+        PQsendQueryParams(c, "SAVEPOINT trellis_stmt", 0, NULL, NULL, NULL, NULL, 0) &&
+        PQsendQueryPrepared(c, st->prep->name, st->prep->nparams, (const char *const *)st->values,
+                            st->lengths, st->formats, 0) &&
+        PQsendQueryParams(c, "RELEASE SAVEPOINT trellis_stmt", 0, NULL, NULL, NULL, NULL, 0) &&
+        PQpipelineSync(c);
+    *ret_failed = false;
+    if (!ok) {
+        (void)PQexitPipelineMode(c);
+        return NULL;
+    }
+    /* three statements, each a result and a NULL, then the sync */
+    for (int q = 0; q < 3; q++) {
+        while ((x = PQgetResult(c)) != NULL) {
+            if (q == 1 && !res)
+                res = x;
+            else
+                PQclear(x);
+        }
+    }
+    while ((x = PQgetResult(c)) != NULL) {
+        ExecStatusType s = PQresultStatus(x);
+        PQclear(x);
+        if (s == PGRES_PIPELINE_SYNC)
+            break;
+    }
+    (void)PQexitPipelineMode(c);
+    if (res && PQresultStatus(res) != PGRES_COMMAND_OK && PQresultStatus(res) != PGRES_TUPLES_OK) {
+        *ret_failed = true;
+        int keep = res_error(p, res);
+        (void)keep;
+        (void)raw_exec(p, "ROLLBACK TO SAVEPOINT trellis_stmt; RELEASE SAVEPOINT trellis_stmt");
+    }
+    return res;
+}
+
+static int pg_step(struct db_stmt *st)
+{
+    struct pg_db *p = PDB(st->db);
+
+    if (st->done)
+        return 0;
+    if (!st->res) {
+        PGresult *res;
+        bool failed = false;
+        if (st->db->tx == 2 && st->prep->savepoint) {
+            res = exec_savepoint(p, st, &failed);
+        } else {
+            res = PQexecPrepared(p->c, st->prep->name, st->prep->nparams,
+                                 (const char *const *)st->values, st->lengths, st->formats, 0);
+        }
+        ExecStatusType s = PQresultStatus(res);
+        if (!res || (s != PGRES_TUPLES_OK && s != PGRES_COMMAND_OK)) {
+            int r =
+                failed ? map_state(PQresultErrorField(res, PG_DIAG_SQLSTATE)) : res_error(p, res);
+            if (!res)
+                r = res_error(p, NULL);
+            PQclear(res);
+            st->done = true;
+            return r;
+        }
+        st->res = res;
+        st->nrows = PQntuples(res);
+        st->row = -1;
+        const char *ct = PQcmdTuples(res);
+        st->changes = ct && *ct ? strtoll(ct, NULL, 10) : 0;
+    }
+    if (st->row + 1 < st->nrows) {
+        st->row++;
+        return 1;
+    }
+    st->done = true;
+    return 0;
+}
+
+static bool pg_col_null(struct db_stmt *st, int col)
+{
+    if (!st->res || st->row < 0 || col >= PQnfields(st->res))
+        return true;
+    return PQgetisnull(st->res, st->row, col);
+}
+
+static int64_t pg_col_int64(struct db_stmt *st, int col)
+{
+    if (pg_col_null(st, col))
+        return 0;
+    const char *v = PQgetvalue(st->res, st->row, col);
+    if (v[0] == 't' && v[1] == '\0')
+        return 1; /* a boolean, as SQLite's 0/1 */
+    if (v[0] == 'f' && v[1] == '\0')
+        return 0;
+    return strtoll(v, NULL, 10);
+}
+
+static double pg_col_double(struct db_stmt *st, int col)
+{
+    if (pg_col_null(st, col))
+        return 0;
+    return strtod(PQgetvalue(st->res, st->row, col), NULL);
+}
+
+static const char *pg_col_text(struct db_stmt *st, int col, size_t *ret_len)
+{
+    if (pg_col_null(st, col)) {
+        *ret_len = 0;
+        return NULL;
+    }
+    *ret_len = (size_t)PQgetlength(st->res, st->row, col);
+    return PQgetvalue(st->res, st->row, col);
+}
+
+static int hexval(char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
+static const void *pg_col_blob(struct db_stmt *st, int col, size_t *ret_len)
+{
+    *ret_len = 0;
+    if (pg_col_null(st, col))
+        return NULL;
+    const char *v = PQgetvalue(st->res, st->row, col);
+    size_t n = (size_t)PQgetlength(st->res, st->row, col);
+    if (PQftype(st->res, col) != BYTEAOID || n < 2 || v[0] != '\\' || v[1] != 'x') {
+        *ret_len = n; /* text read as bytes, as SQLite does */
+        return v;
+    }
+    size_t out = (n - 2) / 2;
+    if (out + 1 > st->blob_cap) {
+        uint8_t *b = mem_realloc(st->blob, out + 1);
+        if (!b)
+            return NULL;
+        st->blob = b;
+        st->blob_cap = out + 1;
+    }
+    for (size_t i = 0; i < out; i++) {
+        int hi = hexval(v[2 + 2 * i]), lo = hexval(v[3 + 2 * i]);
+        if (hi < 0 || lo < 0)
+            return NULL;
+        st->blob[i] = (uint8_t)(hi << 4 | lo);
+    }
+    *ret_len = out;
+    return out ? st->blob : (const void *)"";
+}
+
+static int64_t pg_changes(struct db_stmt *st)
+{
+    return st->changes;
+}
+
+static void pg_reset(struct db_stmt *st)
+{
+    stmt_clear(st);
+    if (st->transient) {
+        struct pg_db *p = PDB(st->db);
+        bool cached = false;
+        for (size_t i = 0; i < CACHE_SLOTS && !cached; i++)
+            cached = p->cache[i] && p->cache[i]->prep == st->prep;
+        if (!cached)
+            mem_free(st->prep);
+        stmt_free(st);
+        return;
+    }
+    st->busy = false;
+}
+
+static int pg_begin(struct db *db, bool write)
+{
+    struct pg_db *p = PDB(db);
+    if (write)
+        return raw_exec(p, "BEGIN ISOLATION LEVEL READ COMMITTED;"
+                           "SELECT pg_advisory_xact_lock(" WRITE_LOCK_KEY ")");
+    return raw_exec(p, "BEGIN ISOLATION LEVEL REPEATABLE READ");
+}
+
+static int pg_commit(struct db *db)
+{
+    struct pg_db *p = PDB(db);
+    PGresult *res = PQexec(p->c, "COMMIT");
+    int r = 0;
+    if (PQresultStatus(res) != PGRES_COMMAND_OK)
+        r = res_error(p, res);
+    else if (strcmp(PQcmdStatus(res), "ROLLBACK") == 0) {
+        /* COMMIT of a failed transaction rolls back: say so */
+        snprintf(p->err, sizeof(p->err), "the transaction had failed and was rolled back");
+        r = -EIO;
+    }
+    PQclear(res);
+    return r;
+}
+
+static int pg_rollback(struct db *db)
+{
+    return raw_exec(PDB(db), "ROLLBACK");
+}
+
+static int pg_backup(struct db *db, const char *out)
+{
+    (void)db;
+    (void)out;
+    return -ENOTSUP;
+}
+
+static const char *pg_errmsg(struct db *db)
+{
+    struct pg_db *p = PDB(db);
+    return p->err[0] ? p->err : "no error";
+}
+
+const struct db_driver db_pg_driver = {
+    .name = "postgresql",
+    .dialect = DB_POSTGRESQL,
+    .open = pg_open,
+    .close = pg_close,
+    .exec = pg_exec,
+    .prepare = pg_prepare,
+    .bind_null = pg_bind_null,
+    .bind_int64 = pg_bind_int64,
+    .bind_double = pg_bind_double,
+    .bind_text = pg_bind_text,
+    .bind_blob = pg_bind_blob,
+    .step = pg_step,
+    .col_null = pg_col_null,
+    .col_int64 = pg_col_int64,
+    .col_double = pg_col_double,
+    .col_text = pg_col_text,
+    .col_blob = pg_col_blob,
+    .changes = pg_changes,
+    .reset = pg_reset,
+    .begin = pg_begin,
+    .commit = pg_commit,
+    .rollback = pg_rollback,
+    .backup = pg_backup,
+    .errmsg = pg_errmsg,
+};
