@@ -5,8 +5,7 @@
 // (`trellis audit show` / `trellis audit verify`, which names an entry altered with sqlite3).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { trellis } from './lib/trellis.mjs';
+import { trellis, sqlShell } from './lib/trellis.mjs';
 import { demoServer, Client, nextTotp, totpAt } from './lib/auth.mjs';
 
 let srv;
@@ -14,11 +13,8 @@ let addrN = 0;
 // each test gets its own client address (the server trusts X-Forwarded-For), so throttles
 // of one test never touch another
 const client = () => new Client(srv.url, `198.51.100.${++addrN}`);
-const sql = (db, q) => {
-  const r = spawnSync('sqlite3', [db, q], { encoding: 'utf8' });
-  assert.equal(r.status, 0, r.stderr);
-  return r.stdout.trim();
-};
+// the backend's own shell (sqlite3 or psql), as an operator with database access would use it
+const sql = (db, q) => sqlShell(db, q);
 
 // what the demo's people can reach, found through the API itself
 const known = {};

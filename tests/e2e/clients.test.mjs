@@ -3,7 +3,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { startServer, request, trellis } from './lib/trellis.mjs';
+import { startServer, request, trellis, PG, dumpDb } from './lib/trellis.mjs';
 
 let srv;
 before(async () => {
@@ -21,7 +21,9 @@ test('add-client prints a key and secret once; only a hash is stored', () => {
   const cred = JSON.parse(r.stdout);
   assert.match(cred.key, /^[a-z2-7]{24}$/);
   assert.match(cred.secret, /^[A-Za-z0-9_-]{43}$/);
-  const raw = readFileSync(srv.db).toString('latin1') + readFileSync(srv.db + '-wal', { flag: 'r' }).toString('latin1');
+  // what is stored: the database files (SQLite) or every row (PostgreSQL)
+  const raw = PG ? dumpDb(srv.db)
+    : readFileSync(srv.db).toString('latin1') + readFileSync(srv.db + '-wal', { flag: 'r' }).toString('latin1');
   assert.ok(raw.includes(cred.key), 'the key is an identifier and is stored');
   assert.ok(!raw.includes(cred.secret), 'the secret must never be stored');
   const list = JSON.parse(trellis(['admin', 'list-clients', '--db', srv.db]).stdout);

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync, readFileSync, existsSync, readdirSync, statSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { startServer, request, trellis, tempDir, DATA, hasData } from './lib/trellis.mjs';
+import { startServer, request, trellis, tempDir, DATA, hasData, dumpDb } from './lib/trellis.mjs';
 
 const MANIFEST12 = (modes) => ['propertyName,value', 'manifest.version,1.0', 'oneroster.version,1.2',
   ...['academicSessions', 'categories', 'classes', 'classResources', 'courses', 'courseResources',
@@ -78,9 +78,7 @@ z.close()`, dir, out], { encoding: 'utf8' });
 }
 
 function dump(db, { skipLog = false } = {}) {
-  const r = spawnSync('sqlite3', [db, '.dump'], { encoding: 'utf8', maxBuffer: 1 << 28 });
-  assert.equal(r.status, 0, r.stderr);
-  return r.stdout.split('\n').filter((l) => !(skipLog && l.startsWith('INSERT INTO roster_imports'))).join('\n');
+  return dumpDb(db).split('\n').filter((l) => !(skipLog && l.startsWith('INSERT INTO roster_imports'))).join('\n');
 }
 
 function newDb(dir, name = 'r.db') {

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, existsSync, statSync, rmSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { startServer, request, trellis, tempDir } from './lib/trellis.mjs';
+import { startServer, request, trellis, tempDir, PG, BACKEND } from './lib/trellis.mjs';
 
 let srv;
 before(async () => { srv = await startServer(); });
@@ -30,7 +30,7 @@ test('GET /api/v1/version names the version, schema and store', async () => {
   assert.equal(r.body.name, 'trellis');
   assert.match(r.body.version, /^\d+\.\d+\.\d+/);
   assert.ok(r.body.schema >= 1);
-  assert.equal(r.body.store, 'sqlite');
+  assert.equal(r.body.store, BACKEND);
 });
 
 test('errors are RFC 9457 problem details', async () => {
@@ -79,14 +79,21 @@ test('init never overwrites, and the key file is private', () => {
   let r = trellis(['init', '--db', db]);
   assert.equal(r.status, 0, r.stderr);
   assert.equal(statSync(db + '.key').mode & 0o777, 0o600);
-  assert.equal(statSync(db).mode & 0o077, 0);
+  if (!PG) assert.equal(statSync(db).mode & 0o077, 0);
   r = trellis(['init', '--db', db]);
   assert.equal(r.status, 1);
   assert.match(r.stderr, /already exists/);
   rmSync(d, { recursive: true, force: true });
 });
 
-test('backup while serving makes a consistent copy without the key', async () => {
+test('backup on PostgreSQL is refused with a clear error (pg_dump is the tool)', { skip: !PG && 'SQLite run' }, () => {
+  const r = trellis(['backup', '--db', srv.db, join(srv.dir, 'backup.db')]);
+  assert.equal(r.status, 1);
+  assert.match(r.stderr, /pg_dump/);
+  assert.ok(!existsSync(join(srv.dir, 'backup.db')));
+});
+
+test('backup while serving makes a consistent copy without the key', { skip: PG && 'SQLite only (PostgreSQL: pg_dump)' }, async () => {
   const out = join(srv.dir, 'backup.db');
   // keep the server busy while the copy is taken
   const load = Promise.all(Array.from({ length: 50 }, () => request(srv.url, '/api/v1/version')));
