@@ -311,9 +311,10 @@ int store_session_end(struct db *db, int64_t id, int64_t now_ms, const char *rea
 int store_session_end_account(struct db *db, int64_t account_id, int64_t now_ms, const char *reason)
 {
     int64_t n = db_exec(db,
-                        "UPDATE sessions SET ended_at = ?, end_reason = ? WHERE account_id = ? "
+                        "UPDATE sessions SET ended_at = ?, end_reason = ? WHERE district_id = "
+                        "(SELECT district_id FROM accounts WHERE id = ?) AND account_id = ? "
                         "AND ended_at IS NULL",
-                        "isi", now_ms, reason, account_id);
+                        "isii", now_ms, reason, account_id, account_id);
     return n < 0 ? (int)n : 0;
 }
 
@@ -337,16 +338,20 @@ int store_recovery_replace(struct db *db, int64_t district_id, int64_t account_i
 int store_recovery_use(struct db *db, int64_t account_id, const uint8_t hash[16], int64_t now_ms)
 {
     return changed_one(db_exec(db,
-                               "UPDATE recovery_codes SET used_at = ? WHERE account_id = ? AND "
-                               "code_hash = ? AND used_at IS NULL",
-                               "iib", now_ms, account_id, (const void *)hash, (size_t)16));
+                               "UPDATE recovery_codes SET used_at = ? WHERE district_id = "
+                               "(SELECT district_id FROM accounts WHERE id = ?) AND account_id = "
+                               "? AND code_hash = ? AND used_at IS NULL",
+                               "iiib", now_ms, account_id, account_id, (const void *)hash,
+                               (size_t)16));
 }
 
 int store_recovery_left(struct db *db, int64_t account_id, int64_t *ret_n)
 {
     return db_query_int64(
-        db, ret_n, "SELECT COUNT(*) FROM recovery_codes WHERE account_id = ? AND used_at IS NULL",
-        "i", account_id);
+        db, ret_n,
+        "SELECT COUNT(*) FROM recovery_codes WHERE district_id = (SELECT district_id FROM "
+        "accounts WHERE id = ?) AND account_id = ? AND used_at IS NULL",
+        "ii", account_id, account_id);
 }
 
 /* ---- login cards ---- */
