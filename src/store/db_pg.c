@@ -32,8 +32,8 @@
 #include "store/db.h"
 #include "store/pg_sql.h"
 
-#define CACHE_SLOTS 1024 /* power of two */
-#define MAX_PARAMS  1024
+#define CACHE_SLOTS 1024  /* power of two */
+#define MAX_PARAMS  65535 /* the protocol's limit */
 #define BYTEAOID    17
 #define INT2OID     21
 #define INT4OID     23
@@ -65,8 +65,11 @@ struct db_stmt {
     int nrows;
     bool done;
     int64_t changes;
-    uint8_t *blob; /* a decoded bytea column */
-    size_t blob_cap;
+    struct blobbuf {
+        uint8_t *p;
+        size_t cap;
+    } * blobs; /* decoded bytea columns, one buffer per column (all stay readable) */
+    int nblobs;
 };
 
 struct pg_db {
@@ -122,7 +125,9 @@ static void stmt_free(struct db_stmt *st)
     mem_free(st->lengths);
     mem_free(st->formats);
     mem_free(st->ints);
-    mem_free(st->blob);
+    for (int i = 0; i < st->nblobs; i++)
+        mem_free(st->blobs[i].p);
+    mem_free(st->blobs);
     mem_free(st);
 }
 
@@ -347,7 +352,7 @@ static bool needs_savepoint(const char *pgsql)
 static int prepare_server(struct pg_db *p, struct pg_prep *pp)
 {
     struct buf b = BUF_INIT(4u << 20);
-    Oid types[MAX_PARAMS];
+    Oid *types = NULL;
     PGresult *res = NULL;
     int r, n = 0;
     bool retype = false;
@@ -370,6 +375,11 @@ static int prepare_server(struct pg_db *p, struct pg_prep *pp)
     }
     PQclear(res);
     res = PQdescribePrepared(p->c, pp->name);
+    types = mem_calloc(n ? (size_t)n : 1, sizeof(*types));
+    if (!types) {
+        r = -ENOMEM;
+        goto out;
+    }
     if (PQresultStatus(res) != PGRES_COMMAND_OK) {
         r = res_error(p, res);
         goto out;
@@ -399,6 +409,7 @@ static int prepare_server(struct pg_db *p, struct pg_prep *pp)
     }
     r = 0;
 out:
+    mem_free(types);
     PQclear(res);
     buf_release(&b);
     return r;
@@ -710,21 +721,31 @@ static const void *pg_col_blob(struct db_stmt *st, int col, size_t *ret_len)
         return v;
     }
     size_t out = (n - 2) / 2;
-    if (out + 1 > st->blob_cap) {
-        uint8_t *b = mem_realloc(st->blob, out + 1);
+    if (col >= st->nblobs) {
+        int nf = PQnfields(st->res);
+        struct blobbuf *nb = mem_realloc(st->blobs, (size_t)nf * sizeof(*nb));
+        if (!nb)
+            return NULL;
+        memset(nb + st->nblobs, 0, (size_t)(nf - st->nblobs) * sizeof(*nb));
+        st->blobs = nb;
+        st->nblobs = nf;
+    }
+    struct blobbuf *bb = &st->blobs[col];
+    if (out + 1 > bb->cap) {
+        uint8_t *b = mem_realloc(bb->p, out + 1);
         if (!b)
             return NULL;
-        st->blob = b;
-        st->blob_cap = out + 1;
+        bb->p = b;
+        bb->cap = out + 1;
     }
     for (size_t i = 0; i < out; i++) {
         int hi = hexval(v[2 + 2 * i]), lo = hexval(v[3 + 2 * i]);
         if (hi < 0 || lo < 0)
             return NULL;
-        st->blob[i] = (uint8_t)(hi << 4 | lo);
+        bb->p[i] = (uint8_t)(hi << 4 | lo);
     }
     *ret_len = out;
-    return out ? st->blob : (const void *)"";
+    return out ? bb->p : (const void *)"";
 }
 
 static int64_t pg_changes(struct db_stmt *st)

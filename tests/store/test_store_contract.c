@@ -40,8 +40,9 @@ static int setup(void **state)
     struct db *db;
     db_get(&db);
     /* a scratch table, created through the driver (PostgreSQL: translated types) */
-    assert_int_equal(db->drv->exec(db, "CREATE TABLE contract_t (id INTEGER PRIMARY KEY, "
-                                       "i INTEGER, r REAL, t TEXT, b BLOB, u TEXT UNIQUE)"),
+    assert_int_equal(db->drv->exec(db,
+                                   "CREATE TABLE contract_t (id INTEGER PRIMARY KEY, "
+                                   "i INTEGER, r REAL, t TEXT, b BLOB, b2 BLOB, u TEXT UNIQUE)"),
                      0);
     store_release(S, db);
     return 0;
@@ -74,23 +75,28 @@ static void test_values_round_trip(void **state)
     static const uint8_t blob[] = {0, 1, 2, 0xff, 0, '\\', 'x', 0};
     const char *text = "Zoë ñandú 学校 'quoted' \"dq\" \\ back";
     db_get(&db);
-    assert_int_equal(db_query_int64(db, &id,
-                                    "INSERT INTO contract_t (i, r, t, b) VALUES (?, ?, ?, ?) "
-                                    "RETURNING id",
-                                    "idsb", INT64_MIN + 1, 0.1, text, (const void *)blob,
-                                    sizeof(blob)),
-                     0);
+    assert_int_equal(
+        db_query_int64(db, &id,
+                       "INSERT INTO contract_t (i, r, t, b, b2) VALUES (?, ?, ?, ?, ?) "
+                       "RETURNING id",
+                       "idsbb", INT64_MIN + 1, 0.1, text, (const void *)blob, sizeof(blob),
+                       (const void *)"second", (size_t)6),
+        0);
     assert_true(id > 0);
     assert_int_equal(
-        db_query(db, &st, "SELECT i, r, t, b, u FROM contract_t WHERE id = ?", "i", id), 0);
+        db_query(db, &st, "SELECT i, r, t, b, u, b2 FROM contract_t WHERE id = ?", "i", id), 0);
     assert_int_equal(db_step(st), 1);
     assert_true(db_col_int64(st, 0) == INT64_MIN + 1);
     assert_true(db_col_double(st, 1) == 0.1);
     assert_string_equal(db_col_text(st, 2), text);
     size_t n = 0;
     const void *b = db_col_blob(st, 3, &n);
+    size_t n2 = 0;
+    const void *b2 = db_col_blob(st, 5, &n2); /* both stay readable until the next step */
     assert_int_equal(n, sizeof(blob));
     assert_memory_equal(b, blob, sizeof(blob));
+    assert_int_equal(n2, 6);
+    assert_memory_equal(b2, "second", 6);
     assert_true(db_col_null(st, 4));
     assert_string_equal(db_col_text(st, 4), "");
     assert_int_equal(db_step(st), 0);
