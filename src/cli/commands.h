@@ -8,6 +8,7 @@
 int cmd_serve(int argc, char **argv);
 int cmd_init(int argc, char **argv);
 int cmd_backup(int argc, char **argv);
+int cmd_migrate(int argc, char **argv);
 int cmd_config_show(int argc, char **argv);
 int cmd_admin_add_district(int argc, char **argv);
 int cmd_admin_add_client(int argc, char **argv);

@@ -25,6 +25,9 @@ const struct command commands[] = {
     {"export oneroster", cmd_export_oneroster, "--db PATH DIR",
      "write the district's roster as a OneRoster 1.2 CSV set"},
     {"backup", cmd_backup, "--db PATH OUT", "make a consistent copy while the server runs"},
+    {"migrate", cmd_migrate, "--from sqlite:PATH --to postgresql://... [--key-file FILE] [--json]",
+     "copy a SQLite database into an empty PostgreSQL database, verified by row counts and "
+     "checksums"},
     {"fit bkt", cmd_fit_bkt,
      "--input FILE [--format dkt|csv] [--forget] [--idem] [--two-priors] [--restarts N] "
      "[--folds K] [--threads N] [--seed N] --out PARAMS.json [--test FILE [--predictions OUT.csv]]",

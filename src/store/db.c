@@ -206,6 +206,11 @@ int db_bind_int64(struct db_stmt *st, int idx, int64_t v)
     return stmt_db(st)->drv->bind_int64(st, idx, v);
 }
 
+int db_bind_double(struct db_stmt *st, int idx, double v)
+{
+    return stmt_db(st)->drv->bind_double(st, idx, v);
+}
+
 int db_bind_text(struct db_stmt *st, int idx, struct str s)
 {
     const struct db_driver *d = stmt_db(st)->drv;

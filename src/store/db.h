@@ -91,6 +91,7 @@ int db_vquery(struct db *db, struct db_stmt **ret_st, const char *sql, const cha
 int db_prepare(struct db *db, const char *sql, struct db_stmt **ret_st);
 int db_bind_null(struct db_stmt *st, int idx);
 int db_bind_int64(struct db_stmt *st, int idx, int64_t v);
+int db_bind_double(struct db_stmt *st, int idx, double v);
 /* s.p == NULL binds NULL. */
 int db_bind_text(struct db_stmt *st, int idx, struct str s);
 /* p == NULL binds NULL. */
