@@ -6,7 +6,8 @@
 #   scripts/pg-tmp.sh stop        stop the cluster started by start (PG_TMP_DIR) and remove it
 # The cluster runs as the postgres user when started by root (initdb refuses root), listens
 # on 127.0.0.1 and a Unix socket in its own /tmp directory, trusts local connections and
-# skips fsync: it is for tests only.
+# skips fsync: it is for tests only. PG_TMP_DURABLE=1 keeps fsync and synchronous commit on
+# (the benchmarks compare durable commits with SQLite's synchronous=FULL).
 set -eu
 what=${1:-}
 
@@ -41,8 +42,10 @@ case "$what" in
     done 2>/dev/null
     as_owner "$bin/initdb" -D "$dir/data" -U postgres -A trust -E UTF8 --locale=C.UTF-8 --no-sync \
       >"$dir/initdb.log" 2>&1 || { cat "$dir/initdb.log" >&2; rm -rf "$dir"; exit 1; }
+    fast="-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+    [ "${PG_TMP_DURABLE:-0}" = 1 ] && fast=""
     if ! as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 30 start \
-      -o "-c listen_addresses=127.0.0.1 -p $port -k $dir -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300" \
+      -o "-c listen_addresses=127.0.0.1 -p $port -k $dir $fast -c max_connections=300" \
       >/dev/null; then
       cat "$dir/server.log" >&2; rm -rf "$dir"; exit 1
     fi

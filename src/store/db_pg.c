@@ -12,9 +12,12 @@
  *    fail half-way on a conflict with another (store.h);
  *  - a read transaction is REPEATABLE READ: one snapshot, like a SQLite
  *    read transaction in WAL mode;
- *  - inside a transaction an INSERT without ON CONFLICT runs under a
- *    savepoint (pipelined, one round trip), so a unique violation fails that
- *    statement only and the transaction goes on, as in SQLite.
+ *  - inside a write transaction an INSERT that may hit a unique index (no
+ *    ON CONFLICT; a unique index besides a generated key) runs under a
+ *    savepoint (pipelined, one round trip), so a unique violation (-EEXIST)
+ *    fails that statement only and the transaction goes on, as in SQLite.
+ *    After any other failed statement PostgreSQL has failed the whole
+ *    transaction: the caller rolls back, as the app does.
  *
  * Error codes are translated here and nowhere else (after db_sqlite.c):
  * SQLSTATE 23505 (unique) is -EEXIST, other integrity violations (23xxx,
@@ -339,13 +342,44 @@ static size_t slot_of(const char *sql)
     return (size_t)(h >> 40) & (CACHE_SLOTS - 1);
 }
 
-static bool needs_savepoint(const char *pgsql)
+/*
+ * Does an INSERT need a savepoint? Only one that can fail on a unique
+ * index: the statement has no ON CONFLICT and its table has a unique index
+ * other than a generated (identity) primary key. Other integrity errors
+ * (-EINVAL) leave the transaction failed: the caller rolls back (db.h).
+ */
+static bool needs_savepoint(struct pg_db *p, const char *pgsql)
 {
+    static const char *q =
+        "SELECT EXISTS (SELECT 1 FROM pg_index i WHERE i.indrelid = to_regclass($1) AND "
+        "i.indisunique AND NOT (i.indisprimary AND i.indnatts = 1 AND EXISTS (SELECT 1 FROM "
+        "pg_attribute a WHERE a.attrelid = i.indrelid AND a.attnum = i.indkey[0] AND "
+        "a.attidentity <> ''))), to_regclass($1) IS NULL";
+    char table[128];
+    const char *t;
+    size_t n = 0;
+
     while (*pgsql == ' ' || *pgsql == '\n' || *pgsql == '\t')
         pgsql++;
-    if (strncasecmp(pgsql, "INSERT", 6) != 0)
+    if (strncasecmp(pgsql, "INSERT", 6) != 0 || strcasestr(pgsql, "ON CONFLICT"))
         return false;
-    return !strcasestr(pgsql, "ON CONFLICT");
+    t = strcasestr(pgsql, "INTO");
+    if (!t)
+        return true;
+    t += 4;
+    while (*t == ' ' || *t == '\n' || *t == '\t')
+        t++;
+    while (n + 1 < sizeof(table) && t[n] && t[n] != ' ' && t[n] != '(' && t[n] != '\n')
+        n++;
+    memcpy(table, t, n);
+    table[n] = '\0';
+    const char *vals[1] = {table};
+    PGresult *res = PQexecParams(p->c, q, 1, NULL, vals, NULL, NULL, 0);
+    bool need = true; /* when unsure: the safe way */
+    if (PQresultStatus(res) == PGRES_TUPLES_OK && PQntuples(res) == 1)
+        need = strcmp(PQgetvalue(res, 0, 0), "t") == 0 || strcmp(PQgetvalue(res, 0, 1), "t") == 0;
+    PQclear(res);
+    return need;
 }
 
 /* PQprepare the statement; numbers PostgreSQL typed as int2/int4 or unknown are declared int8. */
@@ -366,7 +400,7 @@ static int prepare_server(struct pg_db *p, struct pg_prep *pp)
         goto out;
     }
     pp->nparams = n;
-    pp->savepoint = needs_savepoint(buf_cstr(&b));
+    pp->savepoint = needs_savepoint(p, buf_cstr(&b));
     snprintf(pp->name, sizeof(pp->name), "t%u", ++p->next_name);
     res = PQprepare(p->c, pp->name, buf_cstr(&b), n, NULL);
     if (PQresultStatus(res) != PGRES_COMMAND_OK) {

@@ -67,8 +67,12 @@ void store_release(struct store *s, struct db *db);
 
 /*
  * Transactions. store_begin() starts a write transaction (SQLite takes the
- * write lock at once, so a transaction never fails half-way on a lock);
- * store_begin_read() a read-only snapshot. Nesting is not allowed.
+ * write lock at once, PostgreSQL one advisory lock, so write transactions
+ * run one at a time and never fail half-way on a conflict);
+ * store_begin_read() a read-only snapshot. Nesting is not allowed. A
+ * statement that fails with -EEXIST (a unique index) leaves the transaction
+ * usable on both backends; after any other failed statement roll back
+ * (PostgreSQL has failed the whole transaction).
  */
 int store_begin(struct db *db);
 int store_begin_read(struct db *db);

@@ -56,12 +56,12 @@ export function dumpDb(path) {
     return r.stdout;
   }
   const tables = sqlShell(path, "SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY 1").split('\n');
-  const out = [];
-  for (const t of tables) {
-    const rows = sqlShell(path, `SELECT x::text FROM "${t}" x ORDER BY 1`);
-    for (const row of rows ? rows.split('\n') : []) out.push(`INSERT INTO ${t} VALUES${row}`);
-  }
-  return out.join('\n');
+  // one psql for every table: a query per table, each row prefixed with its table
+  const args = ['-X', '-q', '-At', '-v', 'ON_ERROR_STOP=1', '-d', dbUrl(path)];
+  for (const t of tables) args.push('-c', `SELECT 'INSERT INTO ${t} VALUES' || x::text FROM "${t}" x ORDER BY x::text`);
+  const r = spawnSync('psql', args, { encoding: 'utf8', maxBuffer: 1 << 28 });
+  if (r.status !== 0) throw new Error(`psql failed: ${r.stderr}`);
+  return r.stdout.trim();
 }
 
 // Drop the PostgreSQL databases this process created (servers must be stopped).
