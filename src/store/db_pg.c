@@ -47,9 +47,10 @@
 
 struct pg_prep {
     const char *sql; /* the caller's text: the cache key */
-    char name[16];
+    char name[24];
     int nparams;
-    bool savepoint; /* an INSERT without ON CONFLICT: wrap it in a transaction */
+    bool savepoint; /* an INSERT that may hit a unique index: run it under a savepoint */
+    unsigned gen;   /* the connection generation it was prepared in */
 };
 
 struct db_stmt {
@@ -81,6 +82,8 @@ struct pg_db {
     struct db_stmt *cache[CACHE_SLOTS];
     size_t cached;
     unsigned next_name;
+    unsigned gen; /* bumped when the connection is re-established */
+    bool readonly;
     char err[512];
 };
 
@@ -150,12 +153,17 @@ static void pg_close(struct db *db)
 }
 
 /* Run sql (translated) with the simple protocol; several statements are fine. */
+static int check_conn(struct pg_db *p);
+
 static int pg_exec(struct db *db, const char *sql)
 {
     struct pg_db *p = PDB(db);
     struct buf b = BUF_INIT(16u << 20);
     int n, r;
 
+    r = check_conn(p);
+    if (r < 0)
+        return r;
     r = pg_sql_translate(sql, &b, &n, p->err, sizeof(p->err));
     if (r < 0) {
         buf_release(&b);
@@ -277,6 +285,16 @@ out:
     return r;
 }
 
+/* Sessions read and write UTF-8 and plain strings; a read-only store cannot write. */
+static int session_setup(struct pg_db *p)
+{
+    return raw_exec(p, p->readonly ? "SET client_encoding = 'UTF8';"
+                                     "SET standard_conforming_strings = on;"
+                                     "SET default_transaction_read_only = on"
+                                   : "SET client_encoding = 'UTF8';"
+                                     "SET standard_conforming_strings = on");
+}
+
 static void strip_nl(char *s)
 {
     size_t n = strlen(s);
@@ -319,12 +337,8 @@ static int pg_open(struct store *store, const char *url, const struct store_opti
     p->base.drv = &db_pg_driver;
     p->base.store = store;
     p->c = c;
-    /* sessions read and write UTF-8 and plain strings; a read-only store cannot write */
-    int r = raw_exec(p, opt->readonly ? "SET client_encoding = 'UTF8';"
-                                        "SET standard_conforming_strings = on;"
-                                        "SET default_transaction_read_only = on"
-                                      : "SET client_encoding = 'UTF8';"
-                                        "SET standard_conforming_strings = on");
+    p->readonly = opt->readonly;
+    int r = session_setup(p);
     if (r < 0) {
         snprintf(err, errlen, "cannot set up the PostgreSQL session: %s", p->err);
         pg_close(&p->base);
@@ -332,6 +346,31 @@ static int pg_open(struct store *store, const char *url, const struct store_opti
     }
     *ret = &p->base;
     return 0;
+}
+
+/*
+ * A connection that broke (server restart, failover, terminated backend) is
+ * re-established when it is next used outside a transaction; its prepared
+ * statements are prepared again on first use (generation). Inside a
+ * transaction the transaction is lost: -EIO, and the caller rolls back.
+ */
+static int check_conn(struct pg_db *p)
+{
+    if (PQstatus(p->c) == CONNECTION_OK)
+        return 0;
+    if (p->base.tx) {
+        snprintf(p->err, sizeof(p->err), "the connection to PostgreSQL was lost");
+        return -EIO;
+    }
+    PQreset(p->c);
+    if (PQstatus(p->c) != CONNECTION_OK) {
+        snprintf(p->err, sizeof(p->err), "cannot reconnect to PostgreSQL: %s",
+                 PQerrorMessage(p->c));
+        return -EIO;
+    }
+    PQsetNoticeProcessor(p->c, notice_quiet, NULL);
+    p->gen++;
+    return session_setup(p);
 }
 
 static size_t slot_of(const char *sql)
@@ -402,6 +441,7 @@ static int prepare_server(struct pg_db *p, struct pg_prep *pp)
     pp->nparams = n;
     pp->savepoint = needs_savepoint(p, buf_cstr(&b));
     snprintf(pp->name, sizeof(pp->name), "t%u", ++p->next_name);
+    pp->gen = p->gen;
     res = PQprepare(p->c, pp->name, buf_cstr(&b), n, NULL);
     if (PQresultStatus(res) != PGRES_COMMAND_OK) {
         r = res_error(p, res);
@@ -430,17 +470,30 @@ static int prepare_server(struct pg_db *p, struct pg_prep *pp)
     PQclear(res);
     res = NULL;
     if (retype) {
-        char dealloc[48];
-        snprintf(dealloc, sizeof(dealloc), "DEALLOCATE %s", pp->name);
-        r = raw_exec(p, dealloc);
-        if (r < 0)
-            goto out;
-        res = PQprepare(p->c, pp->name, buf_cstr(&b), n, types);
-        if (PQresultStatus(res) != PGRES_COMMAND_OK) {
-            r = res_error(p, res);
-            goto out;
+        /*
+         * Declare them int8 (an int4 would refuse ids past 2^31); where that
+         * does not type-check (a function taking an int4), keep PostgreSQL's
+         * choice. Under a savepoint: a failed PREPARE fails a transaction.
+         */
+        char name8[32];
+        bool in_tx = p->base.tx != 0;
+        snprintf(name8, sizeof(name8), "%s_8", pp->name);
+        if (in_tx && raw_exec(p, "SAVEPOINT trellis_prep") < 0)
+            goto keep;
+        res = PQprepare(p->c, name8, buf_cstr(&b), n, types);
+        if (PQresultStatus(res) == PGRES_COMMAND_OK) {
+            char dealloc[48];
+            snprintf(dealloc, sizeof(dealloc), "DEALLOCATE %s", pp->name);
+            (void)raw_exec(p, dealloc);
+            memcpy(pp->name, name8, MIN(strlen(name8) + 1, sizeof(pp->name)));
+            pp->name[sizeof(pp->name) - 1] = '\0';
+            if (in_tx)
+                (void)raw_exec(p, "RELEASE SAVEPOINT trellis_prep");
+        } else if (in_tx) {
+            (void)raw_exec(p, "ROLLBACK TO SAVEPOINT trellis_prep; RELEASE SAVEPOINT trellis_prep");
         }
     }
+keep:
     r = 0;
 out:
     mem_free(types);
@@ -493,6 +546,9 @@ static int pg_prepare(struct db *db, const char *sql, struct db_stmt **ret)
     struct pg_prep *pp;
     int r;
 
+    r = check_conn(p);
+    if (r < 0)
+        return r;
     for (size_t i = 0; i < CACHE_SLOTS; i++) {
         size_t k = (slot + i) & (CACHE_SLOTS - 1);
         struct db_stmt *c = p->cache[k];
@@ -501,6 +557,11 @@ static int pg_prepare(struct db *db, const char *sql, struct db_stmt **ret)
             break;
         }
         if (c->prep->sql == sql) {
+            if (c->prep->gen != p->gen) {
+                r = prepare_server(p, c->prep);
+                if (r < 0)
+                    return r;
+            }
             if (!c->busy) {
                 c->busy = true;
                 c->changes = 0;
@@ -806,6 +867,9 @@ static void pg_reset(struct db_stmt *st)
 static int pg_begin(struct db *db, bool write)
 {
     struct pg_db *p = PDB(db);
+    int r = check_conn(p);
+    if (r < 0)
+        return r;
     if (write)
         return raw_exec(p, "BEGIN ISOLATION LEVEL READ COMMITTED;"
                            "SELECT pg_advisory_xact_lock(" WRITE_LOCK_KEY ")");

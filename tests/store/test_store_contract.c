@@ -275,6 +275,35 @@ static void test_write_transactions_serialise(void **state)
     store_release(S, db);
 }
 
+/* PostgreSQL: a connection whose server process went away fails once, then reconnects. */
+static void test_broken_connection_reconnects(void **state)
+{
+    (void)state;
+    struct db *a, *b;
+    int64_t pid = 0, one = 0, n;
+    db_get(&a);
+    db_get(&b);
+    if (db_dialect(a) != DB_POSTGRESQL) {
+        store_release(S, b);
+        store_release(S, a);
+        skip();
+    }
+    assert_int_equal(db_query_int64(a, &pid, "SELECT pg_backend_pid()", ""), 0);
+    assert_int_equal(db_query_int64(b, &one, "SELECT 1 FROM pg_terminate_backend(?)", "i", pid), 0);
+    store_release(S, b);
+    /* the first use finds the connection dead; the next one reconnects */
+    n = db_exec(a, "INSERT INTO contract_t (t) VALUES ('after')", "");
+    if (n < 0)
+        n = db_exec(a, "INSERT INTO contract_t (t) VALUES ('after')", "");
+    assert_true(n == 1);
+    assert_int_equal(store_begin(a), 0);
+    assert_int_equal(
+        db_query_int64(a, &n, "SELECT COUNT(*) FROM contract_t WHERE t = ?", "s", "after"), 0);
+    assert_int_equal(n, 1);
+    assert_int_equal(store_commit(a), 0);
+    store_release(S, a);
+}
+
 int main(int argc, char **argv)
 {
     const char *backend = argc > 1 ? argv[1] : "sqlite";
@@ -308,6 +337,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_statement_reused_while_reading),
         cmocka_unit_test(test_read_snapshot),
         cmocka_unit_test(test_write_transactions_serialise),
+        cmocka_unit_test(test_broken_connection_reconnects),
     };
     int r = cmocka_run_group_tests_name(backend, tests, setup, teardown);
     char cmd[600];
