@@ -16,6 +16,11 @@
  *    ON CONFLICT; a unique index besides a generated key) runs under a
  *    savepoint (pipelined, one round trip), so a unique violation (-EEXIST)
  *    fails that statement only and the transaction goes on, as in SQLite.
+ *    Inside a savepoint of the caller's own (the audit log's group commit)
+ *    it does not: the caller rolls back to its savepoint on failure, and
+ *    fewer subtransactions keep PostgreSQL's snapshots cheap.
+ *  - SAVEPOINT and RELEASE SAVEPOINT are sent with the next statement, in
+ *    its round trip (pipeline mode; or in front of COMMIT).
  *    After any other failed statement PostgreSQL has failed the whole
  *    transaction: the caller rolls back, as the app does.
  *
@@ -49,8 +54,10 @@ struct pg_prep {
     const char *sql; /* the caller's text: the cache key */
     char name[24];
     int nparams;
-    bool savepoint; /* an INSERT that may hit a unique index: run it under a savepoint */
-    unsigned gen;   /* the connection generation it was prepared in */
+    bool savepoint;  /* an INSERT that may hit a unique index: run it under a savepoint */
+    bool deferrable; /* SAVEPOINT or RELEASE without parameters: sent with the next statement */
+    char *text;      /* the translated text, for a deferrable one */
+    unsigned gen;    /* the connection generation it was prepared in */
 };
 
 struct db_stmt {
@@ -84,6 +91,9 @@ struct pg_db {
     unsigned next_name;
     unsigned gen; /* bumped when the connection is re-established */
     bool readonly;
+    const char *deferred[8]; /* deferrable commands not sent yet (their preps' texts) */
+    int ndeferred;
+    int sp_depth; /* the caller's savepoints open in this transaction */
     char err[512];
 };
 
@@ -122,6 +132,13 @@ static int res_error(struct pg_db *p, const PGresult *res)
     return map_state(PQresultErrorField(res, PG_DIAG_SQLSTATE));
 }
 
+static void prep_free(struct pg_prep *pp)
+{
+    if (pp)
+        mem_free(pp->text);
+    mem_free(pp);
+}
+
 static void stmt_free(struct db_stmt *st)
 {
     if (!st)
@@ -144,7 +161,7 @@ static void pg_close(struct db *db)
         return;
     for (size_t i = 0; i < CACHE_SLOTS; i++) {
         if (p->cache[i]) {
-            mem_free(p->cache[i]->prep);
+            prep_free(p->cache[i]->prep);
             stmt_free(p->cache[i]);
         }
     }
@@ -155,6 +172,16 @@ static void pg_close(struct db *db)
 /* Run sql (translated) with the simple protocol; several statements are fine. */
 static int check_conn(struct pg_db *p);
 
+/* Put the deferred commands in front of a simple query (they run first, in its round trip). */
+static int prepend_deferred(struct pg_db *p, struct buf *b)
+{
+    int r = 0;
+    for (int i = 0; i < p->ndeferred; i++)
+        r |= buf_appendf(b, "%s;", p->deferred[i]);
+    p->ndeferred = 0;
+    return r < 0 ? -ENOMEM : 0;
+}
+
 static int pg_exec(struct db *db, const char *sql)
 {
     struct pg_db *p = PDB(db);
@@ -164,7 +191,9 @@ static int pg_exec(struct db *db, const char *sql)
     r = check_conn(p);
     if (r < 0)
         return r;
-    r = pg_sql_translate(sql, &b, &n, p->err, sizeof(p->err));
+    r = prepend_deferred(p, &b);
+    if (r == 0)
+        r = pg_sql_translate(sql, &b, &n, p->err, sizeof(p->err));
     if (r < 0) {
         buf_release(&b);
         return r;
@@ -370,6 +399,7 @@ static int check_conn(struct pg_db *p)
     }
     PQsetNoticeProcessor(p->c, notice_quiet, NULL);
     p->gen++;
+    p->ndeferred = 0;
     return session_setup(p);
 }
 
@@ -440,6 +470,12 @@ static int prepare_server(struct pg_db *p, struct pg_prep *pp)
     }
     pp->nparams = n;
     pp->savepoint = needs_savepoint(p, buf_cstr(&b));
+    if (n == 0 && !pp->text &&
+        (strncasecmp(buf_cstr(&b), "SAVEPOINT ", 10) == 0 ||
+         strncasecmp(buf_cstr(&b), "RELEASE SAVEPOINT ", 18) == 0)) {
+        pp->text = mem_strdup(buf_cstr(&b));
+        pp->deferrable = pp->text != NULL;
+    }
     snprintf(pp->name, sizeof(pp->name), "t%u", ++p->next_name);
     pp->gen = p->gen;
     res = PQprepare(p->c, pp->name, buf_cstr(&b), n, NULL);
@@ -584,12 +620,12 @@ static int pg_prepare(struct db *db, const char *sql, struct db_stmt **ret)
     pp->sql = sql;
     r = prepare_server(p, pp);
     if (r < 0) {
-        mem_free(pp);
+        prep_free(pp);
         return r;
     }
     st = stmt_new(db, pp);
     if (!st) {
-        mem_free(pp);
+        prep_free(pp);
         return -ENOMEM;
     }
     st->busy = true;
@@ -599,7 +635,8 @@ static int pg_prepare(struct db *db, const char *sql, struct db_stmt **ret)
     } else {
         /* the cache is full: this one is used once (its server statement stays) */
         st->transient = true;
-        st->prep = pp; /* freed with the statement below */
+        pp->deferrable = false; /* its text goes with it */
+        st->prep = pp;          /* freed with the statement below */
     }
     *ret = st;
     return 0;
@@ -677,29 +714,54 @@ static int pg_bind_blob(struct db_stmt *st, int idx, const void *b, size_t n)
 }
 
 /* Execute under a savepoint in one round trip (pipeline mode). */
-static PGresult *exec_savepoint(struct pg_db *p, struct db_stmt *st, bool *ret_failed)
+/*
+ * Execute st in pipeline mode, in one round trip: the deferred savepoint
+ * commands first, then (with sp) SAVEPOINT trellis_stmt, st and RELEASE.
+ * Returns st's result (NULL if it could not be sent); *ret_err is set when
+ * something failed (a deferred command or st), with p->err describing it.
+ */
+static PGresult *exec_pipeline(struct pg_db *p, struct db_stmt *st, bool sp, int *ret_err)
 {
     PGconn *c = p->c;
     PGresult *res = NULL, *x;
-    bool ok =
-        PQenterPipelineMode(c) &&
-        PQsendQueryParams(c, "SAVEPOINT trellis_stmt", 0, NULL, NULL, NULL, NULL, 0) &&
-        PQsendQueryPrepared(c, st->prep->name, st->prep->nparams, (const char *const *)st->values,
-                            st->lengths, st->formats, 0) &&
-        PQsendQueryParams(c, "RELEASE SAVEPOINT trellis_stmt", 0, NULL, NULL, NULL, NULL, 0) &&
-        PQpipelineSync(c);
-    *ret_failed = false;
+    int nq = 0, stq, err = 0;
+    bool ok = PQenterPipelineMode(c);
+
+    for (int i = 0; ok && i < p->ndeferred; i++, nq++)
+        ok = PQsendQueryParams(c, p->deferred[i], 0, NULL, NULL, NULL, NULL, 0);
+    p->ndeferred = 0;
+    if (ok && sp) {
+        ok = PQsendQueryParams(c, "SAVEPOINT trellis_stmt", 0, NULL, NULL, NULL, NULL, 0);
+        nq++;
+    }
+    stq = nq;
+    if (ok) {
+        ok = PQsendQueryPrepared(c, st->prep->name, st->prep->nparams,
+                                 (const char *const *)st->values, st->lengths, st->formats, 0);
+        nq++;
+    }
+    if (ok && sp) {
+        ok = PQsendQueryParams(c, "RELEASE SAVEPOINT trellis_stmt", 0, NULL, NULL, NULL, NULL, 0);
+        nq++;
+    }
+    ok = ok && PQpipelineSync(c);
+    *ret_err = 0;
     if (!ok) {
         (void)PQexitPipelineMode(c);
+        *ret_err = res_error(p, NULL);
         return NULL;
     }
-    /* three statements, each a result and a NULL, then the sync */
-    for (int q = 0; q < 3; q++) {
+    /* each query gives a result and a NULL; then the sync */
+    for (int q = 0; q < nq; q++) {
         while ((x = PQgetResult(c)) != NULL) {
-            if (q == 1 && !res)
+            ExecStatusType s = PQresultStatus(x);
+            if (q == stq && !res) {
                 res = x;
-            else
-                PQclear(x);
+                continue;
+            }
+            if (!err && q < stq && s != PGRES_COMMAND_OK && s != PGRES_TUPLES_OK)
+                err = res_error(p, x); /* a deferred command failed: the rest was skipped */
+            PQclear(x);
         }
     }
     while ((x = PQgetResult(c)) != NULL) {
@@ -709,12 +771,20 @@ static PGresult *exec_savepoint(struct pg_db *p, struct db_stmt *st, bool *ret_f
             break;
     }
     (void)PQexitPipelineMode(c);
-    if (res && PQresultStatus(res) != PGRES_COMMAND_OK && PQresultStatus(res) != PGRES_TUPLES_OK) {
-        *ret_failed = true;
-        int keep = res_error(p, res);
-        (void)keep;
-        (void)raw_exec(p, "ROLLBACK TO SAVEPOINT trellis_stmt; RELEASE SAVEPOINT trellis_stmt");
+    if (!err && res && PQresultStatus(res) != PGRES_COMMAND_OK &&
+        PQresultStatus(res) != PGRES_TUPLES_OK) {
+        err = res_error(p, res);
+        if (sp) {
+            /* keep the message: the clean-up must not replace it */
+            char keep[sizeof(p->err)];
+            memcpy(keep, p->err, sizeof(keep));
+            (void)raw_exec(p, "ROLLBACK TO SAVEPOINT trellis_stmt; RELEASE SAVEPOINT trellis_stmt");
+            memcpy(p->err, keep, sizeof(keep));
+        }
     }
+    if (!res && !err)
+        err = -EIO;
+    *ret_err = err;
     return res;
 }
 
@@ -726,22 +796,36 @@ static int pg_step(struct db_stmt *st)
         return 0;
     if (!st->res) {
         PGresult *res;
-        bool failed = false;
-        if (st->db->tx == 2 && st->prep->savepoint) {
-            res = exec_savepoint(p, st, &failed);
+        int err = 0;
+        /* inside the caller's own savepoint, the caller rolls back to it on failure */
+        bool sp;
+        if (st->prep->deferrable && st->db->tx) {
+            if (strncasecmp(st->prep->text, "SAVEPOINT", 9) == 0)
+                p->sp_depth++;
+            else if (p->sp_depth > 0)
+                p->sp_depth--;
+        }
+        if (st->prep->deferrable && st->db->tx && p->ndeferred < (int)ARRAY_SIZE(p->deferred)) {
+            /* SAVEPOINT / RELEASE: sent with the next statement, in the same round trip */
+            p->deferred[p->ndeferred++] = st->prep->text;
+            st->changes = 0;
+            st->done = true;
+            return 0;
+        }
+        sp = st->db->tx == 2 && st->prep->savepoint && p->sp_depth == 0;
+        if (sp || p->ndeferred > 0) {
+            res = exec_pipeline(p, st, sp, &err);
         } else {
             res = PQexecPrepared(p->c, st->prep->name, st->prep->nparams,
                                  (const char *const *)st->values, st->lengths, st->formats, 0);
+            ExecStatusType s = PQresultStatus(res);
+            if (!res || (s != PGRES_TUPLES_OK && s != PGRES_COMMAND_OK))
+                err = res_error(p, res);
         }
-        ExecStatusType s = PQresultStatus(res);
-        if (!res || (s != PGRES_TUPLES_OK && s != PGRES_COMMAND_OK)) {
-            int r =
-                failed ? map_state(PQresultErrorField(res, PG_DIAG_SQLSTATE)) : res_error(p, res);
-            if (!res)
-                r = res_error(p, NULL);
+        if (err) {
             PQclear(res);
             st->done = true;
-            return r;
+            return err;
         }
         st->res = res;
         st->nrows = PQntuples(res);
@@ -857,7 +941,7 @@ static void pg_reset(struct db_stmt *st)
         for (size_t i = 0; i < CACHE_SLOTS && !cached; i++)
             cached = p->cache[i] && p->cache[i]->prep == st->prep;
         if (!cached)
-            mem_free(st->prep);
+            prep_free(st->prep);
         stmt_free(st);
         return;
     }
@@ -870,6 +954,7 @@ static int pg_begin(struct db *db, bool write)
     int r = check_conn(p);
     if (r < 0)
         return r;
+    p->sp_depth = 0;
     if (write)
         return raw_exec(p, "BEGIN ISOLATION LEVEL READ COMMITTED;"
                            "SELECT pg_advisory_xact_lock(" WRITE_LOCK_KEY ")");
@@ -879,8 +964,14 @@ static int pg_begin(struct db *db, bool write)
 static int pg_commit(struct db *db)
 {
     struct pg_db *p = PDB(db);
-    PGresult *res = PQexec(p->c, "COMMIT");
-    int r = 0;
+    struct buf b = BUF_INIT(1 << 16);
+    int r = prepend_deferred(p, &b);
+    if (r < 0 || buf_appends(&b, "COMMIT") < 0) {
+        buf_release(&b);
+        return -ENOMEM;
+    }
+    PGresult *res = PQexec(p->c, buf_cstr(&b));
+    buf_release(&b);
     if (PQresultStatus(res) != PGRES_COMMAND_OK)
         r = res_error(p, res);
     else if (strcmp(PQcmdStatus(res), "ROLLBACK") == 0) {
@@ -894,6 +985,8 @@ static int pg_commit(struct db *db)
 
 static int pg_rollback(struct db *db)
 {
+    PDB(db)->ndeferred = 0; /* what they would have done is rolled back anyway */
+    PDB(db)->sp_depth = 0;
     return raw_exec(PDB(db), "ROLLBACK");
 }
 

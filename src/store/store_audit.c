@@ -3,6 +3,7 @@
  */
 #include "base/common.h"
 
+#include "base/buf.h"
 #include "store/db.h"
 #include "store/store_audit.h"
 
@@ -84,10 +85,33 @@ static const char *const subj_sql[] = {
     SUBJ_INSERT SUBJ_4 SUBJ_END,  SUBJ_INSERT SUBJ_2 SUBJ_END,  SUBJ_INSERT SUBJ_1 SUBJ_END,
 };
 
+/* PostgreSQL: every subject in one statement, the ids as one array (one round trip). */
+static int subjects_pg(struct db *db, int64_t district_id, const int64_t *user_ids, size_t n,
+                       int64_t entry_id)
+{
+    struct buf ids = BUF_INIT(64u << 20);
+    int r = buf_putc(&ids, '{');
+    for (size_t i = 0; r >= 0 && i < n; i++)
+        r = buf_appendf(&ids, "%s%lld", i ? "," : "", (long long)user_ids[i]);
+    if (r >= 0)
+        r = buf_putc(&ids, '}');
+    if (r >= 0) {
+        int64_t c = db_exec(db,
+                            "INSERT INTO audit_subjects (district_id, user_id, entry_id) SELECT ?, "
+                            "unnest(CAST(? AS BIGINT[])), ? ON CONFLICT DO NOTHING",
+                            "isi", district_id, buf_cstr(&ids), entry_id);
+        r = c < 0 ? (int)c : 0;
+    }
+    buf_release(&ids);
+    return r;
+}
+
 int store_audit_subjects(struct db *db, int64_t district_id, const int64_t *user_ids, size_t n,
                          int64_t entry_id)
 {
     size_t at = 0;
+    if (n > 1 && db_dialect(db) == DB_POSTGRESQL)
+        return subjects_pg(db, district_id, user_ids, n, entry_id);
     while (at < n) {
         size_t k = 0, rows = 32;
         while (rows > n - at) {
