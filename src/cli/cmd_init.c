@@ -108,7 +108,8 @@ int cmd_init(int argc, char **argv)
         rc = cli_fail("init", "'%s' already exists; init never overwrites a database", cfg.db);
         goto out;
     }
-    struct store_options so = {.create = true, .create_key = true, .pool_size = 2};
+    struct store_options so = {
+        .create = true, .create_key = true, .pool_size = 2, .must_be_new = true};
     if (cli_open_store(&cfg, &so, &store) < 0)
         goto out;
     printf("created %s\n", cfg.db);

@@ -251,6 +251,14 @@ static int migrate(struct db *db, char *err, size_t errlen)
         snprintf(err, errlen, "cannot read the schema version: %s", db->drv->errmsg(db));
         goto fail;
     }
+    if (have > 0 && db->store->opt.must_be_new) {
+        snprintf(err, errlen,
+                 "the database already exists with a Trellis schema (version %lld); init never "
+                 "overwrites a database",
+                 (long long)have);
+        r = -EEXIST;
+        goto fail;
+    }
     if (have > db_migrations[db_migrations_count - 1].version) {
         snprintf(err, errlen,
                  "the database has schema version %lld, newer than this program knows (%d); "

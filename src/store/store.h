@@ -30,6 +30,7 @@ struct store_options {
     bool create_key;      /* create the key file if missing (init) */
     bool readonly;        /* open for reading only (backup, audit verify) */
     bool skip_migrations; /* do not migrate (tests that inspect old schemas) */
+    bool must_be_new;     /* fail with -EEXIST if the database has a schema already (init) */
 };
 
 /*
