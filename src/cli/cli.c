@@ -113,6 +113,22 @@ int cli_open_store(const struct config *cfg, const struct store_options *opt, st
     return r;
 }
 
+const char *cli_db_display(const char *db, char *buf, size_t n)
+{
+    const char *scheme = strstr(db, "://");
+    if (!scheme || (strncmp(db, "postgresql://", 13) != 0 && strncmp(db, "postgres://", 11) != 0))
+        return db;
+    const char *auth = scheme + 3, *at = strchr(auth, '@');
+    const char *slash = strchr(auth, '/');
+    if (!at || (slash && slash < at))
+        return db;
+    const char *colon = memchr(auth, ':', (size_t)(at - auth));
+    if (!colon)
+        return db;
+    snprintf(buf, n, "%.*s:***%s", (int)(colon - db), db, at);
+    return buf;
+}
+
 int cli_run_open(struct cli_run *run, const struct config *cfg, const char *district_sid,
                  const char *op_name)
 {

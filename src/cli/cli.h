@@ -42,6 +42,8 @@ int cli_config_finish(struct config *cfg);
 
 /* Open the store named by cfg->db, printing a clear message on failure. */
 int cli_open_store(const struct config *cfg, const struct store_options *opt, struct store **ret);
+/* A database path or URL for messages: a password in a URL is replaced by ***. */
+const char *cli_db_display(const char *db, char *buf, size_t n);
 
 /*
  * A CLI command acting on one district as the server's operator: the open

@@ -112,7 +112,8 @@ int cmd_init(int argc, char **argv)
         .create = true, .create_key = true, .pool_size = 2, .must_be_new = true};
     if (cli_open_store(&cfg, &so, &store) < 0)
         goto out;
-    printf("created %s\n", cfg.db);
+    char shown[1024];
+    printf("created %s\n", cli_db_display(cfg.db, shown, sizeof(shown)));
     if (demo) {
         struct arena arena = ARENA_INIT;
         struct demo_set set;

@@ -52,7 +52,7 @@ int cmd_migrate(int argc, char **argv)
     const char *from = NULL, *to = NULL, *key_file = NULL;
     struct buf key = BUF_INIT(4096);
     struct out o = {0};
-    char err[1024];
+    char err[1024], shown[1024];
     int c, r, rc = EXIT_FAIL;
 
     optind = 1;
@@ -108,7 +108,7 @@ int cmd_migrate(int argc, char **argv)
         if (!o.tables)
             goto out;
     } else {
-        printf("copying %s to %s\n", path, to);
+        printf("copying %s to %s\n", path, cli_db_display(to, shown, sizeof(shown)));
     }
     r = store_copy(from, to, key_file, report, &o, err, sizeof(err));
     if (o.json) {
@@ -125,8 +125,8 @@ int cmd_migrate(int argc, char **argv)
         goto out;
     }
     if (!o.json)
-        printf("done: every table matches. Serve it with --db %s and key_file = %s\n", to,
-               key_file);
+        printf("done: every table matches. Serve it with --db %s and key_file = %s\n",
+               cli_db_display(to, shown, sizeof(shown)), key_file);
     rc = EXIT_OK;
 out:
     json_decref(o.tables);

@@ -268,7 +268,11 @@ static char *url_dbname(const char *url)
     return name;
 }
 
-/* CREATE DATABASE for `trellis init` on a server where it does not exist yet. */
+/*
+ * CREATE DATABASE for `trellis init` on a server where it does not exist
+ * yet: UTF-8 with the C locale, so text sorts and compares byte by byte and
+ * lower() folds ASCII only, as in SQLite.
+ */
 static int create_database(const char *url, char *err, size_t errlen)
 {
     char *name = url_dbname(url);
@@ -289,7 +293,10 @@ static int create_database(const char *url, char *err, size_t errlen)
         goto out;
     }
     char *ident = PQescapeIdentifier(c, name, strlen(name));
-    if (!ident || buf_appendf(&b, "CREATE DATABASE %s ENCODING 'UTF8'", ident) < 0) {
+    if (!ident || buf_appendf(&b,
+                              "CREATE DATABASE %s TEMPLATE template0 ENCODING 'UTF8' "
+                              "LC_COLLATE 'C' LC_CTYPE 'C'",
+                              ident) < 0) {
         PQfreemem(ident);
         snprintf(err, errlen, "out of memory");
         r = -ENOMEM;
