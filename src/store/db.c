@@ -21,6 +21,12 @@ enum db_dialect db_dialect(const struct db *db)
     return db->drv->dialect;
 }
 
+void db_tx_all_or_nothing(struct db *db)
+{
+    if (db->tx && db->drv->all_or_nothing)
+        db->drv->all_or_nothing(db);
+}
+
 int db_vquery(struct db *db, struct db_stmt **ret_st, const char *sql, const char *fmt, va_list ap)
 {
     const struct db_driver *d = db->drv;

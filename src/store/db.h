@@ -61,6 +61,8 @@ struct db_driver {
     int (*backup)(struct db *db, const char *out);
     /* The backend's last error text, for the store's own messages. Borrowed. */
     const char *(*errmsg)(struct db *db);
+    /* Optional: see db_tx_all_or_nothing(). */
+    void (*all_or_nothing)(struct db *db);
 };
 
 /* Every backend connection starts with this. */
@@ -121,6 +123,15 @@ const void *db_col_blob(struct db_stmt *st, int col, size_t *ret_len);
 int db_col_strdup(struct db_stmt *st, int col, char **ret);
 
 enum db_dialect db_dialect(const struct db *db);
+
+/*
+ * The open transaction ends at its first failed statement: the caller rolls
+ * back rather than going on after an error (the roster import). A backend
+ * may then skip what keeps a transaction usable after a failed statement
+ * (PostgreSQL: the statement savepoint, see db_pg.c). Cleared when the
+ * transaction ends.
+ */
+void db_tx_all_or_nothing(struct db *db);
 
 /* The embedded migrations (generated from migrations/NNNN_name.sql). */
 struct db_migration {

@@ -93,7 +93,8 @@ struct pg_db {
     bool readonly;
     const char *deferred[8]; /* deferrable commands not sent yet (their preps' texts) */
     int ndeferred;
-    int sp_depth; /* the caller's savepoints open in this transaction */
+    int sp_depth;        /* the caller's savepoints open in this transaction */
+    bool all_or_nothing; /* the transaction ends at its first failure: no statement savepoints */
     char err[512];
 };
 
@@ -819,7 +820,7 @@ static int pg_step(struct db_stmt *st)
             st->done = true;
             return 0;
         }
-        sp = st->db->tx == 2 && st->prep->savepoint && p->sp_depth == 0;
+        sp = st->db->tx == 2 && st->prep->savepoint && p->sp_depth == 0 && !p->all_or_nothing;
         if (sp || p->ndeferred > 0) {
             res = exec_pipeline(p, st, sp, &err);
         } else {
@@ -962,6 +963,7 @@ static int pg_begin(struct db *db, bool write)
     if (r < 0)
         return r;
     p->sp_depth = 0;
+    p->all_or_nothing = false;
     if (write)
         return raw_exec(p, "BEGIN ISOLATION LEVEL READ COMMITTED;"
                            "SELECT pg_advisory_xact_lock(" WRITE_LOCK_KEY ")");
@@ -973,6 +975,8 @@ static int pg_commit(struct db *db)
     struct pg_db *p = PDB(db);
     struct buf b = BUF_INIT(1 << 16);
     int r = prepend_deferred(p, &b);
+    p->sp_depth = 0;
+    p->all_or_nothing = false;
     if (r < 0 || buf_appends(&b, "COMMIT") < 0) {
         buf_release(&b);
         return -ENOMEM;
@@ -994,6 +998,7 @@ static int pg_rollback(struct db *db)
 {
     PDB(db)->ndeferred = 0; /* what they would have done is rolled back anyway */
     PDB(db)->sp_depth = 0;
+    PDB(db)->all_or_nothing = false;
     return raw_exec(PDB(db), "ROLLBACK");
 }
 
@@ -1002,6 +1007,11 @@ static int pg_backup(struct db *db, const char *out)
     (void)db;
     (void)out;
     return -ENOTSUP;
+}
+
+static void pg_all_or_nothing(struct db *db)
+{
+    PDB(db)->all_or_nothing = true;
 }
 
 static const char *pg_errmsg(struct db *db)
@@ -1035,4 +1045,5 @@ const struct db_driver db_pg_driver = {
     .rollback = pg_rollback,
     .backup = pg_backup,
     .errmsg = pg_errmsg,
+    .all_or_nothing = pg_all_or_nothing,
 };

@@ -239,6 +239,7 @@ int store_roster_insert(struct db *db, enum roster_kind k, int64_t district_id,
     int r, idx = 1;
 
     pthread_once(&sql_once, build_sql);
+    db_tx_all_or_nothing(db); /* the import: any failure rolls it all back */
     r = db_prepare(db, sql_insert[k], &st);
     if (r < 0)
         return r;
@@ -370,6 +371,7 @@ int store_roster_set_links(struct db *db, enum roster_link l, int64_t district_i
     bool same = true;
     int r;
 
+    db_tx_all_or_nothing(db); /* the import: any failure rolls it all back */
     if (fresh) {
         if (n == 0)
             return 0;
