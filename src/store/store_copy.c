@@ -533,25 +533,37 @@ static int reset_identity(struct copy *c, struct db *dst, const struct table *t)
     return 0;
 }
 
+/*
+ * The target must be new: no district and no audit entry (anything that used
+ * it wrote one or the other). Rows its migrations seeded (counters) are
+ * removed, last table first, so the source's rows replace them.
+ */
 static int check_empty(struct copy *c, struct db *dst)
 {
-    for (int i = 0; i < c->ntables; i++) {
-        struct table *t = &c->tables[i];
-        struct buf b = BUF_INIT(4096);
+    static const char *const used[] = {"SELECT 1 FROM districts LIMIT 1",
+                                       "SELECT 1 FROM audit_log LIMIT 1"};
+    for (size_t i = 0; i < ARRAY_SIZE(used); i++) {
         int64_t one;
-        int r = buf_appendf(&b, "SELECT 1 FROM \"%s\" LIMIT 1", t->name);
+        int r = db_query_int64(dst, &one, used[i], "");
+        if (r == 0)
+            return fail(c, -EEXIST,
+                        "the target already holds data (%s): migrate copies into a new database "
+                        "only",
+                        i == 0 ? "districts" : "audit entries");
+        if (r != -ENOENT)
+            return fail(c, r, "cannot read the target: %s", dst->drv->errmsg(dst));
+    }
+    for (int i = c->ntables - 1; i >= 0; i--) {
+        struct table *t = c->order[i];
+        struct buf b = BUF_INIT(4096);
+        int r = buf_appendf(&b, "DELETE FROM \"%s\"", t->name);
         const char *sql = r < 0 ? NULL : keep_sql(c, &b);
         buf_release(&b);
         if (!sql)
             return -ENOMEM;
-        r = db_query_int64(dst, &one, sql, "");
-        if (r == 0)
-            return fail(c, -EEXIST,
-                        "the target already holds data (table %s): migrate copies into an empty "
-                        "database only",
-                        t->name);
-        if (r != -ENOENT)
-            return fail(c, r, "the target has no table %s that the source has: %s", t->name,
+        int64_t n = db_exec(dst, sql, "");
+        if (n < 0)
+            return fail(c, (int)n, "the target has no table %s that the source has: %s", t->name,
                         dst->drv->errmsg(dst));
     }
     return 0;
