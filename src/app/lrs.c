@@ -218,8 +218,9 @@ struct writer {
     pthread_cond_t work, done;
     struct lrs_pending *head, *tail;
     bool stop;
-    int64_t seq;       /* last seq given; -1: not read yet */
-    int64_t stored_ms; /* last stored time committed */
+    atomic_llong inflight_ms; /* the stored time of the batch being written; 0: idle */
+    int64_t seq;              /* last seq given; -1: not read yet */
+    int64_t stored_ms;        /* last stored time committed */
 };
 
 static const char writer_key = 'L';
@@ -381,6 +382,7 @@ static void run_batch(struct writer *w, struct db *db, struct lrs_pending *batch
     }
     if (now < w->stored_ms)
         now = w->stored_ms; /* stored never goes back as seq grows */
+    atomic_store(&w->inflight_ms, now);
     for (struct lrs_pending *u = batch; u; u = u->next) {
         if (r < 0) {
             u->r = r;
@@ -415,6 +417,7 @@ static void run_batch(struct writer *w, struct db *db, struct lrs_pending *batch
     } else {
         w->stored_ms = now;
     }
+    atomic_store(&w->inflight_ms, 0);
     complete(w, batch);
 }
 
@@ -480,6 +483,16 @@ static void writer_destroy(void *svc)
     pthread_cond_destroy(&w->work);
     pthread_cond_destroy(&w->done);
     mem_free(w);
+}
+
+int64_t lrs_consistent_now(struct ctx *c)
+{
+    void *svc;
+    int64_t now = time_now_ms() - 1, busy;
+    if (store_service(c->store, &writer_key, writer_create, writer_destroy, &svc) < 0)
+        return now;
+    busy = atomic_load(&((struct writer *)svc)->inflight_ms);
+    return busy && busy - 1 < now ? busy - 1 : now;
 }
 
 static int enqueue(struct ctx *c, struct lrs_pending *u, bool wait)

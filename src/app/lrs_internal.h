@@ -41,4 +41,11 @@ int lrs_check_attachments(struct ctx *c, const struct lrs_write *w, json_t *cons
  */
 int lrs_verify_signature(struct ctx *c, json_t *st, const void *jws, size_t len);
 
+/*
+ * X-Experience-API-Consistent-Through, read BEFORE a read snapshot begins:
+ * every statement stored at or before it is visible to that snapshot (the
+ * clock, or just before the batch the writer is committing).
+ */
+int64_t lrs_consistent_now(struct ctx *c);
+
 #endif

@@ -398,12 +398,12 @@ int lrs_query(struct ctx *c, const struct lrs_query *q, struct lrs_result *ret)
         return r;
     if ((r = ctx_db(c, &db)) < 0)
         return r;
+    ret->consistent_ms = lrs_consistent_now(c);
     if ((r = store_begin_read(db)) < 0)
         return r;
     r = store_lrs_last(db, &last_seq, &last_stored);
     if (r < 0)
         goto out;
-    ret->consistent_ms = last_stored ? last_stored : c->now_ms;
     if (q->statement_id || q->voided_statement_id) {
         r = single(c, db, &rd, q, ret);
         goto out;
@@ -531,11 +531,7 @@ out:
 
 int64_t lrs_consistent_through(struct ctx *c)
 {
-    struct db *db;
-    int64_t seq, stored;
-    if (ctx_db(c, &db) < 0 || store_lrs_last(db, &seq, &stored) < 0 || stored == 0)
-        return c->now_ms;
-    return stored;
+    return lrs_consistent_now(c);
 }
 
 /* ---- the internal stream ---- */
