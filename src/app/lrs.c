@@ -176,6 +176,28 @@ static void add_related(struct terms *t, json_t *st, bool top)
     }
 }
 
+static void context_arrays_of(json_t *cx)
+{
+    json_t *ca = json_object_get(cx, "contextActivities"), *v;
+    const char *k;
+    json_object_foreach(ca, k, v)
+    {
+        if (json_is_object(v)) {
+            json_t *arr = json_array();
+            json_array_append(arr, v);
+            json_object_set_new(ca, k, arr);
+        }
+    }
+}
+
+void lrs_context_arrays(json_t *st)
+{
+    json_t *obj = json_object_get(st, "object");
+    context_arrays_of(json_object_get(st, "context"));
+    if (is_type(obj, "SubStatement", false))
+        context_arrays_of(json_object_get(obj, "context"));
+}
+
 /* ---- the writer (group commit) ---- */
 
 struct prep {
@@ -654,6 +676,9 @@ static int prep_one(struct ctx *c, const struct lrs_write *wr, json_t *st, struc
         p->flags |= LRS_FLAG_VOIDING;
     if (json_object_get(st, "attachments"))
         p->flags |= LRS_FLAG_ATTACH;
+
+    /* a single context activity is stored as an array of one (xAPI 2.4.6.2) */
+    lrs_context_arrays(st);
 
     /* what an identical resend is compared by (before the LRS's properties are set) */
     p->cmp = comparable(st, !json_object_get(st, "timestamp"));

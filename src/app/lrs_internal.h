@@ -48,4 +48,7 @@ int lrs_verify_signature(struct ctx *c, json_t *st, const void *jws, size_t len)
  */
 int64_t lrs_consistent_now(struct ctx *c);
 
+/* Store single context activities as arrays of one (xAPI 2.4.6.2); changes st. */
+void lrs_context_arrays(json_t *st);
+
 #endif

@@ -62,7 +62,7 @@ static void ids_actor(json_t *a)
 
 static void ids_activity(json_t *a)
 {
-    static const char *const keep[] = {"objectType", "id", NULL};
+    static const char *const keep[] = {"id", NULL};
     if (json_is_object(a))
         keep_only(a, keep);
 }

@@ -210,7 +210,7 @@ int store_lrs_query(struct db *db, const struct store_lrs_query *q,
     const char *sql;
     int idx = 1, r;
     size_t first = 0;
-    int64_t lo = q->seq_min, hi = q->seq_max ? q->seq_max : INT64_MAX;
+    int64_t lo = q->seq_min, hi = q->seq_max;
     int64_t limit = q->limit ? (int64_t)q->limit : -1;
 
     if (q->n_terms > 6)
