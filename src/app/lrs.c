@@ -198,6 +198,38 @@ void lrs_context_arrays(json_t *st)
         context_arrays_of(json_object_get(obj, "context"));
 }
 
+/* "PT1.2345S" -> "PT1.23S": comparisons ignore precision beyond 0.01 s (xAPI 2.0.0 4.2.7). */
+static void truncate_duration(json_t *res)
+{
+    const char *d = json_string_value(json_object_get(res, "duration"));
+    char buf[128];
+    size_t n, j = 0;
+    if (!d || (n = strlen(d)) >= sizeof(buf))
+        return;
+    for (size_t i = 0; i < n; i++) {
+        buf[j++] = d[i];
+        if (d[i] == '.' || d[i] == ',') {
+            size_t k = 0;
+            for (i++; i < n && d[i] >= '0' && d[i] <= '9'; i++)
+                if (k++ < 2)
+                    buf[j++] = d[i];
+            i--;
+        }
+    }
+    buf[j] = '\0';
+    json_object_set_new(res, "duration", json_string(buf));
+}
+
+void lrs_comparable_durations(json_t *st)
+{
+    json_t *obj = json_object_get(st, "object");
+    if (json_object_get(json_object_get(st, "result"), "duration"))
+        truncate_duration(json_object_get(st, "result"));
+    if (is_type(obj, "SubStatement", false) &&
+        json_object_get(json_object_get(obj, "result"), "duration"))
+        truncate_duration(json_object_get(obj, "result"));
+}
+
 /* ---- the writer (group commit) ---- */
 
 struct prep {
@@ -293,6 +325,7 @@ static json_t *comparable(json_t *st, bool drop_timestamp)
     json_object_del(c, "id");
     if (drop_timestamp)
         json_object_del(c, "timestamp");
+    lrs_comparable_durations(c);
     return c;
 }
 

@@ -51,4 +51,7 @@ int64_t lrs_consistent_now(struct ctx *c);
 /* Store single context activities as arrays of one (xAPI 2.4.6.2); changes st. */
 void lrs_context_arrays(json_t *st);
 
+/* Cut result.duration to 0.01 s for comparing statements (xAPI 2.0.0 4.2.7); changes st. */
+void lrs_comparable_durations(json_t *st);
+
 #endif

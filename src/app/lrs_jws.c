@@ -48,6 +48,7 @@ static json_t *stripped(json_t *st, json_t *payload)
     if (payload && !json_object_get(payload, "timestamp"))
         json_object_del(c, "timestamp");
     lrs_context_arrays(c);
+    lrs_comparable_durations(c);
     return c;
 }
 
