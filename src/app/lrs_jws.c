@@ -89,7 +89,7 @@ int lrs_verify_signature(struct ctx *c, json_t *st, const void *jws, size_t len)
 {
     const char *s = jws, *d1 = memchr(s, '.', len), *d2;
     unsigned char *hdr = NULL, *pay = NULL, *sig = NULL;
-    size_t hl, pl, sl;
+    size_t hl = 0, pl = 0, sl = 0;
     json_t *h = NULL, *payload = NULL, *mine = NULL;
     int r = -EINVAL;
 

@@ -332,3 +332,11 @@ int store_lrs_savepoint(struct db *db, int op)
         r = db->drv->exec(db, "RELEASE lrs_unit");
     return r;
 }
+
+int store_lrs_writer_tune(struct db *db)
+{
+    /* the writer's inserts land all over the term index: keep its pages in memory */
+    if (db_dialect(db) != DB_SQLITE)
+        return 0;
+    return db->drv->exec(db, "PRAGMA cache_size=-131072");
+}
