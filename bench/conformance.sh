@@ -26,7 +26,7 @@ cred=$("$bin" admin add-client --db "$db" --name conformance --scope all)
 key=$(printf '%s' "$cred" | sed -n 's/.*"key":"\([^"]*\)".*/\1/p')
 secret=$(printf '%s' "$cred" | sed -n 's/.*"secret":"\([^"]*\)".*/\1/p')
 
-TRELLIS_LOG_LEVEL=${TRELLIS_LOG_LEVEL:-warn} "$bin" serve --db "$db" --listen 127.0.0.1:0 >"$dir/out" 2>"$dir/server.log" &
+TRELLIS_XAPI_VERSION=$version TRELLIS_LOG_LEVEL=${TRELLIS_LOG_LEVEL:-warn} "$bin" serve --db "$db" --listen 127.0.0.1:0 >"$dir/out" 2>"$dir/server.log" &
 pid=$!
 trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null || true' EXIT INT TERM
 for _ in $(seq 100); do
