@@ -30,7 +30,7 @@ const statement = (n, extra = {}) => ({
 });
 
 before(async () => {
-  srv = await startServer();
+  srv = await startServer({ env: { TRELLIS_BODY_LIMIT: '1048576' } });
   const r = trellis(['admin', 'add-district', '--db', srv.db, '--sourced-id', 'd-lrs', '--name', 'LRS District']);
   assert.equal(r.status, 0, r.stderr);
   all = client(['all']);
@@ -137,6 +137,22 @@ test('bad statements are 400 naming the rule, and nothing of the batch is stored
   assert.match(r.body.detail, /ids in one request must differ/);
   const after = await xapi(all, '/xapi/statements?limit=500');
   assert.equal(after.body.statements.length, before.body.statements.length, 'nothing stored');
+});
+
+test('bad UTF-8 is 400 and an oversize body 413, nothing stored (issue 5 "Bad input")', async () => {
+  const good = Buffer.from(JSON.stringify(statement(90)));
+  const bad = Buffer.concat([good.subarray(0, 20), Buffer.from([0xff, 0xfe]), good.subarray(20)]);
+  let r = await xapi(writer, '/xapi/statements', { method: 'POST', body: bad, headers: { 'content-type': 'application/json' } });
+  assert.equal(r.status, 400);
+  assert.match(r.body.detail, /invalid JSON/);
+  const big = JSON.stringify(Array.from({ length: 3000 }, (_, i) => statement(i)));
+  assert.ok(big.length > 1048576);
+  r = await xapi(writer, '/xapi/statements', { method: 'POST', body: big, headers: { 'content-type': 'application/json' } });
+  assert.equal(r.status, 413);
+  assert.match(r.body.detail, /larger than the limit/);
+  r = await xapi(writer, '/xapi/statements', { method: 'POST', body: '{}', headers: { 'content-type': 'text/plain' } });
+  assert.equal(r.status, 400);
+  assert.match(r.body.detail, /Content-Type/);
 });
 
 test('filters: agent, verb, activity, registration, related_*, since/until, ascending (4.1.6.1)', async () => {
