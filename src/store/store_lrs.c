@@ -211,7 +211,7 @@ int store_lrs_query(struct db *db, const struct store_lrs_query *q,
     int idx = 1, r;
     size_t first = 0;
     int64_t lo = q->seq_min, hi = q->seq_max;
-    int64_t limit = q->limit ? (int64_t)q->limit : -1;
+    int64_t limit = q->limit ? (int64_t)q->limit : INT64_MAX; /* PostgreSQL has no LIMIT -1 */
 
     if (q->n_terms > 6)
         return -EINVAL;
