@@ -33,7 +33,7 @@ secret=$(printf '%s' "$cred" | sed -n 's/.*"secret":"\([^"]*\)".*/\1/p')
 count=$(sqlite3 "$db" 'SELECT count(*) FROM lrs_statements')
 bytes=$(( $(stat -c %s "$db") + $(stat -c %s "$db-wal" 2>/dev/null || echo 0) ))
 echo "stored: $count statements, $bytes bytes on disk = $((bytes / count)) bytes per statement"
-sqlite3 "$db" "SELECT name, sum(pgsize) / $count FROM dbstat GROUP BY name ORDER BY 2 DESC" 2>/dev/null |
+sqlite3 "$db" "SELECT name, sum(pgsize) / $count FROM dbstat GROUP BY name HAVING sum(pgsize) / $count > 0 ORDER BY 2 DESC" 2>/dev/null |
   sed 's/^/  bytes per statement in /' || true
 TRELLIS_LOG_LEVEL=warn "$bin" serve --db "$db" --listen 127.0.0.1:0 >"$db.out" 2>"$db.log" &
 pid=$!
