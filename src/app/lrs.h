@@ -111,9 +111,12 @@ struct lrs_row {
  * Call fn(row, arg) for every statement matching f in seq order; fn's
  * non-zero return stops the stream and is returned. Rows are valid during
  * the call only. Access: the operator and clients with statements/read
- * read the district (statements/read/mine: their own); a person reads
- * through access_check(ACT_LIST, RES_STATEMENTS) per learner and the
- * learners streamed are audited. Returns 0, fn's value or a negative errno.
+ * read the district (statements/read/mine: their own); a person reads one
+ * learner at a time (f->user_id) through access_check(ACT_LIST,
+ * RES_STATEMENTS), and the read is written to the audit log (durably)
+ * when the stream ends: a caller acting for a person must not pass the
+ * rows on before lrs_stream() has returned 0. Returns 0, fn's value or a
+ * negative errno.
  */
 int lrs_stream(struct ctx *c, const struct lrs_filter *f,
                int (*fn)(const struct lrs_row *row, void *arg), void *arg);
