@@ -32,7 +32,10 @@ enum access_kind {
     RES_SCHOOL,     /* id = orgs.id of a school */
     RES_DISTRICT,   /* id = districts.id */
     RES_STATEMENTS, /* learning records; id = users.id of the learner, 0 = not linked */
+    RES_DOCUMENTS,  /* xAPI documents (tools' storage); id = RES_DOCUMENTS_STATE or _PROFILE */
 };
+
+enum { RES_DOCUMENTS_STATE = 1, RES_DOCUMENTS_PROFILE = 2 };
 
 struct access_resource {
     enum access_kind kind;

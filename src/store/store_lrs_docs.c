@@ -1,0 +1,211 @@
+/*
+ * xAPI documents and the forwarding cursor: see store_lrs_docs.h.
+ */
+#include "base/common.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "store/db.h"
+#include "store/store_lrs_docs.h"
+
+void lrs_doc_row_release(struct lrs_doc_row *r)
+{
+    if (!r)
+        return;
+    free(r->content_type);
+    free(r->content);
+    r->content_type = NULL;
+    r->content = NULL;
+}
+
+int store_lrs_doc_get(struct db *db, const struct lrs_doc_key *k, struct lrs_doc_row *ret)
+{
+    struct db_stmt *st;
+    struct lrs_doc_row row = {0};
+    const void *p;
+    size_t n;
+    int r = db_query(db, &st,
+                     "SELECT id, user_id, content_type, content, etag, updated_at FROM "
+                     "lrs_documents WHERE district_id = ? AND kind = ? AND activity_id = ? AND "
+                     "agent_key = ? AND registration = ? AND doc_id = ?",
+                     "iissss", k->district_id, (int64_t)k->kind, k->activity_id, k->agent_key,
+                     k->registration, k->doc_id);
+    if (r < 0)
+        return r;
+    r = db_step(st);
+    if (r == 0) {
+        r = -ENOENT;
+        goto out;
+    }
+    if (r < 0)
+        goto out;
+    row.id = db_col_int64(st, 0);
+    row.user_id = db_col_null(st, 1) ? 0 : db_col_int64(st, 1);
+    r = db_col_strdup(st, 2, &row.content_type);
+    if (r < 0)
+        goto out;
+    p = db_col_blob(st, 3, &n);
+    row.content = malloc(n + 1);
+    if (!row.content) {
+        r = -ENOMEM;
+        goto out;
+    }
+    if (n)
+        memcpy(row.content, p, n);
+    ((char *)row.content)[n] = '\0';
+    row.len = n;
+    snprintf(row.etag, sizeof(row.etag), "%s", db_col_text(st, 4));
+    row.updated_at = db_col_int64(st, 5);
+    *ret = row;
+    row.content = NULL;
+    row.content_type = NULL;
+    r = 0;
+out:
+    db_done(st);
+    lrs_doc_row_release(&row);
+    return r;
+}
+
+int store_lrs_doc_put(struct db *db, const struct lrs_doc_key *k, int64_t user_id,
+                      const char *content_type, const void *content, size_t len, const char *etag,
+                      int64_t now_ms)
+{
+    int64_t n = db_exec(
+        db,
+        "INSERT INTO lrs_documents (district_id, kind, activity_id, agent_key, registration, "
+        "doc_id, user_id, content_type, content, etag, updated_at) VALUES "
+        "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (district_id, kind, activity_id, "
+        "agent_key, registration, doc_id) DO UPDATE SET user_id = excluded.user_id, "
+        "content_type = excluded.content_type, content = excluded.content, etag = "
+        "excluded.etag, updated_at = excluded.updated_at",
+        "iisssszsbsi", k->district_id, (int64_t)k->kind, k->activity_id, k->agent_key,
+        k->registration, k->doc_id, user_id, content_type, content ? content : "", len, etag,
+        now_ms);
+    return n < 0 ? (int)n : 0;
+}
+
+int64_t store_lrs_doc_delete(struct db *db, const struct lrs_doc_key *k)
+{
+    return db_exec(db,
+                   "DELETE FROM lrs_documents WHERE district_id = ? AND kind = ? AND "
+                   "activity_id = ? AND agent_key = ? AND registration = ? AND doc_id = ?",
+                   "iissss", k->district_id, (int64_t)k->kind, k->activity_id, k->agent_key,
+                   k->registration, k->doc_id);
+}
+
+int64_t store_lrs_doc_delete_many(struct db *db, const struct lrs_doc_key *k)
+{
+    if (k->registration)
+        return db_exec(db,
+                       "DELETE FROM lrs_documents WHERE district_id = ? AND kind = ? AND "
+                       "activity_id = ? AND agent_key = ? AND registration = ?",
+                       "iisss", k->district_id, (int64_t)k->kind, k->activity_id, k->agent_key,
+                       k->registration);
+    return db_exec(db,
+                   "DELETE FROM lrs_documents WHERE district_id = ? AND kind = ? AND "
+                   "activity_id = ? AND agent_key = ?",
+                   "iiss", k->district_id, (int64_t)k->kind, k->activity_id, k->agent_key);
+}
+
+int store_lrs_doc_ids(struct db *db, const struct lrs_doc_key *k, int64_t since_ms,
+                      int (*fn)(const char *doc_id, void *arg), void *arg, int64_t *ret_last_ms)
+{
+    struct db_stmt *st;
+    int64_t last = 0;
+    int r;
+
+    if (k->registration)
+        r = db_query(db, &st,
+                     "SELECT doc_id, updated_at FROM lrs_documents WHERE district_id = ? AND "
+                     "kind = ? AND activity_id = ? AND agent_key = ? AND registration = ? AND "
+                     "updated_at > ? ORDER BY id",
+                     "iisssi", k->district_id, (int64_t)k->kind, k->activity_id, k->agent_key,
+                     k->registration, since_ms);
+    else
+        r = db_query(db, &st,
+                     "SELECT doc_id, updated_at FROM lrs_documents WHERE district_id = ? AND "
+                     "kind = ? AND activity_id = ? AND agent_key = ? AND updated_at > ? "
+                     "ORDER BY id",
+                     "iissi", k->district_id, (int64_t)k->kind, k->activity_id, k->agent_key,
+                     since_ms);
+    if (r < 0)
+        return r;
+    while ((r = db_step(st)) > 0) {
+        int64_t at = db_col_int64(st, 1);
+        if (at > last)
+            last = at;
+        r = fn(db_col_text(st, 0), arg);
+        if (r < 0)
+            break;
+    }
+    db_done(st);
+    if (r < 0)
+        return r;
+    if (ret_last_ms)
+        *ret_last_ms = last;
+    return 0;
+}
+
+int store_lrs_doc_count_user(struct db *db, int64_t district_id, int64_t user_id, int64_t *ret_n)
+{
+    return db_query_int64(db, ret_n,
+                          "SELECT COUNT(*) FROM lrs_documents WHERE district_id = ? AND "
+                          "user_id = ?",
+                          "ii", district_id, user_id);
+}
+
+int64_t store_lrs_doc_delete_user(struct db *db, int64_t district_id, int64_t user_id)
+{
+    return db_exec(db, "DELETE FROM lrs_documents WHERE district_id = ? AND user_id = ?", "ii",
+                   district_id, user_id);
+}
+
+int64_t store_lrs_doc_link_agent(struct db *db, int64_t district_id, const char *agent_key,
+                                 int64_t user_id)
+{
+    return db_exec(db,
+                   "UPDATE lrs_documents SET user_id = ? WHERE district_id = ? AND agent_key = ?",
+                   "zis", user_id, district_id, agent_key);
+}
+
+int store_lrs_forward_get(struct db *db, int64_t district_id, const char *target,
+                          struct lrs_forward_row *ret)
+{
+    struct db_stmt *st;
+    int r = db_query(db, &st,
+                     "SELECT after_seq, pending_seq, pending_id, sent, updated_at, last_error "
+                     "FROM lrs_forward WHERE district_id = ? AND target = ?",
+                     "is", district_id, target);
+    if (r < 0)
+        return r;
+    r = db_step(st);
+    if (r > 0) {
+        ret->after_seq = db_col_int64(st, 0);
+        ret->pending_seq = db_col_int64(st, 1);
+        snprintf(ret->pending_id, sizeof(ret->pending_id), "%s", db_col_text(st, 2));
+        ret->sent = db_col_int64(st, 3);
+        ret->updated_at = db_col_int64(st, 4);
+        snprintf(ret->last_error, sizeof(ret->last_error), "%s", db_col_text(st, 5));
+        r = 0;
+    } else if (r == 0) {
+        r = -ENOENT;
+    }
+    db_done(st);
+    return r;
+}
+
+int store_lrs_forward_set(struct db *db, int64_t district_id, const char *target,
+                          const struct lrs_forward_row *row)
+{
+    int64_t n = db_exec(db,
+                        "INSERT INTO lrs_forward (district_id, target, after_seq, pending_seq, "
+                        "pending_id, sent, updated_at, last_error) VALUES (?, ?, ?, ?, ?, ?, ?, "
+                        "?) ON CONFLICT (district_id, target) DO UPDATE SET after_seq = "
+                        "excluded.after_seq, pending_seq = excluded.pending_seq, pending_id = "
+                        "excluded.pending_id, sent = excluded.sent, updated_at = "
+                        "excluded.updated_at, last_error = excluded.last_error",
+                        "isiisiis", district_id, target, row->after_seq, row->pending_seq,
+                        row->pending_id, row->sent, row->updated_at, row->last_error);
+    return n < 0 ? (int)n : 0;
+}

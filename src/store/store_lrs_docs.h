@@ -1,0 +1,88 @@
+/*
+ * xAPI documents and the forwarding cursor (migrations/0005_lrs_docs.sql).
+ * The service that uses them is src/app/lrs_docs.c and lrs_forward.c.
+ */
+#ifndef TRELLIS_STORE_LRS_DOCS_H
+#define TRELLIS_STORE_LRS_DOCS_H
+
+#include <stdint.h>
+
+#include "base/common.h"
+
+struct db;
+
+enum lrs_doc_kind {
+    LRS_DOC_STATE = 1,
+    LRS_DOC_ACTIVITY_PROFILE = 2,
+    LRS_DOC_AGENT_PROFILE = 3,
+};
+
+/*
+ * Where a document lives. Parameters a kind does not use are "" (never
+ * NULL). For the "many" operations (ids, delete all) registration NULL
+ * means any registration.
+ */
+struct lrs_doc_key {
+    int64_t district_id;
+    enum lrs_doc_kind kind;
+    const char *activity_id;
+    const char *agent_key;
+    const char *registration;
+    const char *doc_id;
+};
+
+struct lrs_doc_row {
+    int64_t id;
+    int64_t user_id;    /* 0: not linked */
+    char *content_type; /* malloc'ed */
+    void *content;      /* malloc'ed, len bytes (+ a NUL not counted) */
+    size_t len;
+    char etag[41];
+    int64_t updated_at;
+};
+void lrs_doc_row_release(struct lrs_doc_row *r);
+
+/* One document: 0, -ENOENT, -ENOMEM or a storage error. */
+int store_lrs_doc_get(struct db *db, const struct lrs_doc_key *k, struct lrs_doc_row *ret);
+/* Insert or replace one document. */
+int store_lrs_doc_put(struct db *db, const struct lrs_doc_key *k, int64_t user_id,
+                      const char *content_type, const void *content, size_t len, const char *etag,
+                      int64_t now_ms);
+/* Delete one document: the number deleted (0 or 1) or a negative errno. */
+int64_t store_lrs_doc_delete(struct db *db, const struct lrs_doc_key *k);
+/* Delete every state document of k's activity and agent (and registration unless NULL). */
+int64_t store_lrs_doc_delete_many(struct db *db, const struct lrs_doc_key *k);
+/*
+ * The ids of k's documents (doc_id ignored; registration NULL: any) updated
+ * after since_ms (exclusive; 0: all), in id order; *ret_last_ms gets the
+ * newest updated_at of those (0 if none).
+ */
+int store_lrs_doc_ids(struct db *db, const struct lrs_doc_key *k, int64_t since_ms,
+                      int (*fn)(const char *doc_id, void *arg), void *arg, int64_t *ret_last_ms);
+
+/* Count or delete the documents linked to a person. */
+int store_lrs_doc_count_user(struct db *db, int64_t district_id, int64_t user_id, int64_t *ret_n);
+int64_t store_lrs_doc_delete_user(struct db *db, int64_t district_id, int64_t user_id);
+/* Link (or unlink, user_id 0) every document of an agent to a person. */
+int64_t store_lrs_doc_link_agent(struct db *db, int64_t district_id, const char *agent_key,
+                                 int64_t user_id);
+
+/* ---- forwarding ---- */
+
+struct lrs_forward_row {
+    int64_t after_seq;   /* last seq the upstream acknowledged */
+    int64_t pending_seq; /* 0: nothing in flight; else the last seq of the batch in flight */
+    char pending_id[40]; /* the statement id of pending_seq */
+    int64_t sent;        /* statements acknowledged so far */
+    int64_t updated_at;
+    char last_error[256];
+};
+
+/* The cursor of (district, target): 0 or -ENOENT. */
+int store_lrs_forward_get(struct db *db, int64_t district_id, const char *target,
+                          struct lrs_forward_row *ret);
+/* Write it (insert or update). */
+int store_lrs_forward_set(struct db *db, int64_t district_id, const char *target,
+                          const struct lrs_forward_row *row);
+
+#endif
