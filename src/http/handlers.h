@@ -40,6 +40,10 @@ int h_class_students(struct request *rq);
 /* h_roster.c */
 int h_roster_import(struct request *rq);
 
+/* h_xapi.c: the LRS's statements side (xapi.h is the shared layer of every /xapi/ handler) */
+int h_xapi_about(struct request *rq);
+int h_xapi_statements(struct request *rq);
+
 /* h_system.c */
 int h_healthz(struct request *rq);
 int h_version(struct request *rq);

@@ -23,7 +23,7 @@ struct server;
 struct route;
 
 #define ROUTE_MAX_PARAMS 4
-#define REQ_MAX_HEADERS  12
+#define REQ_MAX_HEADERS  16
 
 struct request {
     struct MHD_Connection *conn;

@@ -1,0 +1,403 @@
+/*
+ * The shared layer of the /xapi/ handlers: see xapi.h.
+ */
+#include "base/common.h"
+
+#include <sodium.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <strings.h>
+
+#include "app/clients.h"
+#include "app/principal.h"
+#include "base/hex.h"
+#include "http/errmap.h"
+#include "http/xapi.h"
+
+#define FORM_MAX 32
+
+struct xapi_form {
+    size_t n;
+    const char *name[FORM_MAX];
+    const char *value[FORM_MAX];
+};
+
+const char *xapi_version_text(enum xapi_version v)
+{
+    return v == XAPI_1_0 ? "1.0.3" : "2.0.0";
+}
+
+/* ---- the alternate request syntax (xAPI 1.0.3 7.8) ---- */
+
+static int hexval(char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
+/* Decode one application/x-www-form-urlencoded token into the arena. */
+static char *form_decode(struct arena *a, const char *p, size_t n)
+{
+    char *out = arena_alloc(a, n + 1);
+    size_t j = 0;
+
+    if (!out)
+        return NULL;
+    for (size_t i = 0; i < n; i++) {
+        if (p[i] == '+') {
+            out[j++] = ' ';
+        } else if (p[i] == '%' && i + 2 < n && hexval(p[i + 1]) >= 0 && hexval(p[i + 2]) >= 0) {
+            out[j++] = (char)(hexval(p[i + 1]) * 16 + hexval(p[i + 2]));
+            i += 2;
+        } else {
+            out[j++] = p[i];
+        }
+    }
+    out[j] = '\0';
+    return out;
+}
+
+static int form_parse(struct xapi *x, const char *body, size_t len)
+{
+    struct xapi_form *f = arena_calloc(&x->rq->arena, 1, sizeof(*f));
+    size_t i = 0;
+
+    if (!f)
+        return -ENOMEM;
+    while (i < len) {
+        size_t end = i;
+        while (end < len && body[end] != '&')
+            end++;
+        if (end > i) {
+            size_t eq = i;
+            while (eq < end && body[eq] != '=')
+                eq++;
+            if (f->n >= FORM_MAX)
+                return xapi_fail(x, 400, "alternate request syntax: more than %d form fields",
+                                 FORM_MAX);
+            f->name[f->n] = form_decode(&x->rq->arena, body + i, eq - i);
+            f->value[f->n] =
+                eq < end ? form_decode(&x->rq->arena, body + eq + 1, end - eq - 1) : "";
+            if (!f->name[f->n] || !f->value[f->n])
+                return -ENOMEM;
+            f->n++;
+        }
+        i = end + 1;
+    }
+    x->form = f;
+    return 0;
+}
+
+static const char *form_get(const struct xapi_form *f, const char *name)
+{
+    if (!f)
+        return NULL;
+    for (size_t i = 0; i < f->n; i++)
+        if (!strcasecmp(f->name[i], name))
+            return f->value[i];
+    return NULL;
+}
+
+/* Form fields that are headers or the content, not parameters. */
+static bool form_reserved(const char *name)
+{
+    static const char *const names[] = {"Authorization", "X-Experience-API-Version",
+                                        "Content-Type",  "Content-Length",
+                                        "If-Match",      "If-None-Match",
+                                        "content"};
+    for (size_t i = 0; i < ARRAY_SIZE(names); i++)
+        if (!strcasecmp(name, names[i]))
+            return true;
+    return false;
+}
+
+const char *xapi_header(const struct xapi *x, const char *name)
+{
+    if (x->alternate) {
+        const char *v = form_get(x->form, name);
+        if (v)
+            return v;
+    }
+    return http_header(x->rq, name);
+}
+
+const char *xapi_param(const struct xapi *x, const char *name)
+{
+    if (x->alternate && !form_reserved(name)) {
+        const char *v = form_get(x->form, name);
+        if (v)
+            return v;
+    }
+    if (x->alternate && !strcmp(name, "method"))
+        return NULL;
+    return http_query(x->rq, name);
+}
+
+struct each_state {
+    const struct xapi *x;
+    int (*fn)(const char *name, const char *value, void *arg);
+    void *arg;
+};
+
+static int query_each_cb(const char *name, const char *value, void *arg)
+{
+    struct each_state *s = arg;
+    if (s->x->alternate && !strcmp(name, "method"))
+        return 0;
+    return s->fn(name, value, s->arg);
+}
+
+int xapi_params_each(const struct xapi *x,
+                     int (*fn)(const char *name, const char *value, void *arg), void *arg)
+{
+    struct each_state s = {x, fn, arg};
+    if (x->alternate && x->form) {
+        for (size_t i = 0; i < x->form->n; i++) {
+            if (form_reserved(x->form->name[i]))
+                continue;
+            int r = fn(x->form->name[i], x->form->value[i], arg);
+            if (r)
+                return r;
+        }
+    }
+    return http_query_each(x->rq, query_each_cb, &s);
+}
+
+/* ---- errors ---- */
+
+int xapi_fail(struct xapi *x, unsigned status, const char *fmt, ...)
+{
+    char detail[512];
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(detail, sizeof(detail), fmt, ap);
+    va_end(ap);
+    http_respond_problem(x->rq, status, status == 400 ? "invalid_argument" : "xapi", detail);
+    return -EINVAL;
+}
+
+int xapi_error(struct xapi *x, int err)
+{
+    if (err >= 0)
+        return err;
+    http_respond_error(x->rq, err);
+    return err;
+}
+
+/* ---- ETags and preconditions ---- */
+
+void xapi_etag(const void *p, size_t n, char out[XAPI_ETAG_MAX])
+{
+    uint8_t h[20];
+    crypto_generichash(h, sizeof(h), p, n, NULL, 0);
+    out[0] = '"';
+    hex_encode(h, sizeof(h), out + 1);
+    out[41] = '"';
+    out[42] = '\0';
+}
+
+/* Does the If-Match / If-None-Match list in v name etag ("*" names any)? */
+static bool etag_listed(const char *v, const char *etag)
+{
+    size_t el = strlen(etag);
+    const char *p = v;
+
+    while (*p) {
+        while (*p == ' ' || *p == ',' || *p == '\t')
+            p++;
+        if (!*p)
+            break;
+        const char *s = p;
+        while (*p && *p != ',')
+            p++;
+        const char *e = p;
+        while (e > s && (e[-1] == ' ' || e[-1] == '\t'))
+            e--;
+        if (e - s == 1 && *s == '*')
+            return true;
+        if (e - s > 2 && s[0] == 'W' && s[1] == '/')
+            s += 2;
+        if ((size_t)(e - s) == el && !memcmp(s, etag, el))
+            return true;
+        /* an unquoted tag: compare with the quotes stripped */
+        if ((size_t)(e - s) == el - 2 && !memcmp(s, etag + 1, el - 2))
+            return true;
+    }
+    return false;
+}
+
+int xapi_preconditions(struct xapi *x, const char *etag)
+{
+    const char *im = xapi_header(x, "If-Match");
+    const char *inm = xapi_header(x, "If-None-Match");
+
+    if (im && (!etag || !etag_listed(im, etag))) {
+        http_respond_problem(x->rq, 412, "precondition_failed",
+                             etag ? "If-Match: the document has changed (its ETag differs)"
+                                  : "If-Match: there is no such document");
+        return -ESTALE;
+    }
+    if (inm && etag && etag_listed(inm, etag)) {
+        http_respond_problem(x->rq, 412, "precondition_failed",
+                             "If-None-Match: the document exists");
+        return -ESTALE;
+    }
+    return 0;
+}
+
+/* ---- the request ---- */
+
+static bool is_method(const char *m, const char *want)
+{
+    return !strcmp(m, want);
+}
+
+/*
+ * X-Experience-API-Version (xAPI 2.0.0 4.1.1 "Versioning"): 1.0[.x] or
+ * 2.0[.x]. 0 and *ret, or -EINVAL.
+ */
+static int parse_version(const char *v, enum xapi_version *ret)
+{
+    if (!strcmp(v, "1.0") || !strcmp(v, "2.0")) {
+        *ret = v[0] == '1' ? XAPI_1_0 : XAPI_2_0;
+        return 0;
+    }
+    if ((!strncmp(v, "1.0.", 4) || !strncmp(v, "2.0.", 4)) && v[4]) {
+        for (const char *p = v + 4; *p; p++)
+            if (*p < '0' || *p > '9')
+                return -EINVAL;
+        if (strlen(v + 4) > 4)
+            return -EINVAL;
+        *ret = v[0] == '1' ? XAPI_1_0 : XAPI_2_0;
+        return 0;
+    }
+    return -EINVAL;
+}
+
+int xapi_serve(struct request *rq, const struct xapi_resource *res)
+{
+    struct xapi *x = arena_calloc(&rq->arena, 1, sizeof(*x));
+    const char *v;
+    const char *alt;
+    int (*fn)(struct xapi *) = NULL;
+    bool read;
+    int r;
+
+    if (!x)
+        return -ENOMEM;
+    x->rq = rq;
+    x->method = rq->method;
+    x->body = buf_cstr(&rq->body);
+    x->body_len = rq->body.len;
+    x->version = XAPI_2_0;
+    rq->user = x;
+
+    /* the alternate request syntax: POST ?method=M, headers and content in the form */
+    alt = http_query(rq, "method");
+    if (alt && is_method(rq->method, "POST")) {
+        const char *ct = http_header(rq, "Content-Type");
+        if (!ct || strncasecmp(ct, "application/x-www-form-urlencoded", 33) != 0) {
+            http_add_header(rq, "X-Experience-API-Version", "1.0.3");
+            return xapi_fail(x, 400,
+                             "Content-Type: the alternate request syntax (?method=) needs "
+                             "application/x-www-form-urlencoded (xAPI 1.0.3 7.8)");
+        }
+        if (strcmp(alt, "GET") && strcmp(alt, "PUT") && strcmp(alt, "POST") &&
+            strcmp(alt, "DELETE") && strcmp(alt, "HEAD")) {
+            http_add_header(rq, "X-Experience-API-Version", "1.0.3");
+            return xapi_fail(x, 400, "method: '%s' is not GET, PUT, POST, DELETE or HEAD", alt);
+        }
+        x->alternate = true;
+        x->method = alt;
+        r = form_parse(x, x->body, x->body_len);
+        if (r < 0)
+            return r;
+        x->body = form_get(x->form, "content");
+        if (!x->body)
+            x->body = "";
+        x->body_len = strlen(x->body);
+    }
+
+    read = is_method(x->method, "GET") || is_method(x->method, "HEAD");
+    if (read)
+        fn = res->get;
+    else if (is_method(x->method, "PUT"))
+        fn = res->put;
+    else if (is_method(x->method, "POST"))
+        fn = res->post;
+    else if (is_method(x->method, "DELETE"))
+        fn = res->del;
+
+    v = xapi_header(x, "X-Experience-API-Version");
+    if (v && parse_version(v, &x->version) == 0) {
+        http_add_header(rq, "X-Experience-API-Version", xapi_version_text(x->version));
+    } else if (read && res->public_get) {
+        http_add_header(rq, "X-Experience-API-Version", "2.0.0");
+    } else {
+        http_add_header(rq, "X-Experience-API-Version", "2.0.0");
+        if (!v)
+            return xapi_fail(x, 400,
+                             "X-Experience-API-Version: missing; every request must name the "
+                             "xAPI version, 1.0.3 or 2.0.0 (xAPI 2.0.0 4.1.1)");
+        return xapi_fail(x, 400,
+                         "X-Experience-API-Version: '%.40s' is not a version this LRS speaks "
+                         "(1.0.x or 2.0.x; xAPI 2.0.0 4.1.1)",
+                         v);
+    }
+    if (x->alternate && x->version != XAPI_1_0)
+        return xapi_fail(x, 400,
+                         "method: the alternate request syntax was removed in xAPI 2.0.0; "
+                         "send the method itself");
+
+    if (!fn) {
+        char allow[64];
+        snprintf(allow, sizeof(allow), "%s%s%s%s", res->get ? "GET, HEAD" : "",
+                 res->put ? ", PUT" : "", res->post ? ", POST" : "", res->del ? ", DELETE" : "");
+        http_add_header(rq, "Allow", allow[0] == ',' ? allow + 2 : allow);
+        return xapi_fail(x, 405, "method: %s is not allowed here (see the Allow header)",
+                         x->method);
+    }
+
+    if (!(read && res->public_get)) {
+        if (x->alternate && !rq->ctx.who) {
+            const char *authz = form_get(x->form, "Authorization");
+            const struct principal *p = NULL;
+            if (authz) {
+                r = clients_authenticate_basic(&rq->ctx, authz, &p);
+                if (r == -EPERM) {
+                    http_add_header(rq, "WWW-Authenticate", "Basic realm=\"xapi\"");
+                    return xapi_fail(x, 401, "%s", rq->ctx.err);
+                }
+                if (r < 0)
+                    return xapi_error(x, r);
+                rq->ctx.who = p;
+            }
+        }
+        if (!rq->ctx.who) {
+            http_add_header(rq, "WWW-Authenticate", "Basic realm=\"xapi\"");
+            return xapi_fail(x, 401,
+                             "Authorization: the LRS needs HTTP Basic credentials of an API "
+                             "client (xAPI 2.0.0 4.1.8)");
+        }
+        if (rq->ctx.who->kind == PRINCIPAL_CLIENT) {
+            unsigned need = read ? res->read_scopes : res->write_scopes;
+            if (!(rq->ctx.who->scopes & (need | SCOPE_ALL)))
+                return xapi_fail(
+                    x, 403,
+                    "scope: this client's scopes do not allow %s here (it needs "
+                    "one of: %s%s%s%s%sall)",
+                    x->method, (need & SCOPE_STATEMENTS_WRITE) ? "statements/write, " : "",
+                    (need & SCOPE_STATEMENTS_READ) ? "statements/read, " : "",
+                    (need & SCOPE_STATEMENTS_READ_MINE) ? "statements/read/mine, " : "",
+                    (need & SCOPE_STATE) ? "state, " : "",
+                    (need & SCOPE_PROFILE) ? "profile, " : "");
+        }
+    }
+    return fn(x);
+}
