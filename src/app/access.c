@@ -121,7 +121,11 @@ static int client_check(struct ctx *c, const struct principal *p, enum access_ac
     }
     if (res->kind == RES_DOCUMENTS) {
         /* xAPI documents: the state scope for State, profile for both profile resources */
-        unsigned need = res->id == RES_DOCUMENTS_STATE ? SCOPE_STATE : SCOPE_PROFILE;
+        unsigned need =
+            res->id == RES_DOCUMENTS_STATE ? SCOPE_STATE
+            : res->id == RES_DOCUMENTS_PROFILE
+                ? SCOPE_PROFILE
+                : SCOPE_STATE | SCOPE_PROFILE | SCOPE_STATEMENTS_READ | SCOPE_STATEMENTS_READ_MINE;
         if (s & (need | SCOPE_ALL))
             return 0;
         return deny_seen(c, res->id == RES_DOCUMENTS_STATE

@@ -698,3 +698,85 @@ int lrs_docs_delete(struct ctx *c, const struct lrs_docs_params *p)
     struct del_tx x = {c, p, &d};
     return store_tx(db, del_fn, &x);
 }
+
+/* ---- Activities and Agents ---- */
+
+static int meta_access(struct ctx *c)
+{
+    if (!c->who)
+        return ctx_fail(c, -EPERM, "log in first");
+    struct access_resource res = {RES_DOCUMENTS, c->who->district_id, RES_DOCUMENTS_META};
+    return access_check(c, ACT_READ, &res);
+}
+
+static int dump_to_arena(struct ctx *c, json_t *o, const char **ret, size_t *ret_len)
+{
+    char *text = json_dumps(o, JSON_COMPACT);
+    if (!text)
+        return -ENOMEM;
+    *ret_len = strlen(text);
+    *ret = arena_strndup(c->arena, text, *ret_len);
+    free(text);
+    return *ret ? 0 : -ENOMEM;
+}
+
+int lrs_docs_person(struct ctx *c, const char *agent, const char **ret, size_t *ret_len)
+{
+    json_error_t jerr;
+    json_t *a = NULL, *person = NULL;
+    const char *key;
+    static const char *const props[] = {"name", "mbox", "mbox_sha1sum", "openid", "account"};
+    int r = meta_access(c);
+
+    if (r < 0)
+        return r;
+    if (!agent)
+        return ctx_fail(c, -EINVAL,
+                        "agent: required by the Agents Resource (xAPI Communication 2.4)");
+    r = lrs_docs_agent_key(c, agent, &key, NULL, NULL, NULL);
+    if (r < 0)
+        return r;
+    a = json_loads(agent, JSON_REJECT_DUPLICATES, &jerr);
+    person = json_object();
+    if (!a || !person || json_object_set_new(person, "objectType", json_string("Person")) < 0) {
+        r = -ENOMEM;
+        goto out;
+    }
+    /* each property of the Person object is an array of the agent's values */
+    for (size_t i = 0; i < ARRAY_SIZE(props); i++) {
+        json_t *v = json_object_get(a, props[i]), *arr;
+        if (!v)
+            continue;
+        arr = json_array();
+        if (!arr || json_array_append(arr, v) < 0 ||
+            json_object_set_new(person, props[i], arr) < 0) {
+            r = -ENOMEM;
+            goto out;
+        }
+    }
+    r = dump_to_arena(c, person, ret, ret_len);
+out:
+    json_decref(a);
+    json_decref(person);
+    return r;
+}
+
+int lrs_docs_activity(struct ctx *c, const char *activity_id, const char **ret, size_t *ret_len)
+{
+    json_t *o = NULL;
+    int r = meta_access(c);
+
+    if (r < 0)
+        return r;
+    if (!activity_id)
+        return ctx_fail(c, -EINVAL,
+                        "activityId: required by the Activities Resource (xAPI Communication 2.5)");
+    if (!iri_ok(activity_id))
+        return ctx_fail(c, -EINVAL, "activityId: must be an IRI (xAPI Data 2.4.4.1)");
+    o = json_pack("{s:s,s:s}", "objectType", "Activity", "id", activity_id);
+    if (!o)
+        return -ENOMEM;
+    r = dump_to_arena(c, o, ret, ret_len);
+    json_decref(o);
+    return r;
+}

@@ -75,6 +75,21 @@ int lrs_docs_put(struct ctx *c, const struct lrs_docs_params *p, const char *con
 /* DELETE one document (doc_id set) or every state document of the context (doc_id NULL). */
 int lrs_docs_delete(struct ctx *c, const struct lrs_docs_params *p);
 
+/*
+ * GET /xapi/activities?activityId=: the Activity object with the canonical
+ * definition merged from the stored statements whose object it is (xAPI
+ * 1.0.3 Communication 2.5, 2.0.0 4.1.6.4): the newest statement's
+ * definition wins property by property, and language maps are merged
+ * across statements. An unknown activity is still an Activity object with
+ * its id. The JSON text in c's arena.
+ */
+int lrs_docs_activity(struct ctx *c, const char *activity_id, const char **ret, size_t *ret_len);
+/*
+ * GET /xapi/agents?agent=: the Person object (xAPI 1.0.3 Communication
+ * 2.4, 2.0.0 4.1.6.3) for the agent: its name and identifiers as arrays.
+ */
+int lrs_docs_person(struct ctx *c, const char *agent, const char **ret, size_t *ret_len);
+
 /* ---- pure helpers, exposed for unit tests ---- */
 
 /*
