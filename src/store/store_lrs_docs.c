@@ -169,24 +169,31 @@ int64_t store_lrs_doc_link_agent(struct db *db, int64_t district_id, const char 
                    "zis", user_id, district_id, agent_key);
 }
 
+#define FWD_COLS "after_seq, pending_seq, pending_id, pending_n, sent, updated_at, last_error"
+
+static void fwd_fill(struct db_stmt *st, struct lrs_forward_row *ret)
+{
+    ret->after_seq = db_col_int64(st, 0);
+    ret->pending_seq = db_col_int64(st, 1);
+    snprintf(ret->pending_id, sizeof(ret->pending_id), "%s", db_col_text(st, 2));
+    ret->pending_n = db_col_int64(st, 3);
+    ret->sent = db_col_int64(st, 4);
+    ret->updated_at = db_col_int64(st, 5);
+    snprintf(ret->last_error, sizeof(ret->last_error), "%s", db_col_text(st, 6));
+}
+
 int store_lrs_forward_get(struct db *db, int64_t district_id, const char *target,
                           struct lrs_forward_row *ret)
 {
     struct db_stmt *st;
     int r = db_query(db, &st,
-                     "SELECT after_seq, pending_seq, pending_id, sent, updated_at, last_error "
-                     "FROM lrs_forward WHERE district_id = ? AND target = ?",
+                     "SELECT " FWD_COLS " FROM lrs_forward WHERE district_id = ? AND target = ?",
                      "is", district_id, target);
     if (r < 0)
         return r;
     r = db_step(st);
     if (r > 0) {
-        ret->after_seq = db_col_int64(st, 0);
-        ret->pending_seq = db_col_int64(st, 1);
-        snprintf(ret->pending_id, sizeof(ret->pending_id), "%s", db_col_text(st, 2));
-        ret->sent = db_col_int64(st, 3);
-        ret->updated_at = db_col_int64(st, 4);
-        snprintf(ret->last_error, sizeof(ret->last_error), "%s", db_col_text(st, 5));
+        fwd_fill(st, ret);
         r = 0;
     } else if (r == 0) {
         r = -ENOENT;
@@ -195,17 +202,65 @@ int store_lrs_forward_get(struct db *db, int64_t district_id, const char *target
     return r;
 }
 
-int store_lrs_forward_set(struct db *db, int64_t district_id, const char *target,
-                          const struct lrs_forward_row *row)
+int store_lrs_forward_claim(struct db *db, int64_t district_id, const char *target,
+                            const char *owner, int64_t now_ms, int64_t lease_until_ms,
+                            struct lrs_forward_row *ret)
 {
     int64_t n = db_exec(db,
                         "INSERT INTO lrs_forward (district_id, target, after_seq, pending_seq, "
-                        "pending_id, sent, updated_at, last_error) VALUES (?, ?, ?, ?, ?, ?, ?, "
-                        "?) ON CONFLICT (district_id, target) DO UPDATE SET after_seq = "
-                        "excluded.after_seq, pending_seq = excluded.pending_seq, pending_id = "
-                        "excluded.pending_id, sent = excluded.sent, updated_at = "
-                        "excluded.updated_at, last_error = excluded.last_error",
-                        "isiisiis", district_id, target, row->after_seq, row->pending_seq,
-                        row->pending_id, row->sent, row->updated_at, row->last_error);
+                        "pending_id, pending_n, sent, updated_at, last_error, owner, lease_until) "
+                        "VALUES (?, ?, 0, 0, '', 0, 0, ?, '', '', 0) ON CONFLICT (district_id, "
+                        "target) DO NOTHING",
+                        "isi", district_id, target, now_ms);
+    if (n < 0)
+        return (int)n;
+    n = db_exec(db,
+                "UPDATE lrs_forward SET owner = ?, lease_until = ? WHERE district_id = ? AND "
+                "target = ? AND (owner = ? OR owner = '' OR lease_until < ?)",
+                "siissi", owner, lease_until_ms, district_id, target, owner, now_ms);
+    if (n < 0)
+        return (int)n;
+    if (n == 0)
+        return -EALREADY;
+    return store_lrs_forward_get(db, district_id, target, ret);
+}
+
+int store_lrs_forward_set(struct db *db, int64_t district_id, const char *target, const char *owner,
+                          const struct lrs_forward_row *row)
+{
+    int64_t n =
+        db_exec(db,
+                "UPDATE lrs_forward SET after_seq = ?, pending_seq = ?, pending_id = ?, "
+                "pending_n = ?, sent = ?, updated_at = ?, last_error = ? WHERE "
+                "district_id = ? AND target = ? AND owner = ?",
+                "iisiiisiss", row->after_seq, row->pending_seq, row->pending_id, row->pending_n,
+                row->sent, row->updated_at, row->last_error, district_id, target, owner);
+    if (n < 0)
+        return (int)n;
+    return n == 0 ? -EALREADY : 0;
+}
+
+int store_lrs_forward_release(struct db *db, int64_t district_id, const char *target,
+                              const char *owner)
+{
+    int64_t n = db_exec(db,
+                        "UPDATE lrs_forward SET owner = '', lease_until = 0 WHERE district_id = ? "
+                        "AND target = ? AND owner = ?",
+                        "iss", district_id, target, owner);
     return n < 0 ? (int)n : 0;
+}
+
+int store_lrs_districts(struct db *db, int (*fn)(int64_t district_id, void *arg), void *arg)
+{
+    struct db_stmt *st;
+    int r = db_query(db, &st, "SELECT id FROM districts ORDER BY id", "");
+    if (r < 0)
+        return r;
+    while ((r = db_step(st)) > 0) {
+        r = fn(db_col_int64(st, 0), arg);
+        if (r != 0)
+            break;
+    }
+    db_done(st);
+    return r;
 }

@@ -73,16 +73,30 @@ struct lrs_forward_row {
     int64_t after_seq;   /* last seq the upstream acknowledged */
     int64_t pending_seq; /* 0: nothing in flight; else the last seq of the batch in flight */
     char pending_id[40]; /* the statement id of pending_seq */
+    int64_t pending_n;   /* statements in that batch */
     int64_t sent;        /* statements acknowledged so far */
     int64_t updated_at;
     char last_error[256];
 };
 
-/* The cursor of (district, target): 0 or -ENOENT. */
+/*
+ * Take (or renew) the cursor of (district, target) for owner until
+ * lease_until_ms, creating it at seq 0 if new, and read it. -EALREADY if
+ * another owner holds a lease that has not run out at now_ms.
+ */
+int store_lrs_forward_claim(struct db *db, int64_t district_id, const char *target,
+                            const char *owner, int64_t now_ms, int64_t lease_until_ms,
+                            struct lrs_forward_row *ret);
+/* Write the cursor if owner still holds it: 0, or -EALREADY. */
+int store_lrs_forward_set(struct db *db, int64_t district_id, const char *target, const char *owner,
+                          const struct lrs_forward_row *row);
+/* Give the lease up (NULL-safe on a missing row). */
+int store_lrs_forward_release(struct db *db, int64_t district_id, const char *target,
+                              const char *owner);
+/* Read the cursor without taking it: 0 or -ENOENT. */
 int store_lrs_forward_get(struct db *db, int64_t district_id, const char *target,
                           struct lrs_forward_row *ret);
-/* Write it (insert or update). */
-int store_lrs_forward_set(struct db *db, int64_t district_id, const char *target,
-                          const struct lrs_forward_row *row);
+/* Every district id, ascending. */
+int store_lrs_districts(struct db *db, int (*fn)(int64_t district_id, void *arg), void *arg);
 
 #endif

@@ -33,9 +33,11 @@ CREATE INDEX lrs_documents_user ON lrs_documents (district_id, user_id);
 
 -- Forwarding: one row per district and upstream URL. after_seq is the seq
 -- of the last statement the upstream acknowledged with 200. Before a batch
--- is sent, pending_seq/pending_id record its last statement; after a crash
--- or a lost answer the forwarder asks the upstream for pending_id before
--- sending anything again, so a batch the upstream took is never sent twice.
+-- is sent, pending_seq/pending_id/pending_n record its last statement and
+-- size; after a crash or a lost answer the forwarder asks the upstream for
+-- pending_id before sending anything again, so a batch the upstream took
+-- is never sent twice. One forwarder at a time holds the row (owner, until
+-- lease_until), so the server and a `trellis lrs forward` never race.
 CREATE TABLE lrs_forward (
     id INTEGER PRIMARY KEY,
     district_id INTEGER NOT NULL REFERENCES districts (id),
@@ -43,8 +45,11 @@ CREATE TABLE lrs_forward (
     after_seq INTEGER NOT NULL,
     pending_seq INTEGER NOT NULL,
     pending_id TEXT NOT NULL,
+    pending_n INTEGER NOT NULL,
     sent INTEGER NOT NULL,
     updated_at INTEGER NOT NULL,
-    last_error TEXT NOT NULL
+    last_error TEXT NOT NULL,
+    owner TEXT NOT NULL,
+    lease_until INTEGER NOT NULL
 );
 CREATE UNIQUE INDEX lrs_forward_target ON lrs_forward (district_id, target);
