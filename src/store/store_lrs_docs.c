@@ -264,3 +264,109 @@ int store_lrs_districts(struct db *db, int (*fn)(int64_t district_id, void *arg)
     db_done(st);
     return r;
 }
+
+/* ---- retention ---- */
+
+static int del_rows(struct db_stmt *st, int (*fn)(const struct lrs_del_row *row, void *arg),
+                    void *arg)
+{
+    int r;
+    while ((r = db_step(st)) > 0) {
+        struct lrs_del_row row;
+        row.seq = db_col_int64(st, 0);
+        row.statement_id = db_col_text(st, 1);
+        row.user_id = db_col_null(st, 2) ? 0 : db_col_int64(st, 2);
+        row.flags = (int)db_col_int64(st, 3);
+        row.voided = db_col_int64(st, 4) != 0;
+        row.body = db_col_blob(st, 5, &row.body_len);
+        r = fn(&row, arg);
+        if (r != 0)
+            break;
+    }
+    db_done(st);
+    return r;
+}
+
+int store_lrs_del_select(struct db *db, int64_t district_id, int64_t user_id, int64_t below_seq,
+                         int64_t after_seq, size_t limit,
+                         int (*fn)(const struct lrs_del_row *row, void *arg), void *arg)
+{
+    struct db_stmt *st;
+    int64_t lim = limit ? (int64_t)limit : INT64_MAX;
+    int r;
+
+    if (user_id)
+        r = db_query(db, &st,
+                     "SELECT seq, statement_id, user_id, flags, voided, body FROM lrs_statements "
+                     "WHERE district_id = ? AND user_id = ? AND seq > ? ORDER BY seq LIMIT ?",
+                     "iiii", district_id, user_id, after_seq, lim);
+    else
+        r = db_query(db, &st,
+                     "SELECT seq, statement_id, user_id, flags, voided, body FROM lrs_statements "
+                     "WHERE seq > ? AND seq < ? AND district_id = ? ORDER BY seq LIMIT ?",
+                     "iiii", after_seq, below_seq, district_id, lim);
+    if (r < 0)
+        return r;
+    return del_rows(st, fn, arg);
+}
+
+int store_lrs_del_flagged(struct db *db, int64_t district_id, int flags,
+                          int (*fn)(const struct lrs_del_row *row, void *arg), void *arg)
+{
+    struct db_stmt *st;
+    int r = db_query(db, &st,
+                     "SELECT seq, statement_id, user_id, flags, voided, body FROM lrs_statements "
+                     "WHERE district_id = ? AND (flags & ?) != 0 ORDER BY seq",
+                     "ii", district_id, (int64_t)flags);
+    if (r < 0)
+        return r;
+    return del_rows(st, fn, arg);
+}
+
+int store_lrs_del_seq_at(struct db *db, int64_t ms, int64_t *ret_seq)
+{
+    int r = db_query_int64(db, ret_seq, "SELECT MIN(seq) FROM lrs_statements WHERE stored_ms >= ?",
+                           "i", ms);
+    if (r == -ENOENT) {
+        *ret_seq = INT64_MAX;
+        return 0;
+    }
+    return r;
+}
+
+int64_t store_lrs_del_statement(struct db *db, int64_t district_id, int64_t seq)
+{
+    return db_exec(db, "DELETE FROM lrs_statements WHERE seq = ? AND district_id = ?", "ii", seq,
+                   district_id);
+}
+
+int64_t store_lrs_del_orphan_terms(struct db *db, int64_t district_id)
+{
+    return db_exec(db,
+                   "DELETE FROM lrs_terms WHERE district_id = ? AND NOT EXISTS (SELECT 1 FROM "
+                   "lrs_statements s WHERE s.seq = lrs_terms.seq)",
+                   "i", district_id);
+}
+
+int64_t store_lrs_del_attachment(struct db *db, int64_t district_id, const char *sha2)
+{
+    return db_exec(db, "DELETE FROM lrs_attachments WHERE district_id = ? AND sha2 = ?", "is",
+                   district_id, sha2);
+}
+
+int store_lrs_del_checkpoint(struct db *db)
+{
+    struct db_stmt *st;
+    int r;
+
+    if (db_dialect(db) != DB_SQLITE)
+        return 0;
+    r = db_query(db, &st, "PRAGMA wal_checkpoint(TRUNCATE)", "");
+    if (r < 0)
+        return r;
+    r = db_step(st);
+    if (r > 0)
+        r = db_col_int64(st, 0) ? -EBUSY : 0;
+    db_done(st);
+    return r;
+}

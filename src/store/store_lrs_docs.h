@@ -96,6 +96,49 @@ int store_lrs_forward_release(struct db *db, int64_t district_id, const char *ta
 /* Read the cursor without taking it: 0 or -ENOENT. */
 int store_lrs_forward_get(struct db *db, int64_t district_id, const char *target,
                           struct lrs_forward_row *ret);
+/* ---- retention: deleting statements (tables of 0004_lrs.sql) ---- */
+
+/* Statement flags (0004_lrs.sql). */
+#define LRS_DEL_FLAG_DEFLATED 1
+#define LRS_DEL_FLAG_VOIDING  2
+#define LRS_DEL_FLAG_ATTACH   4
+
+struct lrs_del_row {
+    int64_t seq;
+    const char *statement_id;
+    int64_t user_id;
+    int flags;
+    bool voided;
+    const void *body; /* borrowed during the callback */
+    size_t body_len;
+};
+
+/*
+ * The statements of a district a deletion selects, in seq order after
+ * after_seq: those linked to user_id (when not 0), else those with seq <
+ * below_seq. At most limit rows (0: all). fn's non-zero return stops.
+ */
+int store_lrs_del_select(struct db *db, int64_t district_id, int64_t user_id, int64_t below_seq,
+                         int64_t after_seq, size_t limit,
+                         int (*fn)(const struct lrs_del_row *row, void *arg), void *arg);
+/* The statements of a district with any of flags set (voiding, attachments), in seq order. */
+int store_lrs_del_flagged(struct db *db, int64_t district_id, int flags,
+                          int (*fn)(const struct lrs_del_row *row, void *arg), void *arg);
+/* The first seq stored at or after ms (stored grows with seq); INT64_MAX if none. */
+int store_lrs_del_seq_at(struct db *db, int64_t ms, int64_t *ret_seq);
+/* Delete one statement: the rows deleted (0 or 1) or a negative errno. */
+int64_t store_lrs_del_statement(struct db *db, int64_t district_id, int64_t seq);
+/* Delete the query terms of statements that no longer exist. */
+int64_t store_lrs_del_orphan_terms(struct db *db, int64_t district_id);
+/* Delete one attachment's content. */
+int64_t store_lrs_del_attachment(struct db *db, int64_t district_id, const char *sha2);
+/*
+ * Move every change out of the write-ahead log into the database file and
+ * truncate the log, so no copy of deleted rows stays in it (SQLite; a
+ * no-op elsewhere). 0, or -EBUSY if readers kept it from completing.
+ */
+int store_lrs_del_checkpoint(struct db *db);
+
 /* Every district id, ascending. */
 int store_lrs_districts(struct db *db, int (*fn)(int64_t district_id, void *arg), void *arg);
 
