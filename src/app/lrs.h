@@ -163,6 +163,9 @@ int64_t lrs_consistent_through(struct ctx *c);
 
 /* ---- the pure part (fuzzed) ---- */
 
+/* A UUID in its text form (8-4-4-4-12 hex digits, either case). */
+bool lrs_is_uuid_text(const char *s);
+
 /*
  * Check one statement object against the data rules of version v (xAPI
  * 2.0.0 / 1.0.3 "Statement" sections). 0, or -EINVAL with the rule in err.

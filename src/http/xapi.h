@@ -50,6 +50,8 @@ struct xapi {
     size_t body_len;
     bool alternate;         /* the 1.0.3 alternate request syntax */
     struct xapi_form *form; /* its fields */
+    void *pending;          /* a method's state while the request is suspended */
+    bool put;
 };
 
 struct xapi_resource {

@@ -1,0 +1,839 @@
+/*
+ * The Learning Record Store's statements: see lrs.h.
+ *
+ * A write is prepared on the request's thread: parse, validate
+ * (lrs_validate.c), fill in id, authority and version, link the actor to a
+ * rostered person, compute the terms queries find it by, and serialise it
+ * with fixed-width placeholders for stored (and timestamp when the client
+ * sent none). The writer (one thread per store, a store service) takes
+ * every queued request, gives each statement the next seq and the commit's
+ * stored time (patched into the placeholders), inserts them in one
+ * transaction with a savepoint per request, commits once (one fsync), and
+ * only then wakes the requests: acknowledged means durable.
+ */
+#include "base/common.h"
+
+#include <limits.h>
+#include <pthread.h>
+#include <sodium.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <strings.h>
+
+#include "app/access.h"
+#include "app/audit.h"
+#include "app/lrs.h"
+#include "app/lrs_internal.h"
+#include "app/principal.h"
+#include "base/buf.h"
+#include "base/log.h"
+#include "base/mem.h"
+#include "base/timeutil.h"
+#include "base/uuid.h"
+#include "store/seal.h"
+#include "store/store.h"
+#include "store/store_lrs.h"
+#include "store/store_people.h"
+
+#define PLACE_STORED "0000-00-00T00:00:00.000S"
+#define PLACE_TS     "0000-00-00T00:00:00.000T"
+#define PLACE_LEN    24
+
+/* ---- terms ---- */
+
+static const unsigned char term_key[crypto_shorthash_KEYBYTES] = "trellis-lrs-v1!";
+
+int64_t lrs_term_hash(const char *text)
+{
+    unsigned char h[crypto_shorthash_BYTES];
+    uint64_t v = 0;
+    crypto_shorthash(h, (const unsigned char *)text, strlen(text), term_key);
+    for (int i = 0; i < 8; i++)
+        v = v << 8 | h[i];
+    return (int64_t)(v >> 1); /* non-negative: portable as a signed 64-bit column */
+}
+
+/*
+ * The canonical text of an Agent's or Identified Group's identity: its type
+ * and its one Inverse Functional Identifier (xAPI 2.4.2.3). NULL for an
+ * Anonymous Group. In the arena.
+ */
+const char *lrs_actor_key(struct arena *a, json_t *o)
+{
+    json_t *t = json_object_get(o, "objectType"), *v;
+    const char *type = t && json_is_string(t) && !strcmp(json_string_value(t), "Group") ? "G" : "A";
+    if ((v = json_object_get(o, "mbox")) && json_is_string(v))
+        return arena_printf(a, "%s|mbox|%s", type, json_string_value(v));
+    if ((v = json_object_get(o, "mbox_sha1sum")) && json_is_string(v))
+        return arena_printf(a, "%s|sha1|%s", type, json_string_value(v));
+    if ((v = json_object_get(o, "openid")) && json_is_string(v))
+        return arena_printf(a, "%s|openid|%s", type, json_string_value(v));
+    if ((v = json_object_get(o, "account")) && json_is_object(v)) {
+        json_t *hp = json_object_get(v, "homePage"), *n = json_object_get(v, "name");
+        if (json_is_string(hp) && json_is_string(n))
+            return arena_printf(a, "%s|account|%s|%s", type, json_string_value(hp),
+                                json_string_value(n));
+    }
+    return NULL;
+}
+
+struct terms {
+    struct arena *a;
+    int kinds[LRS_MAX_TERMS];
+    int64_t hashes[LRS_MAX_TERMS];
+    size_t n;
+};
+
+static void add_term(struct terms *t, int kind, const char *key)
+{
+    if (!key || t->n >= LRS_MAX_TERMS)
+        return;
+    int64_t h = lrs_term_hash(key);
+    for (size_t i = 0; i < t->n; i++)
+        if (t->kinds[i] == kind && t->hashes[i] == h)
+            return;
+    t->kinds[t->n] = kind;
+    t->hashes[t->n] = h;
+    t->n++;
+}
+
+static bool is_type(json_t *o, const char *type, bool dflt)
+{
+    json_t *t = json_object_get(o, "objectType");
+    if (!t)
+        return dflt;
+    return json_is_string(t) && !strcmp(json_string_value(t), type);
+}
+
+static void add_actor(struct terms *t, int kind, json_t *o)
+{
+    if (!json_is_object(o))
+        return;
+    add_term(t, kind, lrs_actor_key(t->a, o));
+}
+
+static void add_activity(struct terms *t, int kind, json_t *o)
+{
+    json_t *id = json_object_get(o, "id");
+    if (json_is_string(id))
+        add_term(t, kind, json_string_value(id));
+}
+
+static void add_context_activities(struct terms *t, json_t *cx)
+{
+    json_t *ca = json_object_get(cx, "contextActivities"), *v;
+    const char *k;
+    json_object_foreach(ca, k, v)
+    {
+        if (json_is_array(v)) {
+            size_t i;
+            json_t *e;
+            json_array_foreach(v, i, e) add_activity(t, LRS_TERM_RELATED_ACTIVITY, e);
+        } else {
+            add_activity(t, LRS_TERM_RELATED_ACTIVITY, v);
+        }
+    }
+}
+
+static void add_related(struct terms *t, json_t *st, bool top)
+{
+    json_t *actor = json_object_get(st, "actor"), *obj = json_object_get(st, "object");
+    json_t *cx = json_object_get(st, "context");
+
+    add_actor(t, LRS_TERM_RELATED_AGENT, actor);
+    if (top)
+        add_actor(t, LRS_TERM_AGENT, actor);
+    if (is_type(obj, "Agent", false) || is_type(obj, "Group", false)) {
+        add_actor(t, LRS_TERM_RELATED_AGENT, obj);
+        if (top)
+            add_actor(t, LRS_TERM_AGENT, obj);
+    } else if (is_type(obj, "Activity", true)) {
+        add_activity(t, LRS_TERM_RELATED_ACTIVITY, obj);
+        if (top)
+            add_activity(t, LRS_TERM_ACTIVITY, obj);
+    } else if (is_type(obj, "SubStatement", false)) {
+        add_related(t, obj, false);
+    }
+    if (json_is_object(cx)) {
+        add_actor(t, LRS_TERM_RELATED_AGENT, json_object_get(cx, "instructor"));
+        add_actor(t, LRS_TERM_RELATED_AGENT, json_object_get(cx, "team"));
+        add_context_activities(t, cx);
+        json_t *v = json_object_get(cx, "registration");
+        if (top && json_is_string(v)) {
+            char low[40];
+            snprintf(low, sizeof(low), "%s", json_string_value(v));
+            for (char *p = low; *p; p++)
+                if (*p >= 'A' && *p <= 'Z')
+                    *p = (char)(*p + 32);
+            add_term(t, LRS_TERM_REGISTRATION, low);
+        }
+    }
+    if (top) {
+        add_actor(t, LRS_TERM_RELATED_AGENT, json_object_get(st, "authority"));
+        json_t *vb = json_object_get(json_object_get(st, "verb"), "id");
+        if (json_is_string(vb))
+            add_term(t, LRS_TERM_VERB, json_string_value(vb));
+    }
+}
+
+/* ---- the writer (group commit) ---- */
+
+struct prep {
+    const char *id; /* lower-case */
+    char *body;     /* malloc'ed, with placeholders */
+    size_t len;
+    size_t stored_off;
+    size_t ts_off;        /* 0: the client sent a timestamp */
+    int64_t timestamp_ms; /* when sent */
+    int64_t user_id;
+    int flags;
+    const char *ref; /* the StatementRef target's id (lower-case), or NULL */
+    bool voiding;
+    json_t *cmp; /* the statement as compared with a stored one of the same id */
+    int kinds[LRS_MAX_TERMS];
+    int64_t hashes[LRS_MAX_TERMS];
+    size_t n_terms;
+};
+
+struct lrs_pending {
+    int64_t district_id;
+    int64_t client_id;
+    struct prep *st;
+    size_t n;
+    struct lrs_part *parts;
+    size_t n_parts;
+    int r;
+    int status; /* a status the writer asks for (409) */
+    char err[512];
+    bool done;
+    void (*wake)(void *arg);
+    void *wake_arg;
+    struct lrs_pending *next;
+};
+
+struct writer {
+    struct store *store;
+    pthread_t thread;
+    pthread_mutex_t mu;
+    pthread_cond_t work, done;
+    struct lrs_pending *head, *tail;
+    bool stop;
+    int64_t seq;       /* last seq given; -1: not read yet */
+    int64_t stored_ms; /* last stored time committed */
+};
+
+static const char writer_key = 'L';
+
+static void pending_release(struct lrs_pending *p)
+{
+    for (size_t i = 0; i < p->n; i++) {
+        mem_free(p->st[i].body);
+        p->st[i].body = NULL;
+        json_decref(p->st[i].cmp);
+        p->st[i].cmp = NULL;
+    }
+}
+
+static void complete(struct writer *w, struct lrs_pending *batch)
+{
+    struct lrs_pending *wake = NULL, **tail = &wake;
+
+    pthread_mutex_lock(&w->mu);
+    for (struct lrs_pending *u = batch, *next; u; u = next) {
+        next = u->next;
+        if (u->wake) {
+            u->next = NULL;
+            *tail = u;
+            tail = &u->next;
+        } else {
+            u->done = true;
+        }
+    }
+    pthread_cond_broadcast(&w->done);
+    pthread_mutex_unlock(&w->mu);
+    for (struct lrs_pending *u = wake, *next; u; u = next) {
+        next = u->next;
+        u->done = true;
+        u->wake(u->wake_arg);
+    }
+}
+
+/* Strip what the LRS sets so two versions of one statement can be compared. */
+static json_t *comparable(json_t *st, bool drop_timestamp)
+{
+    json_t *c = json_deep_copy(st);
+    if (!c)
+        return NULL;
+    json_object_del(c, "stored");
+    json_object_del(c, "authority");
+    json_object_del(c, "version");
+    json_object_del(c, "id");
+    if (drop_timestamp)
+        json_object_del(c, "timestamp");
+    return c;
+}
+
+static bool same_statement(const struct prep *p, const char *stored_body)
+{
+    json_t *old = json_loads(stored_body, 0, NULL);
+    bool same = false;
+    if (old) {
+        json_t *c = comparable(old, p->ts_off != 0);
+        same = c && json_equal(c, p->cmp);
+        json_decref(c);
+        json_decref(old);
+    }
+    return same;
+}
+
+static int unit_fail(struct lrs_pending *u, int r, int status, const char *fmt, ...)
+    PRINTF_FMT(4, 5);
+static int unit_fail(struct lrs_pending *u, int r, int status, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(u->err, sizeof(u->err), fmt, ap);
+    va_end(ap);
+    u->status = status;
+    return r;
+}
+
+static int write_unit(struct writer *w, struct db *db, struct lrs_pending *u, int64_t now)
+{
+    char stamp[32];
+    int r;
+
+    time_format_iso8601(now, stamp);
+    for (size_t i = 0; i < u->n; i++) {
+        struct prep *p = &u->st[i];
+        struct store_lrs_row row = {0};
+
+        memcpy(p->body + p->stored_off, stamp, PLACE_LEN);
+        if (p->ts_off)
+            memcpy(p->body + p->ts_off, stamp, PLACE_LEN);
+        row.seq = ++w->seq;
+        row.district_id = u->district_id;
+        row.statement_id = p->id;
+        row.user_id = p->user_id;
+        row.client_id = u->client_id;
+        row.stored_ms = now;
+        row.timestamp_ms = p->ts_off ? now : p->timestamp_ms;
+        row.flags = p->flags;
+        row.body = p->body;
+        row.body_len = p->len;
+        r = store_lrs_insert(db, &row);
+        if (r == -EEXIST) {
+            struct store_lrs_row old;
+            char *body = NULL;
+            w->seq--;
+            r = store_lrs_get(db, u->district_id, p->id, &old, &body);
+            if (r < 0)
+                return r;
+            bool same = same_statement(p, body);
+            mem_free(body);
+            if (!same)
+                return unit_fail(u, -EEXIST, 409,
+                                 "statement id %s: a different statement with this id exists "
+                                 "(xAPI 2.0.0 4.1.6.1: 409 Conflict)",
+                                 p->id);
+            continue; /* the same statement again: nothing to store */
+        }
+        if (r < 0)
+            return r;
+        for (size_t k = 0; k < p->n_terms; k++)
+            if ((r = store_lrs_term(db, u->district_id, p->kinds[k], p->hashes[k], row.seq)) < 0)
+                return r;
+        if (p->ref) {
+            struct store_lrs_row target;
+            r = store_lrs_get(db, u->district_id, p->ref, &target, NULL);
+            if (r == 0) {
+                if ((r = store_lrs_copy_terms(db, u->district_id, target.seq, row.seq)) < 0)
+                    return r;
+                /* a voiding statement voids its target, unless that is itself a voiding one */
+                if (p->voiding && !(target.flags & LRS_FLAG_VOIDING) &&
+                    (r = store_lrs_set_voided(db, target.seq)) < 0)
+                    return r;
+            } else if (r != -ENOENT) {
+                return r;
+            }
+        }
+    }
+    for (size_t i = 0; i < u->n_parts; i++) {
+        r = store_lrs_attachment_put(db, u->district_id, u->parts[i].sha2, u->parts[i].content_type,
+                                     u->parts[i].data, u->parts[i].len);
+        if (r < 0)
+            return r;
+    }
+    return 0;
+}
+
+static void run_batch(struct writer *w, struct db *db, struct lrs_pending *batch)
+{
+    int r = store_begin(db);
+    int64_t now = time_now_ms(), seq_before = w->seq;
+
+    if (r == 0 && w->seq < 0) {
+        int64_t last_seq;
+        r = store_lrs_counter(db, &w->seq);
+        if (r == 0)
+            r = store_lrs_last(db, &last_seq, &w->stored_ms);
+        seq_before = w->seq;
+    }
+    if (now < w->stored_ms)
+        now = w->stored_ms; /* stored never goes back as seq grows */
+    for (struct lrs_pending *u = batch; u; u = u->next) {
+        if (r < 0) {
+            u->r = r;
+            continue;
+        }
+        int64_t unit_seq = w->seq;
+        int sp = store_lrs_savepoint(db, 0);
+        if (sp < 0) {
+            u->r = sp;
+            continue;
+        }
+        u->r = write_unit(w, db, u, now);
+        if (u->r < 0)
+            w->seq = unit_seq;
+        sp = store_lrs_savepoint(db, u->r < 0 ? 2 : 1);
+        if (sp < 0 && u->r >= 0)
+            u->r = sp;
+    }
+    if (r == 0 && w->seq != seq_before)
+        r = store_lrs_set_counter(db, w->seq);
+    if (r == 0)
+        r = store_commit(db);
+    else
+        store_rollback(db);
+    if (r < 0) {
+        w->seq = -1; /* read it again */
+        for (struct lrs_pending *u = batch; u; u = u->next)
+            if (u->r >= 0) {
+                u->r = r;
+                snprintf(u->err, sizeof(u->err), "the statements could not be stored");
+            }
+    } else {
+        w->stored_ms = now;
+    }
+    complete(w, batch);
+}
+
+static void *writer_main(void *arg)
+{
+    struct writer *w = arg;
+    struct db *db = NULL;
+
+    pthread_mutex_lock(&w->mu);
+    for (;;) {
+        while (!w->head && !w->stop)
+            pthread_cond_wait(&w->work, &w->mu);
+        if (!w->head)
+            break;
+        struct lrs_pending *batch = w->head;
+        w->head = w->tail = NULL;
+        pthread_mutex_unlock(&w->mu);
+        int r = db ? 0 : store_acquire(w->store, &db);
+        if (r < 0) {
+            for (struct lrs_pending *u = batch; u; u = u->next)
+                u->r = r;
+            complete(w, batch);
+        } else {
+            run_batch(w, db, batch);
+        }
+        pthread_mutex_lock(&w->mu);
+    }
+    pthread_mutex_unlock(&w->mu);
+    store_release(w->store, db);
+    return NULL;
+}
+
+static int writer_create(struct store *s, void **ret)
+{
+    struct writer *w = mem_calloc(1, sizeof(*w));
+    if (!w)
+        return -ENOMEM;
+    w->store = s;
+    w->seq = -1;
+    pthread_mutex_init(&w->mu, NULL);
+    pthread_cond_init(&w->work, NULL);
+    pthread_cond_init(&w->done, NULL);
+    if (pthread_create(&w->thread, NULL, writer_main, w) != 0) {
+        pthread_mutex_destroy(&w->mu);
+        pthread_cond_destroy(&w->work);
+        pthread_cond_destroy(&w->done);
+        mem_free(w);
+        return -EAGAIN;
+    }
+    *ret = w;
+    return 0;
+}
+
+static void writer_destroy(void *svc)
+{
+    struct writer *w = svc;
+    pthread_mutex_lock(&w->mu);
+    w->stop = true;
+    pthread_cond_signal(&w->work);
+    pthread_mutex_unlock(&w->mu);
+    pthread_join(w->thread, NULL);
+    pthread_mutex_destroy(&w->mu);
+    pthread_cond_destroy(&w->work);
+    pthread_cond_destroy(&w->done);
+    mem_free(w);
+}
+
+static int enqueue(struct ctx *c, struct lrs_pending *u, bool wait)
+{
+    void *svc;
+    struct writer *w;
+    int r = store_service(c->store, &writer_key, writer_create, writer_destroy, &svc);
+
+    if (r < 0)
+        return ctx_fail(c, r, "the statement store is not available");
+    w = svc;
+    pthread_mutex_lock(&w->mu);
+    if (w->stop) {
+        pthread_mutex_unlock(&w->mu);
+        return ctx_fail(c, -EBUSY, "the server is stopping");
+    }
+    u->next = NULL;
+    if (w->tail)
+        w->tail->next = u;
+    else
+        w->head = u;
+    w->tail = u;
+    pthread_cond_signal(&w->work);
+    while (wait && !u->done)
+        pthread_cond_wait(&w->done, &w->mu);
+    pthread_mutex_unlock(&w->mu);
+    return 0;
+}
+
+/* ---- preparing a write ---- */
+
+static void lower(char *s)
+{
+    for (; *s; s++)
+        if (*s >= 'A' && *s <= 'Z')
+            *s = (char)(*s + 32);
+}
+
+static int64_t district_of(const struct ctx *c)
+{
+    return c->who ? c->who->district_id : 0;
+}
+
+/* The rostered person an actor names (lrs.h), or 0. */
+static int64_t link_actor(struct ctx *c, const char *base_url, json_t *actor)
+{
+    struct db *db;
+    json_t *v;
+    int64_t uid = 0;
+
+    if (!json_is_object(actor) || ctx_db(c, &db) < 0)
+        return 0;
+    if ((v = json_object_get(actor, "account")) && base_url && base_url[0]) {
+        const char *hp = json_string_value(json_object_get(v, "homePage"));
+        const char *name = json_string_value(json_object_get(v, "name"));
+        size_t bl = strlen(base_url);
+        while (bl > 0 && base_url[bl - 1] == '/')
+            bl--;
+        if (hp && name && !strncmp(hp, base_url, bl) && (hp[bl] == '\0' || !strcmp(hp + bl, "/"))) {
+            char *username = NULL;
+            if (store_user_by_sourced_id(db, district_of(c), name, &uid, &username) < 0)
+                uid = 0;
+            mem_free(username);
+        }
+    } else if ((v = json_object_get(actor, "mbox")) && json_is_string(v)) {
+        const char *m = json_string_value(v) + 7; /* validated: mailto: */
+        char low[320];
+        uint8_t idx[SEAL_INDEX_LEN];
+        size_t n = strlen(m);
+        if (n < sizeof(low)) {
+            for (size_t i = 0; i < n; i++)
+                low[i] = (m[i] >= 'A' && m[i] <= 'Z') ? (char)(m[i] + 32) : m[i];
+            seal_index(store_seal(c->store), low, n, idx);
+            if (store_lrs_user_by_email_index(db, district_of(c), idx, sizeof(idx), &uid) < 0)
+                uid = 0;
+        }
+    }
+    return uid;
+}
+
+static json_t *authority_of(const struct ctx *c, const char *base_url)
+{
+    const struct principal *p = c->who;
+    const char *hp = base_url && base_url[0] ? base_url : "urn:trellis";
+    char name[160];
+    if (!p)
+        snprintf(name, sizeof(name), "anonymous");
+    else if (p->kind == PRINCIPAL_CLIENT)
+        snprintf(name, sizeof(name), "client:%lld", (long long)p->account_id);
+    else if (p->kind == PRINCIPAL_OPERATOR)
+        snprintf(name, sizeof(name), "operator");
+    else
+        snprintf(name, sizeof(name), "account:%lld", (long long)p->account_id);
+    return json_pack("{s:s, s:s?, s:{s:s, s:s}}", "objectType", "Agent", "name", p ? p->name : NULL,
+                     "account", "homePage", hp, "name", name);
+}
+
+/* Find the last occurrence of needle (the placeholders are appended last). */
+static size_t find_last(const char *hay, size_t n, const char *needle)
+{
+    size_t nl = strlen(needle);
+    if (n < nl)
+        return 0;
+    for (size_t i = n - nl + 1; i-- > 0;)
+        if (!memcmp(hay + i, needle, nl))
+            return i;
+    return 0;
+}
+
+static int prep_one(struct ctx *c, const struct lrs_write *wr, json_t *st, struct prep *p,
+                    const char *put_id, size_t index, size_t total)
+{
+    char err[400], idbuf[UUID_STR_LEN + 1], where[48] = "";
+    json_t *v;
+    int r;
+
+    if (total > 1)
+        snprintf(where, sizeof(where), "statements[%zu]: ", index);
+    if (!json_is_object(st))
+        return ctx_fail(c, -EINVAL, "%sa statement must be a JSON object", where);
+    r = lrs_validate(st, wr->version, false, err, sizeof(err));
+    if (r < 0)
+        return ctx_fail(c, r, "%s%s", where, err);
+
+    /* the id: the client's, the PUT's, or a new one */
+    v = json_object_get(st, "id");
+    if (put_id) {
+        if (v && strcasecmp(json_string_value(v), put_id) != 0)
+            return ctx_fail(c, -EINVAL,
+                            "id: the statement's id differs from the statementId parameter "
+                            "(xAPI 2.0.0 4.1.6.1 PUT)");
+        snprintf(idbuf, sizeof(idbuf), "%s", put_id);
+    } else if (v) {
+        snprintf(idbuf, sizeof(idbuf), "%s", json_string_value(v));
+    } else {
+        uint8_t u[16];
+        if (uuid_v4(u) < 0)
+            return ctx_fail(c, -EIO, "cannot make a statement id");
+        uuid_format(u, idbuf);
+    }
+    lower(idbuf);
+    p->id = arena_strdup(c->arena, idbuf);
+    if (!p->id)
+        return -ENOMEM;
+
+    json_t *obj = json_object_get(st, "object");
+    const char *verb = json_string_value(json_object_get(json_object_get(st, "verb"), "id"));
+    p->voiding = verb && !strcmp(verb, LRS_VOIDED_VERB);
+    if (is_type(obj, "StatementRef", false)) {
+        char *ref = arena_strdup(c->arena, json_string_value(json_object_get(obj, "id")));
+        if (!ref)
+            return -ENOMEM;
+        lower(ref);
+        p->ref = ref;
+        if (p->voiding && !strcmp(ref, p->id))
+            return ctx_fail(c, -EINVAL, "%sobject: a statement cannot void itself", where);
+    }
+    if (p->voiding)
+        p->flags |= LRS_FLAG_VOIDING;
+    if (json_object_get(st, "attachments"))
+        p->flags |= LRS_FLAG_ATTACH;
+
+    /* what an identical resend is compared by (before the LRS's properties are set) */
+    p->cmp = comparable(st, !json_object_get(st, "timestamp"));
+    if (!p->cmp)
+        return -ENOMEM;
+
+    /* the LRS's properties (xAPI 2.0.0 2.4: id, stored, authority, version, timestamp) */
+    json_t *out = json_copy(st);
+    if (!out)
+        return -ENOMEM;
+    json_object_del(out, "id");
+    json_t *ordered = json_object();
+    if (!ordered) {
+        json_decref(out);
+        return -ENOMEM;
+    }
+    json_object_set_new(ordered, "id", json_string(p->id));
+    json_object_update(ordered, out);
+    json_decref(out);
+    out = ordered;
+    if ((v = json_object_get(out, "timestamp"))) {
+        bool zone;
+        if (time_parse_iso8601(str_from(json_string_value(v)), false, &p->timestamp_ms, &zone) < 0)
+            p->timestamp_ms = 0;
+    }
+    json_object_del(out, "stored");
+    json_object_set_new(out, "authority", authority_of(c, wr->base_url));
+    if (!json_object_get(out, "version"))
+        json_object_set_new(out, "version",
+                            json_string(wr->version == LRS_V2_0 ? "2.0.0" : "1.0.0"));
+    bool ts_missing = !json_object_get(out, "timestamp");
+    if (ts_missing)
+        json_object_set_new(out, "timestamp", json_string(PLACE_TS));
+    json_object_set_new(out, "stored", json_string(PLACE_STORED));
+
+    /* terms */
+    struct terms t = {.a = c->arena};
+    add_related(&t, out, true);
+    memcpy(p->kinds, t.kinds, t.n * sizeof(t.kinds[0]));
+    memcpy(p->hashes, t.hashes, t.n * sizeof(t.hashes[0]));
+    p->n_terms = t.n;
+
+    p->user_id = link_actor(c, wr->base_url, json_object_get(st, "actor"));
+
+    p->body = json_dumps(out, JSON_COMPACT);
+    json_decref(out);
+    if (!p->body)
+        return -ENOMEM;
+    p->len = strlen(p->body);
+    p->stored_off = find_last(p->body, p->len, PLACE_STORED);
+    p->ts_off = ts_missing ? find_last(p->body, p->stored_off, PLACE_TS) : 0;
+    if (!p->stored_off || (ts_missing && !p->ts_off))
+        return ctx_fail(c, -EIO, "cannot serialise the statement");
+    return 0;
+}
+
+int lrs_append_prepare(struct ctx *c, const struct lrs_write *w, const char *json, size_t len,
+                       struct lrs_pending **ret)
+{
+    json_error_t jerr;
+    json_t *root;
+    struct lrs_pending *p;
+    size_t n;
+    int r = 0;
+
+    if (!c->who)
+        return ctx_fail(c, -EPERM, "statements: log in or send API client credentials");
+    if (c->who->kind == PRINCIPAL_CLIENT) {
+        struct access_resource res = {RES_STATEMENTS, c->who->district_id, 0};
+        if ((r = access_check(c, ACT_WRITE, &res)) < 0)
+            return r;
+    } else if (c->who->kind != PRINCIPAL_OPERATOR) {
+        return ctx_fail(c, -EACCES, "statements: only API clients write statements");
+    }
+    if (len == 0)
+        return ctx_fail(c, -EINVAL, "body: expected a statement or an array of statements");
+    root = json_loadb(json, len, JSON_REJECT_DUPLICATES, &jerr);
+    if (!root)
+        return ctx_fail(c, -EINVAL, "body: invalid JSON at line %d column %d: %s", jerr.line,
+                        jerr.column, jerr.text);
+    if (json_is_array(root)) {
+        if (w->put_id) {
+            json_decref(root);
+            return ctx_fail(c, -EINVAL, "body: PUT takes one statement, not an array");
+        }
+        n = json_array_size(root);
+    } else if (json_is_object(root)) {
+        n = 1;
+    } else {
+        json_decref(root);
+        return ctx_fail(c, -EINVAL, "body: expected a statement or an array of statements");
+    }
+    if (n > LRS_MAX_BATCH) {
+        json_decref(root);
+        return ctx_fail(c, -EINVAL, "body: at most %d statements in one request", LRS_MAX_BATCH);
+    }
+    p = arena_calloc(c->arena, 1, sizeof(*p));
+    json_t **sts = arena_calloc(c->arena, n ? n : 1, sizeof(*sts));
+    if (!p || !sts || (n && !(p->st = arena_calloc(c->arena, n, sizeof(*p->st))))) {
+        json_decref(root);
+        return -ENOMEM;
+    }
+    p->district_id = c->who->district_id;
+    p->client_id = c->who->kind == PRINCIPAL_CLIENT ? c->who->account_id : 0;
+    for (size_t i = 0; i < n; i++)
+        sts[i] = json_is_array(root) ? json_array_get(root, i) : root;
+    p->n = n;
+    for (size_t i = 0; i < n && r == 0; i++)
+        r = prep_one(c, w, sts[i], &p->st[i], w->put_id, i, json_is_array(root) ? n : 1);
+    /* ids are unique within one request */
+    for (size_t i = 0; i < n && r == 0; i++)
+        for (size_t j = 0; j < i && r == 0; j++)
+            if (!strcmp(p->st[i].id, p->st[j].id))
+                r = ctx_fail(c, -EINVAL,
+                             "statements[%zu].id: %s is also statements[%zu]'s id; ids in one "
+                             "request must differ",
+                             i, p->st[i].id, j);
+    if (r == 0)
+        r = lrs_check_attachments(c, w, sts, n);
+    json_decref(root);
+    if (r < 0) {
+        pending_release(p);
+        return r;
+    }
+    if (w->n_parts) {
+        p->parts = arena_calloc(c->arena, w->n_parts, sizeof(*p->parts));
+        if (!p->parts) {
+            pending_release(p);
+            return -ENOMEM;
+        }
+        memcpy(p->parts, w->parts, w->n_parts * sizeof(*p->parts));
+        p->n_parts = w->n_parts;
+    }
+    *ret = p;
+    return 0;
+}
+
+void lrs_append_submit(struct ctx *c, struct lrs_pending *p, void (*wake)(void *arg), void *arg)
+{
+    p->wake = wake;
+    p->wake_arg = arg;
+    int r = enqueue(c, p, false);
+    if (r < 0) {
+        p->r = r;
+        snprintf(p->err, sizeof(p->err), "%s", c->err);
+        p->done = true;
+        wake(arg);
+    }
+}
+
+int lrs_append_finish(struct ctx *c, struct lrs_pending *p, const char ***ret_ids, size_t *ret_n)
+{
+    int r = p->r;
+    if (r < 0) {
+        pending_release(p);
+        if (p->status)
+            c->status_hint = p->status;
+        return ctx_fail(c, r, "%s", p->err[0] ? p->err : "the statements could not be stored");
+    }
+    if (ret_ids) {
+        const char **ids = arena_calloc(c->arena, p->n ? p->n : 1, sizeof(*ids));
+        if (!ids) {
+            pending_release(p);
+            return -ENOMEM;
+        }
+        for (size_t i = 0; i < p->n; i++)
+            ids[i] = p->st[i].id;
+        *ret_ids = ids;
+    }
+    if (ret_n)
+        *ret_n = p->n;
+    pending_release(p);
+    return 0;
+}
+
+int lrs_append_ex(struct ctx *c, const struct lrs_write *w, const char *json, size_t len,
+                  const char ***ret_ids, size_t *ret_n)
+{
+    struct lrs_pending *p;
+    int r = lrs_append_prepare(c, w, json, len, &p);
+    if (r < 0)
+        return r;
+    ctx_release(c); /* the writer may need a pool connection; hold none while waiting */
+    r = enqueue(c, p, true);
+    if (r < 0) {
+        pending_release(p);
+        return r;
+    }
+    return lrs_append_finish(c, p, ret_ids, ret_n);
+}
+
+int lrs_append(struct ctx *c, const char *json, size_t len, const char ***ret_ids, size_t *ret_n)
+{
+    struct lrs_write w = {.version = LRS_V2_0, .base_url = c->cfg ? c->cfg->base_url : NULL};
+    return lrs_append_ex(c, &w, json, len, ret_ids, ret_n);
+}
