@@ -9,6 +9,7 @@
 
 #include "app/access.h"
 #include "app/audit.h"
+#include "app/lrs.h"
 #include "app/lrs_docs.h"
 #include "app/principal.h"
 #include "base/hex.h"
@@ -16,7 +17,9 @@
 #include "base/timeutil.h"
 #include "base/uuid.h"
 #include "core/otp.h"
+#include "store/seal.h"
 #include "store/store.h"
+#include "store/store_lrs.h"
 #include "store/store_lrs_docs.h"
 #include "store/store_people.h"
 
@@ -372,33 +375,57 @@ static int check_access(struct ctx *c, const struct lrs_docs_params *p, enum acc
     return access_check(c, a, &res);
 }
 
-/* The rostered person an agent is: account on this server (name = sourcedId). 0: nobody. */
-static int link_user(struct ctx *c, struct db *db, const struct doc_req *d, int64_t *ret)
+/*
+ * The rostered person an agent is (as src/app/lrs.c links actors): an
+ * account on this server (homePage = the base URL, name = the sourcedId),
+ * or an mbox equal to their e-mail address (by its keyed digest). 0: nobody.
+ */
+static int link_user(struct ctx *c, struct db *db, const struct lrs_docs_params *p,
+                     const struct doc_req *d, int64_t *ret)
 {
-    char *username = NULL;
-    const char *base = c->cfg ? c->cfg->base_url : NULL;
-    int64_t id;
-    size_t bl;
+    const char *base = p->base_url && p->base_url[0] ? p->base_url
+                       : c->cfg                      ? c->cfg->base_url
+                                                     : NULL;
     int r;
 
     *ret = 0;
-    if (!d->home || !base || !base[0])
+    if (d->home && base && base[0]) {
+        char *username = NULL;
+        int64_t id;
+        size_t bl = strlen(base), hl = strlen(d->home);
+        while (bl && base[bl - 1] == '/')
+            bl--;
+        while (hl && d->home[hl - 1] == '/')
+            hl--;
+        if (hl != bl || strncmp(d->home, base, bl) != 0)
+            return 0;
+        r = store_user_by_sourced_id(db, d->k.district_id, d->name, &id, &username);
+        free(username);
+        if (r == -ENOENT)
+            return 0;
+        if (r < 0)
+            return r;
+        *ret = id;
         return 0;
-    bl = strlen(base);
-    while (bl && base[bl - 1] == '/')
-        bl--;
-    size_t hl = strlen(d->home);
-    while (hl && d->home[hl - 1] == '/')
-        hl--;
-    if (hl != bl || strncmp(d->home, base, bl) != 0)
-        return 0;
-    r = store_user_by_sourced_id(db, d->k.district_id, d->name, &id, &username);
-    free(username);
-    if (r == -ENOENT)
-        return 0;
-    if (r < 0)
-        return r;
-    *ret = id;
+    }
+    if (d->mbox) {
+        const char *m = d->mbox + 7; /* validated: mailto: */
+        char low[320];
+        uint8_t idx[SEAL_INDEX_LEN];
+        size_t n = strlen(m);
+        int64_t id;
+        if (n >= sizeof(low))
+            return 0;
+        for (size_t i = 0; i < n; i++)
+            low[i] = (m[i] >= 'A' && m[i] <= 'Z') ? (char)(m[i] + 32) : m[i];
+        seal_index(store_seal(c->store), low, n, idx);
+        r = store_lrs_user_by_email_index(db, d->k.district_id, idx, sizeof(idx), &id);
+        if (r == -ENOENT)
+            return 0;
+        if (r < 0)
+            return r;
+        *ret = id;
+    }
     return 0;
 }
 
@@ -600,7 +627,7 @@ static int put_fn(struct db *db, void *arg)
         }
         json_decref(j);
     }
-    r = link_user(c, db, x->d, &user_id);
+    r = link_user(c, db, x->p, x->d, &user_id);
     if (r < 0)
         goto out;
     etag_of(body, len, x->etag);
@@ -761,9 +788,70 @@ out:
     return r;
 }
 
+/* Is v a language map (an object whose values are all strings)? */
+static bool is_lang_map(json_t *v)
+{
+    const char *k;
+    json_t *x;
+    if (!json_is_object(v))
+        return false;
+    json_object_foreach(v, k, x)
+    {
+        if (!json_is_string(x))
+            return false;
+    }
+    return true;
+}
+
+#define ACTIVITY_SCAN 1000
+
+struct def_arg {
+    const char *activity_id;
+    json_t *def; /* merged so far */
+};
+
+/*
+ * Newest statement first: a property the merge has not seen is taken
+ * whole, except language maps (name, description), whose languages are
+ * merged, the newest text of each language winning.
+ */
+static int def_cb(const struct lrs_row *row, void *arg)
+{
+    struct def_arg *a = arg;
+    json_error_t jerr;
+    json_t *st = json_loadb(row->json, row->json_len, 0, &jerr), *obj, *def, *v;
+    const char *k, *oid;
+
+    obj = json_object_get(st, "object");
+    def = json_object_get(obj, "definition");
+    oid = json_string_value(json_object_get(obj, "id"));
+    if (json_is_object(def) && oid && !strcmp(oid, a->activity_id)) {
+        json_object_foreach(def, k, v)
+        {
+            json_t *have = json_object_get(a->def, k);
+            if (!have) {
+                json_object_set(a->def, k, v);
+            } else if (is_lang_map(have) && is_lang_map(v)) {
+                const char *lang;
+                json_t *text;
+                json_object_foreach(v, lang, text)
+                {
+                    if (!json_object_get(have, lang))
+                        json_object_set(have, lang, text);
+                }
+            }
+        }
+    }
+    json_decref(st);
+    return 0;
+}
+
 int lrs_docs_activity(struct ctx *c, const char *activity_id, const char **ret, size_t *ret_len)
 {
     json_t *o = NULL;
+    struct def_arg a = {activity_id, NULL};
+    struct principal op;
+    const struct principal *who;
     int r = meta_access(c);
 
     if (r < 0)
@@ -773,9 +861,35 @@ int lrs_docs_activity(struct ctx *c, const char *activity_id, const char **ret, 
                         "activityId: required by the Activities Resource (xAPI Communication 2.5)");
     if (!iri_ok(activity_id))
         return ctx_fail(c, -EINVAL, "activityId: must be an IRI (xAPI Data 2.4.4.1)");
-    o = json_pack("{s:s,s:s}", "objectType", "Activity", "id", activity_id);
-    if (!o)
+    a.def = json_object();
+    if (!a.def)
         return -ENOMEM;
+    /*
+     * Activity definitions are not anyone's records: read the newest
+     * statements about the activity as the district's operator, keeping
+     * only the object's definition.
+     */
+    who = c->who;
+    principal_operator(&op, who->district_id, "xapi:activities");
+    c->who = &op;
+    struct lrs_filter f = {.district_id = who->district_id,
+                           .activity_id = activity_id,
+                           .limit = ACTIVITY_SCAN,
+                           .ascending = false,
+                           .include_voided = true};
+    r = lrs_stream(c, &f, def_cb, &a);
+    c->who = who;
+    if (r < 0) {
+        json_decref(a.def);
+        return r;
+    }
+    o = json_pack("{s:s,s:s}", "objectType", "Activity", "id", activity_id);
+    if (!o || (json_object_size(a.def) && json_object_set(o, "definition", a.def) < 0)) {
+        json_decref(o);
+        json_decref(a.def);
+        return -ENOMEM;
+    }
+    json_decref(a.def);
     r = dump_to_arena(c, o, ret, ret_len);
     json_decref(o);
     return r;

@@ -50,6 +50,7 @@ struct lrs_docs_params {
     const char *since;        /* many GET only */
     const char *if_match;
     const char *if_none_match;
+    const char *base_url; /* this server's public URL (linking agents to people); NULL: config */
 };
 
 struct lrs_docs_result {

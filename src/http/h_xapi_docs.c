@@ -11,6 +11,7 @@
 #include "app/lrs_docs.h"
 #include "app/principal.h"
 #include "http/handlers.h"
+#include "http/server.h"
 #include "http/xapi.h"
 
 /* The parameters each resource takes; anything else is a 400 naming it. */
@@ -66,6 +67,7 @@ static void fill_params(struct xapi *x, enum lrs_docs_resource res, struct lrs_d
     p->since = xapi_param(x, "since");
     p->if_match = xapi_header(x, "If-Match");
     p->if_none_match = xapi_header(x, "If-None-Match");
+    p->base_url = server_base_url(x->rq->srv);
 }
 
 static const char *const *allowed_of(enum lrs_docs_resource res)

@@ -51,6 +51,9 @@ int h_xapi_agent_profile(struct request *rq);
 int h_xapi_activities(struct request *rq);
 int h_xapi_agents(struct request *rq);
 
+/* h_lrs_admin.c */
+int h_lrs_deletions(struct request *rq);
+
 /* h_system.c */
 int h_healthz(struct request *rq);
 int h_version(struct request *rq);

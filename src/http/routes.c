@@ -25,6 +25,7 @@ const struct route routes[] = {
     {"POST", "/api/v1/classes/{id}/cards/{student}/revoke", h_class_card_revoke, 0},
     {"POST", "/api/v1/districts/{id}/roster/imports", h_roster_import,
      ROUTE_UPLOAD | ROUTE_RAW_BODY},
+    {"POST", "/api/v1/districts/{id}/lrs/deletions", h_lrs_deletions, 0},
     /* xAPI (LRS): statements side (h_xapi.c); every method of a path goes to one handler */
     {"GET", "/xapi/about", h_xapi_about, ROUTE_RAW_BODY},
     {"GET", "/xapi/statements", h_xapi_statements, ROUTE_RAW_BODY},

@@ -268,3 +268,23 @@ test('4.1.1: a document request without X-Experience-API-Version is 400', async 
   assert.equal(r.status, 400);
   assert.match(r.body.detail, /X-Experience-API-Version/);
 });
+
+test('4.1.6.4 Activities Resource: the definition merges every statement about the activity (XAPI-00254: both languages)', async () => {
+  const id = 'http://example.com/activities/merged-' + Date.now();
+  const st = (name, extra = {}) => ({
+    actor: { mbox: 'mailto:learner@example.com' },
+    verb: { id: 'http://adlnet.gov/expapi/verbs/attempted', display: { 'en-US': 'attempted' } },
+    object: { objectType: 'Activity', id, definition: { name, ...extra } },
+  });
+  let r = await xapi('/xapi/statements', { method: 'POST', json: [st({ 'en-US': 'example meeting' }, { type: 'http://adlnet.gov/expapi/activities/meeting' }), st({ 'fr-FR': 'réunion' })] });
+  assert.equal(r.status, 200, r.text);
+  r = await xapi('/xapi/activities', { params: { activityId: id } });
+  assert.equal(r.status, 200);
+  assert.deepEqual(r.body.definition.name, { 'en-US': 'example meeting', 'fr-FR': 'réunion' });
+  assert.equal(r.body.definition.type, 'http://adlnet.gov/expapi/activities/meeting');
+  // a newer statement's text wins for its language
+  r = await xapi('/xapi/statements', { method: 'POST', json: [st({ 'en-US': 'renamed meeting' })] });
+  assert.equal(r.status, 200, r.text);
+  r = await xapi('/xapi/activities', { params: { activityId: id } });
+  assert.deepEqual(r.body.definition.name, { 'en-US': 'renamed meeting', 'fr-FR': 'réunion' });
+});
