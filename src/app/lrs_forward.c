@@ -421,7 +421,7 @@ int lrs_forward_run(struct ctx *c, const struct lrs_forward_opts *o, struct lrs_
         f->target[n - 1] = '\0';
     snprintf(f->statements, sizeof(f->statements), "%s/statements", f->target);
     buf_init(&f->resp, RESP_MAX + 1);
-    buf_init(&f->body, 0);
+    buf_init(&f->body, 256u << 20);
     f->h = curl_easy_init();
     char ver[64];
     snprintf(ver, sizeof(ver), "X-Experience-API-Version: %.30s",
@@ -457,7 +457,8 @@ int lrs_forward_run(struct ctx *c, const struct lrs_forward_opts *o, struct lrs_
         } else {
             r = next_batch(f);
             if (r < 0) {
-                ctx_fail(c, r, "cannot read the statements to forward");
+                if (!c->err[0])
+                    ctx_fail(c, r, "cannot read the statements to forward");
                 goto out;
             }
             if (f->n == 0) {

@@ -36,7 +36,7 @@ static json_t *body_json(const struct lrs_del_row *row)
         int zr;
         json_t *j = NULL;
 
-        buf_init(&out, 0);
+        buf_init(&out, 64u << 20);
         if (inflateInit2(&z, wb) != Z_OK)
             return NULL;
         z.next_in = (unsigned char *)(uintptr_t)row->body;
