@@ -75,6 +75,7 @@ struct del {
     size_t n_subjects;
     struct strmap voided;            /* ids of selected statements that were voided */
     struct strmap sha2;              /* attachments of selected statements */
+    struct strmap att_seqs;          /* selected statements with attachments (key: decimal seq) */
     struct strmap learners;          /* distinct linked learners (key: decimal id) */
     int64_t extra[LRS_DELETE_BATCH]; /* voiding statements of others to delete */
     size_t n_extra;
@@ -123,6 +124,19 @@ static int note_attachments(struct del *x, const struct lrs_del_row *row)
     return r;
 }
 
+/* A selected statement with attachments: what it refers to, and that it goes. */
+static int note_selected(struct del *x, const struct lrs_del_row *row)
+{
+    char key[24];
+    struct strmap_entry *e;
+    bool added;
+
+    snprintf(key, sizeof(key), "%lld", (long long)row->seq);
+    if (strmap_put(&x->att_seqs, str_from(key), &e, &added) < 0)
+        return -ENOMEM;
+    return note_attachments(x, row);
+}
+
 static int select_cb(const struct lrs_del_row *row, void *arg)
 {
     struct del *x = arg;
@@ -137,7 +151,7 @@ static int select_cb(const struct lrs_del_row *row, void *arg)
         strmap_put(&x->voided, str_from(row->statement_id), &e, &added) < 0)
         return -ENOMEM;
     if (row->flags & LRS_DEL_FLAG_ATTACH) {
-        r = note_attachments(x, row);
+        r = note_selected(x, row);
         if (r < 0)
             return r;
     }
@@ -205,7 +219,7 @@ static int voider_cb(const struct lrs_del_row *row, void *arg)
             x->truncated_scan = true;
         add_subject(x, x->user_id);
         if (row->flags & LRS_DEL_FLAG_ATTACH)
-            (void)note_attachments(x, row);
+            (void)note_selected(x, row);
     }
     json_decref(j);
     return 0;
@@ -232,9 +246,14 @@ static int voiders_fn(struct db *db, void *arg)
 static int keep_cb(const struct lrs_del_row *row, void *arg)
 {
     struct del *x = arg;
-    json_t *j = body_json(row), *arr, *a;
+    json_t *j, *arr, *a;
+    char key[24];
     size_t i;
 
+    snprintf(key, sizeof(key), "%lld", (long long)row->seq);
+    if (strmap_get(&x->att_seqs, str_from(key)))
+        return 0; /* selected: it goes (a dry run still sees it) */
+    j = body_json(row);
     arr = json_object_get(j, "attachments");
     json_array_foreach(arr, i, a)
     {
@@ -400,6 +419,7 @@ out:
     if (x) {
         strmap_release(&x->voided);
         strmap_release(&x->sha2);
+        strmap_release(&x->att_seqs);
         strmap_release(&x->learners);
         mem_free(x);
     }
