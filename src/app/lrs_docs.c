@@ -556,6 +556,12 @@ static int preconditions(struct ctx *c, const struct lrs_docs_params *p, const c
             return ctx_fail(c, -EINVAL, "If-None-Match: must be \"*\" or a list of quoted ETags");
         }
     }
+    if (is_put && !cur_etag && !p->if_match && !p->if_none_match && p->res != LRS_DOCS_STATE &&
+        p->version < 2)
+        return ctx_fail(c, -EINVAL,
+                        "If-Match, If-None-Match: a PUT to the %s must send one of them "
+                        "(If-None-Match: * to create a document; xAPI 1.0.3 Communication 3.1)",
+                        resource_name(p->res));
     if (is_put && cur_etag && !p->if_match && !p->if_none_match &&
         (p->res != LRS_DOCS_STATE || p->version >= 2))
         return ctx_fail(c, -EEXIST,

@@ -16,7 +16,10 @@
  *     not exist; a list: its tag must not be listed, else -ESTALE.
  *   - PUT without either header to an existing document is -EEXIST (409)
  *     for the profile resources (1.0.3 3.1) and, in 2.0.0, for the State
- *     resource too (9274.1.1 4.1.4); 1.0.3 exempts State.
+ *     resource too (9274.1.1 4.1.4); 1.0.3 exempts State. In 1.0.3 a PUT
+ *     to a profile resource without either header is -EINVAL (400) even
+ *     when the document is new (the client MUST send one; the ADL suite
+ *     checks that the LRS refuses it); 2.0.0 accepts it.
  *   - POST merges top-level properties when both the stored and the posted
  *     documents are application/json objects; a JSON body that is not an
  *     object, or one side JSON and the other not, is -EINVAL (400) and

@@ -201,8 +201,9 @@ test('Communication 3.1 / 4.1.4: PUT without If-Match or If-None-Match over an e
     ['/xapi/activities/state', stateParams('c409-103'), '1.0.3', 204],
   ];
   for (const [path, params, version, want] of cases) {
-    let r = await xapi(path, { method: 'PUT', params, version, json: { v: 1 } });
-    assert.equal(r.status, 204, 'a new document needs no header');
+    const profile103 = version === '1.0.3' && !path.endsWith('state');
+    let r = await xapi(path, { method: 'PUT', params, version, json: { v: 1 }, headers: profile103 ? { 'if-none-match': '*' } : {} });
+    assert.equal(r.status, 204, 'a new document: no header needed (1.0.3 profiles: If-None-Match)');
     r = await xapi(path, { method: 'PUT', params, version, json: { v: 2 } });
     assert.equal(r.status, want, `${version} ${path}`);
     if (want === 409) {
@@ -212,6 +213,21 @@ test('Communication 3.1 / 4.1.4: PUT without If-Match or If-None-Match over an e
     }
     r = await xapi(path, { method: 'POST', params, version, json: { w: 1 } });
     assert.equal(r.status, 204, 'POST without headers merges');
+  }
+});
+
+test('Communication 3.1 (1.0.3): a PUT to a profile resource without If-Match or If-None-Match is 400, even for a new document', async () => {
+  for (const [path, params] of [
+    ['/xapi/activities/profile', { activityId: act, profileId: 'nohdr' }],
+    ['/xapi/agents/profile', { agent: JSON.stringify(agent), profileId: 'nohdr' }],
+  ]) {
+    let r = await xapi(path, { method: 'PUT', params, version: '1.0.3', json: { v: 1 } });
+    assert.equal(r.status, 400, path);
+    assert.match(r.body.detail, /If-None-Match: \* to create/);
+    r = await xapi(path, { params, version: '1.0.3' });
+    assert.equal(r.status, 404, 'nothing stored');
+    r = await xapi(path, { method: 'PUT', params, version: '2.0.0', json: { v: 1 } });
+    assert.equal(r.status, 204, '2.0.0 accepts it for a new document');
   }
 });
 
