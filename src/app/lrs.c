@@ -19,6 +19,7 @@
 #include <stdatomic.h>
 #include <stdio.h>
 #include <strings.h>
+#include <zlib.h>
 
 #include "app/access.h"
 #include "app/audit.h"
@@ -35,9 +36,115 @@
 #include "store/store_lrs.h"
 #include "store/store_people.h"
 
-#define PLACE_STORED "0000-00-00T00:00:00.000S"
-#define PLACE_TS     "0000-00-00T00:00:00.000T"
-#define PLACE_LEN    24
+/* ---- the stored body ----
+ *
+ * A statement is stored without "stored" (and without "timestamp" when the
+ * LRS set it, LRS_FLAG_TS_STORED): both are columns, spliced back in when
+ * it is read, so the writer never touches the text. The text is deflated
+ * with a preset dictionary of xAPI's common strings when that is smaller
+ * (LRS_FLAG_DEFLATED); the dictionary can never change (the stored bodies
+ * depend on it), a new one would need a new flag.
+ */
+static const char pack_dict[] =
+    "\"interactionType\":\"choice\"\"correctResponsesPattern\":[\"moreInfo\":\"https://"
+    "\"extensions\":{\"http://id.tincanapi.com/\"openid\":\"\"mbox_sha1sum\":\""
+    "\"objectType\":\"SubStatement\"\"objectType\":\"StatementRef\"\"objectType\":\"Group\""
+    "\"member\":[{\"attachments\":[{\"usageType\":\"\"sha2\":\"\"length\":"
+    "\"completion\":true\"success\":false\"response\":\"\"duration\":\"PT"
+    "\"score\":{\"scaled\":\"raw\":\"min\":0,\"max\":\"result\":{\"success\":true,"
+    "\"http://adlnet.gov/expapi/activities/cmi.interaction\"http://adlnet.gov/expapi/activities/"
+    "\"definition\":{\"type\":\"name\":{\"en-US\":\"description\":{\"en-US\":\""
+    "\"http://adlnet.gov/expapi/verbs/completed\"http://adlnet.gov/expapi/verbs/attempted"
+    "\"verb\":{\"id\":\"http://adlnet.gov/expapi/verbs/answered\",\"display\":{\"en-US\":\""
+    "\"context\":{\"registration\":\"\"platform\":\"\"language\":\"en-US\","
+    "\"contextActivities\":{\"parent\":[{\"objectType\":\"Activity\",\"id\":\"https://"
+    "\"grouping\":[{\"objectType\":\"Activity\",\"id\":\"\"category\":[{\"id\":\""
+    "\"object\":{\"objectType\":\"Activity\",\"id\":\"https://"
+    "\"authority\":{\"objectType\":\"Agent\",\"name\":\"\",\"account\":{\"homePage\":\"http"
+    "\"version\":\"2.0.0\"\"version\":\"1.0.0\"\"timestamp\":\"20"
+    "{\"id\":\"\",\"actor\":{\"objectType\":\"Agent\",\"name\":\"\",\"mbox\":\"mailto:"
+    "\"account\":{\"homePage\":\"https://\",\"name\":\"";
+
+int lrs_pack(const char *text, size_t len, char **ret, size_t *ret_len, int *flags)
+{
+    z_stream z;
+    uLong cap = compressBound((uLong)len);
+    char *out = mem_alloc(cap);
+    if (!out)
+        return -ENOMEM;
+    memset(&z, 0, sizeof(z));
+    if (deflateInit2(&z, 6, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY) != Z_OK) {
+        mem_free(out);
+        return -ENOMEM;
+    }
+    deflateSetDictionary(&z, (const Bytef *)pack_dict, sizeof(pack_dict) - 1);
+    z.next_in = (Bytef *)(uintptr_t)text;
+    z.avail_in = (uInt)len;
+    z.next_out = (Bytef *)out;
+    z.avail_out = (uInt)cap;
+    int zr = deflate(&z, Z_FINISH);
+    size_t n = z.total_out;
+    deflateEnd(&z);
+    if (zr == Z_STREAM_END && n < len) {
+        *ret = out;
+        *ret_len = n;
+        *flags |= LRS_FLAG_DEFLATED;
+        return 0;
+    }
+    memcpy(out, text, len);
+    *ret = out;
+    *ret_len = len;
+    return 0;
+}
+
+int lrs_unpack(int flags, int64_t stored_ms, int64_t timestamp_ms, const void *blob, size_t n,
+               struct buf *out)
+{
+    char t[32];
+    int r = 0;
+    buf_reset(out);
+    if (flags & LRS_FLAG_DEFLATED) {
+        z_stream z;
+        unsigned char chunk[16384];
+        memset(&z, 0, sizeof(z));
+        if (inflateInit2(&z, -15) != Z_OK)
+            return -ENOMEM;
+        inflateSetDictionary(&z, (const Bytef *)pack_dict, sizeof(pack_dict) - 1);
+        z.next_in = (Bytef *)(uintptr_t)blob;
+        z.avail_in = (uInt)n;
+        int zr;
+        do {
+            z.next_out = chunk;
+            z.avail_out = sizeof(chunk);
+            zr = inflate(&z, Z_NO_FLUSH);
+            if (zr != Z_OK && zr != Z_STREAM_END) {
+                r = -EIO;
+                break;
+            }
+            if (buf_append(out, chunk, sizeof(chunk) - z.avail_out) < 0) {
+                r = -ENOMEM;
+                break;
+            }
+        } while (zr != Z_STREAM_END);
+        inflateEnd(&z);
+        if (r < 0)
+            return r;
+    } else if (buf_append(out, blob, n) < 0) {
+        return -ENOMEM;
+    }
+    /* splice the columns back in before the final '}' */
+    if (out->len < 2 || out->data[out->len - 1] != '}')
+        return -EIO;
+    buf_truncate(out, out->len - 1);
+    if (flags & LRS_FLAG_TS_STORED) {
+        time_format_iso8601(timestamp_ms, t);
+        buf_appendf(out, ",\"timestamp\":\"%s\"", t);
+    }
+    time_format_iso8601(stored_ms, t);
+    if (buf_appendf(out, ",\"stored\":\"%s\"}", t) < 0)
+        return -ENOMEM;
+    return 0;
+}
 
 /* ---- terms ---- */
 
@@ -176,14 +283,77 @@ static void add_related(struct terms *t, json_t *st, bool top)
     }
 }
 
+static void context_arrays_of(json_t *cx)
+{
+    json_t *ca = json_object_get(cx, "contextActivities"), *v;
+    const char *k;
+    json_object_foreach(ca, k, v)
+    {
+        if (json_is_object(v)) {
+            json_t *arr = json_array();
+            json_array_append(arr, v);
+            json_object_set_new(ca, k, arr);
+        }
+    }
+}
+
+void lrs_context_arrays(json_t *st)
+{
+    json_t *obj = json_object_get(st, "object");
+    context_arrays_of(json_object_get(st, "context"));
+    if (is_type(obj, "SubStatement", false))
+        context_arrays_of(json_object_get(obj, "context"));
+}
+
+size_t lrs_terms_of(struct arena *a, json_t *st, int kinds[LRS_MAX_TERMS],
+                    int64_t hashes[LRS_MAX_TERMS])
+{
+    struct terms t = {.a = a};
+    add_related(&t, st, true);
+    memcpy(kinds, t.kinds, t.n * sizeof(t.kinds[0]));
+    memcpy(hashes, t.hashes, t.n * sizeof(t.hashes[0]));
+    return t.n;
+}
+
+/* "PT1.2345S" -> "PT1.23S": comparisons ignore precision beyond 0.01 s (xAPI 2.0.0 4.2.7). */
+static void truncate_duration(json_t *res)
+{
+    const char *d = json_string_value(json_object_get(res, "duration"));
+    char buf[128];
+    size_t n, j = 0;
+    if (!d || (n = strlen(d)) >= sizeof(buf))
+        return;
+    for (size_t i = 0; i < n; i++) {
+        buf[j++] = d[i];
+        if (d[i] == '.' || d[i] == ',') {
+            size_t k = 0;
+            for (i++; i < n && d[i] >= '0' && d[i] <= '9'; i++)
+                if (k++ < 2)
+                    buf[j++] = d[i];
+            i--;
+        }
+    }
+    buf[j] = '\0';
+    json_object_set_new(res, "duration", json_string(buf));
+}
+
+void lrs_comparable_durations(json_t *st)
+{
+    json_t *obj = json_object_get(st, "object");
+    if (json_object_get(json_object_get(st, "result"), "duration"))
+        truncate_duration(json_object_get(st, "result"));
+    if (is_type(obj, "SubStatement", false) &&
+        json_object_get(json_object_get(obj, "result"), "duration"))
+        truncate_duration(json_object_get(obj, "result"));
+}
+
 /* ---- the writer (group commit) ---- */
 
 struct prep {
     const char *id; /* lower-case */
     char *body;     /* malloc'ed, with placeholders */
     size_t len;
-    size_t stored_off;
-    size_t ts_off;        /* 0: the client sent a timestamp */
+    bool ts_is_stored;    /* the client sent no timestamp */
     int64_t timestamp_ms; /* when sent */
     int64_t user_id;
     int flags;
@@ -218,8 +388,9 @@ struct writer {
     pthread_cond_t work, done;
     struct lrs_pending *head, *tail;
     bool stop;
-    int64_t seq;       /* last seq given; -1: not read yet */
-    int64_t stored_ms; /* last stored time committed */
+    atomic_llong inflight_ms; /* the stored time of the batch being written; 0: idle */
+    int64_t seq;              /* last seq given; -1: not read yet */
+    int64_t stored_ms;        /* last stored time committed */
 };
 
 static const char writer_key = 'L';
@@ -270,15 +441,21 @@ static json_t *comparable(json_t *st, bool drop_timestamp)
     json_object_del(c, "id");
     if (drop_timestamp)
         json_object_del(c, "timestamp");
+    lrs_comparable_durations(c);
     return c;
 }
 
-static bool same_statement(const struct prep *p, const char *stored_body)
+static bool same_statement(const struct prep *p, const struct store_lrs_row *row, const char *blob)
 {
-    json_t *old = json_loads(stored_body, 0, NULL);
+    struct buf text;
+    json_t *old = NULL;
     bool same = false;
+    buf_init(&text, SIZE_MAX / 2);
+    if (lrs_unpack(row->flags, row->stored_ms, row->timestamp_ms, blob, row->body_len, &text) == 0)
+        old = json_loadb(text.data, text.len, 0, NULL);
+    buf_release(&text);
     if (old) {
-        json_t *c = comparable(old, p->ts_off != 0);
+        json_t *c = comparable(old, p->ts_is_stored);
         same = c && json_equal(c, p->cmp);
         json_decref(c);
         json_decref(old);
@@ -300,24 +477,18 @@ static int unit_fail(struct lrs_pending *u, int r, int status, const char *fmt, 
 
 static int write_unit(struct writer *w, struct db *db, struct lrs_pending *u, int64_t now)
 {
-    char stamp[32];
     int r;
 
-    time_format_iso8601(now, stamp);
     for (size_t i = 0; i < u->n; i++) {
         struct prep *p = &u->st[i];
         struct store_lrs_row row = {0};
-
-        memcpy(p->body + p->stored_off, stamp, PLACE_LEN);
-        if (p->ts_off)
-            memcpy(p->body + p->ts_off, stamp, PLACE_LEN);
         row.seq = ++w->seq;
         row.district_id = u->district_id;
         row.statement_id = p->id;
         row.user_id = p->user_id;
         row.client_id = u->client_id;
         row.stored_ms = now;
-        row.timestamp_ms = p->ts_off ? now : p->timestamp_ms;
+        row.timestamp_ms = p->ts_is_stored ? now : p->timestamp_ms;
         row.flags = p->flags;
         row.body = p->body;
         row.body_len = p->len;
@@ -329,7 +500,7 @@ static int write_unit(struct writer *w, struct db *db, struct lrs_pending *u, in
             r = store_lrs_get(db, u->district_id, p->id, &old, &body);
             if (r < 0)
                 return r;
-            bool same = same_statement(p, body);
+            bool same = same_statement(p, &old, body);
             mem_free(body);
             if (!same)
                 return unit_fail(u, -EEXIST, 409,
@@ -381,6 +552,7 @@ static void run_batch(struct writer *w, struct db *db, struct lrs_pending *batch
     }
     if (now < w->stored_ms)
         now = w->stored_ms; /* stored never goes back as seq grows */
+    atomic_store(&w->inflight_ms, now);
     for (struct lrs_pending *u = batch; u; u = u->next) {
         if (r < 0) {
             u->r = r;
@@ -415,6 +587,7 @@ static void run_batch(struct writer *w, struct db *db, struct lrs_pending *batch
     } else {
         w->stored_ms = now;
     }
+    atomic_store(&w->inflight_ms, 0);
     complete(w, batch);
 }
 
@@ -432,7 +605,9 @@ static void *writer_main(void *arg)
         struct lrs_pending *batch = w->head;
         w->head = w->tail = NULL;
         pthread_mutex_unlock(&w->mu);
-        int r = db ? 0 : store_acquire(w->store, &db);
+        int r = 0;
+        if (!db && (r = store_acquire(w->store, &db)) == 0)
+            store_lrs_writer_tune(db);
         if (r < 0) {
             for (struct lrs_pending *u = batch; u; u = u->next)
                 u->r = r;
@@ -480,6 +655,16 @@ static void writer_destroy(void *svc)
     pthread_cond_destroy(&w->work);
     pthread_cond_destroy(&w->done);
     mem_free(w);
+}
+
+int64_t lrs_consistent_now(struct ctx *c)
+{
+    void *svc;
+    int64_t now = time_now_ms() - 1, busy;
+    if (store_service(c->store, &writer_key, writer_create, writer_destroy, &svc) < 0)
+        return now;
+    busy = atomic_load(&((struct writer *)svc)->inflight_ms);
+    return busy && busy - 1 < now ? busy - 1 : now;
 }
 
 static int enqueue(struct ctx *c, struct lrs_pending *u, bool wait)
@@ -577,18 +762,6 @@ static json_t *authority_of(const struct ctx *c, const char *base_url)
                      "account", "homePage", hp, "name", name);
 }
 
-/* Find the last occurrence of needle (the placeholders are appended last). */
-static size_t find_last(const char *hay, size_t n, const char *needle)
-{
-    size_t nl = strlen(needle);
-    if (n < nl)
-        return 0;
-    for (size_t i = n - nl + 1; i-- > 0;)
-        if (!memcmp(hay + i, needle, nl))
-            return i;
-    return 0;
-}
-
 static int prep_one(struct ctx *c, const struct lrs_write *wr, json_t *st, struct prep *p,
                     const char *put_id, size_t index, size_t total)
 {
@@ -642,6 +815,9 @@ static int prep_one(struct ctx *c, const struct lrs_write *wr, json_t *st, struc
     if (json_object_get(st, "attachments"))
         p->flags |= LRS_FLAG_ATTACH;
 
+    /* a single context activity is stored as an array of one (xAPI 2.4.6.2) */
+    lrs_context_arrays(st);
+
     /* what an identical resend is compared by (before the LRS's properties are set) */
     p->cmp = comparable(st, !json_object_get(st, "timestamp"));
     if (!p->cmp)
@@ -671,10 +847,9 @@ static int prep_one(struct ctx *c, const struct lrs_write *wr, json_t *st, struc
     if (!json_object_get(out, "version"))
         json_object_set_new(out, "version",
                             json_string(wr->version == LRS_V2_0 ? "2.0.0" : "1.0.0"));
-    bool ts_missing = !json_object_get(out, "timestamp");
-    if (ts_missing)
-        json_object_set_new(out, "timestamp", json_string(PLACE_TS));
-    json_object_set_new(out, "stored", json_string(PLACE_STORED));
+    p->ts_is_stored = !json_object_get(out, "timestamp");
+    if (p->ts_is_stored)
+        p->flags |= LRS_FLAG_TS_STORED;
 
     /* terms */
     struct terms t = {.a = c->arena};
@@ -685,16 +860,13 @@ static int prep_one(struct ctx *c, const struct lrs_write *wr, json_t *st, struc
 
     p->user_id = link_actor(c, wr->base_url, json_object_get(st, "actor"));
 
-    p->body = json_dumps(out, JSON_COMPACT);
+    char *text = json_dumps(out, JSON_COMPACT);
     json_decref(out);
-    if (!p->body)
+    if (!text)
         return -ENOMEM;
-    p->len = strlen(p->body);
-    p->stored_off = find_last(p->body, p->len, PLACE_STORED);
-    p->ts_off = ts_missing ? find_last(p->body, p->stored_off, PLACE_TS) : 0;
-    if (!p->stored_off || (ts_missing && !p->ts_off))
-        return ctx_fail(c, -EIO, "cannot serialise the statement");
-    return 0;
+    r = lrs_pack(text, strlen(text), &p->body, &p->len, &p->flags);
+    mem_free(text);
+    return r;
 }
 
 int lrs_append_prepare(struct ctx *c, const struct lrs_write *w, const char *json, size_t len,

@@ -41,4 +41,32 @@ int lrs_check_attachments(struct ctx *c, const struct lrs_write *w, json_t *cons
  */
 int lrs_verify_signature(struct ctx *c, json_t *st, const void *jws, size_t len);
 
+/*
+ * X-Experience-API-Consistent-Through, read BEFORE a read snapshot begins:
+ * every statement stored at or before it is visible to that snapshot (the
+ * clock, or just before the batch the writer is committing).
+ */
+int64_t lrs_consistent_now(struct ctx *c);
+
+/* Store single context activities as arrays of one (xAPI 2.4.6.2); changes st. */
+void lrs_context_arrays(json_t *st);
+
+/* Cut result.duration to 0.01 s for comparing statements (xAPI 2.0.0 4.2.7); changes st. */
+void lrs_comparable_durations(json_t *st);
+
+/* The terms a stored statement is found by (kinds: enum lrs_term_kind); their number. */
+size_t lrs_terms_of(struct arena *a, json_t *st, int kinds[LRS_MAX_TERMS],
+                    int64_t hashes[LRS_MAX_TERMS]);
+
+/*
+ * The stored body: pack a statement's text (without stored, and without
+ * timestamp when the LRS sets it) into a malloc'ed blob, maybe deflated
+ * (flags gets LRS_FLAG_DEFLATED); unpack a blob back into the full
+ * statement text (stored and timestamp spliced in from their columns).
+ */
+struct buf;
+int lrs_pack(const char *text, size_t len, char **ret, size_t *ret_len, int *flags);
+int lrs_unpack(int flags, int64_t stored_ms, int64_t timestamp_ms, const void *blob, size_t n,
+               struct buf *out);
+
 #endif

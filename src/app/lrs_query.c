@@ -14,6 +14,7 @@
 #include "app/lrs.h"
 #include "app/lrs_internal.h"
 #include "app/principal.h"
+#include "base/buf.h"
 #include "base/mem.h"
 #include "base/timeutil.h"
 #include "store/store.h"
@@ -62,7 +63,7 @@ static void ids_actor(json_t *a)
 
 static void ids_activity(json_t *a)
 {
-    static const char *const keep[] = {"objectType", "id", NULL};
+    static const char *const keep[] = {"id", NULL};
     if (json_is_object(a))
         keep_only(a, keep);
 }
@@ -242,7 +243,13 @@ struct page {
 
 static json_t *render(struct page *pg, const struct store_lrs_row *row)
 {
-    json_t *st = json_loadb(row->body, row->body_len, 0, NULL);
+    struct buf text;
+    json_t *st = NULL;
+    buf_init(&text, SIZE_MAX / 2);
+    if (lrs_unpack(row->flags, row->stored_ms, row->timestamp_ms, row->body, row->body_len,
+                   &text) == 0)
+        st = json_loadb(text.data, text.len, 0, NULL);
+    buf_release(&text);
     if (!st)
         return NULL;
     if (pg->q->format == LRS_FORMAT_IDS)
@@ -355,7 +362,6 @@ static int single(struct ctx *c, struct db *db, const struct reader *rd, const s
     }
     struct store_lrs_row view = row;
     view.body = body;
-    view.body_len = strlen(body);
     struct page pg = {.c = c, .q = q, .attach_sha2 = q->attachments ? json_object() : NULL};
     ret->body = render(&pg, &view);
     mem_free(body);
@@ -398,12 +404,12 @@ int lrs_query(struct ctx *c, const struct lrs_query *q, struct lrs_result *ret)
         return r;
     if ((r = ctx_db(c, &db)) < 0)
         return r;
+    ret->consistent_ms = lrs_consistent_now(c);
     if ((r = store_begin_read(db)) < 0)
         return r;
     r = store_lrs_last(db, &last_seq, &last_stored);
     if (r < 0)
         goto out;
-    ret->consistent_ms = last_stored ? last_stored : c->now_ms;
     if (q->statement_id || q->voided_statement_id) {
         r = single(c, db, &rd, q, ret);
         goto out;
@@ -531,16 +537,13 @@ out:
 
 int64_t lrs_consistent_through(struct ctx *c)
 {
-    struct db *db;
-    int64_t seq, stored;
-    if (ctx_db(c, &db) < 0 || store_lrs_last(db, &seq, &stored) < 0 || stored == 0)
-        return c->now_ms;
-    return stored;
+    return lrs_consistent_now(c);
 }
 
 /* ---- the internal stream ---- */
 
 struct stream {
+    struct buf text;
     struct ctx *c;
     int (*fn)(const struct lrs_row *row, void *arg);
     void *arg;
@@ -551,10 +554,14 @@ struct stream {
 static int stream_row(const struct store_lrs_row *row, void *arg)
 {
     struct stream *s = arg;
-    json_t *st = json_loadb(row->body, row->body_len, 0, NULL), *v;
+    json_t *st, *v;
     struct lrs_row out = {0};
-    int r;
+    int r = lrs_unpack(row->flags, row->stored_ms, row->timestamp_ms, row->body, row->body_len,
+                       &s->text);
 
+    if (r < 0)
+        return r;
+    st = json_loadb(s->text.data, s->text.len, 0, NULL);
     if (!st)
         return -EIO;
     out.seq = row->seq;
@@ -579,8 +586,8 @@ static int stream_row(const struct store_lrs_row *row, void *arg)
     }
     out.registration =
         json_string_value(json_object_get(json_object_get(st, "context"), "registration"));
-    out.json = row->body;
-    out.json_len = row->body_len;
+    out.json = s->text.data;
+    out.json_len = s->text.len;
     out.voided = row->voided;
     r = s->fn(&out, s->arg);
     json_decref(st);
@@ -631,8 +638,10 @@ int lrs_stream(struct ctx *c, const struct lrs_filter *f,
             sq.seq_max = MIN(sq.seq_max, f->after_seq - 1);
     }
     struct stream s = {.c = c, .fn = fn, .arg = arg, .user_id = f->user_id};
+    buf_init(&s.text, SIZE_MAX / 2);
     if (sq.seq_min <= sq.seq_max)
         r = store_lrs_query(db, &sq, stream_row, &s);
+    buf_release(&s.text);
     store_rollback(db);
     if (r >= 0 && rd.person) {
         int a = audit_person_read(c, f->user_id, s.n);

@@ -861,7 +861,9 @@ static int check_attachments(struct vctx *vc, json_t *list)
         if (!(v = json_object_get(a, "contentType")) || !json_is_string(v))
             return fail(vc, "contentType is required and must be an Internet Media Type");
         const char *ct = json_string_value(v);
-        if (!strchr(ct, '/') || strchr(ct, ' ') || ct[0] == '/')
+        size_t tl = strcspn(ct, ";");
+        const char *slash = memchr(ct, '/', tl);
+        if (!slash || slash == ct || slash == ct + tl - 1 || memchr(ct, ' ', tl))
             return fail(vc, "contentType '%.60s' is not an Internet Media Type (RFC 2046)", ct);
         if (!(v = json_object_get(a, "length")) || !json_is_integer(v) || json_integer_value(v) < 0)
             return fail(vc, "length is required and must be a non-negative integer (octets)");
@@ -942,9 +944,11 @@ static int check_statement_body(struct vctx *vc, json_t *st, bool sub)
         json_t *t = json_object_get(v, "objectType");
         if (t && json_is_string(t) && !strcmp(json_string_value(t), "Group")) {
             json_t *m = json_object_get(v, "member");
-            if (!m || json_array_size(m) != 2)
-                return fail(vc, "an authority Group must have exactly two members (OAuth: "
-                                "the application and the user; xAPI 2.4.9)");
+            int n = 0;
+            check_ifis(vc, v, &n);
+            if (n || !m || json_array_size(m) != 2)
+                return fail(vc, "an authority Group must be an Anonymous Group of exactly two "
+                                "Agents (OAuth: the application and the user; xAPI 2.4.9)");
         }
         pop(vc, old);
     }

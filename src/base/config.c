@@ -51,6 +51,8 @@ static const struct setting table[] = {
     S(login_max_failures, C_INT, "10", 1, 1000, false, "failed logins before an account locks"),
     S(secure_cookies, C_BOOL, "false", 0, 0, false, "mark cookies Secure (serve over TLS)"),
     S(trust_proxy, C_BOOL, "false", 0, 0, false, "take client addresses from X-Forwarded-For"),
+    S(xapi_version, C_STR, "2.0.0", 0, 0, false,
+      "xAPI version (1.0.3 or 2.0.0) of the LRS's answers to requests that name none"),
     S(lrs_forward_url, C_URL, "", 0, 0, false, "upstream LRS to forward statements to"),
     S(lrs_forward_key, C_STR, "", 0, 0, false, "upstream LRS key"),
     S(lrs_forward_secret, C_STR, "", 0, 0, true, "upstream LRS secret"),
@@ -358,6 +360,10 @@ int config_finish(struct config *cfg, char *err, size_t errlen)
         snprintf(err, errlen,
                  "lrs_forward_url: needs lrs_forward_key and lrs_forward_secret, "
                  "and they need it");
+        return -EINVAL;
+    }
+    if (strcmp(cfg->xapi_version, "2.0.0") != 0 && strcmp(cfg->xapi_version, "1.0.3") != 0) {
+        snprintf(err, errlen, "xapi_version: must be 1.0.3 or 2.0.0");
         return -EINVAL;
     }
     if (cfg->upload_limit < cfg->body_limit) {

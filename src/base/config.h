@@ -34,6 +34,7 @@ struct config {
     int64_t login_max_failures; /* failures before a per-account lock */
     bool secure_cookies;        /* set Secure on cookies (served over TLS) */
     bool trust_proxy;           /* take the client address from X-Forwarded-For */
+    char *xapi_version;         /* "2.0.0" or "1.0.3": the LRS's answer to a request naming none */
     char *lrs_forward_url;      /* upstream LRS; "" disables forwarding */
     char *lrs_forward_key;
     char *lrs_forward_secret;

@@ -153,8 +153,24 @@ static int statements_write(struct xapi *x, const char *put_id)
     return 0;
 }
 
+/* Parameters are case-sensitive (xAPI 2.0.0 4.1.2: 400 for "statementID"). */
+static int only_statement_id(const char *name, const char *value, void *arg)
+{
+    struct xapi *x = arg;
+    (void)value;
+    if (strcmp(name, "statementId") != 0)
+        return xapi_fail(x, 400,
+                         "%s: not a parameter of %s statements (parameters are case-sensitive; "
+                         "xAPI 2.0.0 4.1.6.1)",
+                         name, x->method);
+    return 0;
+}
+
 static int statements_put(struct xapi *x)
 {
+    int r = xapi_params_each(x, only_statement_id, x);
+    if (r < 0)
+        return r;
     const char *id = xapi_param(x, "statementId");
     if (!id)
         return xapi_fail(x, 400, "statementId: required for PUT (xAPI 2.0.0 4.1.6.1)");
@@ -165,6 +181,9 @@ static int statements_put(struct xapi *x)
 
 static int statements_post(struct xapi *x)
 {
+    int r = xapi_params_each(x, only_statement_id, x);
+    if (r < 0)
+        return r;
     if (xapi_param(x, "statementId"))
         return xapi_fail(x, 400, "statementId: POST takes none; use PUT to choose the id");
     return statements_write(x, NULL);
@@ -330,6 +349,8 @@ static int statements_get(struct xapi *x)
     struct params pp = {.x = x, .q = &q};
     int r;
 
+    /* on every answer, errors too (xAPI 2.0.0 4.1.6.1: "regardless of the code returned") */
+    consistent_header(x, lrs_consistent_through(&rq->ctx));
     buf_init(&pp.more, 64 * 1024);
     r = xapi_params_each(x, param_cb, &pp);
     if (r < 0 || rq->responded) {
@@ -354,7 +375,6 @@ static int statements_get(struct xapi *x)
         buf_release(&pp.more);
         return xapi_error(x, r);
     }
-    consistent_header(x, res.consistent_ms);
     if (res.last_modified_ms) {
         char d[40];
         http_date(res.last_modified_ms, d);

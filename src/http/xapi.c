@@ -280,6 +280,20 @@ static int parse_version(const char *v, enum xapi_version *ret)
     return -EINVAL;
 }
 
+static int only_method(const char *name, const char *value, void *arg)
+{
+    struct xapi *x = arg;
+    (void)value;
+    if (strcmp(name, "method") != 0) {
+        http_add_header(x->rq, "X-Experience-API-Version", "1.0.3");
+        return xapi_fail(x, 400,
+                         "%s: with the alternate request syntax every parameter goes in the "
+                         "form; the query string holds only method (xAPI 1.0.3 7.8)",
+                         name);
+    }
+    return 0;
+}
+
 int xapi_serve(struct request *rq, const struct xapi_resource *res)
 {
     struct xapi *x = arena_calloc(&rq->arena, 1, sizeof(*x));
@@ -315,6 +329,10 @@ int xapi_serve(struct request *rq, const struct xapi_resource *res)
         }
         x->alternate = true;
         x->method = alt;
+        /* everything but the method travels in the form (xAPI 1.0.3 7.8) */
+        r = http_query_each(rq, only_method, x);
+        if (r < 0)
+            return r;
         r = form_parse(x, x->body, x->body_len);
         if (r < 0)
             return r;
@@ -335,12 +353,13 @@ int xapi_serve(struct request *rq, const struct xapi_resource *res)
         fn = res->del;
 
     v = xapi_header(x, "X-Experience-API-Version");
-    if (v && parse_version(v, &x->version) == 0) {
-        http_add_header(rq, "X-Experience-API-Version", xapi_version_text(x->version));
-    } else if (read && res->public_get) {
-        http_add_header(rq, "X-Experience-API-Version", "2.0.0");
-    } else {
-        http_add_header(rq, "X-Experience-API-Version", "2.0.0");
+    bool named = v && parse_version(v, &x->version) == 0;
+    if (!named) /* no (or a wrong) version: answer in the configured default */
+        x->version = rq->ctx.cfg && rq->ctx.cfg->xapi_version && rq->ctx.cfg->xapi_version[0] == '1'
+                         ? XAPI_1_0
+                         : XAPI_2_0;
+    http_add_header(rq, "X-Experience-API-Version", xapi_version_text(x->version));
+    if (!named && !(read && res->public_get)) {
         if (!v)
             return xapi_fail(x, 400,
                              "X-Experience-API-Version: missing; every request must name the "

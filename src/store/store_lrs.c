@@ -210,7 +210,7 @@ int store_lrs_query(struct db *db, const struct store_lrs_query *q,
     const char *sql;
     int idx = 1, r;
     size_t first = 0;
-    int64_t lo = q->seq_min, hi = q->seq_max ? q->seq_max : INT64_MAX;
+    int64_t lo = q->seq_min, hi = q->seq_max;
     int64_t limit = q->limit ? (int64_t)q->limit : -1;
 
     if (q->n_terms > 6)
@@ -331,4 +331,12 @@ int store_lrs_savepoint(struct db *db, int op)
     if (r == 0 && op == 2)
         r = db->drv->exec(db, "RELEASE lrs_unit");
     return r;
+}
+
+int store_lrs_writer_tune(struct db *db)
+{
+    /* the writer's inserts land all over the term index: keep its pages in memory */
+    if (db_dialect(db) != DB_SQLITE)
+        return 0;
+    return db->drv->exec(db, "PRAGMA cache_size=-131072");
 }

@@ -22,9 +22,10 @@ enum lrs_term_kind {
 };
 
 /* Statement flags (lrs_statements.flags). */
-#define LRS_FLAG_DEFLATED 1
-#define LRS_FLAG_VOIDING  2
-#define LRS_FLAG_ATTACH   4
+#define LRS_FLAG_DEFLATED  1
+#define LRS_FLAG_VOIDING   2
+#define LRS_FLAG_ATTACH    4
+#define LRS_FLAG_TS_STORED 8 /* the LRS set timestamp = stored */
 
 struct store_lrs_row {
     int64_t seq;
@@ -90,5 +91,8 @@ int store_lrs_user_by_email_index(struct db *db, int64_t district_id, const void
 
 /* Savepoints around one request's statements in a batch: 0 begin, 1 release, 2 roll back. */
 int store_lrs_savepoint(struct db *db, int op);
+
+/* Tune the group-commit writer's own connection (a larger page cache). */
+int store_lrs_writer_tune(struct db *db);
 
 #endif

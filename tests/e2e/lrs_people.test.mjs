@@ -1,0 +1,56 @@
+// Statements about rostered students are student records (issue 5): an actor whose
+// account is {homePage: this server, name: a student's sourcedId} is linked to the
+// student; a teacher of that student may read the statement (access_check on the
+// roster) and the read is in the audit log; another teacher may not.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { demoServer, Client } from './lib/auth.mjs';
+import { request, trellis } from './lib/trellis.mjs';
+
+let srv, t1, t2, student, cred;
+const V = { 'X-Experience-API-Version': '2.0.0' };
+
+before(async () => {
+  srv = await demoServer({ TRELLIS_TRUST_PROXY: 'true' });
+  const teachers = srv.logins.filter((l) => l.role === 'teacher');
+  t1 = new Client(srv.url, '10.9.0.1');
+  t2 = new Client(srv.url, '10.9.0.2');
+  assert.equal((await t1.login(teachers[0])).status, 200);
+  assert.equal((await t2.login(teachers[1])).status, 200);
+  const roster = async (c) => {
+    const home = (await c.req('/api/v1/home')).body;
+    const ids = [];
+    for (const cl of home.classes) ids.push(...(await c.req(`/api/v1/classes/${cl.id}/students`)).body.students.map((s) => s.id));
+    return ids;
+  };
+  const r1 = await roster(t1), r2 = new Set(await roster(t2));
+  const id = r1.find((s) => !r2.has(s));
+  assert.ok(id, 'a student of teacher 1 that teacher 2 does not teach');
+  student = (await t1.req(`/api/v1/users/${id}`)).body;
+  cred = JSON.parse(trellis(['admin', 'add-client', '--db', srv.db, '--name', 'quiz', '--scope', 'statements/write']).stdout);
+});
+after(async () => { await srv?.cleanup(); });
+
+test('a linked statement is read by the student\'s teacher (audited), not by another teacher', async () => {
+  const sid = randomUUID();
+  const st = {
+    id: sid,
+    actor: { objectType: 'Agent', account: { homePage: srv.url, name: student.sourced_id } },
+    verb: { id: 'http://adlnet.gov/expapi/verbs/answered' },
+    object: { id: 'http://example.org/items/1' },
+  };
+  let r = await request(srv.url, '/xapi/statements', {
+    method: 'POST', json: st,
+    headers: { ...V, authorization: 'Basic ' + Buffer.from(`${cred.key}:${cred.secret}`).toString('base64') },
+  });
+  assert.equal(r.status, 200, r.text);
+  r = await t1.req(`/xapi/statements?statementId=${sid}`, { headers: V });
+  assert.equal(r.status, 200, r.text);
+  assert.equal(r.body.id, sid);
+  r = await t2.req(`/xapi/statements?statementId=${sid}`, { headers: V });
+  assert.equal(r.status, 404, 'another teacher cannot tell it exists');
+  const audit = trellis(['audit', 'show', '--db', srv.db, '--student', student.sourced_id]);
+  assert.equal(audit.status, 0, audit.stderr);
+  assert.match(audit.stdout, /statements:person/);
+});
