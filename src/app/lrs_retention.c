@@ -6,10 +6,10 @@
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <zlib.h>
 
 #include "app/access.h"
 #include "app/audit.h"
+#include "app/lrs_internal.h"
 #include "app/lrs_retention.h"
 #include "app/principal.h"
 #include "base/buf.h"
@@ -22,44 +22,18 @@
 
 #define MAX_SUBJECTS 4096
 
-/* A stored statement body as JSON text (inflating when stored deflated); malloc'ed. */
+/* A stored statement as JSON (src/app/lrs.c packs bodies; lrs_unpack reads them). */
 static json_t *body_json(const struct lrs_del_row *row)
 {
     json_error_t jerr;
-    if (!(row->flags & LRS_DEL_FLAG_DEFLATED))
-        return json_loadb(row->body, row->body_len, 0, &jerr);
-    /* zlib or gzip (windowBits 47 detects either); raw deflate otherwise */
-    for (int wb = 47; wb != 0; wb = wb == 47 ? -15 : 0) {
-        struct buf out;
-        z_stream z = {0};
-        unsigned char chunk[16384];
-        int zr;
-        json_t *j = NULL;
+    struct buf out;
+    json_t *j = NULL;
 
-        buf_init(&out, 64u << 20);
-        if (inflateInit2(&z, wb) != Z_OK)
-            return NULL;
-        z.next_in = (unsigned char *)(uintptr_t)row->body;
-        z.avail_in = (uInt)row->body_len;
-        do {
-            z.next_out = chunk;
-            z.avail_out = sizeof(chunk);
-            zr = inflate(&z, Z_NO_FLUSH);
-            if (zr != Z_OK && zr != Z_STREAM_END)
-                break;
-            if (buf_append(&out, chunk, sizeof(chunk) - z.avail_out) < 0) {
-                zr = Z_MEM_ERROR;
-                break;
-            }
-        } while (zr != Z_STREAM_END);
-        inflateEnd(&z);
-        if (zr == Z_STREAM_END)
-            j = json_loadb(buf_cstr(&out), out.len, 0, &jerr);
-        buf_release(&out);
-        if (j)
-            return j;
-    }
-    return NULL;
+    buf_init(&out, 64u << 20);
+    if (lrs_unpack(row->flags, 0, 0, row->body, row->body_len, &out) == 0)
+        j = json_loadb(buf_cstr(&out), out.len, 0, &jerr);
+    buf_release(&out);
+    return j;
 }
 
 struct del {

@@ -178,12 +178,14 @@ test('--before: a dry run counts what was stored before the date; the deletion r
   r = trellis(['lrs', 'delete', '--db', srv.db, '--before', tomorrow, '--dry-run']);
   assert.equal(r.status, 0, r.stderr);
   assert.equal(JSON.parse(r.stdout).statements, 20);
+  assert.ok(rawDb().includes(ids2[3]), 'sanity: the file holds statement ids in the clear');
   r = trellis(['lrs', 'delete', '--db', srv.db, '--before', new Date(Date.now() + 60000).toISOString()]);
   assert.equal(r.status, 0, r.stderr);
   const out = JSON.parse(r.stdout);
   assert.equal(out.statements, 20);
   assert.equal(out.wal_emptied, true);
   assert.ok(!rawDb().includes(MARK2));
+  assert.ok(!rawDb().includes(ids2[3]), 'the deleted statements\' ids are gone from the file and WAL');
   r = trellis(['lrs', 'delete', '--db', srv.db, '--before', 'soon']);
   assert.equal(r.status, 2);
   assert.match(r.stderr, /before: must be a date/);
