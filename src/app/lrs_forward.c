@@ -16,10 +16,14 @@
 #include "app/lrs_forward.h"
 #include "app/principal.h"
 #include "base/buf.h"
+#include "base/hex.h"
 #include "base/log.h"
 #include "base/mem.h"
+#include "base/rand.h"
+#include "base/strmap.h"
 #include "base/timeutil.h"
 #include "store/store.h"
+#include "store/store_lrs.h"
 #include "store/store_lrs_docs.h"
 
 #define RESP_MAX     (64 * 1024)
@@ -40,7 +44,11 @@ struct fwd {
     char target[1024];     /* the upstream base URL without a trailing '/' */
     char statements[1100]; /* target + "/statements" */
     CURL *h;
-    struct curl_slist *hdrs;
+    struct curl_slist *hdrs;    /* JSON bodies */
+    struct curl_slist *hdrs_mp; /* multipart/mixed bodies (statements with attachments) */
+    char boundary[48];
+    bool multipart;    /* the batch in body is multipart/mixed */
+    struct strmap att; /* sha2 of the batch's attachments */
     char errbuf[CURL_ERROR_SIZE];
     struct buf resp;
     struct lrs_forward_row cur;
@@ -113,6 +121,7 @@ static int call(struct fwd *f, const char *url, const char *body, size_t len, lo
     buf_reset(&f->resp);
     f->errbuf[0] = '\0';
     curl_easy_setopt(f->h, CURLOPT_URL, url);
+    curl_easy_setopt(f->h, CURLOPT_HTTPHEADER, body && f->multipart ? f->hdrs_mp : f->hdrs);
     if (body) {
         curl_easy_setopt(f->h, CURLOPT_HTTPGET, 0L);
         curl_easy_setopt(f->h, CURLOPT_POST, 1L);
@@ -256,6 +265,23 @@ static int row_cb(const struct lrs_row *row, void *arg)
     f->n++;
     f->last_seq = row->seq;
     snprintf(f->last_id, sizeof(f->last_id), "%s", row->id);
+    if (memmem(row->json, row->json_len, "\"attachments\"", 13)) {
+        /* the attachments' content goes along (xAPI 2.0.0 4.1.3 multipart/mixed) */
+        json_error_t jerr;
+        json_t *st = json_loadb(row->json, row->json_len, 0, &jerr), *a;
+        size_t i;
+        json_array_foreach(json_object_get(st, "attachments"), i, a)
+        {
+            const char *h = json_string_value(json_object_get(a, "sha2"));
+            struct strmap_entry *e;
+            bool added;
+            if (h && strlen(h) <= 128 && strmap_put(&f->att, str_from(h), &e, &added) < 0) {
+                json_decref(st);
+                return -ENOMEM;
+            }
+        }
+        json_decref(st);
+    }
     if (row->user_id && f->n_subjects < MAX_SUBJECTS) {
         size_t i;
         for (i = 0; i < f->n_subjects && f->subjects[i] != row->user_id; i++)
@@ -263,6 +289,64 @@ static int row_cb(const struct lrs_row *row, void *arg)
         if (i == f->n_subjects)
             f->subjects[f->n_subjects++] = row->user_id;
     }
+    return 0;
+}
+
+/*
+ * Statements with attachments whose content this LRS holds: send the batch
+ * as multipart/mixed, the statements first, then one part per attachment
+ * with its X-Experience-API-Hash (xAPI 2.0.0 4.1.3). Attachments known only
+ * by fileUrl have no content here and go without a part.
+ */
+static int to_multipart(struct fwd *f)
+{
+    struct buf mp;
+    struct db *db;
+    int r = ctx_db(f->c, &db);
+
+    if (r < 0)
+        return r;
+    buf_init(&mp, 1024u << 20);
+    r = buf_appendf(&mp, "--%s\r\nContent-Type: application/json\r\n\r\n", f->boundary);
+    if (r == 0)
+        r = buf_append(&mp, f->body.data, f->body.len);
+    strmap_foreach(&f->att, e)
+    {
+        char *ct = NULL;
+        void *p = NULL;
+        size_t n = 0;
+        if (r < 0)
+            break;
+        int g = store_lrs_attachment_get(db, f->c->who->district_id, e->key, &ct, &p, &n);
+        if (g == -ENOENT)
+            continue;
+        if (g < 0) {
+            r = g;
+            break;
+        }
+        r = buf_appendf(&mp,
+                        "\r\n--%s\r\nContent-Type: %s\r\nContent-Transfer-Encoding: binary\r\n"
+                        "X-Experience-API-Hash: %s\r\n\r\n",
+                        f->boundary, ct, e->key);
+        if (r == 0)
+            r = buf_append(&mp, p, n);
+        mem_free(ct);
+        mem_free(p);
+        f->multipart = true;
+    }
+    if (r == 0)
+        r = buf_appendf(&mp, "\r\n--%s--\r\n", f->boundary);
+    ctx_release(f->c);
+    if (r < 0) {
+        buf_release(&mp);
+        return r < 0 ? r : -ENOMEM;
+    }
+    if (!f->multipart) {
+        buf_release(&mp);
+        return 0;
+    }
+    buf_release(&f->body);
+    f->body = mp;
     return 0;
 }
 
@@ -278,6 +362,8 @@ static int next_batch(struct fwd *f)
     buf_reset(&f->body);
     f->n = 0;
     f->n_subjects = 0;
+    f->multipart = false;
+    strmap_release(&f->att);
     if (buf_putc(&f->body, '[') < 0)
         return -ENOMEM;
     int r = lrs_stream(f->c, &flt, row_cb, f);
@@ -287,7 +373,7 @@ static int next_batch(struct fwd *f)
         return r;
     if (buf_putc(&f->body, ']') < 0)
         return -ENOMEM;
-    return 0;
+    return f->att.n ? to_multipart(f) : 0;
 }
 
 /* Settle a batch whose answer we never saw: ask the upstream. 0 or -EIO. */
@@ -433,7 +519,19 @@ int lrs_forward_run(struct ctx *c, const struct lrs_forward_opts *o, struct lrs_
         r = -ENOMEM;
         goto out;
     }
-    curl_easy_setopt(f->h, CURLOPT_HTTPHEADER, f->hdrs);
+    uint8_t rnd[12];
+    char hex[25], mpct[128];
+    (void)rand_bytes(rnd, sizeof(rnd));
+    hex_encode(rnd, sizeof(rnd), hex);
+    snprintf(f->boundary, sizeof(f->boundary), "trellis-forward-%s", hex);
+    snprintf(mpct, sizeof(mpct), "Content-Type: multipart/mixed; boundary=%s", f->boundary);
+    f->hdrs_mp = curl_slist_append(NULL, mpct);
+    if (f->hdrs_mp)
+        f->hdrs_mp = curl_slist_append(f->hdrs_mp, ver);
+    if (!f->hdrs_mp) {
+        r = -ENOMEM;
+        goto out;
+    }
     curl_easy_setopt(f->h, CURLOPT_USERNAME, o->key);
     curl_easy_setopt(f->h, CURLOPT_PASSWORD, o->secret);
     curl_easy_setopt(f->h, CURLOPT_HTTPAUTH, (long)CURLAUTH_BASIC);
@@ -501,6 +599,8 @@ out:
         if (r != -EALREADY)
             release_lease(f);
         curl_slist_free_all(f->hdrs);
+        curl_slist_free_all(f->hdrs_mp);
+        strmap_release(&f->att);
         if (f->h)
             curl_easy_cleanup(f->h);
         buf_release(&f->resp);

@@ -8,7 +8,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import http from 'node:http';
-import { randomUUID } from 'node:crypto';
+import { randomUUID, createHash } from 'node:crypto';
 import { startServer, request, trellis, BIN } from './lib/trellis.mjs';
 
 let src, up, srcClient, upClient, proxy;
@@ -43,7 +43,13 @@ function startProxy(target) {
     const r = await fetch(target + req.url, { method: req.method, headers, body: req.method === 'POST' ? body : undefined });
     const text = await r.text();
     if (req.method === 'POST') {
-      const ids = JSON.parse(body.toString()).map((s) => s.id);
+      let text = body.toString('latin1');
+      const m = /boundary=([^;]+)/.exec(req.headers['content-type'] || '');
+      if (m) { // multipart/mixed: the statements are the first part
+        const start = text.indexOf('\r\n\r\n') + 4;
+        text = text.slice(start, text.indexOf(`\r\n--${m[1]}`, start));
+      }
+      const ids = JSON.parse(text).map((s) => s.id);
       state.posts.push({ ids, status: r.status });
       const n = state.posts.length;
       if (state.onPost) await state.onPost(n);
@@ -231,6 +237,28 @@ test('upstream down, then up: the forwarder backs off, keeps its cursor, and cat
   assert.ok(JSON.parse(res.out).faults >= 1);
   assertExactlyOnce(sent);
   assert.deepEqual((await upstreamIds()).sort(), [...sent].sort());
+});
+
+test('4.1.3: a statement with an attachment is forwarded as multipart/mixed with its content', async () => {
+  const content = Buffer.from('attachment content ' + randomUUID());
+  const sha2 = createHash('sha256').update(content).digest('hex');
+  const s = statement(700);
+  s.attachments = [{ usageType: 'http://id.tincanapi.com/attachment/supporting_media', display: { 'en-US': 'work' }, contentType: 'text/plain', length: content.length, sha2 }];
+  const b = 'b-' + randomUUID();
+  const body = Buffer.concat([
+    Buffer.from(`--${b}\r\nContent-Type: application/json\r\n\r\n${JSON.stringify([s, statement(701)])}\r\n--${b}\r\nContent-Type: text/plain\r\nContent-Transfer-Encoding: binary\r\nX-Experience-API-Hash: ${sha2}\r\n\r\n`),
+    content, Buffer.from(`\r\n--${b}--\r\n`)]);
+  let r = await request(src.url, '/xapi/statements', { method: 'POST', body, headers: { authorization: basic(srcClient), 'x-experience-api-version': '2.0.0', 'content-type': `multipart/mixed; boundary=${b}` } });
+  assert.equal(r.status, 200, r.text);
+  sent.push(s.id, JSON.parse(r.text)[1]);
+  r = await fwd();
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(JSON.parse(r.stdout).sent, 2);
+  const res = await fetch(`${up.url}/xapi/statements?statementId=${s.id}&attachments=true`, { headers: { authorization: basic(upClient), 'x-experience-api-version': '2.0.0' } });
+  assert.equal(res.status, 200);
+  assert.match(res.headers.get('content-type'), /^multipart\/mixed/);
+  assert.ok((await res.text()).includes(content.toString()), 'the upstream holds the attachment content');
+  assertExactlyOnce(sent);
 });
 
 test('bad options are usage errors naming the option; a wrong key is reported with the upstream answer', async () => {
