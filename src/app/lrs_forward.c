@@ -617,6 +617,7 @@ out:
 struct lrs_forwarder {
     struct store *s;
     const struct config *cfg;
+    char target[1024]; /* the cursor's key: the URL without a trailing '/' */
     pthread_t thread;
     atomic_int stop;
 };
@@ -643,6 +644,18 @@ static int forward_district(int64_t district_id, void *arg)
 
     if (atomic_load(&fw->stop))
         return 1;
+    /* idle: nothing stored since the cursor and nothing in flight (no write, no fsync) */
+    struct db *db;
+    if (store_acquire(fw->s, &db) == 0) {
+        struct lrs_forward_row cur;
+        int64_t last_seq = 0, last_ms = 0;
+        bool idle = store_lrs_forward_get(db, district_id, fw->target, &cur) == 0 &&
+                    cur.pending_seq == 0 && store_lrs_last(db, &last_seq, &last_ms) == 0 &&
+                    cur.after_seq >= last_seq;
+        store_release(fw->s, db);
+        if (idle)
+            return 0;
+    }
     principal_operator(&p, district_id, "lrs-forward (server)");
     ctx_init(&c, fw->s, fw->cfg, &arena, time_now_ms(), "lrs-forward");
     c.who = &p;
@@ -732,6 +745,9 @@ int lrs_forward_start(struct store *s, const struct config *cfg, struct lrs_forw
         return -ENOMEM;
     fw->s = s;
     fw->cfg = cfg;
+    snprintf(fw->target, sizeof(fw->target), "%s", cfg->lrs_forward_url);
+    for (size_t n = strlen(fw->target); n && fw->target[n - 1] == '/'; n--)
+        fw->target[n - 1] = '\0';
     atomic_init(&fw->stop, 0);
     if (pthread_create(&fw->thread, NULL, bg_main, fw) != 0) {
         mem_free(fw);
