@@ -48,6 +48,7 @@ struct fwd {
     struct curl_slist *hdrs_mp; /* multipart/mixed bodies (statements with attachments) */
     char boundary[48];
     bool multipart;    /* the batch in body is multipart/mixed */
+    bool prepared;     /* the batch in body is already recorded as pending */
     struct strmap att; /* sha2 of the batch's attachments */
     char errbuf[CURL_ERROR_SIZE];
     struct buf resp;
@@ -168,6 +169,8 @@ struct cur_tx {
     const struct lrs_forward_row *row;
     bool audit;
     int64_t n, first, last;
+    const int64_t *subjects;
+    size_t n_subjects;
 };
 
 static int cur_write_fn(struct db *db, void *arg)
@@ -183,14 +186,14 @@ static int cur_write_fn(struct db *db, void *arg)
              (long long)x->first, (long long)x->last, f->target);
     struct audit_entry e = {.action = "export",
                             .object = "lrs-forward",
-                            .subjects = f->subjects,
-                            .n_subjects = f->n_subjects,
+                            .subjects = x->subjects,
+                            .n_subjects = x->n_subjects,
                             .detail = detail};
     return audit_append(f->c, db, &e);
 }
 
 static int cur_write(struct fwd *f, const struct lrs_forward_row *row, bool audit, int64_t n,
-                     int64_t first)
+                     int64_t first, int64_t last, const int64_t *subjects, size_t n_subjects)
 {
     struct db *db;
     struct lrs_forward_row copy = *row;
@@ -200,7 +203,7 @@ static int cur_write(struct fwd *f, const struct lrs_forward_row *row, bool audi
         return r;
     f->c->now_ms = time_now_ms();
     copy.updated_at = f->c->now_ms;
-    struct cur_tx x = {f, &copy, audit, n, first, row->after_seq};
+    struct cur_tx x = {f, &copy, audit, n, first, last, subjects, n_subjects};
     r = store_tx(db, cur_write_fn, &x);
     ctx_release(f->c);
     if (r == -EALREADY)
@@ -350,12 +353,12 @@ static int to_multipart(struct fwd *f)
     return 0;
 }
 
-static int next_batch(struct fwd *f)
+static int next_batch(struct fwd *f, int64_t after_seq)
 {
     struct lrs_filter flt = {
         .district_id = f->c->who->district_id,
-        .after_seq = f->cur.after_seq,
-        .limit = f->o->batch ? f->o->batch : 100,
+        .after_seq = after_seq,
+        .limit = f->o->batch ? f->o->batch : 500,
         .ascending = true,
         .include_voided = true,
     };
@@ -394,10 +397,10 @@ static int settle_pending(struct fwd *f)
         f->rep->sent += row.pending_n;
         f->n_subjects = 0;
     }
-    int64_t n = row.pending_n, first = f->cur.after_seq + 1;
+    int64_t n = row.pending_n, first = f->cur.after_seq + 1, last = f->cur.pending_seq;
     row.pending_seq = row.pending_n = 0;
     row.pending_id[0] = '\0';
-    return cur_write(f, &row, r > 0, n, first);
+    return cur_write(f, &row, r > 0, n, first, last, NULL, 0);
 }
 
 static bool transient(long st)
@@ -405,35 +408,52 @@ static bool transient(long st)
     return st == 408 || st == 429 || st >= 500;
 }
 
-/* Send the batch in f->body. 0 when acknowledged; -EIO (transient) or -EPROTO (refused). */
+/*
+ * Send the batch in f->body. 0 when acknowledged; -EIO (transient) or
+ * -EPROTO (refused). One durable write per batch: the batch is recorded as
+ * pending before it goes out, and once the upstream acknowledges it the
+ * next batch is read and the cursor moves past this one and records the
+ * next as pending in the same transaction (f->prepared).
+ */
 static int send_batch(struct fwd *f)
 {
     struct lrs_forward_row row = f->cur;
     long st = 0;
     int r;
 
-    /* the intent first, durably: after a crash the next run knows what may be upstream */
-    row.pending_seq = f->last_seq;
-    row.pending_n = (int64_t)f->n;
-    snprintf(row.pending_id, sizeof(row.pending_id), "%s", f->last_id);
-    r = cur_write(f, &row, false, 0, 0);
-    if (r < 0)
-        return r;
+    if (!f->prepared) {
+        /* the intent first, durably: after a crash the next run knows what may be upstream */
+        row.pending_seq = f->last_seq;
+        row.pending_n = (int64_t)f->n;
+        snprintf(row.pending_id, sizeof(row.pending_id), "%s", f->last_id);
+        r = cur_write(f, &row, false, 0, 0, 0, NULL, 0);
+        if (r < 0)
+            return r;
+    }
+    f->prepared = false;
     r = call(f, f->statements, buf_cstr(&f->body), f->body.len, &st);
     if (r < 0)
         return r; /* no answer: pending stays, the next attempt asks first */
     if (st >= 200 && st < 300) {
+        int64_t ack_n = (int64_t)f->n, ack_first = f->first_seq, ack_last = f->last_seq;
+        int64_t subjects[MAX_SUBJECTS];
+        size_t n_subjects = f->n_subjects;
+        memcpy(subjects, f->subjects, n_subjects * sizeof(subjects[0]));
+        if (next_batch(f, ack_last) < 0)
+            f->n = 0; /* the main loop reads it again */
         row = f->cur;
-        row.after_seq = row.pending_seq;
-        row.sent += row.pending_n;
-        row.pending_seq = row.pending_n = 0;
-        row.pending_id[0] = '\0';
+        row.after_seq = ack_last;
+        row.sent += ack_n;
         row.last_error[0] = '\0';
-        r = cur_write(f, &row, true, (int64_t)f->n, f->first_seq);
+        row.pending_seq = f->n ? f->last_seq : 0;
+        row.pending_n = (int64_t)f->n;
+        snprintf(row.pending_id, sizeof(row.pending_id), "%s", f->n ? f->last_id : "");
+        r = cur_write(f, &row, true, ack_n, ack_first, ack_last, subjects, n_subjects);
         if (r < 0)
             return r;
-        f->rep->sent += (int64_t)f->n;
+        f->rep->sent += ack_n;
         f->rep->batches++;
+        f->prepared = f->n > 0;
         return 0;
     }
     /* an answer that is not 2xx: nothing was stored upstream */
@@ -450,7 +470,7 @@ static int send_batch(struct fwd *f)
     snprintf(row.last_error, sizeof(row.last_error), "%.255s", f->c->err);
     char keep[512];
     memcpy(keep, f->c->err, sizeof(keep));
-    (void)cur_write(f, &row, false, 0, 0);
+    (void)cur_write(f, &row, false, 0, 0, 0, NULL, 0);
     memcpy(f->c->err, keep, sizeof(keep));
     return r;
 }
@@ -515,6 +535,8 @@ int lrs_forward_run(struct ctx *c, const struct lrs_forward_opts *o, struct lrs_
     f->hdrs = curl_slist_append(NULL, "Content-Type: application/json");
     if (f->hdrs)
         f->hdrs = curl_slist_append(f->hdrs, ver);
+    if (f->hdrs) /* no "Expect: 100-continue" round trip before each batch */
+        f->hdrs = curl_slist_append(f->hdrs, "Expect:");
     if (!f->h || !f->hdrs) {
         r = -ENOMEM;
         goto out;
@@ -528,6 +550,8 @@ int lrs_forward_run(struct ctx *c, const struct lrs_forward_opts *o, struct lrs_
     f->hdrs_mp = curl_slist_append(NULL, mpct);
     if (f->hdrs_mp)
         f->hdrs_mp = curl_slist_append(f->hdrs_mp, ver);
+    if (f->hdrs_mp)
+        f->hdrs_mp = curl_slist_append(f->hdrs_mp, "Expect:");
     if (!f->hdrs_mp) {
         r = -ENOMEM;
         goto out;
@@ -550,10 +574,12 @@ int lrs_forward_run(struct ctx *c, const struct lrs_forward_opts *o, struct lrs_
     if (r < 0)
         goto out;
     while (!stopping(f)) {
-        if (f->cur.pending_seq) {
+        if (f->prepared) {
+            r = send_batch(f); /* read and recorded as pending with the last acknowledgement */
+        } else if (f->cur.pending_seq) {
             r = settle_pending(f);
         } else {
-            r = next_batch(f);
+            r = next_batch(f, f->cur.after_seq);
             if (r < 0) {
                 if (!c->err[0])
                     ctx_fail(c, r, "cannot read the statements to forward");

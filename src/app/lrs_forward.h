@@ -39,7 +39,7 @@ struct lrs_forward_opts {
     const char *key;        /* Basic user */
     const char *secret;     /* Basic password */
     const char *version;    /* X-Experience-API-Version to send; NULL: "2.0.0" */
-    size_t batch;           /* statements per POST; 0: 100 */
+    size_t batch;           /* statements per POST; 0: 500 */
     bool follow;            /* keep running and send new statements as they arrive */
     int64_t poll_ms;        /* follow: how often to look for new ones; 0: 1000 */
     int64_t backoff_max_ms; /* 0: 60000 */
