@@ -48,6 +48,10 @@ static const char *const subj_code[] = {"MATH", "ELA", "SCI", "SS", "ART", "MUS"
 
 #define N_CORE     4
 #define N_SUBJECTS 7
+/* Staffing: a district of 100,000 students in classes of 40 gets about 5,000 teachers. */
+#define SPEC_SECTIONS 4 /* sections one art, music or PE teacher takes at a school */
+#define CORE_SECTIONS 3 /* sections one middle-school core teacher takes in a grade */
+#define TEAM_MAX      64
 
 struct rng {
     uint64_t s;
@@ -183,6 +187,24 @@ static void staff(struct gen *g, struct person *p, const char *sid_prefix, const
         add_login(g, login_role, p->username, p->sid, true);
 }
 
+/*
+ * The idx-th teacher of a team (the specialists of a subject at a school, the
+ * teachers of a core subject in a grade), hired when first needed. Teams are
+ * capped at TEAM_MAX; tiny class sizes share the last one.
+ */
+static const struct person *hire(struct gen *g, struct demo_set *set, struct person *team, int *n,
+                                 long idx, const char *org, const char *login_role)
+{
+    if (idx >= TEAM_MAX)
+        idx = TEAM_MAX - 1;
+    while (*n <= idx) {
+        staff(g, &team[*n], "tch", org, "teacher", *n == idx ? login_role : NULL);
+        set->n_teachers++;
+        (*n)++;
+    }
+    return &team[idx];
+}
+
 int demo_generate(const struct demo_opts *opt, struct demo_set *set)
 {
     struct demo_opts o = *opt;
@@ -285,16 +307,18 @@ int demo_generate(const struct demo_opts *opt, struct demo_set *set)
         staff(&g, &p, "adm", org, "siteAdministrator", s == 0 ? "school_admin" : NULL);
         if (middle)
             staff(&g, &p, "cns", org, "counselor", s == 2 ? "counsellor" : NULL);
-        /* specialists (art, music, PE) teach every section of the school */
-        struct person spec[3];
-        for (int k = 0; k < 3; k++)
-            staff(&g, &spec[k], "tch", org, "teacher", NULL);
-        set->n_teachers += 3;
+        /* specialists (art, music, PE): one per subject for every SPEC_SECTIONS sections of
+         * the school, hired as sections need them */
+        struct person spec[N_SUBJECTS - N_CORE][TEAM_MAX];
+        int n_spec[N_SUBJECTS - N_CORE] = {0};
+        long school_sec = 0;
 
         for (int gr = g0; gr < g0 + 3; gr++) {
             long n = in_school / 3 + (gr - g0 < in_school % 3 ? 1 : 0);
             long sections = MAX(1, (n + o.class_size - 1) / o.class_size);
-            struct person core[N_CORE];
+            /* middle school: a teacher per core subject for every CORE_SECTIONS sections */
+            struct person core[N_CORE][TEAM_MAX];
+            int n_core[N_CORE] = {0};
 
             /* courses of the grade: homeroom + 7 subjects */
             put(&g, F_COURSES, "crs-%s-g%d-hr,,,%s,Grade %d Homeroom,HR-%d,%02d,%s,,\n", org, gr,
@@ -302,18 +326,20 @@ int demo_generate(const struct demo_opts *opt, struct demo_set *set)
             for (int k = 0; k < N_SUBJECTS; k++)
                 put(&g, F_COURSES, "crs-%s-g%d-%s,,,%s,Grade %d %s,%s-%d,%02d,%s,%s,\n", org, gr,
                     subj_code[k], sy_sid, gr, subjects[k], subj_code[k], gr, gr, org, subjects[k]);
-            if (middle) {
-                for (int k = 0; k < N_CORE; k++)
-                    staff(&g, &core[k], "tch", org, "teacher",
-                          s == 2 && gr == 6 && k == 0 ? "teacher" : NULL);
-                set->n_teachers += N_CORE;
-            }
             for (long sec = 0; sec < sections; sec++) {
                 struct person hr;
                 char cls[N_SUBJECTS + 1][80];
                 const struct person *teacher[N_SUBJECTS + 1];
+                const struct person *mid[N_CORE], *sp[N_SUBJECTS - N_CORE];
+                for (int k = 0; middle && k < N_CORE; k++)
+                    mid[k] = hire(&g, set, core[k], &n_core[k], sec / CORE_SECTIONS, org,
+                                  s == 2 && gr == 6 && k == 0 && sec == 0 ? "teacher" : NULL);
+                for (int k = 0; k < N_SUBJECTS - N_CORE; k++)
+                    sp[k] =
+                        hire(&g, set, spec[k], &n_spec[k], school_sec / SPEC_SECTIONS, org, NULL);
+                school_sec++;
                 if (middle) {
-                    hr = core[sec % N_CORE];
+                    hr = *mid[sec % N_CORE];
                 } else {
                     staff(&g, &hr, "tch", org, "teacher",
                           s == 0 && gr == 3 && sec == 0 ? "teacher" : NULL);
@@ -326,8 +352,8 @@ int demo_generate(const struct demo_opts *opt, struct demo_set *set)
                     if (sec >= 26)
                         snprintf(cls[k], sizeof(cls[k]), "cls-%s-g%d-%ld-%s", org, gr, sec, code);
                     teacher[k] = k == 0           ? &hr
-                                 : k - 1 < N_CORE ? (middle ? &core[k - 1] : &hr)
-                                                  : &spec[k - 1 - N_CORE];
+                                 : k - 1 < N_CORE ? (middle ? mid[k - 1] : &hr)
+                                                  : sp[k - 1 - N_CORE];
                     if (k == 0)
                         put(&g, F_CLASSES,
                             "%s,,,Homeroom %d%c - %s %s,%02d,crs-%s-g%d-hr,HR%d-%ld,homeroom,"

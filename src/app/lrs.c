@@ -3,13 +3,13 @@
  *
  * A write is prepared on the request's thread: parse, validate
  * (lrs_validate.c), fill in id, authority and version, link the actor to a
- * rostered person, compute the terms queries find it by, and serialise it
- * with fixed-width placeholders for stored (and timestamp when the client
- * sent none). The writer (one thread per store, a store service) takes
- * every queued request, gives each statement the next seq and the commit's
- * stored time (patched into the placeholders), inserts them in one
- * transaction with a savepoint per request, commits once (one fsync), and
- * only then wakes the requests: acknowledged means durable.
+ * rostered person, compute the terms queries find it by, serialise it
+ * (without stored, which is a column) and deflate it. The writer (one
+ * thread per store, a store service) takes every queued request, gives
+ * each statement the next seq and the commit's stored time, inserts them
+ * in one transaction (a request whose id conflicts is left out whole),
+ * commits once (one fsync), and only then wakes the requests:
+ * acknowledged means durable.
  */
 #include "base/common.h"
 
@@ -19,6 +19,7 @@
 #include <stdatomic.h>
 #include <stdio.h>
 #include <strings.h>
+#include <time.h>
 #include <zlib.h>
 
 #include "app/access.h"
@@ -29,6 +30,7 @@
 #include "base/buf.h"
 #include "base/log.h"
 #include "base/mem.h"
+#include "base/rand.h"
 #include "base/timeutil.h"
 #include "base/uuid.h"
 #include "store/seal.h"
@@ -65,26 +67,61 @@ static const char pack_dict[] =
     "{\"id\":\"\",\"actor\":{\"objectType\":\"Agent\",\"name\":\"\",\"mbox\":\"mailto:"
     "\"account\":{\"homePage\":\"https://\",\"name\":\"";
 
+/* One deflate state per thread, reset for each statement (setting one up costs more than
+ * compressing a statement). */
+static pthread_key_t z_key;
+static pthread_once_t z_once = PTHREAD_ONCE_INIT;
+
+static void z_free(void *p)
+{
+    deflateEnd(p);
+    mem_free(p);
+}
+
+static void z_key_make(void)
+{
+    pthread_key_create(&z_key, z_free);
+}
+
+static z_stream *thread_deflate(void)
+{
+    z_stream *z;
+    pthread_once(&z_once, z_key_make);
+    z = pthread_getspecific(z_key);
+    if (z)
+        return deflateReset(z) == Z_OK ? z : NULL;
+    z = mem_calloc(1, sizeof(*z));
+    if (!z)
+        return NULL;
+    /* a 4 KiB window holds the dictionary and a typical statement; memLevel 6 keeps it small */
+    if (deflateInit2(z, 6, Z_DEFLATED, -12, 6, Z_DEFAULT_STRATEGY) != Z_OK) {
+        mem_free(z);
+        return NULL;
+    }
+    pthread_setspecific(z_key, z);
+    return z;
+}
+
+/* the dictionary's tail that is used (at most the window of 4 KiB, less room for the text) */
+#define LRS_DICT_USED MIN(sizeof(pack_dict) - 1, (size_t)2048)
+
 int lrs_pack(const char *text, size_t len, char **ret, size_t *ret_len, int *flags)
 {
-    z_stream z;
-    uLong cap = compressBound((uLong)len);
+    uLong cap = compressBound((uLong)len) + 64;
     char *out = mem_alloc(cap);
-    if (!out)
-        return -ENOMEM;
-    memset(&z, 0, sizeof(z));
-    if (deflateInit2(&z, 6, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY) != Z_OK) {
+    z_stream *z = thread_deflate();
+    if (!out || !z) {
         mem_free(out);
         return -ENOMEM;
     }
-    deflateSetDictionary(&z, (const Bytef *)pack_dict, sizeof(pack_dict) - 1);
-    z.next_in = (Bytef *)(uintptr_t)text;
-    z.avail_in = (uInt)len;
-    z.next_out = (Bytef *)out;
-    z.avail_out = (uInt)cap;
-    int zr = deflate(&z, Z_FINISH);
-    size_t n = z.total_out;
-    deflateEnd(&z);
+    deflateSetDictionary(z, (const Bytef *)pack_dict + (sizeof(pack_dict) - 1 - LRS_DICT_USED),
+                         LRS_DICT_USED);
+    z->next_in = (Bytef *)(uintptr_t)text;
+    z->avail_in = (uInt)len;
+    z->next_out = (Bytef *)out;
+    z->avail_out = (uInt)cap;
+    int zr = deflate(z, Z_FINISH);
+    size_t n = z->total_out;
     if (zr == Z_STREAM_END && n < len) {
         *ret = out;
         *ret_len = n;
@@ -109,7 +146,8 @@ int lrs_unpack(int flags, int64_t stored_ms, int64_t timestamp_ms, const void *b
         memset(&z, 0, sizeof(z));
         if (inflateInit2(&z, -15) != Z_OK)
             return -ENOMEM;
-        inflateSetDictionary(&z, (const Bytef *)pack_dict, sizeof(pack_dict) - 1);
+        inflateSetDictionary(&z, (const Bytef *)pack_dict + (sizeof(pack_dict) - 1 - LRS_DICT_USED),
+                             LRS_DICT_USED);
         z.next_in = (Bytef *)(uintptr_t)blob;
         z.avail_in = (uInt)n;
         int zr;
@@ -354,12 +392,13 @@ struct prep {
     char *body;     /* malloc'ed, with placeholders */
     size_t len;
     bool ts_is_stored;    /* the client sent no timestamp */
+    bool client_id_given; /* the id is the client's (may be taken already) */
+    bool skip;            /* stored already, the same: not written again */
     int64_t timestamp_ms; /* when sent */
     int64_t user_id;
     int flags;
     const char *ref; /* the StatementRef target's id (lower-case), or NULL */
     bool voiding;
-    json_t *cmp; /* the statement as compared with a stored one of the same id */
     int kinds[LRS_MAX_TERMS];
     int64_t hashes[LRS_MAX_TERMS];
     size_t n_terms;
@@ -400,8 +439,6 @@ static void pending_release(struct lrs_pending *p)
     for (size_t i = 0; i < p->n; i++) {
         mem_free(p->st[i].body);
         p->st[i].body = NULL;
-        json_decref(p->st[i].cmp);
-        p->st[i].cmp = NULL;
     }
 }
 
@@ -445,21 +482,29 @@ static json_t *comparable(json_t *st, bool drop_timestamp)
     return c;
 }
 
-static bool same_statement(const struct prep *p, const struct store_lrs_row *row, const char *blob)
+static json_t *parse_blob(int flags, int64_t stored_ms, int64_t ts_ms, const void *blob, size_t n)
 {
     struct buf text;
-    json_t *old = NULL;
-    bool same = false;
+    json_t *o = NULL;
     buf_init(&text, SIZE_MAX / 2);
-    if (lrs_unpack(row->flags, row->stored_ms, row->timestamp_ms, blob, row->body_len, &text) == 0)
-        old = json_loadb(text.data, text.len, 0, NULL);
+    if (lrs_unpack(flags, stored_ms, ts_ms, blob, n, &text) == 0)
+        o = json_loadb(text.data, text.len, 0, NULL);
     buf_release(&text);
-    if (old) {
-        json_t *c = comparable(old, p->ts_is_stored);
-        same = c && json_equal(c, p->cmp);
-        json_decref(c);
-        json_decref(old);
-    }
+    return o;
+}
+
+/* Is the statement p the one already stored (row, blob)? Only on a conflict: rare. */
+static bool same_statement(const struct prep *p, const struct store_lrs_row *row, const char *blob)
+{
+    json_t *old = parse_blob(row->flags, row->stored_ms, row->timestamp_ms, blob, row->body_len);
+    json_t *mine = parse_blob(p->flags, row->stored_ms, row->timestamp_ms, p->body, p->len);
+    json_t *a = old ? comparable(old, p->ts_is_stored) : NULL;
+    json_t *b = mine ? comparable(mine, p->ts_is_stored) : NULL;
+    bool same = a && b && json_equal(a, b);
+    json_decref(a);
+    json_decref(b);
+    json_decref(old);
+    json_decref(mine);
     return same;
 }
 
@@ -475,6 +520,38 @@ static int unit_fail(struct lrs_pending *u, int r, int status, const char *fmt, 
     return r;
 }
 
+/*
+ * A request's statements that are already stored: an identical resend is
+ * skipped, a different statement with the same id fails the request (409)
+ * before anything of it is written. Only ids the client chose are looked
+ * up (a fresh random UUID cannot be taken). This replaces a savepoint per
+ * request, which made SQLite copy every page it touched.
+ */
+static int check_unit(struct db *db, struct lrs_pending *u)
+{
+    for (size_t i = 0; i < u->n; i++) {
+        struct prep *p = &u->st[i];
+        struct store_lrs_row old;
+        char *body = NULL;
+        if (!p->client_id_given)
+            continue;
+        int r = store_lrs_get(db, u->district_id, p->id, &old, &body);
+        if (r == -ENOENT)
+            continue;
+        if (r < 0)
+            return r;
+        bool same = same_statement(p, &old, body);
+        mem_free(body);
+        if (!same)
+            return unit_fail(u, -EEXIST, 409,
+                             "statement id %s: a different statement with this id exists "
+                             "(xAPI 2.0.0 4.1.6.1: 409 Conflict)",
+                             p->id);
+        p->skip = true; /* the same statement again: nothing to store */
+    }
+    return 0;
+}
+
 static int write_unit(struct writer *w, struct db *db, struct lrs_pending *u, int64_t now)
 {
     int r;
@@ -482,6 +559,8 @@ static int write_unit(struct writer *w, struct db *db, struct lrs_pending *u, in
     for (size_t i = 0; i < u->n; i++) {
         struct prep *p = &u->st[i];
         struct store_lrs_row row = {0};
+        if (p->skip)
+            continue;
         row.seq = ++w->seq;
         row.district_id = u->district_id;
         row.statement_id = p->id;
@@ -492,24 +571,7 @@ static int write_unit(struct writer *w, struct db *db, struct lrs_pending *u, in
         row.flags = p->flags;
         row.body = p->body;
         row.body_len = p->len;
-        r = store_lrs_insert(db, &row);
-        if (r == -EEXIST) {
-            struct store_lrs_row old;
-            char *body = NULL;
-            w->seq--;
-            r = store_lrs_get(db, u->district_id, p->id, &old, &body);
-            if (r < 0)
-                return r;
-            bool same = same_statement(p, &old, body);
-            mem_free(body);
-            if (!same)
-                return unit_fail(u, -EEXIST, 409,
-                                 "statement id %s: a different statement with this id exists "
-                                 "(xAPI 2.0.0 4.1.6.1: 409 Conflict)",
-                                 p->id);
-            continue; /* the same statement again: nothing to store */
-        }
-        if (r < 0)
+        if ((r = store_lrs_insert(db, &row)) < 0)
             return r;
         for (size_t k = 0; k < p->n_terms; k++)
             if ((r = store_lrs_term(db, u->district_id, p->kinds[k], p->hashes[k], row.seq)) < 0)
@@ -553,23 +615,14 @@ static void run_batch(struct writer *w, struct db *db, struct lrs_pending *batch
     if (now < w->stored_ms)
         now = w->stored_ms; /* stored never goes back as seq grows */
     atomic_store(&w->inflight_ms, now);
-    for (struct lrs_pending *u = batch; u; u = u->next) {
-        if (r < 0) {
-            u->r = r;
+    for (struct lrs_pending *u = batch; u && r == 0; u = u->next) {
+        int c = check_unit(db, u);
+        if (c == -EEXIST && u->status == 409) {
+            u->r = c; /* this request only: nothing of it was written */
             continue;
         }
-        int64_t unit_seq = w->seq;
-        int sp = store_lrs_savepoint(db, 0);
-        if (sp < 0) {
-            u->r = sp;
-            continue;
-        }
-        u->r = write_unit(w, db, u, now);
-        if (u->r < 0)
-            w->seq = unit_seq;
-        sp = store_lrs_savepoint(db, u->r < 0 ? 2 : 1);
-        if (sp < 0 && u->r >= 0)
-            u->r = sp;
+        if (c < 0 || (c = write_unit(w, db, u, now)) < 0)
+            r = c; /* a storage fault: the whole batch rolls back */
     }
     if (r == 0 && w->seq != seq_before)
         r = store_lrs_set_counter(db, w->seq);
@@ -632,7 +685,9 @@ static int writer_create(struct store *s, void **ret)
     pthread_mutex_init(&w->mu, NULL);
     pthread_cond_init(&w->work, NULL);
     pthread_cond_init(&w->done, NULL);
-    if (pthread_create(&w->thread, NULL, writer_main, w) != 0) {
+    if (pthread_create(&w->thread, NULL, writer_main, w) == 0) {
+        pthread_setname_np(w->thread, "lrs-writer");
+    } else {
         pthread_mutex_destroy(&w->mu);
         pthread_cond_destroy(&w->work);
         pthread_cond_destroy(&w->done);
@@ -785,12 +840,23 @@ static int prep_one(struct ctx *c, const struct lrs_write *wr, json_t *st, struc
                             "id: the statement's id differs from the statementId parameter "
                             "(xAPI 2.0.0 4.1.6.1 PUT)");
         snprintf(idbuf, sizeof(idbuf), "%s", put_id);
+        p->client_id_given = true;
     } else if (v) {
         snprintf(idbuf, sizeof(idbuf), "%s", json_string_value(v));
+        p->client_id_given = true;
     } else {
+        /*
+         * a time-ordered UUID (RFC 9562 version 7: 48 bits of milliseconds, 74 random
+         * bits): new ids land at the end of the id index instead of on a random page
+         */
         uint8_t u[16];
-        if (uuid_v4(u) < 0)
+        uint64_t ms = (uint64_t)c->now_ms;
+        if (rand_bytes(u + 6, 10) < 0)
             return ctx_fail(c, -EIO, "cannot make a statement id");
+        for (int k = 0; k < 6; k++)
+            u[k] = (uint8_t)(ms >> (40 - 8 * k));
+        u[6] = (uint8_t)(0x70 | (u[6] & 0x0f));
+        u[8] = (uint8_t)(0x80 | (u[8] & 0x3f));
         uuid_format(u, idbuf);
     }
     lower(idbuf);
@@ -819,9 +885,6 @@ static int prep_one(struct ctx *c, const struct lrs_write *wr, json_t *st, struc
     lrs_context_arrays(st);
 
     /* what an identical resend is compared by (before the LRS's properties are set) */
-    p->cmp = comparable(st, !json_object_get(st, "timestamp"));
-    if (!p->cmp)
-        return -ENOMEM;
 
     /* the LRS's properties (xAPI 2.0.0 2.4: id, stored, authority, version, timestamp) */
     json_t *out = json_copy(st);

@@ -320,19 +320,6 @@ int store_lrs_user_by_email_index(struct db *db, int64_t district_id, const void
                           "ib", district_id, idx, n);
 }
 
-int store_lrs_savepoint(struct db *db, int op)
-{
-    static const char *const sql[] = {"SAVEPOINT lrs_unit", "RELEASE lrs_unit",
-                                      "ROLLBACK TO lrs_unit"};
-    int r;
-    if (op < 0 || op > 2)
-        return -EINVAL;
-    r = db->drv->exec(db, sql[op]);
-    if (r == 0 && op == 2)
-        r = db->drv->exec(db, "RELEASE lrs_unit");
-    return r;
-}
-
 int store_lrs_writer_tune(struct db *db)
 {
     /* the writer's inserts land all over the term index: keep its pages in memory */

@@ -89,9 +89,6 @@ int store_lrs_attachment_get(struct db *db, int64_t district_id, const char *sha
 int store_lrs_user_by_email_index(struct db *db, int64_t district_id, const void *idx, size_t n,
                                   int64_t *ret_user_id);
 
-/* Savepoints around one request's statements in a batch: 0 begin, 1 release, 2 roll back. */
-int store_lrs_savepoint(struct db *db, int op);
-
 /* Tune the group-commit writer's own connection (a larger page cache). */
 int store_lrs_writer_tune(struct db *db);
 

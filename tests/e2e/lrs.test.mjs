@@ -4,8 +4,11 @@
 // Section numbers are xAPI 2.0.0 Part Three (Communication) and Part Two (Data).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { createHash, randomUUID } from 'node:crypto';
-import { startServer, request, trellis } from './lib/trellis.mjs';
+import { createHash, createSign, randomUUID, X509Certificate } from 'node:crypto';
+import { spawnSync } from 'node:child_process';
+import { readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { startServer, request, trellis, tempDir } from './lib/trellis.mjs';
 
 let srv, all, writer, mine, stateOnly;
 const V = { 'X-Experience-API-Version': '2.0.0' };
@@ -30,7 +33,7 @@ const statement = (n, extra = {}) => ({
 });
 
 before(async () => {
-  srv = await startServer();
+  srv = await startServer({ env: { TRELLIS_BODY_LIMIT: '1048576' } });
   const r = trellis(['admin', 'add-district', '--db', srv.db, '--sourced-id', 'd-lrs', '--name', 'LRS District']);
   assert.equal(r.status, 0, r.stderr);
   all = client(['all']);
@@ -137,6 +140,22 @@ test('bad statements are 400 naming the rule, and nothing of the batch is stored
   assert.match(r.body.detail, /ids in one request must differ/);
   const after = await xapi(all, '/xapi/statements?limit=500');
   assert.equal(after.body.statements.length, before.body.statements.length, 'nothing stored');
+});
+
+test('bad UTF-8 is 400 and an oversize body 413, nothing stored (issue 5 "Bad input")', async () => {
+  const good = Buffer.from(JSON.stringify(statement(90)));
+  const bad = Buffer.concat([good.subarray(0, 20), Buffer.from([0xff, 0xfe]), good.subarray(20)]);
+  let r = await xapi(writer, '/xapi/statements', { method: 'POST', body: bad, headers: { 'content-type': 'application/json' } });
+  assert.equal(r.status, 400);
+  assert.match(r.body.detail, /invalid JSON/);
+  const big = JSON.stringify(Array.from({ length: 3000 }, (_, i) => statement(i)));
+  assert.ok(big.length > 1048576);
+  r = await xapi(writer, '/xapi/statements', { method: 'POST', body: big, headers: { 'content-type': 'application/json' } });
+  assert.equal(r.status, 413);
+  assert.match(r.body.detail, /larger than the limit/);
+  r = await xapi(writer, '/xapi/statements', { method: 'POST', body: '{}', headers: { 'content-type': 'text/plain' } });
+  assert.equal(r.status, 400);
+  assert.match(r.body.detail, /Content-Type/);
 });
 
 test('filters: agent, verb, activity, registration, related_*, since/until, ascending (4.1.6.1)', async () => {
@@ -273,5 +292,44 @@ test('the 1.0.3 alternate request syntax works for 1.0.3 and is refused for 2.0.
   assert.equal(r.status, 204, r.text);
   form.set('X-Experience-API-Version', '2.0.0');
   r = await request(srv.url, '/xapi/statements?method=GET', { method: 'POST', body: form.toString(), headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+  assert.equal(r.status, 400);
+});
+
+test('signed statements: RS256 with an x5c certificate verifies; a wrong signature, payload or alg is 400 (Part Two 2.6)', async (t) => {
+  const dir = tempDir('trellis-jws-');
+  const gen = spawnSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', join(dir, 'k.pem'), '-out', join(dir, 'c.pem'), '-subj', '/CN=trellis-test', '-days', '1'], { encoding: 'utf8' });
+  if (gen.error || gen.status !== 0) { t.skip('openssl is not installed'); return; }
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const key = readFileSync(join(dir, 'k.pem'), 'utf8');
+  const x5c = [new X509Certificate(readFileSync(join(dir, 'c.pem'))).raw.toString('base64')];
+  const b64u = (b) => Buffer.from(b).toString('base64url');
+  const sign = (st, { alg = 'RS256', payload = st, breakSig = false } = {}) => {
+    const input = b64u(JSON.stringify({ alg, x5c })) + '.' + b64u(JSON.stringify(payload));
+    let sig = createSign('RSA-SHA256').update(input).sign(key);
+    if (breakSig) sig[10] ^= 1;
+    return input + '.' + b64u(sig);
+  };
+  const post = async (st, jws) => {
+    const body = { ...st, attachments: [{ usageType: 'http://adlnet.gov/expapi/attachments/signature', display: { 'en-US': 'signature' }, contentType: 'application/octet-stream', length: jws.length, sha2: createHash('sha256').update(jws).digest('hex') }] };
+    const b = 'sigBOUNDARY';
+    return xapi(writer, '/xapi/statements', {
+      method: 'POST', headers: { 'content-type': `multipart/mixed; boundary=${b}` },
+      body: `--${b}\r\nContent-Type: application/json\r\n\r\n${JSON.stringify(body)}\r\n--${b}\r\nContent-Type: application/octet-stream\r\nContent-Transfer-Encoding: binary\r\nX-Experience-API-Hash: ${createHash('sha256').update(jws).digest('hex')}\r\n\r\n${jws}\r\n--${b}--\r\n`,
+    });
+  };
+  const st = statement(95, { id: randomUUID() });
+  let r = await post(st, sign(st));
+  assert.equal(r.status, 200, r.text);
+  const st2 = statement(96, { id: randomUUID() });
+  r = await post(st2, sign(st2, { breakSig: true }));
+  assert.equal(r.status, 400);
+  assert.match(r.body.detail, /does not verify/);
+  r = await post(st2, sign(st2, { payload: statement(97) }));
+  assert.equal(r.status, 400);
+  assert.match(r.body.detail, /payload differs/);
+  r = await post(st2, sign(st2, { alg: 'HS256' }));
+  assert.equal(r.status, 400);
+  assert.match(r.body.detail, /alg HS256/);
+  r = await post(st2, 'not-a-jws');
   assert.equal(r.status, 400);
 });
