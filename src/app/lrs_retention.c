@@ -316,6 +316,12 @@ int lrs_delete(struct ctx *c, const struct lrs_deletion *d, struct lrs_deletion_
 
     if (!c->who)
         return ctx_fail(c, -EPERM, "log in first");
+    /* a person (district administrators pass access_check) or the operator, never an
+     * integration: roster/write lets a client administer the roster, not delete records */
+    if (c->who->kind == PRINCIPAL_CLIENT)
+        return ctx_fail(c, -EACCES,
+                        "only a district administrator or the operator may delete learning "
+                        "records");
     struct access_resource res = {RES_DISTRICT, d->district_id, d->district_id};
     r = access_check(c, ACT_ADMIN, &res);
     if (r < 0)

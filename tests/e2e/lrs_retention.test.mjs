@@ -112,6 +112,11 @@ test('HTTP: only a district administrator may delete; a teacher is refused', asy
   assert.ok(r.status === 403 || r.status === 404, `teacher got ${r.status}`);
   const c = await request(srv.url, `/api/v1/districts/${did}/lrs/deletions`, { method: 'POST', json: { learner: learner1, dry_run: true }, headers: { authorization: basic(client) } });
   assert.ok(c.status === 403 || c.status === 404, `an API client got ${c.status}`);
+  // roster/write lets an integration administer the roster, not delete learning records
+  const rw = JSON.parse(trellis(['admin', 'add-client', '--db', srv.db, '--name', 'sis', '--scope', 'roster/write']).stdout);
+  const d = await request(srv.url, `/api/v1/districts/${did}/lrs/deletions`, { method: 'POST', json: { learner: learner1 }, headers: { authorization: basic(rw) } });
+  assert.equal(d.status, 403, d.text);
+  assert.equal((await getStatement(ids1[1])).status, 200);
 });
 
 test('HTTP: bad input is a 400 naming the field, and changes nothing', async () => {
