@@ -14,7 +14,8 @@
  *   guardian           its own children (agentSourcedIds, either direction): read
  *   student            itself: read; its current classes: read (not their rosters)
  *   API client         only its scopes: roster/read (read, list, export the roster),
- *                      roster/write (import), statements/read, statements/write ...
+ *                      roster/write (import), statements/read, statements/write ...;
+ *                      xAPI documents: state (State), profile (profiles), or all
  *   anyone of a district  reads the district itself (its name, its sessions)
  *
  * A person still enrolling a required second factor (enrol_only) is refused
@@ -117,6 +118,19 @@ static int client_check(struct ctx *c, const struct principal *p, enum access_ac
         if (action == ACT_EXPORT && (s & SCOPE_STATEMENTS_READ))
             return 0;
         return deny_seen(c, "this client's scopes do not allow it");
+    }
+    if (res->kind == RES_DOCUMENTS) {
+        /* xAPI documents: the state scope for State, profile for both profile resources */
+        unsigned need =
+            res->id == RES_DOCUMENTS_STATE ? SCOPE_STATE
+            : res->id == RES_DOCUMENTS_PROFILE
+                ? SCOPE_PROFILE
+                : SCOPE_STATE | SCOPE_PROFILE | SCOPE_STATEMENTS_READ | SCOPE_STATEMENTS_READ_MINE;
+        if (s & (need | SCOPE_ALL))
+            return 0;
+        return deny_seen(c, res->id == RES_DOCUMENTS_STATE
+                                ? "this needs the client scope 'state'"
+                                : "this needs the client scope 'profile'");
     }
     return deny_unseen(c);
 }

@@ -32,7 +32,11 @@ enum access_kind {
     RES_SCHOOL,     /* id = orgs.id of a school */
     RES_DISTRICT,   /* id = districts.id */
     RES_STATEMENTS, /* learning records; id = users.id of the learner, 0 = not linked */
+    RES_DOCUMENTS,  /* xAPI documents and metadata; id = RES_DOCUMENTS_* */
 };
+
+/* RES_DOCUMENTS ids: State documents, profile documents, the Activities and Agents resources */
+enum { RES_DOCUMENTS_STATE = 1, RES_DOCUMENTS_PROFILE = 2, RES_DOCUMENTS_META = 3 };
 
 struct access_resource {
     enum access_kind kind;

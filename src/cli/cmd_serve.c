@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <unistd.h>
 
+#include "app/lrs_forward.h"
 #include "base/log.h"
 #include "cli/cli.h"
 #include "cli/commands.h"
@@ -48,6 +49,7 @@ int cmd_serve(int argc, char **argv)
     struct store *store = NULL;
     struct webroot *web = NULL;
     struct server *srv = NULL;
+    struct lrs_forwarder *fwd = NULL;
     const char *config_file = NULL;
     char err[512];
     sigset_t sigs;
@@ -122,13 +124,24 @@ int cmd_serve(int argc, char **argv)
     log_kv(LOG_INFO, "event=start url=%s store=%s pages=%zu", server_base_url(srv),
            store_backend(store), webroot_count(web));
 
+    /* lrs_forward_url: forward the statements to an upstream LRS in the background */
+    if (lrs_forward_start(store, &cfg, &fwd) < 0) {
+        fprintf(stderr, "trellis serve: cannot start the LRS forwarder\n");
+        goto out;
+    }
+    if (fwd)
+        log_kv(LOG_INFO, "event=lrs_forward_start target=%s", cfg.lrs_forward_url);
+
     if (sigwait(&sigs, &sig) == 0)
         log_kv(LOG_INFO, "event=stopping signal=%s", sig == SIGINT ? "SIGINT" : "SIGTERM");
+    lrs_forward_stop(fwd);
+    fwd = NULL;
     server_stop(srv, 30000);
     srv = NULL;
     log_kv(LOG_INFO, "event=stopped");
     rc = EXIT_OK;
 out:
+    lrs_forward_stop(fwd);
     server_stop(srv, 0);
     webroot_free(web);
     store_close(store);

@@ -36,6 +36,14 @@ const struct command commands[] = {
      "--input FILE [--format dkt|csv] --model rasch|2pl [--quadrature N] [--threads N] --out "
      "PARAMS.json",
      "calibrate items (Rasch or 2PL) and estimate abilities from an answer log"},
+    {"lrs delete", cmd_lrs_delete,
+     "--db PATH (--learner SOURCEDID | --before DATE) [--dry-run] [--district SID]",
+     "delete a learner's learning records, or those stored before a date (count first with "
+     "--dry-run)"},
+    {"lrs forward", cmd_lrs_forward,
+     "--db PATH --to URL --key K (--secret S | --secret-env VAR) [--batch N] [--xapi-version V] "
+     "[--retries N] [--follow] [--district SID]",
+     "send new statements to an upstream LRS, resuming where the last run stopped"},
     {"config show", cmd_config_show, "[--config FILE] [--SETTING VALUE ...]",
      "print the effective configuration and where each value came from"},
     {"admin add-district", cmd_admin_add_district, "--db PATH --sourced-id SID --name NAME",

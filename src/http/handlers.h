@@ -44,6 +44,16 @@ int h_roster_import(struct request *rq);
 int h_xapi_about(struct request *rq);
 int h_xapi_statements(struct request *rq);
 
+/* h_xapi_docs.c: the LRS's documents, activities and agents */
+int h_xapi_state(struct request *rq);
+int h_xapi_activity_profile(struct request *rq);
+int h_xapi_agent_profile(struct request *rq);
+int h_xapi_activities(struct request *rq);
+int h_xapi_agents(struct request *rq);
+
+/* h_lrs_admin.c */
+int h_lrs_deletions(struct request *rq);
+
 /* h_system.c */
 int h_healthz(struct request *rq);
 int h_version(struct request *rq);

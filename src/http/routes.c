@@ -25,12 +25,29 @@ const struct route routes[] = {
     {"POST", "/api/v1/classes/{id}/cards/{student}/revoke", h_class_card_revoke, 0},
     {"POST", "/api/v1/districts/{id}/roster/imports", h_roster_import,
      ROUTE_UPLOAD | ROUTE_RAW_BODY},
+    {"POST", "/api/v1/districts/{id}/lrs/deletions", h_lrs_deletions, 0},
     /* xAPI (LRS): statements side (h_xapi.c); every method of a path goes to one handler */
     {"GET", "/xapi/about", h_xapi_about, ROUTE_RAW_BODY},
     {"GET", "/xapi/statements", h_xapi_statements, ROUTE_RAW_BODY},
     {"PUT", "/xapi/statements", h_xapi_statements, ROUTE_RAW_BODY},
     {"POST", "/xapi/statements", h_xapi_statements, ROUTE_RAW_BODY},
     /* xAPI (LRS): documents, activities, agents (h_xapi_docs.c) */
+    {"GET", "/xapi/activities/state", h_xapi_state, ROUTE_RAW_BODY},
+    {"PUT", "/xapi/activities/state", h_xapi_state, ROUTE_RAW_BODY},
+    {"POST", "/xapi/activities/state", h_xapi_state, ROUTE_RAW_BODY},
+    {"DELETE", "/xapi/activities/state", h_xapi_state, ROUTE_RAW_BODY},
+    {"GET", "/xapi/activities/profile", h_xapi_activity_profile, ROUTE_RAW_BODY},
+    {"PUT", "/xapi/activities/profile", h_xapi_activity_profile, ROUTE_RAW_BODY},
+    {"POST", "/xapi/activities/profile", h_xapi_activity_profile, ROUTE_RAW_BODY},
+    {"DELETE", "/xapi/activities/profile", h_xapi_activity_profile, ROUTE_RAW_BODY},
+    {"GET", "/xapi/agents/profile", h_xapi_agent_profile, ROUTE_RAW_BODY},
+    {"PUT", "/xapi/agents/profile", h_xapi_agent_profile, ROUTE_RAW_BODY},
+    {"POST", "/xapi/agents/profile", h_xapi_agent_profile, ROUTE_RAW_BODY},
+    {"DELETE", "/xapi/agents/profile", h_xapi_agent_profile, ROUTE_RAW_BODY},
+    {"GET", "/xapi/activities", h_xapi_activities, ROUTE_RAW_BODY},
+    {"POST", "/xapi/activities", h_xapi_activities, ROUTE_RAW_BODY},
+    {"GET", "/xapi/agents", h_xapi_agents, ROUTE_RAW_BODY},
+    {"POST", "/xapi/agents", h_xapi_agents, ROUTE_RAW_BODY},
 };
 
 const size_t routes_count = ARRAY_SIZE(routes);
