@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <unistd.h>
 
+#include "app/model.h"
 #include "base/log.h"
 #include "cli/cli.h"
 #include "cli/commands.h"
@@ -48,6 +49,7 @@ int cmd_serve(int argc, char **argv)
     struct store *store = NULL;
     struct webroot *web = NULL;
     struct server *srv = NULL;
+    struct model_follower *follower = NULL;
     const char *config_file = NULL;
     char err[512];
     sigset_t sigs;
@@ -117,6 +119,10 @@ int cmd_serve(int argc, char **argv)
         fprintf(stderr, "trellis serve: %s\n", err);
         goto out;
     }
+    /* the learner model follows the LRS: every learner's mastery stays current */
+    if (model_follower_start(store, &cfg, &follower) < 0)
+        log_warn("the learner model's follower did not start; mastery is brought up to date "
+                 "when it is read");
     printf("listening on %s\n", server_base_url(srv));
     fflush(stdout);
     log_kv(LOG_INFO, "event=start url=%s store=%s pages=%zu", server_base_url(srv),
@@ -129,6 +135,7 @@ int cmd_serve(int argc, char **argv)
     log_kv(LOG_INFO, "event=stopped");
     rc = EXIT_OK;
 out:
+    model_follower_stop(follower);
     server_stop(srv, 0);
     webroot_free(web);
     store_close(store);

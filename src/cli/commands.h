@@ -25,5 +25,8 @@ int cmd_import_oneroster(int argc, char **argv);
 int cmd_export_oneroster(int argc, char **argv);
 int cmd_fit_bkt(int argc, char **argv);
 int cmd_fit_irt(int argc, char **argv);
+int cmd_model_rebuild(int argc, char **argv);
+int cmd_model_fit(int argc, char **argv);
+int cmd_model_show(int argc, char **argv);
 
 #endif

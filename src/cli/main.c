@@ -33,6 +33,13 @@ const struct command commands[] = {
      "--input FILE [--format dkt|csv] --model rasch|2pl [--quadrature N] [--threads N] --out "
      "PARAMS.json",
      "calibrate items (Rasch or 2PL) and estimate abilities from an answer log"},
+    {"model rebuild", cmd_model_rebuild, "--db PATH [--district SID]",
+     "forget every learner's mastery and apply all stored statements again"},
+    {"model fit", cmd_model_fit,
+     "--db PATH [--district SID] [--forget] [--restarts N] [--threads N]",
+     "fit each skill's BKT parameters to the stored answers, then rebuild"},
+    {"model show", cmd_model_show, "--db PATH --student SID [--district SID]",
+     "a learner's mastery per skill (JSON)"},
     {"config show", cmd_config_show, "[--config FILE] [--SETTING VALUE ...]",
      "print the effective configuration and where each value came from"},
     {"admin add-district", cmd_admin_add_district, "--db PATH --sourced-id SID --name NAME",
