@@ -11,6 +11,7 @@
 #include "app/audit.h"
 #include "app/lrs_internal.h"
 #include "app/lrs_retention.h"
+#include "app/model.h"
 #include "app/principal.h"
 #include "base/buf.h"
 #include "base/mem.h"
@@ -18,6 +19,7 @@
 #include "base/timeutil.h"
 #include "store/store.h"
 #include "store/store_lrs_docs.h"
+#include "store/store_model.h"
 #include "store/store_people.h"
 
 #define MAX_SUBJECTS 4096
@@ -260,6 +262,9 @@ static int rest_fn(struct db *db, void *arg)
             if (n < 0)
                 return (int)n;
             x->rep->documents = n;
+            /* the learner model's state was derived from those statements */
+            if ((r = store_model_forget_user(db, x->d->district_id, x->user_id)) < 0)
+                return r;
         }
     }
     if (x->sha2.n) {
@@ -388,6 +393,12 @@ int lrs_delete(struct ctx *c, const struct lrs_deletion *d, struct lrs_deletion_
     r = store_tx(db, rest_fn, x);
     if (r < 0)
         goto out;
+    /* statements before a date fed everyone's mastery: derive it again from what is left */
+    if (!d->dry_run && !x->user_id && rep.statements > 0) {
+        r = model_rebuild(c, d->district_id, NULL);
+        if (r < 0)
+            goto out;
+    }
     if (!d->dry_run) {
         r = store_lrs_del_checkpoint(db);
         rep.checkpointed = r == 0;

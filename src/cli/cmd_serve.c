@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "app/lrs_forward.h"
+#include "app/model.h"
 #include "base/log.h"
 #include "cli/cli.h"
 #include "cli/commands.h"
@@ -50,6 +51,7 @@ int cmd_serve(int argc, char **argv)
     struct webroot *web = NULL;
     struct server *srv = NULL;
     struct lrs_forwarder *fwd = NULL;
+    struct model_follower *follower = NULL;
     const char *config_file = NULL;
     char err[512];
     sigset_t sigs;
@@ -119,6 +121,10 @@ int cmd_serve(int argc, char **argv)
         fprintf(stderr, "trellis serve: %s\n", err);
         goto out;
     }
+    /* the learner model follows the LRS: every learner's mastery stays current */
+    if (model_follower_start(store, &cfg, &follower) < 0)
+        log_warn("the learner model's follower did not start; mastery is brought up to date "
+                 "when it is read");
     printf("listening on %s\n", server_base_url(srv));
     fflush(stdout);
     log_kv(LOG_INFO, "event=start url=%s store=%s pages=%zu", server_base_url(srv),
@@ -142,6 +148,7 @@ int cmd_serve(int argc, char **argv)
     rc = EXIT_OK;
 out:
     lrs_forward_stop(fwd);
+    model_follower_stop(follower);
     server_stop(srv, 0);
     webroot_free(web);
     store_close(store);

@@ -28,5 +28,8 @@ int cmd_fit_bkt(int argc, char **argv);
 int cmd_fit_irt(int argc, char **argv);
 int cmd_lrs_delete(int argc, char **argv);
 int cmd_lrs_forward(int argc, char **argv);
+int cmd_model_rebuild(int argc, char **argv);
+int cmd_model_fit(int argc, char **argv);
+int cmd_model_show(int argc, char **argv);
 
 #endif

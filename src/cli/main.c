@@ -44,6 +44,13 @@ const struct command commands[] = {
      "--db PATH --to URL --key K (--secret S | --secret-env VAR) [--batch N] [--xapi-version V] "
      "[--retries N] [--follow] [--district SID]",
      "send new statements to an upstream LRS, resuming where the last run stopped"},
+    {"model rebuild", cmd_model_rebuild, "--db PATH [--district SID]",
+     "forget every learner's mastery and apply all stored statements again"},
+    {"model fit", cmd_model_fit,
+     "--db PATH [--district SID] [--forget] [--restarts N] [--threads N]",
+     "fit each skill's BKT parameters to the stored answers, then rebuild"},
+    {"model show", cmd_model_show, "--db PATH --student SID [--district SID]",
+     "a learner's mastery per skill (JSON)"},
     {"config show", cmd_config_show, "[--config FILE] [--SETTING VALUE ...]",
      "print the effective configuration and where each value came from"},
     {"admin add-district", cmd_admin_add_district, "--db PATH --sourced-id SID --name NAME",

@@ -5,6 +5,7 @@
  */
 #include "base/common.h"
 
+#include "app/model.h"
 #include "app/people.h"
 #include "http/handlers.h"
 #include "http/request.h"
@@ -71,4 +72,17 @@ int h_class_students(struct request *rq)
     http_suspend(rq, class_students_finish);
     people_class_roster_submit(&rq->ctx, p, wake, rq);
     return 0;
+}
+
+int h_user_mastery(struct request *rq)
+{
+    int64_t id;
+    json_t *o;
+    int r = id_or_404(rq, &id);
+    if (r <= 0)
+        return r;
+    r = model_mastery(&rq->ctx, id, &o);
+    if (r < 0)
+        return r;
+    return http_respond_json_take(rq, 200, o);
 }

@@ -35,6 +35,7 @@ int h_class_card_revoke(struct request *rq);
 /* h_people.c */
 int h_home(struct request *rq);
 int h_user(struct request *rq);
+int h_user_mastery(struct request *rq);
 int h_class_students(struct request *rq);
 
 /* h_roster.c */

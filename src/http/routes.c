@@ -20,6 +20,7 @@ const struct route routes[] = {
     {"POST", "/api/v1/me/totp/confirm", h_me_totp_confirm, 0},
     {"GET", "/api/v1/home", h_home, ROUTE_NO_BODY},
     {"GET", "/api/v1/users/{id}", h_user, ROUTE_NO_BODY},
+    {"GET", "/api/v1/users/{id}/mastery", h_user_mastery, ROUTE_NO_BODY},
     {"GET", "/api/v1/classes/{id}/students", h_class_students, ROUTE_NO_BODY},
     {"GET", "/api/v1/classes/{id}/cards", h_class_cards, ROUTE_NO_BODY},
     {"POST", "/api/v1/classes/{id}/cards/{student}/revoke", h_class_card_revoke, 0},

@@ -1,0 +1,82 @@
+/*
+ * The learner model as a service on the LRS: every learner's P(mastered)
+ * per skill, kept current as statements arrive, rebuilt from them on
+ * demand, with skill parameters refitted from them on demand.
+ *
+ * Which statements are answers: those whose actor is linked to a rostered
+ * learner (lrs.h), whose object is an Activity and whose result has
+ * `success`; voided statements are not. The skill is the first activity
+ * in context.contextActivities (parent, then grouping, then category)
+ * whose definition.type is http://adlnet.gov/expapi/activities/objective
+ * (a learning objective, the ADL vocabulary's type for it); without one the
+ * object activity is its own skill. The object activity is the item.
+ *
+ * Online: statements are applied in the LRS's commit order (seq), each with
+ * one constant-time BKT update (src/core/bkt.h) under the skill's
+ * parameters (MODEL_DEFAULT_* until a fit). The state records the last seq
+ * applied, in the same transaction as the updates, so a crash loses
+ * nothing and applies nothing twice. A statement voided after it was
+ * applied stays counted until the next rebuild.
+ *
+ * Fitting orders each learner's answers by their timestamp (then seq), the
+ * order in which they happened, which may differ from arrival order for
+ * records synced late; `trellis model fit` refits and then rebuilds.
+ */
+#ifndef TRELLIS_APP_MODEL_H
+#define TRELLIS_APP_MODEL_H
+
+#include <jansson.h>
+#include <stdint.h>
+
+#include "app/ctx.h"
+#include "app/model_fit.h"
+
+/* Parameters of a skill nobody has fitted yet (typical BKT values). */
+#define MODEL_DEFAULT_PRIOR 0.3
+#define MODEL_DEFAULT_LEARN 0.1
+#define MODEL_DEFAULT_GUESS 0.2
+#define MODEL_DEFAULT_SLIP  0.1
+/* P(mastered) at which a skill counts as mastered (Corbett and Anderson 1995). */
+#define MODEL_MASTERED 0.95
+
+#define MODEL_SKILL_TYPE "http://adlnet.gov/expapi/activities/objective"
+
+/*
+ * Apply the district's statements stored since the last call (0: ctx->who's
+ * district). Any principal may trigger it (it discloses nothing); it reads
+ * as the operator. *ret_applied (may be NULL) counts the answers applied.
+ */
+int model_catch_up(struct ctx *c, int64_t district_id, int64_t *ret_applied);
+
+/* Forget every learner's state and apply all statements again (operator or district admin). */
+int model_rebuild(struct ctx *c, int64_t district_id, int64_t *ret_applied);
+
+/*
+ * Fit every skill's BKT parameters to the district's stored answers
+ * (operator or district admin), store them and rebuild. *ret_report:
+ * {answers, learners, skills: [{skill, prior, learn, forget, guess, slip,
+ * answers, loglik}], seconds}. -ENOENT when no answers are stored.
+ */
+int model_fit_stored(struct ctx *c, int64_t district_id, const struct bkt_job *job,
+                     json_t **ret_report);
+
+/*
+ * A learner's mastery for whoever may see their learning records (else
+ * -ENOENT), audited: {user_id, mastered_at, skills: [{skill, p_mastery,
+ * p_correct, mastered, answers, correct, last_answer, fitted}]}.
+ * Catches up first, so what was just stored is counted.
+ */
+int model_mastery(struct ctx *c, int64_t user_id, json_t **ret);
+
+/* A statement (parsed) as an answer: 1 with skill and item (borrowed from st), 0 if it is none. */
+int model_answer_of(json_t *st, const char **ret_skill, const char **ret_item, bool *ret_correct);
+
+/*
+ * The server's follower: a thread that catches every district up about
+ * once a second, so the state is current without anyone asking.
+ */
+struct model_follower;
+int model_follower_start(struct store *s, const struct config *cfg, struct model_follower **ret);
+void model_follower_stop(struct model_follower *f);
+
+#endif

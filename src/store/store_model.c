@@ -1,0 +1,207 @@
+/*
+ * The learner model's tables: see store_model.h.
+ */
+#include "base/common.h"
+
+#include <stdio.h>
+
+#include "store/db.h"
+#include "store/store_model.h"
+
+#define SKILL_COLS \
+    "id, skill, prior, learn, forget, guess, slip, fitted_ms, fit_answers, fit_loglik"
+
+static void skill_fill(struct db_stmt *st, struct model_skill_row *r)
+{
+    r->id = db_col_int64(st, 0);
+    snprintf(r->skill, sizeof(r->skill), "%s", db_col_text(st, 1));
+    r->prior = db_col_double(st, 2);
+    r->learn = db_col_double(st, 3);
+    r->forget = db_col_double(st, 4);
+    r->guess = db_col_double(st, 5);
+    r->slip = db_col_double(st, 6);
+    r->fitted_ms = db_col_int64(st, 7);
+    r->fit_answers = db_col_int64(st, 8);
+    r->fit_loglik = db_col_double(st, 9);
+}
+
+int store_model_skill(struct db *db, int64_t district_id, const char *skill,
+                      struct model_skill_row *ret)
+{
+    struct db_stmt *st;
+    int r = db_query(db, &st,
+                     "SELECT " SKILL_COLS " FROM model_skills WHERE district_id = ? AND skill = ?",
+                     "is", district_id, skill);
+    if (r < 0)
+        return r;
+    r = db_step(st);
+    if (r > 0) {
+        skill_fill(st, ret);
+        r = 0;
+    } else if (r == 0) {
+        r = -ENOENT;
+    }
+    db_done(st);
+    return r;
+}
+
+int store_model_skill_add(struct db *db, int64_t district_id, struct model_skill_row *row)
+{
+    return db_query_int64(db, &row->id,
+                          "INSERT INTO model_skills (district_id, skill, prior, learn, forget, "
+                          "guess, slip, fitted_ms, fit_answers, fit_loglik) "
+                          "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+                          "isdddddiid", district_id, row->skill, row->prior, row->learn,
+                          row->forget, row->guess, row->slip, row->fitted_ms, row->fit_answers,
+                          row->fit_loglik);
+}
+
+int store_model_skill_put(struct db *db, int64_t district_id, const struct model_skill_row *row)
+{
+    int64_t n = db_exec(db,
+                        "UPDATE model_skills SET prior = ?, learn = ?, forget = ?, guess = ?, "
+                        "slip = ?, fitted_ms = ?, fit_answers = ?, fit_loglik = ? "
+                        "WHERE district_id = ? AND id = ?",
+                        "dddddiidii", row->prior, row->learn, row->forget, row->guess, row->slip,
+                        row->fitted_ms, row->fit_answers, row->fit_loglik, district_id, row->id);
+    if (n < 0)
+        return (int)n;
+    return n == 1 ? 0 : -ENOENT;
+}
+
+int store_model_skills(struct db *db, int64_t district_id,
+                       int (*cb)(void *arg, const struct model_skill_row *row), void *arg)
+{
+    struct db_stmt *st;
+    int r = db_query(db, &st,
+                     "SELECT " SKILL_COLS " FROM model_skills WHERE district_id = ? ORDER BY skill",
+                     "i", district_id);
+    if (r < 0)
+        return r;
+    while ((r = db_step(st)) > 0) {
+        struct model_skill_row row;
+        skill_fill(st, &row);
+        if ((r = cb(arg, &row)) != 0)
+            break;
+    }
+    db_done(st);
+    return r;
+}
+
+int store_model_mastery(struct db *db, int64_t district_id, int64_t user_id, int64_t skill_id,
+                        struct model_mastery_row *ret)
+{
+    struct db_stmt *st;
+    int r = db_query(db, &st,
+                     "SELECT p_mastery, answers, correct, last_ms FROM model_mastery "
+                     "WHERE district_id = ? AND user_id = ? AND skill_id = ?",
+                     "iii", district_id, user_id, skill_id);
+    if (r < 0)
+        return r;
+    r = db_step(st);
+    if (r > 0) {
+        ret->skill_id = skill_id;
+        ret->p_mastery = db_col_double(st, 0);
+        ret->answers = db_col_int64(st, 1);
+        ret->correct = db_col_int64(st, 2);
+        ret->last_ms = db_col_int64(st, 3);
+        r = 0;
+    } else if (r == 0) {
+        r = -ENOENT;
+    }
+    db_done(st);
+    return r;
+}
+
+int store_model_mastery_put(struct db *db, int64_t district_id, int64_t user_id,
+                            const struct model_mastery_row *row)
+{
+    int64_t n = db_exec(db,
+                        "INSERT INTO model_mastery (district_id, user_id, skill_id, p_mastery, "
+                        "answers, correct, last_ms) VALUES (?, ?, ?, ?, ?, ?, ?) "
+                        "ON CONFLICT (district_id, user_id, skill_id) DO UPDATE SET "
+                        "p_mastery = excluded.p_mastery, answers = excluded.answers, "
+                        "correct = excluded.correct, last_ms = excluded.last_ms",
+                        "iiidiii", district_id, user_id, row->skill_id, row->p_mastery,
+                        row->answers, row->correct, row->last_ms);
+    return n < 0 ? (int)n : 0;
+}
+
+int store_model_mastery_of(struct db *db, int64_t district_id, int64_t user_id,
+                           int (*cb)(void *arg, const struct model_skill_row *skill,
+                                     const struct model_mastery_row *row),
+                           void *arg)
+{
+    struct db_stmt *st;
+    int r = db_query(db, &st,
+                     "SELECT s.id, s.skill, s.prior, s.learn, s.forget, s.guess, s.slip, "
+                     "s.fitted_ms, s.fit_answers, s.fit_loglik, m.p_mastery, m.answers, "
+                     "m.correct, m.last_ms FROM model_mastery m JOIN model_skills s "
+                     "ON s.id = m.skill_id WHERE m.district_id = ? AND m.user_id = ? "
+                     "ORDER BY s.skill",
+                     "ii", district_id, user_id);
+    if (r < 0)
+        return r;
+    while ((r = db_step(st)) > 0) {
+        struct model_skill_row s;
+        struct model_mastery_row m;
+        skill_fill(st, &s);
+        m.skill_id = s.id;
+        m.p_mastery = db_col_double(st, 10);
+        m.answers = db_col_int64(st, 11);
+        m.correct = db_col_int64(st, 12);
+        m.last_ms = db_col_int64(st, 13);
+        if ((r = cb(arg, &s, &m)) != 0)
+            break;
+    }
+    db_done(st);
+    return r;
+}
+
+int store_model_cursor(struct db *db, int64_t district_id, int64_t *ret_seq)
+{
+    int r = db_query_int64(db, ret_seq, "SELECT last_seq FROM model_cursor WHERE district_id = ?",
+                           "i", district_id);
+    if (r == -ENOENT) {
+        *ret_seq = 0;
+        r = 0;
+    }
+    return r;
+}
+
+int store_model_set_cursor(struct db *db, int64_t district_id, int64_t seq)
+{
+    int64_t n = db_exec(db,
+                        "INSERT INTO model_cursor (district_id, last_seq) VALUES (?, ?) "
+                        "ON CONFLICT (district_id) DO UPDATE SET last_seq = excluded.last_seq",
+                        "ii", district_id, seq);
+    return n < 0 ? (int)n : 0;
+}
+
+int store_model_reset(struct db *db, int64_t district_id)
+{
+    int64_t n = db_exec(db, "DELETE FROM model_mastery WHERE district_id = ?", "i", district_id);
+    if (n >= 0)
+        n = db_exec(db, "DELETE FROM model_cursor WHERE district_id = ?", "i", district_id);
+    return n < 0 ? (int)n : 0;
+}
+
+int store_model_forget_user(struct db *db, int64_t district_id, int64_t user_id)
+{
+    int64_t n = db_exec(db, "DELETE FROM model_mastery WHERE district_id = ? AND user_id = ?", "ii",
+                        district_id, user_id);
+    return n < 0 ? (int)n : 0;
+}
+
+int store_model_districts(struct db *db, int (*cb)(void *arg, int64_t district_id), void *arg)
+{
+    struct db_stmt *st;
+    int r = db_query(db, &st, "SELECT id FROM districts ORDER BY id", "");
+    if (r < 0)
+        return r;
+    while ((r = db_step(st)) > 0)
+        if ((r = cb(arg, db_col_int64(st, 0))) != 0)
+            break;
+    db_done(st);
+    return r;
+}

@@ -1,0 +1,61 @@
+/*
+ * The learner model's tables (migration 0010): skill parameters, each
+ * learner's mastery per skill, and the statement cursor per district. No
+ * access decision here: src/app/model.c checks first.
+ */
+#ifndef TRELLIS_STORE_MODEL_H
+#define TRELLIS_STORE_MODEL_H
+
+#include <stdint.h>
+
+#include "base/common.h"
+
+struct db;
+
+struct model_skill_row {
+    int64_t id;
+    char skill[512];
+    double prior, learn, forget, guess, slip;
+    int64_t fitted_ms; /* 0: defaults */
+    int64_t fit_answers;
+    double fit_loglik;
+};
+
+/* A skill by IRI: 0, or -ENOENT. */
+int store_model_skill(struct db *db, int64_t district_id, const char *skill,
+                      struct model_skill_row *ret);
+/* Insert a skill with row's parameters (row->id set), or -EEXIST. */
+int store_model_skill_add(struct db *db, int64_t district_id, struct model_skill_row *row);
+/* Replace a skill's parameters and fit figures by id. */
+int store_model_skill_put(struct db *db, int64_t district_id, const struct model_skill_row *row);
+/* Every skill of the district, by IRI. */
+int store_model_skills(struct db *db, int64_t district_id,
+                       int (*cb)(void *arg, const struct model_skill_row *row), void *arg);
+
+struct model_mastery_row {
+    int64_t skill_id;
+    double p_mastery;
+    int64_t answers, correct, last_ms;
+};
+/* 0, or -ENOENT. */
+int store_model_mastery(struct db *db, int64_t district_id, int64_t user_id, int64_t skill_id,
+                        struct model_mastery_row *ret);
+int store_model_mastery_put(struct db *db, int64_t district_id, int64_t user_id,
+                            const struct model_mastery_row *row);
+/* A learner's rows, with their skill (by IRI). */
+int store_model_mastery_of(struct db *db, int64_t district_id, int64_t user_id,
+                           int (*cb)(void *arg, const struct model_skill_row *skill,
+                                     const struct model_mastery_row *row),
+                           void *arg);
+
+/* The last statement seq applied (0 when none). */
+int store_model_cursor(struct db *db, int64_t district_id, int64_t *ret_seq);
+int store_model_set_cursor(struct db *db, int64_t district_id, int64_t seq);
+/* Forget all mastery and the cursor (rebuild), keeping skills and their parameters. */
+int store_model_reset(struct db *db, int64_t district_id);
+/* Every district's id, in order. */
+int store_model_districts(struct db *db, int (*cb)(void *arg, int64_t district_id), void *arg);
+/* Forget one learner's mastery (their statements were deleted). */
+int store_model_forget_user(struct db *db, int64_t district_id, int64_t user_id);
+
+#endif
