@@ -6,8 +6,7 @@ TEST_BUILD ?= build-test
 
 run:
 	@scripts/deps.sh run
-	@[ -f $(BUILD)/build.ninja ] || meson setup $(BUILD) --buildtype=release -Db_ndebug=true >/dev/null
-	@ninja -C $(BUILD) >/dev/null
+	@scripts/build.sh $(BUILD)
 	@scripts/run.sh $(BUILD)/src/cli/trellis
 
 test:
@@ -16,13 +15,11 @@ test:
 
 build:
 	@scripts/deps.sh run
-	@[ -f $(BUILD)/build.ninja ] || meson setup $(BUILD) --buildtype=release -Db_ndebug=true
-	@ninja -C $(BUILD)
+	@scripts/build.sh $(BUILD)
 
 bench:
 	@scripts/deps.sh bench
-	@[ -f $(BUILD)/build.ninja ] || meson setup $(BUILD) --buildtype=release -Db_ndebug=true
-	@ninja -C $(BUILD)
+	@scripts/build.sh $(BUILD)
 	@echo "benchmarks are in bench/; see bench/README.md"
 
 format:

@@ -12,7 +12,10 @@ export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0
 rc=0
 
 if [ ! -f "$TEST_BUILD/build.ninja" ]; then
-  meson setup "$TEST_BUILD" -Db_sanitize=address,undefined --buildtype=debugoptimized >/dev/null || exit 1
+  log=$(mktemp)
+  meson setup "$TEST_BUILD" -Db_sanitize=address,undefined --buildtype=debugoptimized -Dtests=enabled \
+    >"$log" 2>&1 || { cat "$log" >&2; rm -f "$log"; exit 1; }
+  rm -f "$log"
 fi
 ninja -C "$TEST_BUILD" || exit 1
 
@@ -20,8 +23,7 @@ builds=("$TEST_BUILD")
 
 # the optimised build that `make run` uses must compile too (gcc -O3 warns about more)
 REL_BUILD=${REL_BUILD:-build}
-if { [ -f "$REL_BUILD/build.ninja" ] || meson setup "$REL_BUILD" --buildtype=release -Db_ndebug=true >/dev/null; } \
-   && ninja --quiet -C "$REL_BUILD"; then
+if scripts/build.sh "$REL_BUILD"; then
   builds+=("--result=release-build=ok")
 else
   echo "the release build (make run) failed: ninja -C $REL_BUILD" >&2
@@ -39,8 +41,10 @@ meson test -C "$TEST_BUILD" --print-errorlogs --num-processes 2 || rc=1
 
 if command -v clang-14 >/dev/null 2>&1 && [ "${SKIP_FUZZ:-0}" != 1 ]; then
   if [ ! -f "$FUZZ_BUILD/build.ninja" ]; then
-    CC=clang-14 meson setup "$FUZZ_BUILD" -Dfuzzers=true -Db_sanitize=address,undefined \
-      -Db_lundef=false --buildtype=debugoptimized >/dev/null || exit 1
+    log=$(mktemp)
+    CC=clang-14 meson setup "$FUZZ_BUILD" -Dfuzzers=true -Db_sanitize=address,undefined -Dtests=enabled \
+      -Db_lundef=false --buildtype=debugoptimized >"$log" 2>&1 || { cat "$log" >&2; rm -f "$log"; exit 1; }
+    rm -f "$log"
   fi
   ninja -C "$FUZZ_BUILD" || exit 1
   meson test -C "$FUZZ_BUILD" --suite fuzz-run --print-errorlogs --num-processes 2 || rc=1
