@@ -93,6 +93,8 @@ static const char *actor_kind(const struct principal *p)
         return "client";
     case PRINCIPAL_OPERATOR:
         return "operator";
+    case PRINCIPAL_SYSTEM:
+        return "system";
     }
     return "anonymous";
 }
@@ -417,6 +419,22 @@ static int enqueue(struct ctx *c, struct unit *u, bool wait)
     return 0;
 }
 
+int audit_ready(struct store *s)
+{
+    void *svc;
+    return store_service(s, &writer_key, writer_create, writer_destroy, &svc);
+}
+
+static int append_unit(struct ctx *c, struct db *db, void *arg)
+{
+    return audit_append(c, db, arg);
+}
+
+int audit_append_group(struct ctx *c, const struct audit_entry *e)
+{
+    return audit_group(c, append_unit, (void *)(uintptr_t)e);
+}
+
 int audit_group(struct ctx *c, int (*fn)(struct ctx *c, struct db *db, void *arg), void *arg)
 {
     struct unit u = {c, fn, arg, 0, false, NULL, NULL, NULL};
@@ -432,6 +450,7 @@ int audit_group(struct ctx *c, int (*fn)(struct ctx *c, struct db *db, void *arg
 
 struct disclose {
     const struct audit_entry *e;
+    size_t n;
     int64_t records;
     bool denied;
 };
@@ -466,9 +485,9 @@ static int disclose_unit(struct ctx *c, struct db *db, void *arg)
                          d->denied ? "blocked until a second factor is checked again"
                          : p->kind == PRINCIPAL_USER ? "allowed after a fresh second factor"
                                                      : "allowed (no second factor for this kind)");
-                struct audit_entry alert = {.district_id = d->e->district_id,
+                struct audit_entry alert = {.district_id = d->e[0].district_id,
                                             .action = "alert",
-                                            .object = d->e->object,
+                                            .object = d->e[0].object,
                                             .outcome = d->denied ? "denied" : "ok",
                                             .detail = detail};
                 r = audit_append(c, db, &alert);
@@ -489,13 +508,19 @@ static int disclose_unit(struct ctx *c, struct db *db, void *arg)
             }
         }
     }
-    if (d->denied) {
-        struct audit_entry denied = *d->e;
-        denied.outcome = "denied";
-        denied.detail = "a fresh second factor is needed (bulk-export tripwire)";
-        return audit_append(c, db, &denied);
+    for (size_t i = 0; i < d->n; i++) {
+        if (d->denied) {
+            struct audit_entry denied = d->e[i];
+            denied.outcome = "denied";
+            denied.detail = "a fresh second factor is needed (bulk-export tripwire)";
+            r = audit_append(c, db, &denied);
+        } else {
+            r = audit_append(c, db, &d->e[i]);
+        }
+        if (r < 0)
+            return r;
     }
-    return audit_append(c, db, d->e);
+    return 0;
 }
 
 struct audit_pending {
@@ -503,18 +528,24 @@ struct audit_pending {
     struct disclose d;
 };
 
-static int64_t count_records(const struct ctx *c, const struct audit_entry *e)
+static int64_t count_records(const struct ctx *c, const struct audit_entry *e, size_t n)
 {
     const struct principal *p = c->who;
-    int64_t n = 0;
-    for (size_t i = 0; i < e->n_subjects; i++)
-        if (!p || p->kind != PRINCIPAL_USER || e->subjects[i] != p->user_id)
-            n++;
-    return n;
+    int64_t count = 0;
+    for (size_t k = 0; k < n; k++) {
+        if (e[k].n_records) {
+            count += e[k].n_records;
+            continue;
+        }
+        for (size_t i = 0; i < e[k].n_subjects; i++)
+            if (!p || p->kind != PRINCIPAL_USER || e[k].subjects[i] != p->user_id)
+                count++;
+    }
+    return count;
 }
 
-void audit_disclose_submit(struct ctx *c, const struct audit_entry *e, void (*wake)(void *arg),
-                           void *arg, struct audit_pending **ret)
+void audit_disclose_submit(struct ctx *c, const struct audit_entry *e, size_t n,
+                           void (*wake)(void *arg), void *arg, struct audit_pending **ret)
 {
     struct audit_pending *p = arena_calloc(c->arena, 1, sizeof(*p));
     int r;
@@ -526,7 +557,8 @@ void audit_disclose_submit(struct ctx *c, const struct audit_entry *e, void (*wa
         return;
     }
     p->d.e = e;
-    p->d.records = count_records(c, e);
+    p->d.n = n;
+    p->d.records = count_records(c, e, n);
     p->u = (struct unit){c, disclose_unit, &p->d, 0, false, NULL, wake, arg};
     r = enqueue(c, &p->u, false);
     if (r < 0) {
@@ -549,13 +581,13 @@ int audit_disclose_result(struct ctx *c, const struct audit_pending *p)
     return 0;
 }
 
-int audit_disclose(struct ctx *c, const struct audit_entry *e)
+int audit_disclose(struct ctx *c, const struct audit_entry *e, size_t n)
 {
-    struct disclose d = {e, 0, false};
+    struct disclose d = {e, n, 0, false};
     int r;
 
     /* every student record but a person's own counts toward the tripwire */
-    d.records = count_records(c, e);
+    d.records = count_records(c, e, n);
     r = audit_group(c, disclose_unit, &d);
     if (r < 0)
         return r;
@@ -757,37 +789,36 @@ int audit_show_student(struct ctx *c, const char *student,
                        int (*fn)(const struct audit_view *v, void *arg), void *arg)
 {
     struct show s = {fn, arg};
-    struct person_facts f;
+    struct access_resource res = {RES_AUDIT, 0, 0};
+    struct grant *g;
     struct db *db;
-    int64_t user_id = 0;
     char *username = NULL;
     int r;
 
-    if (!c->who || c->who->kind != PRINCIPAL_OPERATOR)
-        return ctx_fail(c, -EACCES, "only the server's operator can read the audit log");
+    if (!c->who)
+        return ctx_fail(c, -EPERM, "log in first");
     r = ctx_db(c, &db);
     if (r < 0)
         return r;
-    r = store_user_by_sourced_id(db, c->who->district_id, student, &user_id, &username);
+    r = store_user_by_sourced_id(db, c->who->district_id, student, &res.id, &username);
     mem_free(username);
-    if (r == -ENOENT && str_to_int64(str_from(student), 1, INT64_MAX, &user_id) == 0)
+    if (r == -ENOENT && str_to_int64(str_from(student), 1, INT64_MAX, &res.id) == 0)
         r = 0;
+    if (r < 0 && r != -ENOENT)
+        return ctx_fail(c, r, "cannot read the roster");
     if (r == 0)
-        r = store_person_facts(db, user_id, &f);
-    if (r == -ENOENT || (r == 0 && f.district_id != c->who->district_id))
+        r = access_check(c, ACT_READ, &res, &g);
+    if (r == -ENOENT)
         return ctx_fail(c, -ENOENT, "student: no person '%s' in this district", student);
     if (r < 0)
-        return ctx_fail(c, r, "cannot read the roster");
-    r = store_audit_by_subject(db, f.district_id, user_id, show_row, &s);
+        return r;
+    r = store_audit_by_subject(db, g, res.id, show_row, &s);
+    access_read_end(c);
     if (r < 0)
         return c->err[0] ? r : ctx_fail(c, r, "cannot read the audit log");
-    struct audit_entry e = {.action = "read",
-                            .object = "audit",
-                            .subjects = &user_id,
-                            .n_subjects = 1,
-                            .detail = "record of access shown"};
+    access_grant_detail(g, "record of access shown");
     c->purpose = c->purpose ? c->purpose : "record of access (FERPA 34 CFR 99.32)";
-    return audit_disclose(c, &e);
+    return 0;
 }
 
 int audit_show_recent(struct ctx *c, int64_t since_ms, int64_t limit,

@@ -28,6 +28,7 @@
 #include "app/ctx.h"
 
 struct db;
+struct store;
 
 struct audit_entry {
     int64_t district_id;     /* the chain; 0: ctx->who's district (no principal: chain 0) */
@@ -40,6 +41,7 @@ struct audit_entry {
     const char *detail;       /* NULL: ""; never a secret */
     const char *actor_name;   /* NULL: ctx->who's name (or "anonymous") */
     int64_t actor_account_id; /* with actor_name, when ctx->who is NULL (a login) */
+    int64_t n_records;        /* records disclosed without naming them (an export); 0: subjects */
 };
 
 /*
@@ -48,6 +50,11 @@ struct audit_entry {
  * (then the caller must roll back).
  */
 int audit_append(struct ctx *c, struct db *db, const struct audit_entry *e);
+
+/* Start the audit writer of s if it is not running yet: 0 or a negative errno. */
+int audit_ready(struct store *s);
+/* Append e through group commit (its own savepoint of the writer's next batch), durably. */
+int audit_append_group(struct ctx *c, const struct audit_entry *e);
 
 /*
  * Run fn(db, arg) in the audit writer's next group-commit transaction (in a
@@ -59,17 +66,16 @@ int audit_append(struct ctx *c, struct db *db, const struct audit_entry *e);
 int audit_group(struct ctx *c, int (*fn)(struct ctx *c, struct db *db, void *arg), void *arg);
 
 /*
- * ctx->who is about to receive the student records in e (a read, a listing
- * or an export): check the bulk-export tripwire, append e, and make both
- * durable before returning. The tripwire counts every student record a
- * principal receives (bar their own) over a sliding hour; past
- * cfg->export_alert_limit an alert entry is written (once per hour) and a
- * person must have checked a second factor within AUDIT_MFA_FRESH_MS,
- * else the answer is -ENOKEY ("second factor needed"; nothing disclosed,
- * a denied entry written). API clients and the operator are alerted on,
- * never blocked. 0: answer now.
+ * ctx->who is about to receive the student records in e[0..n) (reads,
+ * listings or an export): check the bulk-export tripwire, append every
+ * entry, and make them durable before returning. Only the access gate
+ * (access.c) calls this: services disclose through the gate. The tripwire counts every student
+ * record a principal receives (bar their own) over a sliding hour; past cfg->export_alert_limit an
+ * alert entry is written (once per hour) and a person must have checked a second factor within
+ * AUDIT_MFA_FRESH_MS, else the answer is -ENOKEY ("second factor needed"; nothing disclosed, a
+ * denied entry written). API clients and the operator are alerted on, never blocked. 0: answer now.
  */
-int audit_disclose(struct ctx *c, const struct audit_entry *e);
+int audit_disclose(struct ctx *c, const struct audit_entry *e, size_t n);
 
 #define AUDIT_MFA_FRESH_MS (15 * 60 * 1000LL)
 
@@ -83,8 +89,8 @@ int audit_disclose(struct ctx *c, const struct audit_entry *e);
  * before this: wake may run before this returns.
  */
 struct audit_pending;
-void audit_disclose_submit(struct ctx *c, const struct audit_entry *e, void (*wake)(void *arg),
-                           void *arg, struct audit_pending **ret);
+void audit_disclose_submit(struct ctx *c, const struct audit_entry *e, size_t n,
+                           void (*wake)(void *arg), void *arg, struct audit_pending **ret);
 int audit_disclose_result(struct ctx *c, const struct audit_pending *p);
 
 /* ---- reading the log (the CLI) ---- */

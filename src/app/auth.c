@@ -859,7 +859,7 @@ int auth_me(struct ctx *c, const char *csrf, const char *lang_cookie, const char
         if (p->grants[i].org_id)
             r = add_school(&oj, p->grants[i].org_id);
     if (r == 0 && oj.list && a.user_id && !(p->roles & ROLE_DISTRICT_ADMIN))
-        r = store_person_orgs(db, p->district_id, a.user_id, person_org_cb, &oj);
+        r = access_my_schools(c, person_org_cb, &oj);
     if (r < 0) {
         json_decref(roles);
         json_decref(oj.list);
@@ -1237,6 +1237,7 @@ static int cards_fn(struct db *db, void *arg)
 int auth_cards(struct ctx *c, int64_t class_id, const char *base_url, json_t **ret)
 {
     struct access_resource res = {RES_CLASS, 0, class_id};
+    struct grant *g;
     struct class_info ci;
     struct class_student *s = NULL;
     size_t n = 0;
@@ -1254,11 +1255,12 @@ int auth_cards(struct ctx *c, int64_t class_id, const char *base_url, json_t **r
     if (r < 0)
         return ctx_fail(c, r, "cannot read the class");
     res.district_id = ci.district_id;
-    r = access_check(c, ACT_CREDENTIALS, &res);
+    r = access_check(c, ACT_CREDENTIALS, &res, &g);
     if (r < 0)
         return r;
     c->purpose = c->purpose ? c->purpose : "print the class's login cards";
-    r = store_class_students(db, ci.district_id, class_id, c->now_ms / DAY_MS, &s, &n);
+    r = store_class_students(db, g, class_id, c->now_ms / DAY_MS, &s, &n);
+    access_read_end(c); /* the cards are issued in a write transaction of their own */
     if (r < 0) {
         r = ctx_fail(c, r, "cannot read the class roster");
         goto out;
@@ -1334,6 +1336,7 @@ static int revoke_fn(struct db *db, void *arg)
 int auth_card_revoke(struct ctx *c, int64_t class_id, int64_t student_id)
 {
     struct access_resource res = {RES_CLASS, 0, class_id};
+    struct grant *g;
     struct class_info ci;
     struct db *db;
     int r = ctx_db(c, &db);
@@ -1346,10 +1349,11 @@ int auth_card_revoke(struct ctx *c, int64_t class_id, int64_t student_id)
     if (r < 0)
         return ctx_fail(c, r, "cannot read the class");
     res.district_id = ci.district_id;
-    r = access_check(c, ACT_CREDENTIALS, &res);
+    r = access_check(c, ACT_CREDENTIALS, &res, &g);
     if (r < 0)
         return r;
-    r = store_enrolled_in_class(db, ci.district_id, student_id, class_id, c->now_ms / DAY_MS);
+    r = store_class_has_student(db, g, class_id, student_id, c->now_ms / DAY_MS);
+    access_read_end(c);
     if (r < 0)
         return ctx_fail(c, r, "cannot read the class roster");
     if (r == 0)

@@ -101,7 +101,7 @@ static int admin_check(struct ctx *c)
     if (!c->who)
         return ctx_fail(c, -EPERM, "log in first");
     struct access_resource res = {RES_DISTRICT, c->who->district_id, c->who->district_id};
-    return access_check(c, ACT_ADMIN, &res);
+    return access_check(c, ACT_ADMIN, &res, NULL);
 }
 
 static void hash_secret(const char *secret, uint8_t out[CLIENT_HASH_LEN])
@@ -231,7 +231,7 @@ int clients_list(struct ctx *c, int (*fn)(const struct client_info *ci, void *ar
     if (r < 0)
         return r;
     struct audit_entry e = {.action = "admin", .object = "clients", .detail = "API clients listed"};
-    return audit_disclose(c, &e);
+    return audit_append_group(c, &e);
 }
 
 int clients_authenticate_basic(struct ctx *c, const char *authorization,

@@ -20,6 +20,7 @@
 struct store;
 struct db;
 struct principal;
+struct access_state;
 
 struct ctx {
     struct store *store;
@@ -32,7 +33,10 @@ struct ctx {
     const char *client_addr; /* the caller's address, for audit and throttling */
     const char *purpose;     /* why data is being accessed (audit), e.g. "teacher dashboard" */
     int status_hint;         /* a service may ask for a specific status (e.g. 401 vs 403) */
-    char err[512];           /* what was wrong, naming the field: set with ctx_fail() */
+    /* the access gate's grants and what was read under them (access.c), in arena: a caller
+       that releases the arena while it uses the context sets gate to NULL */
+    struct access_state *gate;
+    char err[512]; /* what was wrong, naming the field: set with ctx_fail() */
 };
 
 /* Set up ctx for one unit of work. The arena and config are borrowed. */

@@ -520,7 +520,9 @@ int demo_install(struct ctx *c, const struct demo_opts *o, struct demo_set *set,
         /* the logins are made by the operator, in the district just imported */
         const struct principal *was = c->who;
         struct principal op;
-        principal_operator(&op, report->district_id, "cli:init --demo");
+        r = principal_operator_in(&op, was, report->district_id);
+        if (r < 0)
+            return ctx_fail(c, r, "only the server's operator installs the demo");
         c->who = &op;
         for (size_t i = 0; r == 0 && i < set->n_logins; i++)
             r = demo_provision_login(c, &set->logins[i]);

@@ -535,7 +535,7 @@ static int check_unit(struct db *db, struct lrs_pending *u)
         char *body = NULL;
         if (!p->client_id_given)
             continue;
-        int r = store_lrs_get(db, u->district_id, p->id, &old, &body);
+        int r = store_lrs_lookup(db, u->district_id, p->id, &old, &body);
         if (r == -ENOENT)
             continue;
         if (r < 0)
@@ -578,7 +578,7 @@ static int write_unit(struct writer *w, struct db *db, struct lrs_pending *u, in
                 return r;
         if (p->ref) {
             struct store_lrs_row target;
-            r = store_lrs_get(db, u->district_id, p->ref, &target, NULL);
+            r = store_lrs_lookup(db, u->district_id, p->ref, &target, NULL);
             if (r == 0) {
                 if ((r = store_lrs_copy_terms(db, u->district_id, target.seq, row.seq)) < 0)
                     return r;
@@ -945,7 +945,7 @@ int lrs_append_prepare(struct ctx *c, const struct lrs_write *w, const char *jso
         return ctx_fail(c, -EPERM, "statements: log in or send API client credentials");
     if (c->who->kind == PRINCIPAL_CLIENT) {
         struct access_resource res = {RES_STATEMENTS, c->who->district_id, 0};
-        if ((r = access_check(c, ACT_WRITE, &res)) < 0)
+        if ((r = access_check(c, ACT_WRITE, &res, NULL)) < 0)
             return r;
     } else if (c->who->kind != PRINCIPAL_OPERATOR) {
         return ctx_fail(c, -EACCES, "statements: only API clients write statements");

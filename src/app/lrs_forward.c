@@ -301,12 +301,17 @@ static int row_cb(const struct lrs_row *row, void *arg)
  * with its X-Experience-API-Hash (xAPI 2.0.0 4.1.3). Attachments known only
  * by fileUrl have no content here and go without a part.
  */
-static int to_multipart(struct fwd *f)
+static int to_multipart(struct fwd *f, struct ctx *sc)
 {
+    struct access_resource res = {RES_STATEMENTS, sc->who->district_id, 0};
+    struct grant *gr;
     struct buf mp;
     struct db *db;
-    int r = ctx_db(f->c, &db);
+    int r = access_check(sc, ACT_LIST, &res, &gr);
 
+    if (r < 0)
+        return r;
+    r = ctx_db(sc, &db);
     if (r < 0)
         return r;
     buf_init(&mp, 1024u << 20);
@@ -320,7 +325,7 @@ static int to_multipart(struct fwd *f)
         size_t n = 0;
         if (r < 0)
             break;
-        int g = store_lrs_attachment_get(db, f->c->who->district_id, e->key, &ct, &p, &n);
+        int g = store_lrs_attachment_get(db, gr, e->key, &ct, &p, &n);
         if (g == -ENOENT)
             continue;
         if (g < 0) {
@@ -339,7 +344,7 @@ static int to_multipart(struct fwd *f)
     }
     if (r == 0)
         r = buf_appendf(&mp, "\r\n--%s--\r\n", f->boundary);
-    ctx_release(f->c);
+    access_read_end(sc);
     if (r < 0) {
         buf_release(&mp);
         return r < 0 ? r : -ENOMEM;
@@ -353,8 +358,16 @@ static int to_multipart(struct fwd *f)
     return 0;
 }
 
+/*
+ * The next batch after after_seq, read by the SYSTEM principal: reading is
+ * Trellis's own work; the disclosure is the batch the upstream acknowledges,
+ * audited with the cursor (ack_fn) in the name of whoever runs the forwarding.
+ */
 static int next_batch(struct fwd *f, int64_t after_seq)
 {
+    struct arena arena = ARENA_INIT;
+    struct principal sys;
+    struct ctx sc;
     struct lrs_filter flt = {
         .district_id = f->c->who->district_id,
         .after_seq = after_seq,
@@ -369,14 +382,22 @@ static int next_batch(struct fwd *f, int64_t after_seq)
     strmap_release(&f->att);
     if (buf_putc(&f->body, '[') < 0)
         return -ENOMEM;
-    int r = lrs_stream(f->c, &flt, row_cb, f);
+    principal_system(&sys, f->c->who->district_id, "system:lrs-forward");
+    ctx_init(&sc, f->c->store, f->c->cfg, &arena, f->c->now_ms, f->c->req_id);
+    sc.who = &sys;
+    int r = lrs_stream(&sc, &flt, row_cb, f);
     ctx_release(f->c);
+    f->c->gate = NULL; /* it lived in the arena */
     arena_release(f->c->arena);
-    if (r < 0)
-        return r;
-    if (buf_putc(&f->body, ']') < 0)
-        return -ENOMEM;
-    return f->att.n ? to_multipart(f) : 0;
+    if (r == 0 && buf_putc(&f->body, ']') < 0)
+        r = -ENOMEM;
+    if (r == 0 && f->att.n)
+        r = to_multipart(f, &sc);
+    if (r < 0 && !f->c->err[0])
+        snprintf(f->c->err, sizeof(f->c->err), "%s", sc.err);
+    ctx_release(&sc);
+    arena_release(&arena);
+    return r;
 }
 
 /* Settle a batch whose answer we never saw: ask the upstream. 0 or -EIO. */
@@ -510,7 +531,7 @@ int lrs_forward_run(struct ctx *c, const struct lrs_forward_opts *o, struct lrs_
     if (o->batch > 1000)
         return ctx_fail(c, -EINVAL, "batch: at most 1000 statements per request");
     struct access_resource res = {RES_STATEMENTS, c->who->district_id, 0};
-    r = access_check(c, ACT_EXPORT, &res);
+    r = access_check(c, ACT_EXPORT, &res, NULL);
     if (r < 0)
         return r;
 
@@ -682,7 +703,7 @@ static int forward_district(int64_t district_id, void *arg)
         if (idle)
             return 0;
     }
-    principal_operator(&p, district_id, "lrs-forward (server)");
+    principal_system(&p, district_id, "system:lrs-forward");
     ctx_init(&c, fw->s, fw->cfg, &arena, time_now_ms(), "lrs-forward");
     c.who = &p;
     struct lrs_forward_opts o = {

@@ -10,7 +10,6 @@
 #include <strings.h>
 
 #include "app/access.h"
-#include "app/audit.h"
 #include "app/lrs.h"
 #include "app/lrs_internal.h"
 #include "app/principal.h"
@@ -169,64 +168,30 @@ static void canonical(json_t *o, const char *accept)
     }
 }
 
-/* ---- access ---- */
+/* ---- access: every read goes through the gate ---- */
 
-struct reader {
-    int64_t district_id;
-    int64_t client_id; /* statements/read/mine: this client's own */
-    int64_t user_id;   /* a person reads one learner's records */
-    bool person;
-};
-
-static int reader_of(struct ctx *c, struct reader *rd, int64_t want_district)
+static bool is_person(const struct ctx *c)
 {
-    const struct principal *p = c->who;
-    memset(rd, 0, sizeof(*rd));
-    if (!p)
-        return ctx_fail(c, -EPERM, "statements: log in or send API client credentials");
-    rd->district_id = want_district ? want_district : p->district_id;
-    if (p->kind == PRINCIPAL_OPERATOR)
-        return 0;
-    if (rd->district_id != p->district_id)
-        return ctx_fail(c, -EACCES, "statements: another district's");
-    if (p->kind == PRINCIPAL_CLIENT) {
-        struct access_resource res = {RES_STATEMENTS, p->district_id, 0};
-        int r = access_check(c, ACT_LIST, &res);
-        if (r < 0)
-            return r;
-        if (!(p->scopes & (SCOPE_STATEMENTS_READ | SCOPE_ALL)))
-            rd->client_id = p->account_id;
-        return 0;
-    }
-    rd->person = true;
-    return 0;
+    return c->who && c->who->kind == PRINCIPAL_USER;
 }
 
-/* A person reads one learner's statements: the access check, then (after the read) audit. */
-static int person_may_read(struct ctx *c, int64_t user_id)
+/*
+ * The gate's grant to read statements: district-wide for API clients, the
+ * operator and the SYSTEM principal (statements/read/mine narrowed to the
+ * client's own by the grant); one learner at a time for a person.
+ */
+static int statements_grant(struct ctx *c, int64_t district_id, int64_t learner, struct grant **ret)
 {
-    struct access_resource res = {RES_STATEMENTS, c->who->district_id, user_id};
-    if (user_id == 0)
+    struct access_resource res = {RES_STATEMENTS, district_id, learner};
+    if (!c->who)
+        return ctx_fail(c, -EPERM, "statements: log in or send API client credentials");
+    if (is_person(c) && learner == 0)
         return ctx_fail(c, -EACCES,
                         "statements: people read the statements of one rostered learner at a "
                         "time (give agent= naming them)");
-    return access_check(c, ACT_LIST, &res);
-}
-
-static int audit_person_read(struct ctx *c, int64_t user_id, size_t n)
-{
-    char detail[64];
-    if (!c->who || c->who->kind != PRINCIPAL_USER || n == 0)
-        return 0;
-    snprintf(detail, sizeof(detail), "%zu statements", n);
-    struct audit_entry e = {
-        .action = "list",
-        .object = arena_printf(c->arena, "statements:person:%lld", (long long)user_id),
-        .subjects = &user_id,
-        .n_subjects = 1,
-        .detail = detail,
-    };
-    return audit_disclose(c, &e);
+    if (!res.district_id)
+        res.district_id = c->who->district_id;
+    return access_check(c, ACT_LIST, &res, ret);
 }
 
 /* ---- one statement, a page ---- */
@@ -287,7 +252,7 @@ static int page_row(const struct store_lrs_row *row, void *arg)
     return 0;
 }
 
-static int fetch_parts(struct ctx *c, struct db *db, int64_t district_id, json_t *sha2s,
+static int fetch_parts(struct ctx *c, struct db *db, struct grant *g, json_t *sha2s,
                        struct lrs_result *ret)
 {
     size_t n = json_object_size(sha2s), i = 0;
@@ -304,7 +269,7 @@ static int fetch_parts(struct ctx *c, struct db *db, int64_t district_id, json_t
         void *data = NULL;
         size_t len = 0;
         (void)v;
-        int r = store_lrs_attachment_get(db, district_id, k, &ct, &data, &len);
+        int r = store_lrs_attachment_get(db, g, k, &ct, &data, &len);
         if (r == -ENOENT)
             continue;
         if (r < 0)
@@ -326,7 +291,7 @@ static int fetch_parts(struct ctx *c, struct db *db, int64_t district_id, json_t
     return 0;
 }
 
-static int single(struct ctx *c, struct db *db, const struct reader *rd, const struct lrs_query *q,
+static int single(struct ctx *c, struct db *db, struct grant *g, const struct lrs_query *q,
                   struct lrs_result *ret)
 {
     const char *id = q->statement_id ? q->statement_id : q->voided_statement_id;
@@ -342,23 +307,28 @@ static int single(struct ctx *c, struct db *db, const struct reader *rd, const s
     for (char *p = low; *p; p++)
         if (*p >= 'A' && *p <= 'Z')
             *p = (char)(*p + 32);
-    r = store_lrs_get(db, rd->district_id, low, &row, &body);
+    if (!g) {
+        /* a person: the statement's learner decides, through the gate */
+        int64_t learner = 0;
+        r = access_statement_learner(c, low, &learner);
+        if (r == -ENOENT)
+            return ctx_fail(c, -ENOENT, "statement %s: no such statement", low);
+        if (r < 0)
+            return r;
+        if ((r = statements_grant(c, 0, learner, &g)) < 0)
+            return r;
+    }
+    r = store_lrs_get(db, g, low, &row, &body);
     if (r == -ENOENT)
         return ctx_fail(c, -ENOENT, "statement %s: no such statement", low);
     if (r < 0)
         return r;
-    if ((q->statement_id && row.voided) || (q->voided_statement_id && !row.voided) ||
-        (rd->client_id && row.client_id != rd->client_id)) {
+    if ((q->statement_id && row.voided) || (q->voided_statement_id && !row.voided)) {
         mem_free(body);
         return ctx_fail(c, -ENOENT, "statement %s: %s", low,
                         q->statement_id && row.voided
                             ? "it is voided; ask with voidedStatementId (xAPI 2.0.0 4.1.6.1)"
-                        : q->voided_statement_id && !row.voided ? "it is not voided"
-                                                                : "no such statement");
-    }
-    if (rd->person && (r = person_may_read(c, row.user_id)) < 0) {
-        mem_free(body);
-        return r;
+                            : "it is not voided");
     }
     struct store_lrs_row view = row;
     view.body = body;
@@ -371,13 +341,12 @@ static int single(struct ctx *c, struct db *db, const struct reader *rd, const s
         return -EIO;
     }
     if (pg.attach_sha2) {
-        r = fetch_parts(c, db, rd->district_id, pg.attach_sha2, ret);
+        r = fetch_parts(c, db, g, pg.attach_sha2, ret);
         json_decref(pg.attach_sha2);
         if (r < 0)
             return r;
     }
-    if (rd->person)
-        return audit_person_read(c, row.user_id, 1);
+    access_grant_detail(g, "statement");
     return 0;
 }
 
@@ -393,30 +362,36 @@ static int term_of(struct ctx *c, struct store_lrs_query *sq, int kind, const ch
 
 int lrs_query(struct ctx *c, const struct lrs_query *q, struct lrs_result *ret)
 {
-    struct reader rd;
     struct store_lrs_query sq = {0};
+    struct grant *g = NULL;
     struct db *db;
     int64_t last_seq, last_stored;
     int r;
 
     memset(ret, 0, sizeof(*ret));
-    if ((r = reader_of(c, &rd, 0)) < 0)
+    if (!c->who)
+        return ctx_fail(c, -EPERM, "statements: log in or send API client credentials");
+    if (!c->purpose)
+        c->purpose = "xAPI statements";
+    ret->consistent_ms = lrs_consistent_now(c);
+    /* the grant opens the read snapshot every part of the answer comes from */
+    if (!is_person(c) && (r = statements_grant(c, 0, 0, &g)) < 0)
         return r;
     if ((r = ctx_db(c, &db)) < 0)
         return r;
-    ret->consistent_ms = lrs_consistent_now(c);
-    if ((r = store_begin_read(db)) < 0)
-        return r;
+    if (q->statement_id || q->voided_statement_id) {
+        r = single(c, db, g, q, ret);
+        goto out;
+    }
+    if (is_person(c)) {
+        r = ctx_fail(c, -EACCES,
+                     "statements: people read learners' statements through Trellis's pages, "
+                     "not the xAPI query");
+        goto out;
+    }
     r = store_lrs_last(db, &last_seq, &last_stored);
     if (r < 0)
         goto out;
-    if (q->statement_id || q->voided_statement_id) {
-        r = single(c, db, &rd, q, ret);
-        goto out;
-    }
-
-    sq.district_id = rd.district_id;
-    sq.client_id = rd.client_id;
     sq.ascending = q->ascending;
     sq.seq_min = 0;
     sq.seq_max = INT64_MAX;
@@ -443,12 +418,6 @@ int lrs_query(struct ctx *c, const struct lrs_query *q, struct lrs_result *ret)
         r = term_of(c, &sq, q->related_agents ? LRS_TERM_RELATED_AGENT : LRS_TERM_AGENT, key);
         if (r < 0)
             goto out;
-    }
-    if (rd.person) {
-        r = ctx_fail(c, -EACCES,
-                     "statements: people read learners' statements through Trellis's pages, "
-                     "not the xAPI query");
-        goto out;
     }
     if (q->activity) {
         if (!lrs_is_iri(q->activity)) {
@@ -511,12 +480,12 @@ int lrs_query(struct ctx *c, const struct lrs_query *q, struct lrs_result *ret)
         goto out;
     }
     if (sq.seq_min <= sq.seq_max) {
-        r = store_lrs_query(db, &sq, page_row, &pg);
+        r = store_lrs_query(db, g, &sq, page_row, &pg);
         if (r > 0)
             r = 0;
     }
     if (r == 0 && pg.attach_sha2)
-        r = fetch_parts(c, db, rd.district_id, pg.attach_sha2, ret);
+        r = fetch_parts(c, db, g, pg.attach_sha2, ret);
     json_decref(pg.attach_sha2);
     if (r < 0) {
         json_decref(pg.list);
@@ -527,7 +496,7 @@ int lrs_query(struct ctx *c, const struct lrs_query *q, struct lrs_result *ret)
     if (!ret->body)
         r = -ENOMEM;
 out:
-    store_rollback(db);
+    access_read_end(c);
     if (r < 0 && ret->body) {
         json_decref(ret->body);
         ret->body = NULL;
@@ -598,19 +567,15 @@ static int stream_row(const struct store_lrs_row *row, void *arg)
 int lrs_stream(struct ctx *c, const struct lrs_filter *f,
                int (*fn)(const struct lrs_row *row, void *arg), void *arg)
 {
-    struct reader rd;
     struct store_lrs_query sq = {0};
+    struct grant *g;
     struct db *db;
     int r;
 
-    if ((r = reader_of(c, &rd, f->district_id)) < 0)
-        return r;
-    if (rd.person && (r = person_may_read(c, f->user_id)) < 0)
+    if ((r = statements_grant(c, f->district_id, is_person(c) ? f->user_id : 0, &g)) < 0)
         return r;
     if ((r = ctx_db(c, &db)) < 0)
-        return r;
-    sq.district_id = rd.district_id;
-    sq.client_id = rd.client_id;
+        goto out;
     sq.user_id = f->user_id;
     sq.ascending = f->ascending;
     sq.include_voided = f->include_voided;
@@ -621,8 +586,6 @@ int lrs_stream(struct ctx *c, const struct lrs_filter *f,
         term_of(c, &sq, LRS_TERM_ACTIVITY, f->activity_id);
     if (f->verb_id)
         term_of(c, &sq, LRS_TERM_VERB, f->verb_id);
-    if ((r = store_begin_read(db)) < 0)
-        return r;
     if (f->since_ms && (r = store_lrs_seq_after_time(db, f->since_ms, &sq.seq_min)) < 0)
         goto out;
     if (f->until_ms) {
@@ -640,16 +603,11 @@ int lrs_stream(struct ctx *c, const struct lrs_filter *f,
     struct stream s = {.c = c, .fn = fn, .arg = arg, .user_id = f->user_id};
     buf_init(&s.text, SIZE_MAX / 2);
     if (sq.seq_min <= sq.seq_max)
-        r = store_lrs_query(db, &sq, stream_row, &s);
+        r = store_lrs_query(db, g, &sq, stream_row, &s);
     buf_release(&s.text);
-    store_rollback(db);
-    if (r >= 0 && rd.person) {
-        int a = audit_person_read(c, f->user_id, s.n);
-        if (a < 0)
-            return a;
-    }
-    return r;
+    if (r >= 0)
+        access_grant_detail(g, arena_printf(c->arena, "%zu statements", s.n));
 out:
-    store_rollback(db);
+    access_read_end(c);
     return r;
 }

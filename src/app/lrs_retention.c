@@ -328,7 +328,7 @@ int lrs_delete(struct ctx *c, const struct lrs_deletion *d, struct lrs_deletion_
                         "only a district administrator or the operator may delete learning "
                         "records");
     struct access_resource res = {RES_DISTRICT, d->district_id, d->district_id};
-    r = access_check(c, ACT_ADMIN, &res);
+    r = access_check(c, ACT_ADMIN, &res, NULL);
     if (r < 0)
         return r;
     if (!d->learner == !d->before)

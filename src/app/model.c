@@ -19,7 +19,6 @@
 #include "base/timeutil.h"
 #include "core/bkt.h"
 #include "store/store.h"
-#include "store/store_auth.h"
 #include "store/store_model.h"
 
 #define BATCH 2000 /* statements read and applied per transaction */
@@ -145,11 +144,14 @@ static int collect_row(const struct lrs_row *row, void *arg)
     return r;
 }
 
-/* Stream the district's statements after seq as the operator (reads only; nothing disclosed). */
-static int read_as_operator(struct ctx *c, int64_t district_id, int64_t after_seq, size_t limit,
-                            struct collect *k)
+/*
+ * Stream the district's statements after seq as the SYSTEM principal (the
+ * model's own reading: nothing leaves Trellis, so nothing is disclosed).
+ */
+static int read_as_system(struct ctx *c, int64_t district_id, int64_t after_seq, size_t limit,
+                          struct collect *k)
 {
-    struct principal op;
+    struct principal sys;
     struct ctx oc;
     struct lrs_filter f = {.district_id = district_id,
                            .after_seq = after_seq,
@@ -157,9 +159,9 @@ static int read_as_operator(struct ctx *c, int64_t district_id, int64_t after_se
                            .ascending = true,
                            .include_voided = true};
 
-    principal_operator(&op, district_id, "model");
+    principal_system(&sys, district_id, "system:learner-model");
     ctx_init(&oc, c->store, c->cfg, c->arena, c->now_ms, c->req_id);
-    oc.who = &op;
+    oc.who = &sys;
     int r = lrs_stream(&oc, &f, collect_row, k);
     if (r < 0)
         snprintf(c->err, sizeof(c->err), "%s", oc.err[0] ? oc.err : "cannot read the statements");
@@ -296,7 +298,7 @@ int model_catch_up(struct ctx *c, int64_t district_id, int64_t *ret_applied)
             break;
         }
         k.last_seq = ap.from_seq;
-        r = read_as_operator(c, district_id, ap.from_seq, BATCH, &k);
+        r = read_as_system(c, district_id, ap.from_seq, BATCH, &k);
         if (r >= 0 && k.rows > 0) {
             r = store_tx(db, apply_tx, &ap);
             if (r < 0)
@@ -324,7 +326,7 @@ static int admin_check(struct ctx *c, int64_t district_id)
 {
     struct access_resource res = {
         .kind = RES_DISTRICT, .district_id = district_id, .id = district_id};
-    return access_check(c, ACT_ADMIN, &res);
+    return access_check(c, ACT_ADMIN, &res, NULL);
 }
 
 static int reset_tx(struct db *db, void *arg)
@@ -433,7 +435,7 @@ int model_fit_stored(struct ctx *c, int64_t district_id, const struct bkt_job *j
     /* every answer, in pages (each its own read snapshot; the order is seq's) */
     while (r == 0) {
         k.rows = 0;
-        r = read_as_operator(c, district_id, after, 50000, &k);
+        r = read_as_system(c, district_id, after, 50000, &k);
         if (r < 0 || k.rows == 0)
             break;
         after = k.last_seq;
@@ -507,48 +509,34 @@ static int mastery_row(void *arg, const struct model_skill_row *s,
 
 int model_mastery(struct ctx *c, int64_t user_id, json_t **ret)
 {
-    struct person_facts f;
-    struct access_resource res = {.kind = RES_STATEMENTS, .id = user_id};
+    struct access_resource res = {.kind = RES_MASTERY, .id = user_id};
     struct mastery_json mj;
+    struct grant *g;
     struct db *db;
     int r;
 
+    /* the check first (it finds the learner's district), then catch up, then read */
+    if ((r = access_check(c, ACT_READ, &res, NULL)) < 0)
+        return r;
+    res.district_id = c->who->district_id;
+    if ((r = model_catch_up(c, res.district_id, NULL)) < 0)
+        return r;
+    if ((r = access_check(c, ACT_READ, &res, &g)) < 0)
+        return r;
     if ((r = ctx_db(c, &db)) < 0)
-        return r;
-    r = store_person_facts(db, user_id, &f);
-    if (r == -ENOENT)
-        return ctx_fail(c, -ENOENT, "not found");
-    if (r < 0)
-        return ctx_fail(c, r, "cannot read the roster");
-    res.district_id = f.district_id;
-    if ((r = access_check(c, ACT_READ, &res)) < 0)
-        return r;
-    if ((r = model_catch_up(c, f.district_id, NULL)) < 0)
         return r;
     mj.skills = json_array();
     if (!mj.skills)
         return ctx_fail(c, -ENOMEM, "out of memory");
-    if ((r = store_begin_read(db)) == 0) {
-        r = store_model_mastery_of(db, f.district_id, user_id, mastery_row, &mj);
-        store_rollback(db);
-    }
+    r = store_model_mastery_of(db, g, user_id, mastery_row, &mj);
+    access_read_end(c);
     if (r < 0) {
         json_decref(mj.skills);
         return ctx_fail(c, r, "cannot read the learner model");
     }
-    char obj[48];
-    snprintf(obj, sizeof(obj), "mastery:%lld", (long long)user_id);
-    struct audit_entry e = {.action = "read",
-                            .object = obj,
-                            .subjects = &user_id,
-                            .n_subjects = 1,
-                            .detail = "mastery per skill"};
+    access_grant_detail(g, "mastery per skill");
     if (!c->purpose)
         c->purpose = "learner model";
-    if ((r = audit_disclose(c, &e)) < 0) {
-        json_decref(mj.skills);
-        return r;
-    }
     *ret = json_pack("{s:I, s:f, s:o}", "user_id", (json_int_t)user_id, "mastered_at",
                      MODEL_MASTERED, "skills", mj.skills);
     return *ret ? 0 : ctx_fail(c, -ENOMEM, "out of memory");

@@ -115,54 +115,62 @@ static int school_name_of(struct db *db, int64_t org_id, char *out, size_t n)
     return r == -ENOENT ? 0 : r;
 }
 
-static int guardian_home(struct ctx *c, struct db *db, json_t *out)
-{
-    const struct principal *p = c->who;
-    struct ids kids = {0};
-    json_t *children = json_array();
-    int r = store_children_of(db, p->district_id, p->user_id, ids_cb, &kids);
+struct kid_arg {
+    struct ctx *c;
+    struct db *db;
+    json_t *children;
+};
 
-    for (size_t i = 0; r == 0 && children && i < kids.n; i++) {
-        struct access_resource res = {RES_PERSON, p->district_id, kids.v[i]};
-        struct roster_person_row row = {0};
-        struct class_list cl = {json_array(), false};
-        char school[256];
-        r = access_check(c, ACT_READ, &res);
-        if (r < 0) {
-            json_decref(cl.list);
-            break;
-        }
-        r = store_roster_person(db, kids.v[i], &row);
-        if (r == 0)
-            r = school_name_of(db, row.primary_org_id, school, sizeof(school));
-        if (r == 0 && cl.list)
-            r = store_classes_of(db, p->district_id, kids.v[i], false, today(c), class_cb, &cl);
-        if (r == 0)
-            r = json_array_append_new(
-                    children,
-                    json_pack("{s:I, s:o, s:s, s:s, s:o}", "id", (json_int_t)row.id, "name",
-                              person_name(&row), "grade", row.grades ? row.grades : "", "school",
-                              school, "classes", cl.list ? cl.list : json_array())) < 0
-                    ? -ENOMEM
-                    : 0;
-        else
-            json_decref(cl.list);
-        store_roster_person_release(&row);
-    }
-    if (r == 0 && !children)
-        r = -ENOMEM;
-    if (r == 0 && kids.n) {
-        struct audit_entry e = {
-            .action = "read", .object = "home:children", .subjects = kids.v, .n_subjects = kids.n};
-        c->purpose = "guardian home page";
-        r = audit_disclose(c, &e);
-    }
-    mem_free(kids.v);
+static int child_cb(void *arg, int64_t child)
+{
+    struct kid_arg *k = arg;
+    struct ctx *c = k->c;
+    struct access_resource res = {RES_PERSON, c->who->district_id, child};
+    struct roster_person_row row = {0};
+    struct class_list cl = {json_array(), false};
+    struct grant *g;
+    char school[256];
+    int r = access_check(c, ACT_READ, &res, &g);
+
     if (r < 0) {
-        json_decref(children);
+        json_decref(cl.list);
         return r;
     }
-    return json_object_set_new(out, "children", children);
+    access_grant_detail(g, "guardian home page");
+    r = store_roster_person(k->db, g, child, &row);
+    if (r == 0)
+        r = school_name_of(k->db, row.primary_org_id, school, sizeof(school));
+    if (r == 0 && cl.list)
+        r = store_classes_of(k->db, g, child, false, today(c), class_cb, &cl);
+    if (r == 0)
+        r = json_array_append_new(k->children,
+                                  json_pack("{s:I, s:o, s:s, s:s, s:o}", "id", (json_int_t)row.id,
+                                            "name", person_name(&row), "grade",
+                                            row.grades ? row.grades : "", "school", school,
+                                            "classes", cl.list ? cl.list : json_array())) < 0
+                ? -ENOMEM
+                : 0;
+    else
+        json_decref(cl.list);
+    store_roster_person_release(&row);
+    return r;
+}
+
+static int guardian_home(struct ctx *c, struct db *db, json_t *out)
+{
+    struct ids kids = {0};
+    struct kid_arg k = {c, db, json_array()};
+    int r = k.children ? access_my_children(c, ids_cb, &kids) : -ENOMEM;
+
+    for (size_t i = 0; r == 0 && i < kids.n; i++)
+        r = child_cb(&k, kids.v[i]);
+    mem_free(kids.v);
+    if (r < 0) {
+        json_decref(k.children);
+        return c->err[0] ? r : ctx_fail(c, r, "cannot read the children's records");
+    }
+    c->purpose = "guardian home page";
+    return json_object_set_new(out, "children", k.children);
 }
 
 int people_home(struct ctx *c, json_t **ret)
@@ -210,12 +218,15 @@ int people_home(struct ctx *c, json_t **ret)
         json_object_set_new(o, "schools", schools);
     }
     if (r == 0 && (p->roles & (ROLE_TEACHER | ROLE_STUDENT)) && p->user_id) {
+        struct access_resource self = {RES_PERSON, p->district_id, p->user_id};
         struct class_list cl = {json_array(), true};
         bool teaching = (p->roles & ROLE_TEACHER) != 0;
+        struct grant *g;
         cl.counts = teaching;
-        r = cl.list ? store_classes_of(db, p->district_id, p->user_id, teaching, today(c), class_cb,
-                                       &cl)
-                    : -ENOMEM;
+        r = access_check(c, ACT_READ, &self, &g);
+        if (r == 0)
+            r = cl.list ? store_classes_of(db, g, p->user_id, teaching, today(c), class_cb, &cl)
+                        : -ENOMEM;
         json_object_set_new(o, "classes", cl.list);
     }
     if (r == 0 && (p->roles & ROLE_GUARDIAN) && p->user_id)
@@ -233,30 +244,20 @@ int people_get(struct ctx *c, int64_t user_id, json_t **ret)
     struct access_resource res = {RES_PERSON, 0, user_id};
     struct roster_person_row row = {0};
     struct buf email = BUF_INIT(4096);
-    struct person_facts f;
+    struct grant *g;
     struct db *db;
-    bool sealed_ok;
     char school[256];
-    int r = ctx_db(c, &db);
+    int r = access_check(c, ACT_READ, &res, &g);
 
     if (r < 0)
         return r;
-    r = store_person_facts(db, user_id, &f);
-    if (r == -ENOENT)
-        return ctx_fail(c, -ENOENT, "not found");
-    if (r < 0)
-        return ctx_fail(c, r, "cannot read the roster");
-    res.district_id = f.district_id;
-    r = access_check(c, ACT_READ, &res);
-    if (r < 0)
-        return r;
-    /* sealed contact fields only for those who may read them */
-    sealed_ok = access_check(c, ACT_READ_SEALED, &res) == 0;
-    c->err[0] = '\0';
-    r = store_roster_person(db, user_id, &row);
+    r = ctx_db(c, &db);
+    if (r == 0)
+        r = store_roster_person(db, g, user_id, &row);
     if (r == 0)
         r = school_name_of(db, row.primary_org_id, school, sizeof(school));
-    if (r == 0 && sealed_ok && row.email_sealed)
+    /* the store returns the sealed contact fields only to those who may read them */
+    if (r == 0 && row.email_sealed)
         r = seal_decrypt(store_seal(c->store), row.email_sealed, row.email_sealed_len, &email);
     if (r < 0) {
         store_roster_person_release(&row);
@@ -272,72 +273,44 @@ int people_get(struct ctx *c, int64_t user_id, json_t **ret)
                   row.preferred_given_name ? row.preferred_given_name : "", "grade",
                   row.grades ? row.grades : "", "active", row.active && row.enabled, "school", "id",
                   (json_int_t)row.primary_org_id, "name", school);
-    if (o && sealed_ok && row.email_sealed)
+    if (o && row.email_sealed)
         json_object_set_new(o, "email", json_string(buf_cstr(&email)));
     if (email.data)
         memset(email.data, 0, email.len);
     buf_release(&email);
-    bool student = row.role && !strcmp(row.role, "student");
     store_roster_person_release(&row);
     if (!o)
         return ctx_fail(c, -ENOMEM, "out of memory");
-    char obj[48];
-    snprintf(obj, sizeof(obj), "person:%lld", (long long)user_id);
-    struct audit_entry e = {.action = "read",
-                            .object = obj,
-                            .subjects = student ? &user_id : NULL,
-                            .n_subjects = student ? 1 : 0,
-                            .detail = sealed_ok ? "record with contact data" : "record"};
+    access_grant_detail(g, "record");
     if (!c->purpose)
         c->purpose = "person record";
-    r = audit_disclose(c, &e);
-    if (r < 0) {
-        json_decref(o);
-        return r;
-    }
     *ret = o;
     return 0;
 }
 
-struct people_roster {
-    json_t *out;
-    struct audit_entry e;
-    char obj[48];
-    struct audit_pending *pending;
-};
-
-int people_class_roster_prepare(struct ctx *c, int64_t class_id, struct people_roster **ret)
+int people_class_roster(struct ctx *c, int64_t class_id, json_t **ret)
 {
     struct access_resource res = {RES_CLASS, 0, class_id};
     struct class_info ci;
     struct class_student *s = NULL;
-    struct people_roster *p;
-    int64_t *ids = NULL;
+    struct grant *g;
     size_t n = 0;
     struct db *db;
-    json_t *list = NULL;
-    int r = ctx_db(c, &db);
+    json_t *list = NULL, *out;
+    int r = access_check(c, ACT_LIST, &res, &g);
 
     if (r < 0)
         return r;
-    r = store_class_info(db, class_id, &ci);
-    if (r == -ENOENT)
-        return ctx_fail(c, -ENOENT, "not found");
-    if (r < 0)
-        return ctx_fail(c, r, "cannot read the class");
-    res.district_id = ci.district_id;
-    r = access_check(c, ACT_LIST, &res);
-    if (r < 0)
-        return r;
-    r = store_class_students(db, ci.district_id, class_id, today(c), &s, &n);
+    r = ctx_db(c, &db);
+    if (r == 0)
+        r = store_class_info(db, class_id, &ci);
+    if (r == 0)
+        r = store_class_students(db, g, class_id, today(c), &s, &n);
     if (r < 0)
         return ctx_fail(c, r, "cannot read the class roster");
-    p = arena_calloc(c->arena, 1, sizeof(*p));
-    ids = arena_alloc(c->arena, (n ? n : 1) * sizeof(*ids));
     list = json_array();
-    for (size_t i = 0; p && ids && list && i < n; i++) {
+    for (size_t i = 0; list && i < n; i++) {
         char name[300];
-        ids[i] = s[i].id;
         snprintf(name, sizeof(name), "%s %s",
                  s[i].preferred_given_name[0] ? s[i].preferred_given_name : s[i].given_name,
                  s[i].family_name);
@@ -349,52 +322,16 @@ int people_class_roster_prepare(struct ctx *c, int64_t class_id, struct people_r
         }
     }
     mem_free(s);
-    if (!p || !ids || !list || r < 0) {
-        json_decref(list);
+    out = list && r == 0
+              ? json_pack("{s:o, s:o}", "class", people_class_json(&ci), "students", list)
+              : NULL;
+    if (!out) {
+        if (r < 0)
+            json_decref(list);
         return ctx_fail(c, -ENOMEM, "out of memory");
     }
-    p->out = json_pack("{s:o, s:o}", "class", people_class_json(&ci), "students", list);
-    if (!p->out)
-        return ctx_fail(c, -ENOMEM, "out of memory");
-    snprintf(p->obj, sizeof(p->obj), "class:%lld", (long long)class_id);
-    p->e =
-        (struct audit_entry){.action = "list", .object = p->obj, .subjects = ids, .n_subjects = n};
     if (!c->purpose)
         c->purpose = "class roster";
-    *ret = p;
-    return 0;
-}
-
-void people_class_roster_submit(struct ctx *c, struct people_roster *p, void (*wake)(void *arg),
-                                void *arg)
-{
-    audit_disclose_submit(c, &p->e, wake, arg, &p->pending);
-}
-
-int people_class_roster_finish(struct ctx *c, struct people_roster *p, json_t **ret)
-{
-    int r = audit_disclose_result(c, p->pending);
-    if (r < 0) {
-        json_decref(p->out);
-        p->out = NULL;
-        return r;
-    }
-    *ret = p->out;
-    p->out = NULL;
-    return 0;
-}
-
-int people_class_roster(struct ctx *c, int64_t class_id, json_t **ret)
-{
-    struct people_roster *p;
-    int r = people_class_roster_prepare(c, class_id, &p);
-    if (r < 0)
-        return r;
-    r = audit_disclose(c, &p->e);
-    if (r < 0) {
-        json_decref(p->out);
-        return r;
-    }
-    *ret = p->out;
+    *ret = out;
     return 0;
 }

@@ -45,3 +45,20 @@ void principal_operator(struct principal *p, int64_t district_id, const char *na
     p->district_id = district_id;
     p->name = name;
 }
+
+int principal_operator_in(struct principal *out, const struct principal *op, int64_t district_id)
+{
+    if (!op || op->kind != PRINCIPAL_OPERATOR)
+        return -EACCES;
+    *out = *op;
+    out->district_id = district_id;
+    return 0;
+}
+
+void principal_system(struct principal *p, int64_t district_id, const char *name)
+{
+    memset(p, 0, sizeof(*p));
+    p->kind = PRINCIPAL_SYSTEM;
+    p->district_id = district_id;
+    p->name = name;
+}

@@ -1,8 +1,9 @@
 /*
  * Who is acting: a person logged in through a session, an API client
- * authenticated with HTTP Basic, or the operator running a `trellis`
+ * authenticated with HTTP Basic, the operator running a `trellis`
  * command on the server (who can read the database file anyway, and whose
- * actions are audited like everyone else's). The HTTP layer establishes it (through the
+ * actions are audited like everyone else's), or Trellis itself (SYSTEM:
+ * its background readers, never acting for a person). The HTTP layer establishes it (through the
  * auth service) and puts it in ctx->who; services read it from there and
  * pass it to access_check(). A principal lives in the request's arena.
  */
@@ -17,6 +18,7 @@ enum principal_kind {
     PRINCIPAL_USER = 1,     /* a person with an account */
     PRINCIPAL_CLIENT = 2,   /* an integration with an API key */
     PRINCIPAL_OPERATOR = 3, /* whoever runs the trellis command on the server (the CLI) */
+    PRINCIPAL_SYSTEM = 4,   /* Trellis itself: the model follower, forwarding, retention */
 };
 
 /* What a person is in Trellis (derived from OneRoster roles). A bit set. */
@@ -69,6 +71,21 @@ struct principal {
  * borrowed (e.g. "cli:import"); the result is caller storage.
  */
 void principal_operator(struct principal *p, int64_t district_id, const char *name);
+
+/*
+ * The operator (op, made by the command line) acting in one district, e.g.
+ * in the district an import has just created: 0, or -EACCES when op is not
+ * the operator (a service never makes an operator of its own).
+ */
+int principal_operator_in(struct principal *out, const struct principal *op, int64_t district_id);
+
+/*
+ * The SYSTEM principal for Trellis's own readers and writers (the learner
+ * model's follower, forwarding, retention) in one district: recorded as
+ * "system" in the audit log, never as a person or the operator. name is
+ * borrowed (e.g. "system:model-follower").
+ */
+void principal_system(struct principal *p, int64_t district_id, const char *name);
 
 /* Parse "statements/write", "statements/read/mine", "statements/read", "state", "profile",
  * "all", "roster/read", "roster/write": 0 and the bit, or -EINVAL. */

@@ -125,38 +125,4 @@ json_t *roster_report_json(const struct roster_report *r);
 int roster_export(struct ctx *c, int64_t district_id, bool as_operator, const char *dir,
                   long *ret_records);
 
-/* ---- reads for other modules ---- */
-
-struct roster_person {
-    int64_t id, district_id, primary_org_id;
-    bool active, enabled;
-    char *sourced_id, *role, *username, *given_name, *family_name, *preferred_given_name, *grades;
-    char *email; /* unsealed; NULL if none */
-};
-/* One person (ACT_READ on RES_PERSON): 0, -ENOENT, or a denial. Release with the next call. */
-int roster_get_person(struct ctx *c, int64_t user_id, struct roster_person *ret);
-void roster_person_release(struct roster_person *p);
-
-struct roster_member {
-    int64_t user_id;
-    char role[24];
-    char name[128];
-};
-/* The active members of a class (ACT_LIST on RES_CLASS); *ret is malloc'ed. */
-int roster_class_members(struct ctx *c, int64_t class_id, struct roster_member **ret,
-                         size_t *ret_n);
-
-struct roster_session {
-    int64_t id, start_day, end_day;
-    char *sourced_id, *title;
-};
-/*
- * The district's active academic session of type ("schoolYear", "term",
- * "semester", "gradingPeriod") that contains day (days since 1970-01-01),
- * the shortest when several do. Needs ACT_READ on RES_DISTRICT. 0 or -ENOENT.
- */
-int roster_current_session(struct ctx *c, int64_t district_id, const char *type, int64_t day,
-                           struct roster_session *ret);
-void roster_session_release(struct roster_session *s);
-
 #endif

@@ -1854,6 +1854,7 @@ int roster_import(struct ctx *c, struct roster_source *src, const struct roster_
     struct imp m = {0};
     struct manifest mf = {0};
     struct principal op;
+    const struct principal *was = c->who;
     int rc;
 
     memset(rep, 0, sizeof(*rep));
@@ -1870,7 +1871,7 @@ int roster_import(struct ctx *c, struct roster_source *src, const struct roster_
     /* who may import into a district named up front is decided before any work */
     if (o->district_id) {
         struct access_resource res = {RES_DISTRICT, o->district_id, o->district_id};
-        rc = access_check(c, ACT_ADMIN, &res);
+        rc = access_check(c, ACT_ADMIN, &res, NULL);
         if (rc < 0)
             goto out;
     } else if (!o->as_operator) {
@@ -1893,11 +1894,14 @@ int roster_import(struct ctx *c, struct roster_source *src, const struct roster_
     if (rc < 0 || has_errors(&m))
         goto fail;
     if (!o->district_id) {
-        /* the CLI acts as the district's operator; the policy still decides */
-        principal_operator(&op, m.district_id, "operator (cli)");
+        /* the operator (the CLI) in the set's district; the policy still decides */
+        if (principal_operator_in(&op, c->who, m.district_id) < 0) {
+            rc = ctx_fail(c, -EACCES, "district: only the server's operator imports without one");
+            goto fail;
+        }
         c->who = &op;
         struct access_resource res = {RES_DISTRICT, m.district_id, m.district_id};
-        rc = access_check(c, ACT_ADMIN, &res);
+        rc = access_check(c, ACT_ADMIN, &res, NULL);
         if (rc < 0)
             goto fail;
     }
@@ -1961,7 +1965,7 @@ fail:
     }
 out:
     if (c->who == &op)
-        c->who = NULL; /* op lives on this stack */
+        c->who = was; /* op lives on this stack */
     for (size_t i = 0; i < RK_COUNT; i++)
         strmap_release(&m.map[i]);
     strmap_release(&m.prole);
@@ -1986,7 +1990,7 @@ int roster_import_zip(struct ctx *c, int64_t district_id, const void *p, size_t 
     int rc;
 
     memset(rep, 0, sizeof(*rep));
-    rc = access_check(c, ACT_ADMIN, &res);
+    rc = access_check(c, ACT_ADMIN, &res, NULL);
     if (rc < 0)
         return rc;
     rc = roster_source_zip_buffer(p, n, &src, emsg, sizeof(emsg));

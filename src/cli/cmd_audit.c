@@ -10,7 +10,9 @@
 #include <jansson.h>
 #include <stdio.h>
 
+#include "app/access.h"
 #include "app/audit.h"
+#include "base/buf.h"
 #include "base/timeutil.h"
 #include "cli/cli.h"
 #include "cli/commands.h"
@@ -131,12 +133,17 @@ int cmd_audit_verify(int argc, char **argv)
     return finish(&a, rc);
 }
 
+struct printer {
+    bool json;
+    struct buf out; /* printed once the reading of the log is itself audited */
+};
+
 static int print_entry(const struct audit_view *v, void *arg)
 {
-    const bool *json = arg;
+    struct printer *pr = arg;
     char at[32];
     time_format_iso8601(v->at, at);
-    if (*json) {
+    if (pr->json) {
         json_t *o = json_pack("{s:I, s:I, s:I, s:s, s:s, s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:s, "
                               "s:s, s:s}",
                               "id", (json_int_t)v->id, "chain", (json_int_t)v->chain, "seq",
@@ -149,14 +156,14 @@ static int print_entry(const struct audit_view *v, void *arg)
         json_decref(o);
         if (!t)
             return -ENOMEM;
-        printf("%s\n", t);
+        int r = buf_appendf(&pr->out, "%s\n", t);
         free(t);
-        return 0;
+        return r;
     }
-    printf("%s  #%lld  %s %s from %s  %s %s  %s%s%s  purpose '%s'  request %s\n", at,
-           (long long)v->id, v->actor_kind, v->actor_name, v->client_addr, v->action, v->object,
-           v->outcome, v->detail[0] ? ": " : "", v->detail, v->purpose, v->request_id);
-    return 0;
+    return buf_appendf(
+        &pr->out, "%s  #%lld  %s %s from %s  %s %s  %s%s%s  purpose '%s'  request %s\n", at,
+        (long long)v->id, v->actor_kind, v->actor_name, v->client_addr, v->action, v->object,
+        v->outcome, v->detail[0] ? ": " : "", v->detail, v->purpose, v->request_id);
 }
 
 int cmd_audit_show(int argc, char **argv)
@@ -170,12 +177,18 @@ int cmd_audit_show(int argc, char **argv)
         return finish(&a, rc);
     if (cli_run_open(&run, &a.cfg, a.district, "cli:audit show") < 0)
         return finish(&a, EXIT_FAIL);
+    struct printer pr = {a.json, BUF_INIT(256u << 20)};
     if (a.student)
-        r = audit_show_student(&run.ctx, a.student, print_entry, &a.json);
+        r = audit_show_student(&run.ctx, a.student, print_entry, &pr);
     else
-        r = audit_show_recent(&run.ctx, a.since, a.limit, print_entry, &a.json);
+        r = audit_show_recent(&run.ctx, a.since, a.limit, print_entry, &pr);
+    if (r == 0)
+        r = access_settle(&run.ctx);
     if (r < 0)
         rc = cli_run_fail(&run, cmd, r);
+    else
+        fwrite(pr.out.data ? pr.out.data : "", 1, pr.out.len, stdout);
+    buf_release(&pr.out);
     cli_run_close(&run);
     return finish(&a, rc);
 }

@@ -128,6 +128,10 @@ int cmd_init(int argc, char **argv)
         time_civil_from_days(day, &y, &mo, &d);
         dopt.school_year = (int)(mo >= 8 ? y + 1 : y);
         ctx_init(&ctx, store, &cfg, &arena, now, "init");
+        struct principal op;
+        principal_operator(&op, 0, "cli:init --demo");
+        ctx.who = &op;
+        ctx.client_addr = "local";
         r = demo_install(&ctx, &dopt, &set, &rep);
         ctx_release(&ctx);
         for (size_t i = 0; i < rep.n_errors; i++)

@@ -13,6 +13,7 @@
 #include <jansson.h>
 #include <stdio.h>
 
+#include "app/access.h"
 #include "app/model.h"
 #include "cli/cli.h"
 #include "cli/commands.h"
@@ -172,6 +173,12 @@ int cmd_model_show(int argc, char **argv)
     }
     if (r == 0)
         r = model_mastery(&run.ctx, user_id, &o);
+    if (r == 0) {
+        /* the read is audited (durably) before anything is printed */
+        r = access_settle(&run.ctx);
+        if (r < 0)
+            json_decref(o);
+    }
     if (r < 0) {
         rc = cli_run_fail(&run, cmd, r);
     } else {

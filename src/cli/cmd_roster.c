@@ -120,6 +120,10 @@ int cmd_import_oneroster(int argc, char **argv)
         goto out;
     }
     ctx_init(&c, store, &cfg, &arena, time_now_ms(), "cli");
+    struct principal op;
+    principal_operator(&op, 0, "cli:import oneroster");
+    c.who = &op;
+    c.client_addr = "local";
     struct roster_import_opts o = {.as_operator = true, .source_label = argv[pos]};
     r = roster_import(&c, src, &o, &rep);
     ctx_release(&c);
@@ -170,6 +174,10 @@ int cmd_export_oneroster(int argc, char **argv)
     if (cli_open_store(&cfg, &so, &store) < 0)
         goto out;
     ctx_init(&c, store, &cfg, &arena, time_now_ms(), "cli");
+    struct principal op;
+    principal_operator(&op, 0, "cli:export oneroster");
+    c.who = &op;
+    c.client_addr = "local";
     r = roster_export(&c, 0, true, argv[pos], &n);
     ctx_release(&c);
     if (r < 0) {

@@ -31,5 +31,6 @@ int cmd_lrs_forward(int argc, char **argv);
 int cmd_model_rebuild(int argc, char **argv);
 int cmd_model_fit(int argc, char **argv);
 int cmd_model_show(int argc, char **argv);
+int cmd_access_policy(int argc, char **argv);
 
 #endif

@@ -76,6 +76,8 @@ const struct command commands[] = {
      "turn an account off and end its sessions"},
     {"admin enable", cmd_admin_enable, "--db PATH --username NAME [--district SID]",
      "turn an account on again"},
+    {"access policy", cmd_access_policy, "[--json]",
+     "the access gate's policy table and the routes that disclose student data"},
     {"audit verify", cmd_audit_verify, "--db PATH",
      "check the audit log's hash chains; name the first entry altered or removed"},
     {"audit show", cmd_audit_show,

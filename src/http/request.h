@@ -51,6 +51,10 @@ struct request {
     void *user; /* for handlers that need per-request state (e.g. group commit) */
     int (*finish)(struct request *rq); /* set by http_suspend(): answers once resumed */
     bool suspended;
+    /* an answer held back until the access gate's audit entries are durable (server.c) */
+    struct MHD_Response *held;
+    unsigned held_status;
+    size_t held_bytes;
 };
 
 /* A path parameter by name ("{id}" in the pattern), or an empty view. */

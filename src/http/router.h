@@ -8,6 +8,7 @@
 
 #include "base/common.h"
 #include "base/str.h"
+#include "store/grant.h"
 
 struct request;
 
@@ -23,6 +24,22 @@ struct route {
     int (*handler)(struct request *rq);
     unsigned flags;
 };
+
+/*
+ * The routes that disclose student data, with the access gate's resource
+ * and action for the record their {id} names (for the xAPI routes: the
+ * learning records they return). The matrix test generated from the policy
+ * table (`trellis access policy --json`) checks each against every role and
+ * client scope; `trellis access policy` refuses an entry that matches no route.
+ */
+struct route_disclosure {
+    const char *method;
+    const char *pattern;
+    enum access_kind resource;
+    enum access_action action;
+};
+extern const struct route_disclosure route_disclosures[];
+extern const size_t route_disclosures_count;
 
 struct route_match {
     const struct route *route;

@@ -52,3 +52,14 @@ const struct route routes[] = {
 };
 
 const size_t routes_count = ARRAY_SIZE(routes);
+
+const struct route_disclosure route_disclosures[] = {
+    {"GET", "/api/v1/users/{id}", RES_PERSON, ACT_READ},
+    {"GET", "/api/v1/users/{id}/mastery", RES_MASTERY, ACT_READ},
+    {"GET", "/api/v1/classes/{id}/students", RES_CLASS, ACT_LIST},
+    {"GET", "/api/v1/classes/{id}/cards", RES_CLASS, ACT_CREDENTIALS},
+    {"GET", "/xapi/statements", RES_STATEMENTS, ACT_LIST},
+    {"GET", "/xapi/activities/state", RES_STATE, ACT_READ},
+};
+
+const size_t route_disclosures_count = ARRAY_SIZE(route_disclosures);

@@ -22,6 +22,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "app/access.h"
 #include "base/hex.h"
 #include "base/log.h"
 #include "base/mem.h"
@@ -165,12 +166,49 @@ static void add_common_headers(struct request *rq, struct MHD_Response *resp)
         MHD_add_response_header(resp, rq->headers[i].name, rq->headers[i].value);
 }
 
+static int queue(struct request *rq, unsigned status, struct MHD_Response *resp, size_t bytes);
+
+static void settled(void *arg)
+{
+    http_resume(arg);
+}
+
+/* Resumed once the answer's audit entries are durable (or failed): send it, or the error. */
+static int send_held(struct request *rq)
+{
+    struct MHD_Response *resp = rq->held;
+    int r = access_settle_result(&rq->ctx);
+
+    rq->held = NULL;
+    if (r < 0) {
+        /* nothing is disclosed without its entry */
+        MHD_destroy_response(resp);
+        return r;
+    }
+    return queue(rq, rq->held_status, resp, rq->held_bytes);
+}
+
 static int queue(struct request *rq, unsigned status, struct MHD_Response *resp, size_t bytes)
 {
     enum MHD_Result ok;
 
     if (!resp)
         return -ENOMEM;
+    if (status >= 400) {
+        access_discard(&rq->ctx); /* an error discloses nothing that was read */
+    } else if (access_pending(&rq->ctx)) {
+        /*
+         * Student records were read under the gate's grants: hold the answer
+         * (rendered already) until their audit entries are durable. The
+         * connection waits suspended, holding no worker thread.
+         */
+        rq->held = resp;
+        rq->held_status = status;
+        rq->held_bytes = bytes;
+        http_suspend(rq, send_held);
+        access_settle_submit(&rq->ctx, settled, rq);
+        return 0;
+    }
     add_common_headers(rq, resp);
     ok = MHD_queue_response(rq->conn, status, resp);
     MHD_destroy_response(resp);
@@ -464,6 +502,8 @@ static void request_free(struct request *rq)
 {
     if (!rq)
         return;
+    if (rq->held)
+        MHD_destroy_response(rq->held);
     ctx_release(&rq->ctx);
     buf_release(&rq->body);
     arena_release(&rq->arena);

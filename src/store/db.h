@@ -69,7 +69,8 @@ struct db_driver {
 struct db {
     const struct db_driver *drv;
     struct store *store;
-    int tx; /* 0: none, 1: read, 2: write */
+    int tx;             /* 0: none, 1: read, 2: write */
+    uint64_t tx_serial; /* counts transactions begun on this connection (grants name theirs) */
 };
 
 extern const struct db_driver db_sqlite_driver;

@@ -31,7 +31,7 @@ struct store {
         const void *key;
         void *svc;
         void (*destroy)(void *svc);
-    } svc[8];
+    } svc[16];
     size_t n_svc;
 };
 
@@ -144,8 +144,10 @@ int store_begin(struct db *db)
     if (db->tx)
         return -EINVAL;
     r = db->drv->begin(db, true);
-    if (r == 0)
+    if (r == 0) {
         db->tx = 2;
+        db->tx_serial++;
+    }
     return r;
 }
 
@@ -155,8 +157,10 @@ int store_begin_read(struct db *db)
     if (db->tx)
         return -EINVAL;
     r = db->drv->begin(db, false);
-    if (r == 0)
+    if (r == 0) {
         db->tx = 1;
+        db->tx_serial++;
+    }
     return r;
 }
 

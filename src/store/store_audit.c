@@ -5,6 +5,7 @@
 
 #include "base/buf.h"
 #include "store/db.h"
+#include "store/grant_impl.h"
 #include "store/store_audit.h"
 
 #define AUDIT_COLS                                                                    \
@@ -258,14 +259,20 @@ int store_audit_heads(struct db *db,
     return r < 0 ? r : 0;
 }
 
-int store_audit_by_subject(struct db *db, int64_t district_id, int64_t user_id,
+int store_audit_by_subject(struct db *db, struct grant *g, int64_t user_id,
                            int (*cb)(void *arg, const struct audit_row *row), void *arg)
 {
     struct db_stmt *st;
-    int r = db_query(db, &st,
-                     "SELECT " AUDIT_COLS " FROM audit_log WHERE id IN (SELECT entry_id FROM "
-                     "audit_subjects WHERE district_id = ? AND user_id = ?) ORDER BY id",
-                     "ii", district_id, user_id);
+    int64_t district_id = g ? g->district_id : 0;
+    int r = grant_covers(g, db, RES_AUDIT, district_id, user_id, ACT_READ);
+
+    if (r < 0)
+        return r;
+    grant_note(g, user_id);
+    r = db_query(db, &st,
+                 "SELECT " AUDIT_COLS " FROM audit_log WHERE id IN (SELECT entry_id FROM "
+                 "audit_subjects WHERE district_id = ? AND user_id = ?) ORDER BY id",
+                 "ii", district_id, user_id);
     return r < 0 ? r : rows(st, cb, arg);
 }
 

@@ -12,6 +12,7 @@
 #include "base/common.h"
 
 struct db;
+struct grant;
 
 #define AUDIT_HASH_LEN 32
 #define AUDIT_TAG_LEN  16
@@ -73,7 +74,7 @@ int store_audit_heads(struct db *db,
                                 const uint8_t head[AUDIT_HASH_LEN]),
                       void *arg);
 /* The entries that concern a student, oldest first. */
-int store_audit_by_subject(struct db *db, int64_t district_id, int64_t user_id,
+int store_audit_by_subject(struct db *db, struct grant *g, int64_t user_id,
                            int (*cb)(void *arg, const struct audit_row *row), void *arg);
 /* Entries of a chain at or after since_ms, oldest first, at most limit (tests, show). */
 int store_audit_recent(struct db *db, int64_t chain, int64_t since_ms, int64_t limit,

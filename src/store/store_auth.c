@@ -6,6 +6,7 @@
 #include <stdio.h>
 
 #include "store/db.h"
+#include "store/store_access.h"
 #include "store/store_auth.h"
 
 #define ACCOUNT_COLS                                                                            \

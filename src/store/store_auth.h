@@ -78,9 +78,6 @@ int store_account_grants(struct db *db, const struct account_row *a, int64_t day
                          int (*cb)(void *arg, const char *role, int64_t org_id,
                                    const char *org_type),
                          void *arg);
-/* Organisation ids of the schools a person belongs to (user_orgs and primary org). */
-int store_person_orgs(struct db *db, int64_t district_id, int64_t user_id,
-                      int (*cb)(void *arg, int64_t org_id), void *arg);
 
 struct session_row {
     int64_t id;
@@ -146,29 +143,5 @@ int store_tripwire_add(struct db *db, int64_t district_id, int kind, int64_t act
                        int64_t n, int64_t *ret_this, int64_t *ret_prev, bool *ret_alerted);
 int store_tripwire_mark_alerted(struct db *db, int64_t district_id, int kind, int64_t actor_id,
                                 int64_t hour);
-
-/* ---- relationships, for the access policy ---- */
-
-struct person_facts {
-    int64_t district_id;
-    char role[32]; /* OneRoster users.role */
-    bool active;
-};
-/* 0 or -ENOENT. */
-int store_person_facts(struct db *db, int64_t user_id, struct person_facts *ret);
-/* The district and school of a class: 0 or -ENOENT. */
-int store_class_facts(struct db *db, int64_t class_id, int64_t *ret_district_id,
-                      int64_t *ret_school_id);
-/* Does teacher teach class (an active teacher or aide enrollment in a term holding day)? 1/0. */
-int store_teaches_class(struct db *db, int64_t district_id, int64_t teacher, int64_t class_id,
-                        int64_t day);
-/* Is student enrolled (as a student, now) in a class teacher teaches in a term holding day? */
-int store_teaches_student(struct db *db, int64_t district_id, int64_t teacher, int64_t student,
-                          int64_t day);
-/* Is user an active student of class on day? 1/0. */
-int store_enrolled_in_class(struct db *db, int64_t district_id, int64_t user, int64_t class_id,
-                            int64_t day);
-/* Are the two people linked as guardian and child (agentSourcedIds, either way)? 1/0. */
-int store_guardian_of(struct db *db, int64_t district_id, int64_t guardian, int64_t child);
 
 #endif

@@ -13,6 +13,8 @@
 
 #include "base/mem.h"
 #include "store/db.h"
+#include "store/grant_impl.h"
+#include "store/store_access.h"
 #include "store/store_lrs.h"
 
 int store_lrs_last(struct db *db, int64_t *ret_seq, int64_t *ret_stored_ms)
@@ -101,8 +103,8 @@ static void fill_row(struct db_stmt *st, struct store_lrs_row *r)
     "s.seq, s.district_id, s.statement_id, s.user_id, s.client_id, s.stored_ms, s.timestamp_ms, " \
     "s.voided, s.flags, s.body"
 
-int store_lrs_get(struct db *db, int64_t district_id, const char *statement_id,
-                  struct store_lrs_row *ret, char **ret_body)
+int store_lrs_lookup(struct db *db, int64_t district_id, const char *statement_id,
+                     struct store_lrs_row *ret, char **ret_body)
 {
     struct db_stmt *st;
     int r = db_query(db, &st,
@@ -203,8 +205,8 @@ static const char q_user_asc[] =
     "SELECT " ROW_COLS " FROM lrs_statements s"
     " WHERE s.district_id = ? AND s.user_id = ?" COMMON_COND " ORDER BY s.seq ASC LIMIT ?";
 
-int store_lrs_query(struct db *db, const struct store_lrs_query *q,
-                    int (*fn)(const struct store_lrs_row *row, void *arg), void *arg)
+static int query_raw(struct db *db, const struct store_lrs_query *q,
+                     int (*fn)(const struct store_lrs_row *row, void *arg), void *arg)
 {
     struct db_stmt *st;
     const char *sql;
@@ -278,8 +280,8 @@ int store_lrs_attachment_put(struct db *db, int64_t district_id, const char *sha
     return c < 0 ? (int)c : 0;
 }
 
-int store_lrs_attachment_get(struct db *db, int64_t district_id, const char *sha2,
-                             char **ret_content_type, void **ret_p, size_t *ret_n)
+static int attachment_raw(struct db *db, int64_t district_id, const char *sha2,
+                          char **ret_content_type, void **ret_p, size_t *ret_n)
 {
     struct db_stmt *st;
     int r = db_query(db, &st,
@@ -326,4 +328,91 @@ int store_lrs_writer_tune(struct db *db)
     if (db_dialect(db) != DB_SQLITE)
         return 0;
     return db->drv->exec(db, "PRAGMA cache_size=-131072");
+}
+
+/* ---- reads under the gate's grants ---- */
+
+#define READS (ACT_READ | ACT_LIST | ACT_EXPORT)
+
+int store_lrs_get(struct db *db, struct grant *g, const char *statement_id,
+                  struct store_lrs_row *ret, char **ret_body)
+{
+    char *body = NULL;
+    int r = grant_covers(g, db, RES_STATEMENTS, g ? g->district_id : 0, g ? g->id : 0, READS);
+
+    if (r < 0)
+        return r;
+    r = store_lrs_lookup(db, g->district_id, statement_id, ret, ret_body ? &body : NULL);
+    if (r < 0)
+        return r;
+    /* a learner's grant reads that learner's statements; statements/read/mine its own */
+    if ((g->id && ret->user_id != g->id) || (g->client_id && ret->client_id != g->client_id)) {
+        mem_free(body);
+        return -ENOENT;
+    }
+    grant_note(g, ret->user_id);
+    if (ret_body)
+        *ret_body = body;
+    return 0;
+}
+
+struct gated {
+    struct grant *g;
+    int (*fn)(const struct store_lrs_row *row, void *arg);
+    void *arg;
+};
+
+static int gated_row(const struct store_lrs_row *row, void *arg)
+{
+    struct gated *x = arg;
+    grant_note(x->g, row->user_id);
+    return x->fn(row, x->arg);
+}
+
+int store_lrs_query(struct db *db, struct grant *g, const struct store_lrs_query *q,
+                    int (*fn)(const struct store_lrs_row *row, void *arg), void *arg)
+{
+    struct store_lrs_query narrowed;
+    struct gated x = {g, fn, arg};
+    int r = grant_covers(g, db, RES_STATEMENTS, g ? g->district_id : 0, g ? g->id : 0, READS);
+
+    if (r < 0)
+        return r;
+    /* the grant decides the district, the learner and the authority, not the caller */
+    narrowed = *q;
+    narrowed.district_id = g->district_id;
+    if (g->id)
+        narrowed.user_id = g->id;
+    if (g->client_id)
+        narrowed.client_id = g->client_id;
+    return query_raw(db, &narrowed, gated_row, &x);
+}
+
+int store_lrs_attachment_get(struct db *db, struct grant *g, const char *sha2,
+                             char **ret_content_type, void **ret_p, size_t *ret_n)
+{
+    int r = grant_covers(g, db, RES_STATEMENTS, g ? g->district_id : 0, g ? g->id : 0, READS);
+    if (r < 0)
+        return r;
+    return attachment_raw(db, g->district_id, sha2, ret_content_type, ret_p, ret_n);
+}
+
+int store_statement_learner(struct db *db, int64_t district_id, const char *statement_id,
+                            int64_t *ret_user_id)
+{
+    struct db_stmt *st;
+    int r = db_query(
+        db, &st, "SELECT user_id FROM lrs_statements WHERE district_id = ? AND statement_id = ?",
+        "is", district_id, statement_id);
+    if (r < 0)
+        return r;
+    r = db_step(st);
+    if (r > 0) {
+        *ret_user_id = db_col_null(st, 0) ? 0 : db_col_int64(st, 0);
+        r = 0;
+    } else if (r == 0) {
+        r = -ENOENT;
+    }
+    db_done(st);
+    return r;
 }

@@ -11,6 +11,7 @@
 #include "base/common.h"
 
 struct db;
+struct grant;
 
 enum lrs_term_kind {
     LRS_TERM_AGENT = 1,     /* actor, or object when an Agent/Group */
@@ -52,11 +53,20 @@ int store_lrs_term(struct db *db, int64_t district_id, int kind, int64_t hash, i
 /* Give seq `to` every term of seq `from` (a StatementRef inherits its target's terms). */
 int store_lrs_copy_terms(struct db *db, int64_t district_id, int64_t from, int64_t to);
 /*
- * A statement by id: 0 and *ret (body borrowed until db_done: copied into a
- * malloc'ed NUL-terminated buffer the caller frees, *ret_body), or -ENOENT.
+ * A statement by id: 0 and *ret (the body copied into a malloc'ed
+ * NUL-terminated buffer the caller frees, *ret_body), or -ENOENT. Student
+ * data: needs the gate's grant to read statements (a learner's grant finds
+ * only that learner's; statements/read/mine only the client's own).
  */
-int store_lrs_get(struct db *db, int64_t district_id, const char *statement_id,
+int store_lrs_get(struct db *db, struct grant *g, const char *statement_id,
                   struct store_lrs_row *ret, char **ret_body);
+/*
+ * The same without a grant, for the LRS's own writer only (conflict checks
+ * of resent ids and voiding targets inside the write transaction): what it
+ * reads never leaves Trellis. scripts/lint.sh allows it in src/app/lrs*.c.
+ */
+int store_lrs_lookup(struct db *db, int64_t district_id, const char *statement_id,
+                     struct store_lrs_row *ret, char **ret_body);
 int store_lrs_set_voided(struct db *db, int64_t seq);
 
 /* The first seq whose stored time is > ms (stored grows with seq); INT64_MAX if none. */
@@ -75,14 +85,19 @@ struct store_lrs_query {
     bool include_voided;
     size_t limit; /* 0: none */
 };
-/* fn(row, arg) for each match in order; fn's non-zero return stops and is returned. */
-int store_lrs_query(struct db *db, const struct store_lrs_query *q,
+/*
+ * fn(row, arg) for each match in order; fn's non-zero return stops and is
+ * returned. Student data: under the gate's grant, which decides the
+ * district, and narrows to one learner or one client's own statements.
+ * Notes each row's learner in g.
+ */
+int store_lrs_query(struct db *db, struct grant *g, const struct store_lrs_query *q,
                     int (*fn)(const struct store_lrs_row *row, void *arg), void *arg);
 
 /* Attachments by SHA-2 (hex). put: ignores a duplicate. get: malloc'ed copies. */
 int store_lrs_attachment_put(struct db *db, int64_t district_id, const char *sha2,
                              const char *content_type, const void *p, size_t n);
-int store_lrs_attachment_get(struct db *db, int64_t district_id, const char *sha2,
+int store_lrs_attachment_get(struct db *db, struct grant *g, const char *sha2,
                              char **ret_content_type, void **ret_p, size_t *ret_n);
 
 /* A rostered person by the keyed digest of their e-mail address (users.email_index). */

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 
 #include "store/db.h"
+#include "store/grant_impl.h"
 #include "store/store_lrs_docs.h"
 
 void lrs_doc_row_release(struct lrs_doc_row *r)
@@ -19,18 +20,28 @@ void lrs_doc_row_release(struct lrs_doc_row *r)
     r->content = NULL;
 }
 
-int store_lrs_doc_get(struct db *db, const struct lrs_doc_key *k, struct lrs_doc_row *ret)
+static enum access_kind kind_of(const struct lrs_doc_key *k)
+{
+    return k->kind == LRS_DOC_STATE ? RES_STATE : RES_PROFILES;
+}
+
+int store_lrs_doc_get(struct db *db, struct grant *g, const struct lrs_doc_key *k,
+                      struct lrs_doc_row *ret)
 {
     struct db_stmt *st;
     struct lrs_doc_row row = {0};
     const void *p;
     size_t n;
-    int r = db_query(db, &st,
-                     "SELECT id, user_id, content_type, content, etag, updated_at FROM "
-                     "lrs_documents WHERE district_id = ? AND kind = ? AND activity_id = ? AND "
-                     "agent_key = ? AND registration = ? AND doc_id = ?",
-                     "iissss", k->district_id, (int64_t)k->kind, k->activity_id, k->agent_key,
-                     k->registration, k->doc_id);
+    int r = grant_covers(g, db, kind_of(k), k->district_id, 0, ACT_READ | ACT_WRITE);
+
+    if (r < 0)
+        return r;
+    r = db_query(db, &st,
+                 "SELECT id, user_id, content_type, content, etag, updated_at FROM "
+                 "lrs_documents WHERE district_id = ? AND kind = ? AND activity_id = ? AND "
+                 "agent_key = ? AND registration = ? AND doc_id = ?",
+                 "iissss", k->district_id, (int64_t)k->kind, k->activity_id, k->agent_key,
+                 k->registration, k->doc_id);
     if (r < 0)
         return r;
     r = db_step(st);
@@ -57,6 +68,7 @@ int store_lrs_doc_get(struct db *db, const struct lrs_doc_key *k, struct lrs_doc
     row.len = n;
     snprintf(row.etag, sizeof(row.etag), "%s", db_col_text(st, 4));
     row.updated_at = db_col_int64(st, 5);
+    grant_note(g, row.user_id);
     *ret = row;
     row.content = NULL;
     row.content_type = NULL;
@@ -108,13 +120,15 @@ int64_t store_lrs_doc_delete_many(struct db *db, const struct lrs_doc_key *k)
                    "iiss", k->district_id, (int64_t)k->kind, k->activity_id, k->agent_key);
 }
 
-int store_lrs_doc_ids(struct db *db, const struct lrs_doc_key *k, int64_t since_ms,
+int store_lrs_doc_ids(struct db *db, struct grant *g, const struct lrs_doc_key *k, int64_t since_ms,
                       int (*fn)(const char *doc_id, void *arg), void *arg, int64_t *ret_last_ms)
 {
     struct db_stmt *st;
     int64_t last = 0;
-    int r;
+    int r = grant_covers(g, db, kind_of(k), k->district_id, 0, ACT_READ);
 
+    if (r < 0)
+        return r;
     if (k->registration)
         r = db_query(db, &st,
                      "SELECT doc_id, updated_at FROM lrs_documents WHERE district_id = ? AND "

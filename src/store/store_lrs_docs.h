@@ -10,6 +10,7 @@
 #include "base/common.h"
 
 struct db;
+struct grant;
 
 enum lrs_doc_kind {
     LRS_DOC_STATE = 1,
@@ -42,8 +43,13 @@ struct lrs_doc_row {
 };
 void lrs_doc_row_release(struct lrs_doc_row *r);
 
-/* One document: 0, -ENOENT, -ENOMEM or a storage error. */
-int store_lrs_doc_get(struct db *db, const struct lrs_doc_key *k, struct lrs_doc_row *ret);
+/*
+ * One document: 0, -ENOENT, -ENOMEM or a storage error. Under the gate's
+ * grant to read (or, inside a write transaction, to write) the documents of
+ * k's kind; notes the learner it is linked to.
+ */
+int store_lrs_doc_get(struct db *db, struct grant *g, const struct lrs_doc_key *k,
+                      struct lrs_doc_row *ret);
 /* Insert or replace one document. */
 int store_lrs_doc_put(struct db *db, const struct lrs_doc_key *k, int64_t user_id,
                       const char *content_type, const void *content, size_t len, const char *etag,
@@ -57,7 +63,7 @@ int64_t store_lrs_doc_delete_many(struct db *db, const struct lrs_doc_key *k);
  * after since_ms (exclusive; 0: all), in id order; *ret_last_ms gets the
  * newest updated_at of those (0 if none).
  */
-int store_lrs_doc_ids(struct db *db, const struct lrs_doc_key *k, int64_t since_ms,
+int store_lrs_doc_ids(struct db *db, struct grant *g, const struct lrs_doc_key *k, int64_t since_ms,
                       int (*fn)(const char *doc_id, void *arg), void *arg, int64_t *ret_last_ms);
 
 /* Count or delete the documents linked to a person. */

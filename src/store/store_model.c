@@ -6,6 +6,7 @@
 #include <stdio.h>
 
 #include "store/db.h"
+#include "store/grant_impl.h"
 #include "store/store_model.h"
 
 #define SKILL_COLS \
@@ -127,19 +128,25 @@ int store_model_mastery_put(struct db *db, int64_t district_id, int64_t user_id,
     return n < 0 ? (int)n : 0;
 }
 
-int store_model_mastery_of(struct db *db, int64_t district_id, int64_t user_id,
+int store_model_mastery_of(struct db *db, struct grant *g, int64_t user_id,
                            int (*cb)(void *arg, const struct model_skill_row *skill,
                                      const struct model_mastery_row *row),
                            void *arg)
 {
     struct db_stmt *st;
-    int r = db_query(db, &st,
-                     "SELECT s.id, s.skill, s.prior, s.learn, s.forget, s.guess, s.slip, "
-                     "s.fitted_ms, s.fit_answers, s.fit_loglik, m.p_mastery, m.answers, "
-                     "m.correct, m.last_ms FROM model_mastery m JOIN model_skills s "
-                     "ON s.id = m.skill_id WHERE m.district_id = ? AND m.user_id = ? "
-                     "ORDER BY s.skill",
-                     "ii", district_id, user_id);
+    int64_t district_id = g ? g->district_id : 0;
+    int r = grant_covers(g, db, RES_MASTERY, district_id, user_id, ACT_READ | ACT_LIST);
+
+    if (r < 0)
+        return r;
+    grant_note(g, user_id);
+    r = db_query(db, &st,
+                 "SELECT s.id, s.skill, s.prior, s.learn, s.forget, s.guess, s.slip, "
+                 "s.fitted_ms, s.fit_answers, s.fit_loglik, m.p_mastery, m.answers, "
+                 "m.correct, m.last_ms FROM model_mastery m JOIN model_skills s "
+                 "ON s.id = m.skill_id WHERE m.district_id = ? AND m.user_id = ? "
+                 "ORDER BY s.skill",
+                 "ii", district_id, user_id);
     if (r < 0)
         return r;
     while ((r = db_step(st)) > 0) {

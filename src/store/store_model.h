@@ -11,6 +11,7 @@
 #include "base/common.h"
 
 struct db;
+struct grant;
 
 struct model_skill_row {
     int64_t id;
@@ -42,8 +43,11 @@ int store_model_mastery(struct db *db, int64_t district_id, int64_t user_id, int
                         struct model_mastery_row *ret);
 int store_model_mastery_put(struct db *db, int64_t district_id, int64_t user_id,
                             const struct model_mastery_row *row);
-/* A learner's rows, with their skill (by IRI). */
-int store_model_mastery_of(struct db *db, int64_t district_id, int64_t user_id,
+/*
+ * A learner's rows, with their skill (by IRI). Student data: needs the
+ * gate's grant to read the learner's mastery (RES_MASTERY user_id).
+ */
+int store_model_mastery_of(struct db *db, struct grant *g, int64_t user_id,
                            int (*cb)(void *arg, const struct model_skill_row *skill,
                                      const struct model_mastery_row *row),
                            void *arg);

@@ -7,6 +7,8 @@
 
 #include "base/mem.h"
 #include "store/db.h"
+#include "store/grant_impl.h"
+#include "store/store_access.h"
 #include "store/store_people.h"
 
 #define TXT(dst, st, col) snprintf((dst), sizeof(dst), "%s", db_col_text((st), (col)))
@@ -100,18 +102,23 @@ int store_class_info(struct db *db, int64_t class_id, struct class_info *ret)
     " AND " e ".status = 'active' AND (" e ".begin_date IS NULL OR " e ".begin_date <= ?)" \
     " AND (" e ".end_date IS NULL OR " e ".end_date >= ?)"
 
-int store_class_students(struct db *db, int64_t district_id, int64_t class_id, int64_t day,
+int store_class_students(struct db *db, struct grant *g, int64_t class_id, int64_t day,
                          struct class_student **ret, size_t *ret_n)
 {
     struct class_student *v = NULL;
     size_t n = 0, cap = 0;
     struct db_stmt *st;
-    int r = db_query(db, &st,
-                     "SELECT u.id, u.given_name, u.family_name, u.preferred_given_name, u.grades, "
-                     "u.username FROM enrollments e JOIN users u ON u.id = e.user_id WHERE "
-                     "e.district_id = ? AND e.class_id = ? AND e.role = 'student'" ENR_NOW(
-                         "e") " AND u.status = 'active' ORDER BY u.family_name, u.given_name, u.id",
-                     "iiii", district_id, class_id, day, day);
+    int64_t district_id = g ? g->district_id : 0;
+    int r = grant_covers(g, db, RES_CLASS, district_id, class_id, ACT_LIST | ACT_CREDENTIALS);
+
+    if (r < 0)
+        return r;
+    r = db_query(db, &st,
+                 "SELECT u.id, u.given_name, u.family_name, u.preferred_given_name, u.grades, "
+                 "u.username FROM enrollments e JOIN users u ON u.id = e.user_id WHERE "
+                 "e.district_id = ? AND e.class_id = ? AND e.role = 'student'" ENR_NOW(
+                     "e") " AND u.status = 'active' ORDER BY u.family_name, u.given_name, u.id",
+                 "iiii", district_id, class_id, day, day);
     if (r < 0)
         return r;
     while ((r = db_step(st)) > 0) {
@@ -138,17 +145,24 @@ int store_class_students(struct db *db, int64_t district_id, int64_t class_id, i
         mem_free(v);
         return r;
     }
+    for (size_t i = 0; i < n; i++)
+        grant_note(g, v[i].id);
     *ret = v;
     *ret_n = n;
     return 0;
 }
 
-int store_classes_of(struct db *db, int64_t district_id, int64_t user_id, bool teaching,
-                     int64_t day, int (*cb)(void *arg, const struct class_info *ci), void *arg)
+int store_classes_of(struct db *db, struct grant *g, int64_t user_id, bool teaching, int64_t day,
+                     int (*cb)(void *arg, const struct class_info *ci), void *arg)
 {
     struct class_info ci;
     struct db_stmt *st;
-    int r = db_query(
+    int64_t district_id = g ? g->district_id : 0;
+    int r = grant_covers(g, db, RES_PERSON, district_id, user_id, ACT_READ);
+
+    if (r < 0)
+        return r;
+    r = db_query(
         db, &st,
         teaching
             ? "SELECT " CLASS_COLS ", (SELECT COUNT(*) FROM enrollments s WHERE s.district_id = "
@@ -236,4 +250,25 @@ int store_schools(struct db *db, int64_t district_id, int64_t org_id,
     }
     db_done(st);
     return r < 0 ? r : 0;
+}
+
+int store_org_district(struct db *db, int64_t org_id, int64_t *ret_district_id)
+{
+    return db_query_int64(db, ret_district_id, "SELECT district_id FROM orgs WHERE id = ?", "i",
+                          org_id);
+}
+
+int store_class_has_student(struct db *db, struct grant *g, int64_t class_id, int64_t student,
+                            int64_t day)
+{
+    int64_t one;
+    int r = grant_covers(g, db, RES_CLASS, g ? g->district_id : 0, class_id,
+                         ACT_LIST | ACT_CREDENTIALS);
+    if (r < 0)
+        return r;
+    r = db_query_int64(db, &one,
+                       "SELECT 1 FROM enrollments e WHERE e.district_id = ? AND e.class_id = ? "
+                       "AND e.user_id = ? AND e.role = 'student'" ENR_NOW("e"),
+                       "iiiii", g->district_id, class_id, student, day, day);
+    return r == -ENOENT ? 0 : r < 0 ? r : 1;
 }

@@ -11,6 +11,7 @@
 #include "base/common.h"
 
 struct db;
+struct grant;
 
 struct org_info {
     int64_t id, district_id;
@@ -37,18 +38,23 @@ struct class_student {
     int64_t id;
     char given_name[128], family_name[128], preferred_given_name[128], grades[64], username[128];
 };
-/* The students enrolled in a class on day, by family then given name; *ret malloc'ed. */
-int store_class_students(struct db *db, int64_t district_id, int64_t class_id, int64_t day,
+/*
+ * The students enrolled in a class on day, by family then given name; *ret
+ * malloc'ed. Student data: needs the gate's grant to list (or manage the
+ * cards of) the class; -EACCES otherwise. Notes the students in g.
+ */
+int store_class_students(struct db *db, struct grant *g, int64_t class_id, int64_t day,
                          struct class_student **ret, size_t *ret_n);
+/* Is student enrolled in the class on day (1/0)? Under a grant to list the class or its cards. */
+int store_class_has_student(struct db *db, struct grant *g, int64_t class_id, int64_t student,
+                            int64_t day);
 /*
  * The classes a person is enrolled in on day (as a student, or as a
- * teacher or aide) whose terms hold day, with their student counts.
+ * teacher or aide) whose terms hold day, with their student counts. Needs
+ * a grant to read the person (RES_PERSON user_id).
  */
-int store_classes_of(struct db *db, int64_t district_id, int64_t user_id, bool teaching,
-                     int64_t day, int (*cb)(void *arg, const struct class_info *ci), void *arg);
-/* The active students linked to a guardian (agentSourcedIds, either way). */
-int store_children_of(struct db *db, int64_t district_id, int64_t guardian,
-                      int (*cb)(void *arg, int64_t child), void *arg);
+int store_classes_of(struct db *db, struct grant *g, int64_t user_id, bool teaching, int64_t day,
+                     int (*cb)(void *arg, const struct class_info *ci), void *arg);
 
 struct school_counts {
     int64_t id;

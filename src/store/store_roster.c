@@ -12,6 +12,7 @@
 #include "base/buf.h"
 #include "base/mem.h"
 #include "store/db.h"
+#include "store/grant_impl.h"
 #include "store/store_roster.h"
 
 struct kdesc {
@@ -573,18 +574,6 @@ int store_roster_export_links(struct db *db, enum roster_link l, int64_t distric
     return r < 0 ? r : 0;
 }
 
-int store_roster_user_district(struct db *db, int64_t user_id, int64_t *ret_district_id)
-{
-    return db_query_int64(db, ret_district_id, "SELECT district_id FROM users WHERE id = ?", "i",
-                          user_id);
-}
-
-int store_roster_user_district_of_class(struct db *db, int64_t class_id, int64_t *ret_district_id)
-{
-    return db_query_int64(db, ret_district_id, "SELECT district_id FROM classes WHERE id = ?", "i",
-                          class_id);
-}
-
 void store_roster_person_release(struct roster_person_row *p)
 {
     if (!p)
@@ -600,15 +589,20 @@ void store_roster_person_release(struct roster_person_row *p)
     memset(p, 0, sizeof(*p));
 }
 
-int store_roster_person(struct db *db, int64_t user_id, struct roster_person_row *ret)
+int store_roster_person(struct db *db, struct grant *g, int64_t user_id,
+                        struct roster_person_row *ret)
 {
     struct roster_person_row p = {0};
     struct db_stmt *st;
-    int r = db_query(db, &st,
-                     "SELECT id, district_id, primary_org_id, status, enabled_user, sourced_id,"
-                     " role, username, given_name, family_name, preferred_given_name, grades,"
-                     " email_sealed FROM users WHERE id = ?",
-                     "i", user_id);
+    int r = grant_covers(g, db, RES_PERSON, g ? g->district_id : 0, user_id, ACT_READ);
+
+    if (r < 0)
+        return r;
+    r = db_query(db, &st,
+                 "SELECT id, district_id, primary_org_id, status, enabled_user, sourced_id,"
+                 " role, username, given_name, family_name, preferred_given_name, grades,"
+                 " email_sealed FROM users WHERE id = ?",
+                 "i", user_id);
     if (r < 0)
         return r;
     r = db_step(st);
@@ -633,7 +627,7 @@ int store_roster_person(struct db *db, int64_t user_id, struct roster_person_row
             r = db_col_strdup(st, 10, &p.preferred_given_name);
         if (r == 0)
             r = db_col_strdup(st, 11, &p.grades);
-        if (r == 0 && !db_col_null(st, 12)) {
+        if (r == 0 && !db_col_null(st, 12) && (g->actions & ACT_READ_SEALED)) {
             size_t n;
             const void *b = db_col_blob(st, 12, &n);
             p.email_sealed = mem_dup(b ? b : "", n);
@@ -647,66 +641,10 @@ int store_roster_person(struct db *db, int64_t user_id, struct roster_person_row
         store_roster_person_release(&p);
         return r;
     }
+    if (p.role && strcmp(p.role, "student") == 0)
+        grant_note(g, p.id);
+    if (p.email_sealed)
+        g->sealed_opened = true;
     *ret = p;
-    return 0;
-}
-
-int store_roster_class_members(struct db *db, int64_t district_id, int64_t class_id,
-                               int (*cb)(void *arg, int64_t user_id, const char *role,
-                                         const char *given, const char *family),
-                               void *arg)
-{
-    struct db_stmt *st;
-    int r = db_query(db, &st,
-                     "SELECT u.id, e.role, u.given_name, u.family_name FROM enrollments e"
-                     " JOIN users u ON u.id = e.user_id WHERE e.district_id = ? AND e.class_id = ?"
-                     " AND e.status = 'active' AND u.status = 'active'"
-                     " ORDER BY e.role DESC, u.family_name, u.given_name, u.id",
-                     "ii", district_id, class_id);
-    if (r < 0)
-        return r;
-    while ((r = db_step(st)) > 0) {
-        r = cb(arg, db_col_int64(st, 0), db_col_text(st, 1), db_col_text(st, 2),
-               db_col_text(st, 3));
-        if (r < 0)
-            break;
-    }
-    db_done(st);
-    return r < 0 ? r : 0;
-}
-
-int store_roster_session_at(struct db *db, int64_t district_id, const char *type, int64_t day,
-                            int64_t *ret_id, char **ret_sourced_id, char **ret_title,
-                            int64_t *ret_start, int64_t *ret_end)
-{
-    struct db_stmt *st;
-    char *sid = NULL, *title = NULL;
-    int r = db_query(db, &st,
-                     "SELECT id, sourced_id, title, start_date, end_date FROM academic_sessions"
-                     " WHERE district_id = ? AND type = ? AND status = 'active'"
-                     " AND start_date <= ? AND end_date >= ?"
-                     " ORDER BY end_date - start_date, start_date, id LIMIT 1",
-                     "isii", district_id, type, day, day);
-    if (r < 0)
-        return r;
-    r = db_step(st);
-    if (r == 0)
-        r = -ENOENT;
-    if (r > 0) {
-        *ret_id = db_col_int64(st, 0);
-        *ret_start = db_col_int64(st, 3);
-        *ret_end = db_col_int64(st, 4);
-        r = db_col_strdup(st, 1, &sid);
-        if (r == 0)
-            r = db_col_strdup(st, 2, &title);
-    }
-    db_done(st);
-    if (r < 0) {
-        mem_free(sid);
-        mem_free(title);
-        return r;
-    }
-    *ret_sourced_id = sid;
-    *ret_title = title;
     return 0;
 }

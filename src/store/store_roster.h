@@ -23,6 +23,7 @@
 #include "base/str.h"
 
 struct db;
+struct grant;
 
 enum roster_kind {
     RK_ORG,
@@ -195,22 +196,13 @@ struct roster_person_row {
     void *email_sealed;
     size_t email_sealed_len;
 };
-/* The district of a user (for the access check before a read): 0 or -ENOENT. */
-int store_roster_user_district(struct db *db, int64_t user_id, int64_t *ret_district_id);
-int store_roster_user_district_of_class(struct db *db, int64_t class_id, int64_t *ret_district_id);
-int store_roster_person(struct db *db, int64_t user_id, struct roster_person_row *ret);
-void store_roster_person_release(struct roster_person_row *p);
-/* Active enrollments of a class: cb(user id, role, display name). */
-int store_roster_class_members(struct db *db, int64_t district_id, int64_t class_id,
-                               int (*cb)(void *arg, int64_t user_id, const char *role,
-                                         const char *given, const char *family),
-                               void *arg);
 /*
- * The active academic session of type (e.g. "schoolYear", "term") that
- * contains day; the shortest one when several do. 0, or -ENOENT.
+ * A person's record. Student data: needs the gate's grant to read the
+ * person; the sealed e-mail is returned only when the grant also allows
+ * ACT_READ_SEALED. Notes the person in g when they are a student.
  */
-int store_roster_session_at(struct db *db, int64_t district_id, const char *type, int64_t day,
-                            int64_t *ret_id, char **ret_sourced_id, char **ret_title,
-                            int64_t *ret_start, int64_t *ret_end);
+int store_roster_person(struct db *db, struct grant *g, int64_t user_id,
+                        struct roster_person_row *ret);
+void store_roster_person_release(struct roster_person_row *p);
 
 #endif

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "app/ctx.h"
+#include "app/principal.h"
 #include "app/roster.h"
 #include "base/arena.h"
 #include "fuzz.h"
@@ -70,6 +71,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (roster_source_memory(files, n, &src) < 0)
         return 0;
     ctx_init(&c, store, NULL, &arena, 1700000000000LL, "fuzz");
+    struct principal op;
+    principal_operator(&op, 0, "fuzz");
+    c.who = &op;
     struct roster_import_opts o = {.as_operator = true, .source_label = "fuzz"};
     r = roster_import(&c, src, &o, &rep);
     if (r == -EINVAL && rep.n_errors == 0 && rep.more_errors == 0 && !c.err[0])

@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include "app/principal.h"
 #include "app/roster.h"
 #include "base/arena.h"
 #include "base/config.h"
@@ -144,9 +145,14 @@ static int import(const struct roster_memfile *files, size_t n)
     struct roster_source *src = NULL;
     struct roster_report rep;
     struct roster_import_opts o = {.as_operator = true, .source_label = "test"};
+    struct principal op;
+    const struct principal *was = F.ctx.who;
     int r = roster_source_memory(files, n, &src);
+    principal_operator(&op, 0, "test");
+    F.ctx.who = &op;
     if (r == 0)
         r = roster_import(&F.ctx, src, &o, &rep);
+    F.ctx.who = was;
     for (size_t i = 0; i < rep.n_errors; i++)
         fprintf(stderr, "import: %s\n", rep.errors[i]);
     roster_report_release(&rep);

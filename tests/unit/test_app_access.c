@@ -8,7 +8,9 @@
 #include "test.h"
 
 #include "app/access.h"
+#include "app/audit.h"
 #include "app/principal.h"
+#include "store/store_roster.h"
 
 #include "app_fixture.h"
 
@@ -25,6 +27,8 @@ enum {
     P_ENROL_ONLY,
     P_CLIENT_ROSTER,
     P_CLIENT_XAPI,
+    P_CLIENT_MINE,
+    P_CLIENT_READ,
     P_OPERATOR,
     P_OTHER_DISTRICT,
     P_N
@@ -39,6 +43,8 @@ static const char *const pname[P_N] = {"nobody",
                                        "admin enrolling",
                                        "client roster/read",
                                        "client statements/write",
+                                       "client statements/read/mine",
+                                       "client statements/read",
                                        "operator",
                                        "student x (district 2)"};
 
@@ -93,6 +99,15 @@ static const struct principal *principal(int which, struct principal *p)
         p->kind = PRINCIPAL_CLIENT;
         p->scopes = SCOPE_STATEMENTS_WRITE;
         return p;
+    case P_CLIENT_MINE:
+        p->kind = PRINCIPAL_CLIENT;
+        p->account_id = 7;
+        p->scopes = SCOPE_STATEMENTS_READ_MINE;
+        return p;
+    case P_CLIENT_READ:
+        p->kind = PRINCIPAL_CLIENT;
+        p->scopes = SCOPE_STATEMENTS_READ;
+        return p;
     case P_OPERATOR:
         principal_operator(p, F.d1, "test");
         return p;
@@ -126,6 +141,8 @@ enum {
     R_DISTRICT_1,
     R_STATEMENTS_A,
     R_STATEMENTS_C,
+    R_MASTERY_A,
+    R_AUDIT_A,
     R_N
 };
 static const char *const rname[R_N] = {"person a (t1's student now, g's child, s1)",
@@ -142,7 +159,9 @@ static const char *const rname[R_N] = {"person a (t1's student now, g's child, s
                                        "school s2",
                                        "district d1",
                                        "statements of a",
-                                       "statements of c"};
+                                       "statements of c",
+                                       "mastery of a",
+                                       "record of access to a"};
 
 static struct access_resource resource(int which)
 {
@@ -190,6 +209,14 @@ static struct access_resource resource(int which)
         r.kind = RES_STATEMENTS;
         r.id = which == R_STATEMENTS_A ? U('a') : U('c');
         break;
+    case R_MASTERY_A:
+        r.kind = RES_MASTERY;
+        r.id = U('a');
+        break;
+    case R_AUDIT_A:
+        r.kind = RES_AUDIT;
+        r.id = U('a');
+        break;
     }
     return r;
 }
@@ -211,13 +238,13 @@ struct row {
     const char *want;
 };
 
-#define ALL(p, s)                                                                       \
-    {p, R_PERSON_A, s}, {p, R_PERSON_B, s}, {p, R_PERSON_C, s}, {p, R_PERSON_D, s},     \
-        {p, R_PERSON_G, s}, {p, R_PERSON_T2, s}, {p, R_PERSON_X, s}, {p, R_CLASS_1, s}, \
-        {p, R_CLASS_2, s}, {p, R_CLASS_3, s}, {p, R_SCHOOL_1, s}, {p, R_SCHOOL_2, s},   \
-        {p, R_DISTRICT_1, s}, {p, R_STATEMENTS_A, s},                                   \
-    {                                                                                   \
-        p, R_STATEMENTS_C, s                                                            \
+#define ALL(p, s)                                                                                  \
+    {p, R_PERSON_A, s}, {p, R_PERSON_B, s}, {p, R_PERSON_C, s}, {p, R_PERSON_D, s},                \
+        {p, R_PERSON_G, s}, {p, R_PERSON_T2, s}, {p, R_PERSON_X, s}, {p, R_CLASS_1, s},            \
+        {p, R_CLASS_2, s}, {p, R_CLASS_3, s}, {p, R_SCHOOL_1, s}, {p, R_SCHOOL_2, s},              \
+        {p, R_DISTRICT_1, s}, {p, R_STATEMENTS_A, s}, {p, R_STATEMENTS_C, s}, {p, R_MASTERY_A, s}, \
+    {                                                                                              \
+        p, R_AUDIT_A, s                                                                            \
     }
 
 static const struct row table[] = {
@@ -238,6 +265,8 @@ static const struct row table[] = {
     {P_STUDENT, R_DISTRICT_1, "+AAAAAA"},
     {P_STUDENT, R_STATEMENTS_A, "+++AAA+"}, /* their own learning records */
     {P_STUDENT, R_STATEMENTS_C, "NNNNNNN"},
+    {P_STUDENT, R_MASTERY_A, "+AAAAAA"}, /* their own progress */
+    {P_STUDENT, R_AUDIT_A, "NNNNNNN"},
 
     {P_GUARDIAN, R_PERSON_A, "+AAAAA+"}, /* their child */
     {P_GUARDIAN, R_PERSON_B, "NNNNNNN"}, /* another child */
@@ -254,6 +283,8 @@ static const struct row table[] = {
     {P_GUARDIAN, R_DISTRICT_1, "+AAAAAA"},
     {P_GUARDIAN, R_STATEMENTS_A, "++AAAA+"},
     {P_GUARDIAN, R_STATEMENTS_C, "NNNNNNN"},
+    {P_GUARDIAN, R_MASTERY_A, "+AAAAAA"},
+    {P_GUARDIAN, R_AUDIT_A, "NNNNNNN"},
 
     {P_TEACHER, R_PERSON_A, "++AAAAA"}, /* a student in a class they teach now; no contact data */
     {P_TEACHER, R_PERSON_B, "++AAAAA"},
@@ -270,6 +301,8 @@ static const struct row table[] = {
     {P_TEACHER, R_DISTRICT_1, "+AAAAAA"},
     {P_TEACHER, R_STATEMENTS_A, "+++AAAA"}, /* read, and feedback on the work */
     {P_TEACHER, R_STATEMENTS_C, "NNNNNNN"},
+    {P_TEACHER, R_MASTERY_A, "++AAAAA"},
+    {P_TEACHER, R_AUDIT_A, "NNNNNNN"},
 
     {P_COUNSELLOR, R_PERSON_A, "++AAAA+"}, /* their school's students: read only */
     {P_COUNSELLOR, R_PERSON_B, "++AAAA+"},
@@ -286,6 +319,8 @@ static const struct row table[] = {
     {P_COUNSELLOR, R_DISTRICT_1, "+AAAAAA"},
     {P_COUNSELLOR, R_STATEMENTS_A, "++AAAA+"},
     {P_COUNSELLOR, R_STATEMENTS_C, "NNNNNNN"},
+    {P_COUNSELLOR, R_MASTERY_A, "++AAAAA"},
+    {P_COUNSELLOR, R_AUDIT_A, "NNNNNNN"},
 
     {P_SCHOOL_ADMIN, R_PERSON_A, "++++A++"}, /* everyone of their school */
     {P_SCHOOL_ADMIN, R_PERSON_B, "++++A++"},
@@ -302,6 +337,8 @@ static const struct row table[] = {
     {P_SCHOOL_ADMIN, R_DISTRICT_1, "+AAAAAA"},
     {P_SCHOOL_ADMIN, R_STATEMENTS_A, "++++A++"},
     {P_SCHOOL_ADMIN, R_STATEMENTS_C, "NNNNNNN"},
+    {P_SCHOOL_ADMIN, R_MASTERY_A, "++A+AAA"},
+    {P_SCHOOL_ADMIN, R_AUDIT_A, "+AAAAAA"}, /* who saw their students' records */
 
     ALL(P_DISTRICT_ADMIN, "+++++++"), /* overwritten for person x below */
     ALL(P_ENROL_ONLY, "AAAAAAA"),
@@ -317,6 +354,15 @@ static const struct row table[] = {
     {P_CLIENT_XAPI, R_STATEMENTS_A, "AA+AAAA"},
     {P_CLIENT_XAPI, R_PERSON_A, "NNNNNNN"},
     {P_CLIENT_XAPI, R_DISTRICT_1, "+AAAAAA"},
+    {P_CLIENT_XAPI, R_MASTERY_A, "AAAAAAA"},
+    {P_CLIENT_ROSTER, R_MASTERY_A, "AAAAAAA"},
+    /* statements/read/mine reads its own statements, never what is derived from everyone's */
+    {P_CLIENT_MINE, R_STATEMENTS_A, "++AAAA+"},
+    {P_CLIENT_MINE, R_MASTERY_A, "AAAAAAA"},
+    {P_CLIENT_MINE, R_PERSON_A, "NNNNNNN"},
+    {P_CLIENT_READ, R_STATEMENTS_A, "++A+AA+"},
+    {P_CLIENT_READ, R_MASTERY_A, "++AAAAA"},
+    {P_CLIENT_READ, R_AUDIT_A, "NNNNNNN"},
 
     ALL(P_OTHER_DISTRICT, "NNNNNNN"), /* nothing of district 1 ... */
 };
@@ -350,7 +396,7 @@ static void check_row(const struct row *row, long *checked, int *failures)
         F.ctx.who = principal(row->p, &p);
         F.ctx.now_ms = F.now;
         F.ctx.err[0] = '\0';
-        int got = access_check(&F.ctx, actions[ai], &res);
+        int got = access_check(&F.ctx, actions[ai], &res, NULL);
         int want = expect_code(row->want[ai]);
         (*checked)++;
         if (got != want) {
@@ -391,7 +437,8 @@ static void test_policy_table(void **state)
        bar the clients' rows, which cover one resource of each kind */
     for (int p = 0; p < P_N; p++)
         for (int r = 0; r < R_N; r++)
-            if (!covered[p][r] && p != P_CLIENT_ROSTER && p != P_CLIENT_XAPI)
+            if (!covered[p][r] && p != P_CLIENT_ROSTER && p != P_CLIENT_XAPI &&
+                p != P_CLIENT_MINE && p != P_CLIENT_READ)
                 fail_msg("the table has no row for %s x %s", pname[p], rname[r]);
     fprintf(stderr, "access: %ld decisions checked\n", checked);
     assert_int_equal(failures, 0);
@@ -407,11 +454,121 @@ static void test_relationships_follow_the_clock(void **state)
     time_parse_iso8601(STR_LIT("2026-07-01T10:00:00Z"), false, &later, NULL);
     F.ctx.who = principal(P_TEACHER, &p);
     F.ctx.now_ms = later;
-    assert_int_equal(access_check(&F.ctx, ACT_LIST, &c1), -ENOENT);
-    assert_int_equal(access_check(&F.ctx, ACT_READ, &a), -ENOENT);
+    assert_int_equal(access_check(&F.ctx, ACT_LIST, &c1, NULL), -ENOENT);
+    assert_int_equal(access_check(&F.ctx, ACT_READ, &a, NULL), -ENOENT);
     F.ctx.now_ms = F.now;
-    assert_int_equal(access_check(&F.ctx, ACT_LIST, &c1), 0);
+    assert_int_equal(access_check(&F.ctx, ACT_LIST, &c1, NULL), 0);
     ctx_release(&F.ctx);
+}
+
+/*
+ * A grant covers exactly what the gate checked, in the transaction it was
+ * made in: the store refuses any other class, a grant whose transaction
+ * has ended, a forged or missing one, and returns sealed contact data only
+ * under a grant that allows it.
+ */
+static void test_grants_cover_only_what_was_checked(void **state)
+{
+    struct principal p;
+    struct access_resource c1 = resource(R_CLASS_1), a = resource(R_PERSON_A);
+    struct class_student *s = NULL;
+    struct roster_person_row row;
+    struct grant *g;
+    struct db *db;
+    size_t n = 0;
+    int64_t day = F.now / 86400000;
+    (void)state;
+
+    F.ctx.who = principal(P_TEACHER, &p);
+    F.ctx.now_ms = F.now;
+    assert_int_equal(access_check(&F.ctx, ACT_LIST, &c1, &g), 0);
+    assert_int_equal(ctx_db(&F.ctx, &db), 0);
+    assert_int_equal(store_class_students(db, g, F.c1, day, &s, &n), 0);
+    assert_int_equal(n, 2); /* a and b */
+    mem_free(s);
+    /* the same grant does not reach another class, nor read a person */
+    assert_int_equal(store_class_students(db, g, F.c2, day, &s, &n), -EACCES);
+    assert_int_equal(store_roster_person(db, g, U('a'), &row), -EACCES);
+    assert_int_equal(store_class_students(db, NULL, F.c1, day, &s, &n), -EACCES);
+    /* nor anything once its transaction has ended */
+    access_read_end(&F.ctx);
+    assert_int_equal(store_begin_read(db), 0);
+    assert_int_equal(store_class_students(db, g, F.c1, day, &s, &n), -EACCES);
+    store_rollback(db);
+
+    /* a teacher reads a student's record without the sealed e-mail ... */
+    assert_int_equal(access_check(&F.ctx, ACT_READ, &a, &g), 0);
+    assert_int_equal(store_roster_person(db, g, U('a'), &row), 0);
+    assert_null(row.email_sealed);
+    store_roster_person_release(&row);
+    access_discard(&F.ctx);
+    ctx_release(&F.ctx);
+    F.ctx.gate = NULL;
+    /* ... a guardian with it */
+    F.ctx.who = principal(P_GUARDIAN, &p);
+    assert_int_equal(access_check(&F.ctx, ACT_READ, &a, &g), 0);
+    assert_int_equal(ctx_db(&F.ctx, &db), 0);
+    assert_int_equal(store_roster_person(db, g, U('a'), &row), 0);
+    assert_non_null(row.email_sealed);
+    store_roster_person_release(&row);
+    access_discard(&F.ctx);
+    ctx_release(&F.ctx);
+    F.ctx.gate = NULL;
+}
+
+struct entries {
+    char object[48];
+    int n;
+    char subjects[256];
+};
+
+static int count_entry(const struct audit_view *v, void *arg)
+{
+    struct entries *e = arg;
+    if (strcmp(v->action, "list") == 0 && strcmp(v->object, e->object) == 0) {
+        e->n++;
+        snprintf(e->subjects, sizeof(e->subjects), "%s", v->subjects);
+    }
+    return 0;
+}
+
+/* What the store returned under a grant is what the gate's entry names, durably. */
+static void test_settle_audits_what_was_returned(void **state)
+{
+    struct principal p, op;
+    struct access_resource c1 = resource(R_CLASS_1);
+    struct class_student *s = NULL;
+    struct entries e = {0};
+    struct grant *g;
+    struct db *db;
+    size_t n = 0;
+    char want[64];
+    (void)state;
+
+    F.ctx.who = principal(P_TEACHER, &p);
+    F.ctx.now_ms = F.now;
+    assert_true(!access_pending(&F.ctx));
+    assert_int_equal(access_check(&F.ctx, ACT_LIST, &c1, &g), 0);
+    assert_true(!access_pending(&F.ctx)); /* nothing read yet */
+    assert_int_equal(ctx_db(&F.ctx, &db), 0);
+    assert_int_equal(store_class_students(db, g, F.c1, F.now / 86400000, &s, &n), 0);
+    mem_free(s);
+    assert_true(access_pending(&F.ctx));
+    assert_int_equal(access_settle(&F.ctx), 0);
+    assert_true(!access_pending(&F.ctx));
+    ctx_release(&F.ctx);
+    F.ctx.gate = NULL;
+
+    principal_operator(&op, F.d1, "test");
+    F.ctx.who = &op;
+    snprintf(e.object, sizeof(e.object), "class:%lld", (long long)F.c1);
+    assert_int_equal(audit_show_recent(&F.ctx, 0, 1000, count_entry, &e), 0);
+    ctx_release(&F.ctx);
+    F.ctx.gate = NULL;
+    assert_int_equal(e.n, 1);
+    snprintf(want, sizeof(want), "%lld,%lld", (long long)MIN(U('a'), U('b')),
+             (long long)MAX(U('a'), U('b')));
+    assert_string_equal(e.subjects, want);
 }
 
 int main(void)
@@ -419,6 +576,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_policy_table),
         cmocka_unit_test(test_relationships_follow_the_clock),
+        cmocka_unit_test(test_grants_cover_only_what_was_checked),
+        cmocka_unit_test(test_settle_audits_what_was_returned),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
