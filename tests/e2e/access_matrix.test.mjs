@@ -255,6 +255,15 @@ test('the server answers exactly as the policy table says, for every role and sc
   assert.ok(allowed > 20 && cases - allowed > 100, `the matrix allows ${allowed} and refuses ${cases - allowed} of ${cases}`);
 });
 
+test("a guardian's home page is a disclosure of each child's record", async () => {
+  const g = principals.find((x) => x.who.has('guardian'));
+  const r = await g.call('/api/v1/home');
+  assert.equal(r.status, 200);
+  assert.ok(r.body.children.length >= 1);
+  allowedReads.push({ id: r.headers.get('x-request-id'), who: g.name, path: '/api/v1/home',
+    subjects: r.body.children.map((c) => c.id) });
+});
+
 test('every allowed read of a student record has its audit entry; refusals are audited too', async () => {
   await srv.stop('SIGTERM'); // the coalesced refusals are written when the server stops
   const r = trellis(['audit', 'show', '--db', srv.db, '--json', '--limit', '100000']);
@@ -263,6 +272,10 @@ test('every allowed read of a student record has its audit entry; refusals are a
   const byReq = new Set(entries.filter((e) => e.outcome === 'ok').map((e) => e.request_id));
   const missing = allowedReads.filter((a) => !byReq.has(a.id));
   assert.deepEqual(missing, [], 'every disclosure is in the record of access');
+  for (const a of allowedReads.filter((x) => x.subjects)) {
+    const named = new Set(entries.filter((e) => e.request_id === a.id).flatMap((e) => e.subjects.split(',').map(Number)));
+    for (const id of a.subjects) assert.ok(named.has(id), `${a.path}: the entry names student ${id}`);
+  }
   const denied = entries.filter((e) => e.action === 'denied');
   assert.ok(denied.length > 0, 'refusals are in the audit log');
   const clientDenials = denied.filter((e) => e.actor_kind === 'client');
