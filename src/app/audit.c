@@ -1,22 +1,22 @@
 /*
  * The audit log: see audit.h.
  *
- * Group commit: one writer per store (a store service), with its own
- * connection. Requests queue units of work and wait on a condition
- * variable; the writer takes every queued unit, runs each in a savepoint
- * of one write transaction (a failing unit is rolled back alone), commits
- * once (one fsync in SQLite WAL with synchronous=FULL), then wakes the
- * waiters. Appending reads the chain head inside that transaction, so
- * entries of one batch chain one after another.
+ * Group commit (groupcommit.h): one writer per store, with its own
+ * connection. Requests queue units of work and wait (or are woken); the
+ * writer runs every queued unit in a savepoint of one write transaction (a
+ * failing unit is rolled back alone), commits once (one fsync in SQLite
+ * WAL with synchronous=FULL), then tells the callers. Appending reads the
+ * chain head inside that transaction and keeps it in memory for the batch,
+ * so entries of one batch chain one after another.
  */
 #include "base/common.h"
 
-#include <pthread.h>
 #include <sodium.h>
 #include <stdio.h>
 
 #include "app/access.h"
 #include "app/audit.h"
+#include "app/groupcommit.h"
 #include "app/principal.h"
 #include "base/buf.h"
 #include "base/hex.h"
@@ -228,204 +228,118 @@ out:
     return 0;
 }
 
-/* ---- group commit ---- */
+/* ---- group commit (groupcommit.h): one writer per store ---- */
+
+struct audit_writer {
+    struct groupcommit *gc;
+    struct head_cache cache; /* the batch's; the writer thread's only */
+};
 
 struct unit {
+    struct groupcommit_unit gu; /* first: the writer hands it back */
     struct ctx *c;
     int (*fn)(struct ctx *c, struct db *db, void *arg);
     void *arg;
-    int r;
-    bool done;
-    struct unit *next;
-    void (*wake)(void *arg); /* asynchronous units: called once done, instead of the signal */
-    void *wake_arg;
-};
-
-struct writer {
-    struct store *store;
-    pthread_t thread;
-    pthread_mutex_t mu;
-    pthread_cond_t work, done;
-    struct unit *head, *tail;
-    bool stop;
 };
 
 static const char writer_key = 'A'; /* the store service key: this address */
 
-/*
- * Tell every unit of a batch that it is done (its r is set). A waiting
- * unit lives on its caller's stack and may be gone the moment it is marked
- * done, so the asynchronous units are taken off the batch first; each of
- * those belongs to its request again once woken.
- */
-static void complete(struct writer *w, struct unit *batch)
+static int writer_begin(struct db *db, void *state, struct groupcommit_unit *batch)
 {
-    struct unit *wake = NULL, **tail = &wake;
-
-    pthread_mutex_lock(&w->mu);
-    for (struct unit *u = batch, *next; u; u = next) {
-        next = u->next;
-        if (u->wake) {
-            u->next = NULL;
-            *tail = u;
-            tail = &u->next;
-        } else {
-            u->done = true;
-        }
-    }
-    pthread_cond_broadcast(&w->done);
-    pthread_mutex_unlock(&w->mu);
-    for (struct unit *u = wake, *next; u; u = next) {
-        next = u->next;
-        u->done = true;
-        u->wake(u->wake_arg);
-    }
+    struct audit_writer *aw = state;
+    (void)batch;
+    memset(&aw->cache, 0, sizeof(aw->cache));
+    aw->cache.db = db;
+    head_cache = &aw->cache;
+    return 0;
 }
 
-static void run_batch(struct writer *w, struct db *db, struct unit *batch)
+static int writer_end(struct db *db, void *state, struct groupcommit_unit *batch)
 {
-    struct head_cache cache = {.db = db}, before;
-    int r = store_begin(db);
-
-    head_cache = &cache;
-    for (struct unit *u = batch; u; u = u->next) {
-        if (r < 0) {
-            u->r = r;
-            continue;
-        }
-        int sp = store_audit_savepoint(db, AUDIT_SP_BEGIN);
-        if (sp < 0) {
-            u->r = sp;
-            continue;
-        }
-        before = cache;
-        u->r = u->fn(u->c, db, u->arg);
-        sp = store_audit_savepoint(db, u->r < 0 ? AUDIT_SP_ROLLBACK : AUDIT_SP_RELEASE);
-        if (u->r < 0)
-            cache = before; /* the unit's entries were rolled back */
-        if (sp < 0 && u->r >= 0)
-            u->r = sp;
-    }
+    struct audit_writer *aw = state;
+    (void)db;
+    (void)batch;
     head_cache = NULL;
-    if (r == 0) {
-        r = head_flush(&cache);
-        if (r < 0)
-            store_rollback(db);
-    }
-    if (r < 0) {
-        for (struct unit *u = batch; u; u = u->next)
-            if (u->r >= 0)
-                u->r = r;
-    } else {
-        r = store_commit(db);
-        if (r < 0)
-            for (struct unit *u = batch; u; u = u->next)
-                if (u->r >= 0)
-                    u->r = r;
-    }
-    complete(w, batch);
+    return head_flush(&aw->cache);
 }
 
-static void *writer_main(void *arg)
+static void writer_finish(void *state, struct groupcommit_unit *batch, int r)
 {
-    struct writer *w = arg;
-    struct db *db = NULL;
-
-    pthread_mutex_lock(&w->mu);
-    for (;;) {
-        while (!w->head && !w->stop)
-            pthread_cond_wait(&w->work, &w->mu);
-        if (!w->head)
-            break;
-        struct unit *batch = w->head;
-        w->head = w->tail = NULL;
-        pthread_mutex_unlock(&w->mu);
-        int r = db ? 0 : store_acquire(w->store, &db);
-        if (r < 0) {
-            for (struct unit *u = batch; u; u = u->next)
-                u->r = r;
-            complete(w, batch);
-            pthread_mutex_lock(&w->mu);
-            continue;
-        }
-        run_batch(w, db, batch);
-        pthread_mutex_lock(&w->mu);
-    }
-    pthread_mutex_unlock(&w->mu);
-    store_release(w->store, db);
-    return NULL;
+    (void)state;
+    (void)batch;
+    (void)r;
+    head_cache = NULL;
 }
+
+/* One unit in its savepoint: a failing one takes its entries (and the head it moved) back. */
+static int unit_run(struct groupcommit_unit *gu, struct db *db, void *state)
+{
+    struct audit_writer *aw = state;
+    struct unit *u = (struct unit *)gu;
+    struct head_cache before = aw->cache;
+
+    gu->r = u->fn(u->c, db, u->arg);
+    if (gu->r < 0)
+        aw->cache = before;
+    return 0;
+}
+
+static const struct groupcommit_ops writer_ops = {
+    .thread_name = "audit-writer",
+    .begin = writer_begin,
+    .end = writer_end,
+    .finish = writer_finish,
+};
 
 static int writer_create(struct store *s, void **ret)
 {
-    struct writer *w = mem_calloc(1, sizeof(*w));
-    if (!w)
+    struct audit_writer *aw = mem_calloc(1, sizeof(*aw));
+    int r;
+    if (!aw)
         return -ENOMEM;
-    w->store = s;
-    pthread_mutex_init(&w->mu, NULL);
-    pthread_cond_init(&w->work, NULL);
-    pthread_cond_init(&w->done, NULL);
-    if (pthread_create(&w->thread, NULL, writer_main, w) != 0) {
-        pthread_mutex_destroy(&w->mu);
-        pthread_cond_destroy(&w->work);
-        pthread_cond_destroy(&w->done);
-        mem_free(w);
-        return -EAGAIN;
+    r = groupcommit_new(s, &writer_ops, aw, &aw->gc);
+    if (r < 0) {
+        mem_free(aw);
+        return r;
     }
-    *ret = w;
+    *ret = aw;
     return 0;
 }
 
 static void writer_destroy(void *svc)
 {
-    struct writer *w = svc;
-    pthread_mutex_lock(&w->mu);
-    w->stop = true;
-    pthread_cond_signal(&w->work);
-    pthread_mutex_unlock(&w->mu);
-    pthread_join(w->thread, NULL);
-    pthread_mutex_destroy(&w->mu);
-    pthread_cond_destroy(&w->work);
-    pthread_cond_destroy(&w->done);
-    mem_free(w);
+    struct audit_writer *aw = svc;
+    groupcommit_free(aw->gc);
+    mem_free(aw);
 }
 
 /* Queue u; with wait, until it is done. 0, or an error before it was queued. */
 static int enqueue(struct ctx *c, struct unit *u, bool wait)
 {
     void *svc;
-    struct writer *w;
+    struct audit_writer *aw;
     int r = store_service(c->store, &writer_key, writer_create, writer_destroy, &svc);
 
     if (r < 0)
         return ctx_fail(c, r, "the audit log is not available");
-    w = svc;
-    pthread_mutex_lock(&w->mu);
-    if (w->stop) {
-        pthread_mutex_unlock(&w->mu);
-        return ctx_fail(c, -EBUSY, "the server is stopping");
-    }
-    if (w->tail)
-        w->tail->next = u;
-    else
-        w->head = u;
-    w->tail = u;
-    pthread_cond_signal(&w->work);
-    while (wait && !u->done)
-        pthread_cond_wait(&w->done, &w->mu);
-    pthread_mutex_unlock(&w->mu);
+    aw = svc;
+    u->gu.run = unit_run;
+    u->gu.savepoint = true;
+    r = wait ? groupcommit_run(aw->gc, &u->gu) : groupcommit_submit(aw->gc, &u->gu);
+    if (r < 0)
+        return ctx_fail(c, r, "the server is stopping");
     return 0;
 }
 
 int audit_group(struct ctx *c, int (*fn)(struct ctx *c, struct db *db, void *arg), void *arg)
 {
-    struct unit u = {c, fn, arg, 0, false, NULL, NULL, NULL};
+    struct unit u = {.c = c, .fn = fn, .arg = arg};
     int r = enqueue(c, &u, true);
     if (r < 0)
         return r;
-    if (u.r < 0 && !c->err[0])
-        ctx_fail(c, u.r, "cannot write the audit log");
-    return u.r;
+    if (u.gu.r < 0 && !c->err[0])
+        ctx_fail(c, u.gu.r, "cannot write the audit log");
+    return u.gu.r;
 }
 
 /* ---- disclosure and the tripwire ---- */
@@ -527,11 +441,15 @@ void audit_disclose_submit(struct ctx *c, const struct audit_entry *e, void (*wa
     }
     p->d.e = e;
     p->d.records = count_records(c, e);
-    p->u = (struct unit){c, disclose_unit, &p->d, 0, false, NULL, wake, arg};
+    p->u.c = c;
+    p->u.fn = disclose_unit;
+    p->u.arg = &p->d;
+    p->u.gu.wake = wake;
+    p->u.gu.wake_arg = arg;
     r = enqueue(c, &p->u, false);
     if (r < 0) {
-        p->u.r = r;
-        p->u.done = true;
+        p->u.gu.r = r;
+        p->u.gu.done = true;
         wake(arg);
     }
 }
@@ -540,8 +458,8 @@ int audit_disclose_result(struct ctx *c, const struct audit_pending *p)
 {
     if (!p)
         return ctx_fail(c, -ENOMEM, "out of memory");
-    if (p->u.r < 0)
-        return c->err[0] ? p->u.r : ctx_fail(c, p->u.r, "cannot write the audit log");
+    if (p->u.gu.r < 0)
+        return c->err[0] ? p->u.gu.r : ctx_fail(c, p->u.gu.r, "cannot write the audit log");
     if (p->d.denied)
         return ctx_fail(c, -ENOKEY,
                         "second factor: you have received many student records within the hour; "

@@ -187,6 +187,27 @@ bool store_in_tx(const struct db *db)
     return db->tx != 0;
 }
 
+int store_savepoint(struct db *db, enum store_sp op)
+{
+    int64_t n;
+    if (!db->tx)
+        return -EINVAL;
+    switch (op) {
+    case STORE_SP_BEGIN:
+        n = db_exec(db, "SAVEPOINT store_unit", "");
+        break;
+    case STORE_SP_RELEASE:
+        n = db_exec(db, "RELEASE SAVEPOINT store_unit", "");
+        break;
+    default:
+        n = db_exec(db, "ROLLBACK TO SAVEPOINT store_unit", "");
+        if (n >= 0)
+            n = db_exec(db, "RELEASE SAVEPOINT store_unit", "");
+        break;
+    }
+    return n < 0 ? (int)n : 0;
+}
+
 int store_tx(struct db *db, int (*fn)(struct db *db, void *arg), void *arg)
 {
     int r = -EBUSY;

@@ -150,25 +150,6 @@ int store_audit_subject(struct db *db, int64_t district_id, int64_t user_id, int
     return n < 0 ? (int)n : 0;
 }
 
-int store_audit_savepoint(struct db *db, enum store_audit_sp op)
-{
-    int64_t n;
-    switch (op) {
-    case AUDIT_SP_BEGIN:
-        n = db_exec(db, "SAVEPOINT audit_unit", "");
-        break;
-    case AUDIT_SP_RELEASE:
-        n = db_exec(db, "RELEASE SAVEPOINT audit_unit", "");
-        break;
-    default:
-        n = db_exec(db, "ROLLBACK TO SAVEPOINT audit_unit", "");
-        if (n >= 0)
-            n = db_exec(db, "RELEASE SAVEPOINT audit_unit", "");
-        break;
-    }
-    return n < 0 ? (int)n : 0;
-}
-
 static void copy_fixed(struct db_stmt *st, int col, uint8_t *out, size_t len)
 {
     size_t n = 0;

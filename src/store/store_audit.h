@@ -55,10 +55,6 @@ int store_audit_subject(struct db *db, int64_t district_id, int64_t user_id, int
 int store_audit_subjects(struct db *db, int64_t district_id, const int64_t *user_ids, size_t n,
                          int64_t entry_id);
 
-/* SAVEPOINT, RELEASE and ROLLBACK TO for group commit (one per unit of work). */
-enum store_audit_sp { AUDIT_SP_BEGIN, AUDIT_SP_RELEASE, AUDIT_SP_ROLLBACK };
-int store_audit_savepoint(struct db *db, enum store_audit_sp op);
-
 /*
  * Every entry in id order (rows are borrowed for the call), then nothing
  * else: the caller checks the chains. Stops on cb's negative return.
