@@ -14,6 +14,7 @@
 #include "store/db.h"
 #include "store/seal.h"
 #include "store/store.h"
+#include "store/store_audit.h"
 
 struct store {
     const struct db_driver *drv;
@@ -249,6 +250,18 @@ int store_schema_version(struct db *db, int64_t *ret_version)
     return r;
 }
 
+/*
+ * Steps a migration needs in C, run right after its SQL in the same
+ * transaction (the sealing key is loaded by then): 0013 keys the audit
+ * chain heads that exist.
+ */
+static const struct {
+    int version;
+    int (*run)(struct db *db);
+} migration_steps[] = {
+    {13, store_audit_key_all},
+};
+
 static int migrate(struct db *db, char *err, size_t errlen)
 {
     int64_t have = 0;
@@ -297,6 +310,16 @@ static int migrate(struct db *db, char *err, size_t errlen)
             snprintf(err, errlen, "migration %04d_%s failed: %s", m->version, m->name,
                      db->drv->errmsg(db));
             goto fail;
+        }
+        for (size_t k = 0; k < ARRAY_SIZE(migration_steps); k++) {
+            if (migration_steps[k].version != m->version)
+                continue;
+            r = migration_steps[k].run(db);
+            if (r < 0) {
+                snprintf(err, errlen, "migration %04d_%s failed: %s", m->version, m->name,
+                         db->drv->errmsg(db)[0] ? db->drv->errmsg(db) : strerror(-r));
+                goto fail;
+            }
         }
         r = (int)db_exec(db,
                          "INSERT INTO schema_migrations (version, name, applied_at) "
