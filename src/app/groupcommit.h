@@ -79,8 +79,9 @@ void groupcommit_free(struct groupcommit *gc);
 /*
  * Queue u (its run, savepoint, wake and wake_arg set; u stays the
  * caller's and must live until it is done). wake(wake_arg) may be called
- * before this returns. 0, or -EBUSY when the writer is stopping (then
- * nothing was queued and wake is not called).
+ * before this returns; with wake NULL this waits like groupcommit_run().
+ * 0, or -EBUSY when the writer is stopping (then nothing was queued and
+ * wake is not called).
  */
 int groupcommit_submit(struct groupcommit *gc, struct groupcommit_unit *u);
 /* Queue u (wake NULL) and wait until it is done: 0 (then u->r is its result) or -EBUSY. */
