@@ -810,6 +810,9 @@ static void verify_chains(struct verify *v)
 
 #define CP_MAGIC "trellis-audit-checkpoint/1"
 
+/* the migration that keyed chain heads (0013_audit_keys.sql) */
+#define AUDIT_KEYED_SCHEMA 13
+
 static void cp_mac(const struct seal *s, const char *text, size_t n, uint8_t out[SEAL_MAC_LEN])
 {
     static const char domain[] = "trellis-audit-checkpoint-v1";
@@ -1019,6 +1022,19 @@ static int verify_run(struct ctx *c, const struct cp_line *cp, size_t n_cp,
     rep->tags_checked = store_seal(c->store) != NULL;
     buf_init(&v.text, 16u << 20);
     r = ctx_db(c, &v.db);
+    if (r < 0)
+        goto out;
+    /* verify opens the database read-only, so it never upgrades it itself */
+    int64_t version = 0;
+    r = store_schema_version(v.db, &version);
+    if (r == 0 && version < AUDIT_KEYED_SCHEMA) {
+        r = ctx_fail(c, -EINVAL,
+                     "the database's schema (version %lld) is older than keyed audit heads "
+                     "(%d): open it once with a command that writes (trellis serve, trellis "
+                     "audit show) to upgrade it, then verify",
+                     (long long)version, AUDIT_KEYED_SCHEMA);
+        goto out;
+    }
     if (r < 0)
         goto out;
     r = store_begin_read(v.db);
