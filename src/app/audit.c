@@ -1,26 +1,31 @@
 /*
  * The audit log: see audit.h.
  *
- * Group commit: one writer per store (a store service), with its own
- * connection. Requests queue units of work and wait on a condition
- * variable; the writer takes every queued unit, runs each in a savepoint
- * of one write transaction (a failing unit is rolled back alone), commits
- * once (one fsync in SQLite WAL with synchronous=FULL), then wakes the
- * waiters. Appending reads the chain head inside that transaction, so
- * entries of one batch chain one after another.
+ * Group commit (groupcommit.h): one writer per store, with its own
+ * connection. Requests queue units of work and wait (or are woken); the
+ * writer runs every queued unit in a savepoint of one write transaction (a
+ * failing unit is rolled back alone), commits once (one fsync in SQLite
+ * WAL with synchronous=FULL), then tells the callers. Appending locks the
+ * chain head once per batch inside that transaction and keeps it in memory
+ * for the batch, so entries of one batch chain one after another, and the
+ * head (keyed by the store) is written once before the commit.
+ *
+ * Verify walks every entry in id order in one read snapshot; checkpoints
+ * are made from that walk, so a checkpoint is only ever taken of a log
+ * that verifies.
  */
 #include "base/common.h"
 
-#include <pthread.h>
 #include <sodium.h>
 #include <stdio.h>
 
 #include "app/access.h"
 #include "app/audit.h"
+#include "app/groupcommit.h"
 #include "app/principal.h"
 #include "base/buf.h"
-#include "base/hex.h"
 #include "base/mem.h"
+#include "base/timeutil.h"
 #include "store/seal.h"
 #include "store/store.h"
 #include "store/store_audit.h"
@@ -133,6 +138,59 @@ static int subjects_of(const struct audit_entry *e, int64_t **ret_v, size_t *ret
     return 0;
 }
 
+/* Text of an entry's fields, as audit_append() fills them in. */
+static void fill_row(struct ctx *c, const struct audit_entry *e, struct audit_row *w)
+{
+    const struct principal *p = c->who;
+    w->at = c->now_ms;
+    w->actor_kind = actor_kind(p);
+    w->actor_id = p ? p->account_id : e->actor_account_id;
+    w->actor_name = e->actor_name ? e->actor_name : (p && p->name ? p->name : "anonymous");
+    w->client_addr = c->client_addr ? c->client_addr : "-";
+    w->request_id = c->req_id ? c->req_id : "-";
+    w->action = e->action;
+    w->object = e->object ? e->object : "";
+    w->purpose = c->purpose ? c->purpose : "";
+    w->outcome = e->outcome ? e->outcome : "ok";
+    w->detail = e->detail ? e->detail : "";
+}
+
+/*
+ * Write e as entry seq of chain after prev (hashed, tagged, indexed by
+ * student); its hash into ret_hash. The head is the caller's.
+ */
+static int write_entry(struct ctx *c, struct db *db, const struct audit_entry *e, int64_t chain,
+                       int64_t seq, const uint8_t prev[AUDIT_HASH_LEN],
+                       uint8_t ret_hash[AUDIT_HASH_LEN])
+{
+    struct buf subj = BUF_INIT(16u << 20);
+    struct audit_row w;
+    int64_t *ids = NULL, id;
+    size_t n_ids = 0;
+    int r;
+
+    memset(&w, 0, sizeof(w));
+    r = subjects_of(e, &ids, &n_ids, &subj);
+    if (r < 0)
+        goto out;
+    w.chain = chain;
+    w.seq = seq;
+    memcpy(w.prev_hash, prev, AUDIT_HASH_LEN);
+    fill_row(c, e, &w);
+    w.subjects = buf_cstr(&subj);
+    entry_hash(&w, w.hash);
+    entry_tag(store_seal(c->store), w.hash, w.tag);
+    r = store_audit_insert(db, &w, &id);
+    if (r == 0 && n_ids)
+        r = store_audit_subjects(db, w.chain, ids, n_ids, id);
+    if (r == 0)
+        memcpy(ret_hash, w.hash, AUDIT_HASH_LEN);
+out:
+    mem_free(ids);
+    buf_release(&subj);
+    return r;
+}
+
 /*
  * The chain head during a group-commit batch: the writer thread locks a
  * chain's head once per batch, appends in memory and writes the head back
@@ -158,23 +216,60 @@ static int head_flush(struct head_cache *h)
     return r;
 }
 
+/*
+ * Lock a chain's head and chain onto it. A head whose MAC does not match
+ * was rewritten outside Trellis (the newest entries removed and the head
+ * set back, most likely): the next head written is keyed again, which
+ * would hide that, so an alert entry saying so is chained first and stays
+ * in the log (audit verify reports it). The same when a new chain finds
+ * the list of chains altered. *seq and prev are then the alert's.
+ */
+static int head_lock(struct ctx *c, struct db *db, int64_t chain, int64_t *seq,
+                     uint8_t prev[AUDIT_HASH_LEN])
+{
+    struct audit_head h;
+    char detail[300];
+    int r = store_audit_lock_head(db, chain, &h);
+
+    if (r < 0)
+        return r;
+    *seq = h.seq;
+    memcpy(prev, h.hash, AUDIT_HASH_LEN);
+    for (int k = 0; k < 2; k++) {
+        struct audit_entry alert = {
+            .district_id = chain, .action = "alert", .outcome = "failed", .detail = detail};
+        if (k == 0 && !h.keyed) {
+            alert.object = AUDIT_TAMPER_HEAD;
+            snprintf(detail, sizeof(detail),
+                     "the chain head (#%lld) was not written by Trellis: its MAC does not match "
+                     "the sealing key; entries after #%lld may have been removed and the head "
+                     "rewritten",
+                     (long long)h.seq, (long long)h.seq);
+        } else if (k == 1 && h.created && !h.list_keyed) {
+            alert.object = AUDIT_TAMPER_LIST;
+            snprintf(detail, sizeof(detail),
+                     "the list of chains was not written by Trellis: its MAC does not match the "
+                     "sealing key; a chain may have been deleted whole");
+        } else {
+            continue;
+        }
+        r = write_entry(c, db, &alert, chain, *seq + 1, prev, prev);
+        if (r < 0)
+            return r;
+        (*seq)++;
+    }
+    return 0;
+}
+
 int audit_append(struct ctx *c, struct db *db, const struct audit_entry *e)
 {
     const struct principal *p = c->who;
-    struct head_cache *cache;
-    struct buf subj = BUF_INIT(16u << 20);
-    struct audit_row w;
-    int64_t *ids = NULL, seq, id;
-    size_t n_ids = 0;
-    int r;
+    struct head_cache *cache = head_cache && head_cache->db == db ? head_cache : NULL;
+    uint8_t prev[AUDIT_HASH_LEN], hash[AUDIT_HASH_LEN];
+    int64_t chain = e->district_id ? e->district_id : (p ? p->district_id : 0), seq;
+    int r = 0;
 
-    memset(&w, 0, sizeof(w));
-    w.chain = e->district_id ? e->district_id : (p ? p->district_id : 0);
-    r = subjects_of(e, &ids, &n_ids, &subj);
-    if (r < 0)
-        goto out;
-    cache = head_cache && head_cache->db == db ? head_cache : NULL;
-    if (cache && cache->valid && cache->chain != w.chain) {
+    if (cache && cache->valid && cache->chain != chain) {
         r = head_flush(cache);
         if (r < 0)
             goto out;
@@ -182,240 +277,135 @@ int audit_append(struct ctx *c, struct db *db, const struct audit_entry *e)
     }
     if (cache && cache->valid) {
         seq = cache->seq;
-        memcpy(w.prev_hash, cache->head, AUDIT_HASH_LEN);
+        memcpy(prev, cache->head, AUDIT_HASH_LEN);
     } else {
-        r = store_audit_lock_head(db, w.chain, &seq, w.prev_hash);
+        r = head_lock(c, db, chain, &seq, prev);
         if (r < 0)
             goto out;
         if (cache) {
             cache->valid = true;
-            cache->dirty = false;
-            cache->chain = w.chain;
+            cache->dirty = true; /* alerts may have been chained */
+            cache->chain = chain;
             cache->seq = seq;
-            memcpy(cache->head, w.prev_hash, AUDIT_HASH_LEN);
+            memcpy(cache->head, prev, AUDIT_HASH_LEN);
         }
     }
-    w.seq = seq + 1;
-    w.at = c->now_ms;
-    w.actor_kind = actor_kind(p);
-    w.actor_id = p ? p->account_id : e->actor_account_id;
-    w.actor_name = e->actor_name ? e->actor_name : (p && p->name ? p->name : "anonymous");
-    w.client_addr = c->client_addr ? c->client_addr : "-";
-    w.request_id = c->req_id ? c->req_id : "-";
-    w.action = e->action;
-    w.object = e->object ? e->object : "";
-    w.subjects = buf_cstr(&subj);
-    w.purpose = c->purpose ? c->purpose : "";
-    w.outcome = e->outcome ? e->outcome : "ok";
-    w.detail = e->detail ? e->detail : "";
-    entry_hash(&w, w.hash);
-    entry_tag(store_seal(c->store), w.hash, w.tag);
-    r = store_audit_insert(db, &w, &id);
+    r = write_entry(c, db, e, chain, seq + 1, prev, hash);
     if (r < 0)
         goto out;
-    if (n_ids)
-        r = store_audit_subjects(db, w.chain, ids, n_ids, id);
-    if (r == 0 && cache) {
-        cache->seq = w.seq;
-        memcpy(cache->head, w.hash, AUDIT_HASH_LEN);
+    if (cache) {
+        cache->seq = seq + 1;
+        memcpy(cache->head, hash, AUDIT_HASH_LEN);
         cache->dirty = true;
-    } else if (r == 0) {
-        r = store_audit_set_head(db, w.chain, w.seq, w.hash);
+    } else {
+        r = store_audit_set_head(db, chain, seq + 1, hash);
     }
 out:
-    mem_free(ids);
-    buf_release(&subj);
     if (r < 0)
         return ctx_fail(c, r, "cannot write the audit log");
     return 0;
 }
 
-/* ---- group commit ---- */
+/* ---- group commit (groupcommit.h): one writer per store ---- */
+
+struct audit_writer {
+    struct groupcommit *gc;
+    struct head_cache cache; /* the batch's; the writer thread's only */
+};
 
 struct unit {
+    struct groupcommit_unit gu; /* first: the writer hands it back */
     struct ctx *c;
     int (*fn)(struct ctx *c, struct db *db, void *arg);
     void *arg;
-    int r;
-    bool done;
-    struct unit *next;
-    void (*wake)(void *arg); /* asynchronous units: called once done, instead of the signal */
-    void *wake_arg;
-};
-
-struct writer {
-    struct store *store;
-    pthread_t thread;
-    pthread_mutex_t mu;
-    pthread_cond_t work, done;
-    struct unit *head, *tail;
-    bool stop;
 };
 
 static const char writer_key = 'A'; /* the store service key: this address */
 
-/*
- * Tell every unit of a batch that it is done (its r is set). A waiting
- * unit lives on its caller's stack and may be gone the moment it is marked
- * done, so the asynchronous units are taken off the batch first; each of
- * those belongs to its request again once woken.
- */
-static void complete(struct writer *w, struct unit *batch)
+static int writer_begin(struct db *db, void *state, struct groupcommit_unit *batch)
 {
-    struct unit *wake = NULL, **tail = &wake;
-
-    pthread_mutex_lock(&w->mu);
-    for (struct unit *u = batch, *next; u; u = next) {
-        next = u->next;
-        if (u->wake) {
-            u->next = NULL;
-            *tail = u;
-            tail = &u->next;
-        } else {
-            u->done = true;
-        }
-    }
-    pthread_cond_broadcast(&w->done);
-    pthread_mutex_unlock(&w->mu);
-    for (struct unit *u = wake, *next; u; u = next) {
-        next = u->next;
-        u->done = true;
-        u->wake(u->wake_arg);
-    }
+    struct audit_writer *aw = state;
+    (void)batch;
+    memset(&aw->cache, 0, sizeof(aw->cache));
+    aw->cache.db = db;
+    head_cache = &aw->cache;
+    return 0;
 }
 
-static void run_batch(struct writer *w, struct db *db, struct unit *batch)
+static int writer_end(struct db *db, void *state, struct groupcommit_unit *batch)
 {
-    struct head_cache cache = {.db = db}, before;
-    int r = store_begin(db);
-
-    head_cache = &cache;
-    for (struct unit *u = batch; u; u = u->next) {
-        if (r < 0) {
-            u->r = r;
-            continue;
-        }
-        int sp = store_audit_savepoint(db, AUDIT_SP_BEGIN);
-        if (sp < 0) {
-            u->r = sp;
-            continue;
-        }
-        before = cache;
-        u->r = u->fn(u->c, db, u->arg);
-        sp = store_audit_savepoint(db, u->r < 0 ? AUDIT_SP_ROLLBACK : AUDIT_SP_RELEASE);
-        if (u->r < 0)
-            cache = before; /* the unit's entries were rolled back */
-        if (sp < 0 && u->r >= 0)
-            u->r = sp;
-    }
+    struct audit_writer *aw = state;
+    (void)db;
+    (void)batch;
     head_cache = NULL;
-    if (r == 0) {
-        r = head_flush(&cache);
-        if (r < 0)
-            store_rollback(db);
-    }
-    if (r < 0) {
-        for (struct unit *u = batch; u; u = u->next)
-            if (u->r >= 0)
-                u->r = r;
-    } else {
-        r = store_commit(db);
-        if (r < 0)
-            for (struct unit *u = batch; u; u = u->next)
-                if (u->r >= 0)
-                    u->r = r;
-    }
-    complete(w, batch);
+    return head_flush(&aw->cache);
 }
 
-static void *writer_main(void *arg)
+static void writer_finish(void *state, struct groupcommit_unit *batch, int r)
 {
-    struct writer *w = arg;
-    struct db *db = NULL;
-
-    pthread_mutex_lock(&w->mu);
-    for (;;) {
-        while (!w->head && !w->stop)
-            pthread_cond_wait(&w->work, &w->mu);
-        if (!w->head)
-            break;
-        struct unit *batch = w->head;
-        w->head = w->tail = NULL;
-        pthread_mutex_unlock(&w->mu);
-        int r = db ? 0 : store_acquire(w->store, &db);
-        if (r < 0) {
-            for (struct unit *u = batch; u; u = u->next)
-                u->r = r;
-            complete(w, batch);
-            pthread_mutex_lock(&w->mu);
-            continue;
-        }
-        run_batch(w, db, batch);
-        pthread_mutex_lock(&w->mu);
-    }
-    pthread_mutex_unlock(&w->mu);
-    store_release(w->store, db);
-    return NULL;
+    (void)state;
+    (void)batch;
+    (void)r;
+    head_cache = NULL;
 }
+
+/* One unit in its savepoint: a failing one takes its entries (and the head it moved) back. */
+static int unit_run(struct groupcommit_unit *gu, struct db *db, void *state)
+{
+    struct audit_writer *aw = state;
+    struct unit *u = (struct unit *)gu;
+    struct head_cache before = aw->cache;
+
+    gu->r = u->fn(u->c, db, u->arg);
+    if (gu->r < 0)
+        aw->cache = before;
+    return 0;
+}
+
+static const struct groupcommit_ops writer_ops = {
+    .thread_name = "audit-writer",
+    .begin = writer_begin,
+    .end = writer_end,
+    .finish = writer_finish,
+};
 
 static int writer_create(struct store *s, void **ret)
 {
-    struct writer *w = mem_calloc(1, sizeof(*w));
-    if (!w)
+    struct audit_writer *aw = mem_calloc(1, sizeof(*aw));
+    int r;
+    if (!aw)
         return -ENOMEM;
-    w->store = s;
-    pthread_mutex_init(&w->mu, NULL);
-    pthread_cond_init(&w->work, NULL);
-    pthread_cond_init(&w->done, NULL);
-    if (pthread_create(&w->thread, NULL, writer_main, w) != 0) {
-        pthread_mutex_destroy(&w->mu);
-        pthread_cond_destroy(&w->work);
-        pthread_cond_destroy(&w->done);
-        mem_free(w);
-        return -EAGAIN;
+    r = groupcommit_new(s, &writer_ops, aw, &aw->gc);
+    if (r < 0) {
+        mem_free(aw);
+        return r;
     }
-    *ret = w;
+    *ret = aw;
     return 0;
 }
 
 static void writer_destroy(void *svc)
 {
-    struct writer *w = svc;
-    pthread_mutex_lock(&w->mu);
-    w->stop = true;
-    pthread_cond_signal(&w->work);
-    pthread_mutex_unlock(&w->mu);
-    pthread_join(w->thread, NULL);
-    pthread_mutex_destroy(&w->mu);
-    pthread_cond_destroy(&w->work);
-    pthread_cond_destroy(&w->done);
-    mem_free(w);
+    struct audit_writer *aw = svc;
+    groupcommit_free(aw->gc);
+    mem_free(aw);
 }
 
 /* Queue u; with wait, until it is done. 0, or an error before it was queued. */
 static int enqueue(struct ctx *c, struct unit *u, bool wait)
 {
     void *svc;
-    struct writer *w;
+    struct audit_writer *aw;
     int r = store_service(c->store, &writer_key, writer_create, writer_destroy, &svc);
 
     if (r < 0)
         return ctx_fail(c, r, "the audit log is not available");
-    w = svc;
-    pthread_mutex_lock(&w->mu);
-    if (w->stop) {
-        pthread_mutex_unlock(&w->mu);
-        return ctx_fail(c, -EBUSY, "the server is stopping");
-    }
-    if (w->tail)
-        w->tail->next = u;
-    else
-        w->head = u;
-    w->tail = u;
-    pthread_cond_signal(&w->work);
-    while (wait && !u->done)
-        pthread_cond_wait(&w->done, &w->mu);
-    pthread_mutex_unlock(&w->mu);
+    aw = svc;
+    u->gu.run = unit_run;
+    u->gu.savepoint = true;
+    r = wait ? groupcommit_run(aw->gc, &u->gu) : groupcommit_submit(aw->gc, &u->gu);
+    if (r < 0)
+        return ctx_fail(c, r, "the server is stopping");
     return 0;
 }
 
@@ -437,13 +427,13 @@ int audit_append_group(struct ctx *c, const struct audit_entry *e)
 
 int audit_group(struct ctx *c, int (*fn)(struct ctx *c, struct db *db, void *arg), void *arg)
 {
-    struct unit u = {c, fn, arg, 0, false, NULL, NULL, NULL};
+    struct unit u = {.c = c, .fn = fn, .arg = arg};
     int r = enqueue(c, &u, true);
     if (r < 0)
         return r;
-    if (u.r < 0 && !c->err[0])
-        ctx_fail(c, u.r, "cannot write the audit log");
-    return u.r;
+    if (u.gu.r < 0 && !c->err[0])
+        ctx_fail(c, u.gu.r, "cannot write the audit log");
+    return u.gu.r;
 }
 
 /* ---- disclosure and the tripwire ---- */
@@ -559,11 +549,15 @@ void audit_disclose_submit(struct ctx *c, const struct audit_entry *e, size_t n,
     p->d.e = e;
     p->d.n = n;
     p->d.records = count_records(c, e, n);
-    p->u = (struct unit){c, disclose_unit, &p->d, 0, false, NULL, wake, arg};
+    p->u.c = c;
+    p->u.fn = disclose_unit;
+    p->u.arg = &p->d;
+    p->u.gu.wake = wake;
+    p->u.gu.wake_arg = arg;
     r = enqueue(c, &p->u, false);
     if (r < 0) {
-        p->u.r = r;
-        p->u.done = true;
+        p->u.gu.r = r;
+        p->u.gu.done = true;
         wake(arg);
     }
 }
@@ -572,8 +566,8 @@ int audit_disclose_result(struct ctx *c, const struct audit_pending *p)
 {
     if (!p)
         return ctx_fail(c, -ENOMEM, "out of memory");
-    if (p->u.r < 0)
-        return c->err[0] ? p->u.r : ctx_fail(c, p->u.r, "cannot write the audit log");
+    if (p->u.gu.r < 0)
+        return c->err[0] ? p->u.gu.r : ctx_fail(c, p->u.gu.r, "cannot write the audit log");
     if (p->d.denied)
         return ctx_fail(c, -ENOKEY,
                         "second factor: you have received many student records within the hour; "
@@ -598,46 +592,66 @@ int audit_disclose(struct ctx *c, const struct audit_entry *e, size_t n)
     return 0;
 }
 
-/* ---- verify ---- */
+/* ---- verify and checkpoints ---- */
 
 struct chain_state {
     int64_t chain, seq;
     uint8_t head[AUDIT_HASH_LEN];
+    bool has_head; /* a head row */
+};
+
+struct subj_row {
+    int64_t entry, district, user;
+};
+
+/* A line of a checkpoint (see audit.h). */
+struct cp_line {
+    int lineno;
+    int64_t chains, chain, seq;
+    uint8_t head[AUDIT_HASH_LEN];
+    char at[40];
 };
 
 struct verify {
     struct ctx *c;
+    struct db *db;
     struct audit_verify_report *rep;
     struct chain_state *chains;
     size_t n_chains, cap;
     /* the student index, merged by entry id */
-    int64_t (*subj)[2];
+    struct subj_row *subj;
     size_t n_subj, subj_at, subj_cap;
     struct buf text;
 };
 
-static int collect_subject(void *arg, int64_t entry_id, int64_t user_id)
+static int collect_subject(void *arg, int64_t entry_id, int64_t district_id, int64_t user_id)
 {
     struct verify *v = arg;
     if (v->n_subj == v->subj_cap) {
         size_t cap = v->subj_cap ? v->subj_cap * 2 : 1024;
-        int64_t(*p)[2] = mem_realloc(v->subj, cap * sizeof(*p));
+        struct subj_row *p = mem_realloc(v->subj, cap * sizeof(*p));
         if (!p)
             return -ENOMEM;
         v->subj = p;
         v->subj_cap = cap;
     }
-    v->subj[v->n_subj][0] = entry_id;
-    v->subj[v->n_subj][1] = user_id;
-    v->n_subj++;
+    v->subj[v->n_subj++] = (struct subj_row){entry_id, district_id, user_id};
     return 0;
 }
 
-static struct chain_state *chain_of(struct verify *v, int64_t chain)
+static struct chain_state *chain_find(struct verify *v, int64_t chain)
 {
     for (size_t i = 0; i < v->n_chains; i++)
         if (v->chains[i].chain == chain)
             return &v->chains[i];
+    return NULL;
+}
+
+static struct chain_state *chain_of(struct verify *v, int64_t chain)
+{
+    struct chain_state *s = chain_find(v, chain);
+    if (s)
+        return s;
     if (v->n_chains == v->cap) {
         size_t cap = v->cap ? v->cap * 2 : 8;
         struct chain_state *p = mem_realloc(v->chains, cap * sizeof(*p));
@@ -646,21 +660,37 @@ static struct chain_state *chain_of(struct verify *v, int64_t chain)
         v->chains = p;
         v->cap = cap;
     }
-    struct chain_state *s = &v->chains[v->n_chains++];
+    s = &v->chains[v->n_chains++];
     memset(s, 0, sizeof(*s));
     s->chain = chain;
     return s;
 }
 
+/* Record a problem (the first one also as rep->problem): -EBADMSG. */
 static int bad(struct verify *v, int64_t id, const char *fmt, ...) PRINTF_FMT(3, 4);
 static int bad(struct verify *v, int64_t id, const char *fmt, ...)
 {
+    struct audit_verify_report *rep = v->rep;
+    char line[512];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(v->rep->problem, sizeof(v->rep->problem), fmt, ap);
+    vsnprintf(line, sizeof(line), fmt, ap);
     va_end(ap);
-    v->rep->bad_entry_id = id;
+    if (rep->n_problems == 0) {
+        snprintf(rep->problem, sizeof(rep->problem), "%s", line);
+        rep->bad_entry_id = id;
+    }
+    size_t used = strlen(rep->problems);
+    if (used + strlen(line) + 2 < sizeof(rep->problems))
+        snprintf(rep->problems + used, sizeof(rep->problems) - used, "%s\n", line);
+    rep->n_problems++;
     return -EBADMSG;
+}
+
+static bool is_tamper_alert(const struct audit_row *w)
+{
+    return strcmp(w->action, "alert") == 0 &&
+           (strcmp(w->object, AUDIT_TAMPER_HEAD) == 0 || strcmp(w->object, AUDIT_TAMPER_LIST) == 0);
 }
 
 static int verify_entry(void *arg, const struct audit_row *w)
@@ -699,74 +729,448 @@ static int verify_entry(void *arg, const struct audit_row *w)
                        "sealing key (the chain was rewritten)",
                        (long long)w->id, (long long)w->chain, (long long)w->seq);
     }
-    /* the student index must list exactly the entry's subjects */
+    /* index rows of entries that do not exist (added, or left by a removed entry) */
+    for (; v->subj_at < v->n_subj && v->subj[v->subj_at].entry < w->id; v->subj_at++)
+        (void)bad(v, 0,
+                  "the student index lists student %lld under entry %lld, which does not exist "
+                  "(an index row was added, or its entry removed)",
+                  (long long)v->subj[v->subj_at].user, (long long)v->subj[v->subj_at].entry);
+    /* the student index must list exactly the entry's subjects, under its district */
     buf_reset(&v->text);
-    while (v->subj_at < v->n_subj && v->subj[v->subj_at][0] < w->id)
-        v->subj_at++;
-    for (bool first = true; v->subj_at < v->n_subj && v->subj[v->subj_at][0] == w->id;
-         v->subj_at++, first = false)
-        if (buf_appendf(&v->text, "%s%lld", first ? "" : ",", (long long)v->subj[v->subj_at][1]) <
-            0)
+    for (bool first = true; v->subj_at < v->n_subj && v->subj[v->subj_at].entry == w->id;
+         v->subj_at++, first = false) {
+        const struct subj_row *x = &v->subj[v->subj_at];
+        if (x->district != w->chain)
+            return bad(v, w->id,
+                       "entry %lld (chain %lld, #%lld): the student index files student %lld "
+                       "under district %lld (altered: `audit show --student` would miss it)",
+                       (long long)w->id, (long long)w->chain, (long long)w->seq, (long long)x->user,
+                       (long long)x->district);
+        if (buf_appendf(&v->text, "%s%lld", first ? "" : ",", (long long)x->user) < 0)
             return -ENOMEM;
+    }
     if (strcmp(buf_cstr(&v->text), w->subjects) != 0)
         return bad(v, w->id,
                    "entry %lld (chain %lld, #%lld): the student index does not match the entry "
-                   "(an index row was altered or removed)",
+                   "(an index row was altered, added or removed)",
                    (long long)w->id, (long long)w->chain, (long long)w->seq);
     s->seq = w->seq;
     memcpy(s->head, w->hash, AUDIT_HASH_LEN);
+    /* what Trellis found and chained into the log stays a finding (the chain itself is sound) */
+    if (is_tamper_alert(w)) {
+        char at[32];
+        time_format_iso8601(w->at, at);
+        (void)bad(v, w->id, "chain %lld: entry %lld (#%lld) records that at %s %s",
+                  (long long)w->chain, (long long)w->id, (long long)w->seq, at, w->detail);
+    }
     return 0;
 }
 
-static int verify_head(void *arg, int64_t chain, int64_t seq, const uint8_t head[AUDIT_HASH_LEN])
+static int verify_head(void *arg, int64_t chain, int64_t seq, const uint8_t head[AUDIT_HASH_LEN],
+                       bool keyed)
 {
     struct verify *v = arg;
     struct chain_state *s = chain_of(v, chain);
     if (!s)
         return -ENOMEM;
     v->rep->chains++;
-    if (seq != s->seq || sodium_memcmp(head, s->head, AUDIT_HASH_LEN) != 0) {
-        if (seq > s->seq)
-            return bad(v, 0,
-                       "chain %lld: its last entries (#%lld to #%lld) were removed; #%lld is the "
-                       "last one left",
-                       (long long)chain, (long long)s->seq + 1, (long long)seq, (long long)s->seq);
-        return bad(v, 0, "chain %lld: the head (#%lld) does not match its last entry (#%lld)",
-                   (long long)chain, (long long)seq, (long long)s->seq);
-    }
+    s->has_head = true;
+    /* recorded, not stopping: every head is checked */
+    if (!keyed)
+        (void)bad(v, 0,
+                  "chain %lld: the head (#%lld) was not written by Trellis: its MAC does not "
+                  "match the sealing key; the newest entries were probably removed and the head "
+                  "rewritten to #%lld",
+                  (long long)chain, (long long)seq, (long long)seq);
+    else if (seq > s->seq)
+        (void)bad(v, 0,
+                  "chain %lld: its last entries (#%lld to #%lld) were removed; #%lld is the last "
+                  "one left",
+                  (long long)chain, (long long)s->seq + 1, (long long)seq, (long long)s->seq);
+    else if (seq != s->seq || sodium_memcmp(head, s->head, AUDIT_HASH_LEN) != 0)
+        (void)bad(v, 0, "chain %lld: the head (#%lld) does not match its last entry (#%lld)",
+                  (long long)chain, (long long)seq, (long long)s->seq);
     return 0;
 }
 
-int audit_verify(struct ctx *c, struct audit_verify_report *rep)
+/* Every chain with entries has a head; the keyed list of chains names exactly the chains. */
+static void verify_chains(struct verify *v)
+{
+    int64_t *list = NULL;
+    size_t n = 0;
+    bool keyed = false;
+    int r = store_audit_chain_list(v->db, &list, &n, &keyed);
+
+    for (size_t i = 0; i < v->n_chains; i++)
+        if (!v->chains[i].has_head)
+            (void)bad(v, 0, "chain %lld: its head row is missing (entries up to #%lld remain)",
+                      (long long)v->chains[i].chain, (long long)v->chains[i].seq);
+    if (r == -ENOENT) {
+        (void)bad(v, 0, "the list of chains is missing: it was deleted");
+        return;
+    }
+    if (r == -EBADMSG) {
+        (void)bad(v, 0, "the list of chains was altered: it is not a list of numbers");
+        return;
+    }
+    if (r < 0) {
+        v->rep->io_error = r;
+        return;
+    }
+    if (!keyed)
+        (void)bad(v, 0,
+                  "the list of chains was not written by Trellis: its MAC does not match the "
+                  "sealing key");
+    for (size_t i = 0; i < n; i++)
+        if (!chain_find(v, list[i]))
+            (void)bad(v, 0,
+                      "chain %lld: it was opened (it is in the keyed list of chains) but its "
+                      "head and all its entries are gone: the chain was deleted whole",
+                      (long long)list[i]);
+    for (size_t i = 0; i < v->n_chains; i++) {
+        bool found = false;
+        for (size_t k = 0; k < n && !found; k++)
+            found = list[k] == v->chains[i].chain;
+        if (!found)
+            (void)bad(v, 0,
+                      "chain %lld: it is missing from the list of chains (the list was "
+                      "rewritten)",
+                      (long long)v->chains[i].chain);
+    }
+    mem_free(list);
+}
+
+#define CP_MAGIC "trellis-audit-checkpoint/1"
+
+/* the migration that keyed chain heads (0013_audit_keys.sql) */
+#define AUDIT_KEYED_SCHEMA 13
+
+static void cp_mac(const struct seal *s, const char *text, size_t n, uint8_t out[SEAL_MAC_LEN])
+{
+    static const char domain[] = "trellis-audit-checkpoint-v1";
+    struct buf b = BUF_INIT(1u << 20);
+    if (buf_append(&b, domain, sizeof(domain)) < 0 || buf_append(&b, text, n) < 0)
+        memset(out, 0, SEAL_MAC_LEN);
+    else
+        seal_mac(s, b.data, b.len, out);
+    buf_release(&b);
+}
+
+/* The value of "name=VALUE" at *p (one space-separated word), advancing *p. */
+static bool cp_field(const char **p, const char *end, const char *name, struct str *ret)
+{
+    size_t n = strlen(name);
+    const char *q = *p, *e;
+    if ((size_t)(end - q) <= n || memcmp(q, name, n) != 0 || q[n] != '=')
+        return false;
+    q += n + 1;
+    e = memchr(q, ' ', (size_t)(end - q));
+    if (!e)
+        e = end;
+    *ret = (struct str){q, (size_t)(e - q)};
+    *p = e < end ? e + 1 : e;
+    return ret->len > 0;
+}
+
+static int cp_parse_line(struct ctx *c, int lineno, const char *p, size_t len, struct cp_line *l)
+{
+    const char *end = p + len, *q = p, *mac_at;
+    struct str at, chains, chain, seq, head, mac;
+    uint8_t want[SEAL_MAC_LEN], got[SEAL_MAC_LEN];
+    int64_t at_ms;
+    bool zone;
+
+    memset(l, 0, sizeof(*l));
+    l->lineno = lineno;
+    if (len < sizeof(CP_MAGIC) || memcmp(p, CP_MAGIC " ", sizeof(CP_MAGIC)) != 0)
+        return ctx_fail(c, -EINVAL,
+                        "checkpoint line %d: not a line of `trellis audit checkpoint` (it starts "
+                        "with '" CP_MAGIC "')",
+                        lineno);
+    q += sizeof(CP_MAGIC);
+    if (!cp_field(&q, end, "at", &at) || !cp_field(&q, end, "chains", &chains) ||
+        !cp_field(&q, end, "chain", &chain) || !cp_field(&q, end, "seq", &seq) ||
+        !cp_field(&q, end, "head", &head) || (mac_at = q - 1, !cp_field(&q, end, "mac", &mac)) ||
+        q != end)
+        return ctx_fail(c, -EINVAL,
+                        "checkpoint line %d: expected at=, chains=, chain=, seq=, head= and mac=, "
+                        "in that order, separated by one space",
+                        lineno);
+    if (at.len >= sizeof(l->at) || time_parse_iso8601(at, false, &at_ms, &zone) < 0)
+        return ctx_fail(c, -EINVAL, "checkpoint line %d: at: not an ISO 8601 date-time", lineno);
+    memcpy(l->at, at.p, at.len);
+    if (str_to_int64(chains, 1, INT64_MAX, &l->chains) < 0 ||
+        str_to_int64(chain, 0, INT64_MAX, &l->chain) < 0 ||
+        str_to_int64(seq, 0, INT64_MAX, &l->seq) < 0)
+        return ctx_fail(c, -EINVAL, "checkpoint line %d: chains, chain and seq must be numbers",
+                        lineno);
+    if (head.len != 2 * AUDIT_HASH_LEN ||
+        sodium_hex2bin(l->head, AUDIT_HASH_LEN, head.p, head.len, NULL, NULL, NULL) != 0 ||
+        mac.len != 2 * SEAL_MAC_LEN ||
+        sodium_hex2bin(got, SEAL_MAC_LEN, mac.p, mac.len, NULL, NULL, NULL) != 0)
+        return ctx_fail(c, -EINVAL,
+                        "checkpoint line %d: head must be %d and mac %d hexadecimal digits", lineno,
+                        2 * AUDIT_HASH_LEN, 2 * SEAL_MAC_LEN);
+    cp_mac(store_seal(c->store), p, (size_t)(mac_at - p), want);
+    if (sodium_memcmp(want, got, SEAL_MAC_LEN) != 0)
+        return ctx_fail(c, -EINVAL,
+                        "checkpoint line %d: its MAC does not match this database's sealing key "
+                        "(the line was altered, or it is another server's checkpoint)",
+                        lineno);
+    return 0;
+}
+
+/*
+ * The checkpoint text: its lines (blank lines and lines starting with '#'
+ * skipped), each checked by its MAC, and every checkpoint in it whole (as
+ * many lines as its chains=, one per chain). Several checkpoints may be
+ * appended to one file; each is checked.
+ */
+static int cp_parse(struct ctx *c, const char *text, size_t len, struct cp_line **ret,
+                    size_t *ret_n)
+{
+    struct cp_line *v = NULL;
+    size_t n = 0, cap = 0;
+    const char *p = text, *end = text + len;
+    int lineno = 0, r = 0;
+
+    while (p < end && r == 0) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        const char *e = nl ? nl : end;
+        size_t l = (size_t)(e - p);
+        lineno++;
+        if (l > 0 && p[l - 1] == '\r')
+            l--;
+        if (l > 0 && p[0] != '#') {
+            if (n == cap) {
+                size_t c2 = cap ? cap * 2 : 16;
+                struct cp_line *q = mem_realloc(v, c2 * sizeof(*q));
+                if (!q) {
+                    r = -ENOMEM;
+                    break;
+                }
+                v = q;
+                cap = c2;
+            }
+            r = cp_parse_line(c, lineno, p, l, &v[n]);
+            if (r == 0)
+                n++;
+        }
+        p = e + (nl ? 1 : 0);
+    }
+    if (r == 0 && n == 0)
+        r = ctx_fail(c, -EINVAL, "checkpoint: no checkpoint lines in it");
+    for (size_t i = 0; i < n && r == 0; i++) {
+        size_t lines = 0;
+        for (size_t k = 0; k < n && r == 0; k++) {
+            if (strcmp(v[k].at, v[i].at) != 0)
+                continue;
+            lines++;
+            if (v[k].chains != v[i].chains)
+                r = ctx_fail(c, -EINVAL,
+                             "checkpoint line %d: the checkpoint of %s says %lld chains here, "
+                             "%lld on line %d",
+                             v[k].lineno, v[i].at, (long long)v[k].chains, (long long)v[i].chains,
+                             v[i].lineno);
+            else if (k > i && v[k].chain == v[i].chain)
+                r = ctx_fail(c, -EINVAL,
+                             "checkpoint line %d: chain %lld appears twice in the checkpoint of %s",
+                             v[k].lineno, (long long)v[k].chain, v[i].at);
+        }
+        if (r == 0 && (int64_t)lines != v[i].chains)
+            r = ctx_fail(c, -EINVAL,
+                         "checkpoint: the checkpoint of %s has %lld chains but the file holds %zu "
+                         "of its lines (a line was removed)",
+                         v[i].at, (long long)v[i].chains, lines);
+    }
+    if (r < 0) {
+        mem_free(v);
+        return r;
+    }
+    *ret = v;
+    *ret_n = n;
+    return 0;
+}
+
+/* The database against each line of a checkpoint: nothing it recorded may be missing. */
+static void verify_checkpoint(struct verify *v, const struct cp_line *cp, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        const struct cp_line *l = &cp[i];
+        struct chain_state *s = chain_find(v, l->chain);
+        uint8_t h[AUDIT_HASH_LEN];
+        int r;
+
+        if (l->seq == 0)
+            continue;
+        if (!s) {
+            (void)bad(v, 0,
+                      "chain %lld: the whole chain (entries #1 to #%lld recorded in the "
+                      "checkpoint of %s) is missing",
+                      (long long)l->chain, (long long)l->seq, l->at);
+            continue;
+        }
+        if (s->seq < l->seq) {
+            (void)bad(v, 0,
+                      "chain %lld: entries #%lld to #%lld recorded in the checkpoint of %s are "
+                      "missing (the newest entries were removed, or the database was rolled back "
+                      "to an older copy)",
+                      (long long)l->chain, (long long)s->seq + 1, (long long)l->seq, l->at);
+            continue;
+        }
+        r = store_audit_hash_at(v->db, l->chain, l->seq, h);
+        if (r < 0 && r != -ENOENT) {
+            v->rep->io_error = r;
+            return;
+        }
+        if (r == -ENOENT || sodium_memcmp(h, l->head, AUDIT_HASH_LEN) != 0)
+            (void)bad(v, 0,
+                      "chain %lld: entry #%lld is not the one recorded in the checkpoint of %s "
+                      "(the chain was rewritten, or this is another database or an older copy)",
+                      (long long)l->chain, (long long)l->seq, l->at);
+    }
+    v->rep->checkpoint_lines = (long)n;
+}
+
+static int cmp_chain(const void *a, const void *b)
+{
+    const struct chain_state *x = a, *y = b;
+    return (x->chain > y->chain) - (x->chain < y->chain);
+}
+
+/*
+ * Walk every entry, then the heads, the list of chains and the checkpoint
+ * (cp), in one read snapshot. With ret_v, the walk's state is handed on
+ * (checkpoints are made from it).
+ */
+static int verify_run(struct ctx *c, const struct cp_line *cp, size_t n_cp,
+                      struct audit_verify_report *rep, int (*emit)(struct verify *v, void *arg),
+                      void *arg)
 {
     struct verify v = {.c = c, .rep = rep};
-    struct db *db;
     int r;
 
     memset(rep, 0, sizeof(*rep));
-    if (!c->who || c->who->kind != PRINCIPAL_OPERATOR)
-        return ctx_fail(c, -EACCES, "only the server's operator can verify the audit log");
     rep->tags_checked = store_seal(c->store) != NULL;
     buf_init(&v.text, 16u << 20);
-    r = ctx_db(c, &db);
+    r = ctx_db(c, &v.db);
     if (r < 0)
         goto out;
-    r = store_begin_read(db);
+    /* verify opens the database read-only, so it never upgrades it itself */
+    int64_t version = 0;
+    r = store_schema_version(v.db, &version);
+    if (r == 0 && version < AUDIT_KEYED_SCHEMA) {
+        r = ctx_fail(c, -EINVAL,
+                     "the database's schema (version %lld) is older than keyed audit heads "
+                     "(%d): open it once with a command that writes (trellis serve, trellis "
+                     "audit show) to upgrade it, then verify",
+                     (long long)version, AUDIT_KEYED_SCHEMA);
+        goto out;
+    }
     if (r < 0)
         goto out;
-    r = store_audit_subjects_each(db, collect_subject, &v);
+    r = store_begin_read(v.db);
+    if (r < 0)
+        goto out;
+    r = store_audit_subjects_each(v.db, collect_subject, &v);
     if (r == 0)
-        r = store_audit_each(db, verify_entry, &v);
+        r = store_audit_each(v.db, verify_entry, &v); /* stops at an entry altered or removed */
+    for (; r == 0 && v.subj_at < v.n_subj; v.subj_at++)
+        (void)bad(&v, 0,
+                  "the student index lists student %lld under entry %lld, which does not exist "
+                  "(an index row was added, or its entry removed)",
+                  (long long)v.subj[v.subj_at].user, (long long)v.subj[v.subj_at].entry);
+    /* the entries are sound: every head, the list of chains and the checkpoint are checked */
     if (r == 0)
-        r = store_audit_heads(db, verify_head, &v);
-    store_rollback(db);
-    if (r < 0 && r != -EBADMSG)
+        r = store_audit_heads(v.db, verify_head, &v);
+    if (r == 0)
+        verify_chains(&v);
+    if (r == 0 && cp)
+        verify_checkpoint(&v, cp, n_cp);
+    if (r == 0 && rep->io_error)
+        r = rep->io_error;
+    if (r == 0 && rep->n_problems)
+        r = -EBADMSG;
+    if (r == 0 && emit) {
+        qsort(v.chains, v.n_chains, sizeof(*v.chains), cmp_chain);
+        r = emit(&v, arg);
+    }
+    store_rollback(v.db);
+    if (r < 0 && r != -EBADMSG && !c->err[0])
         ctx_fail(c, r, "cannot read the audit log");
 out:
     mem_free(v.chains);
     mem_free(v.subj);
     buf_release(&v.text);
     return r;
+}
+
+int audit_verify_checkpoint(struct ctx *c, const char *checkpoint, size_t len,
+                            struct audit_verify_report *rep)
+{
+    struct cp_line *cp = NULL;
+    size_t n = 0;
+    int r;
+
+    memset(rep, 0, sizeof(*rep));
+    if (!c->who || c->who->kind != PRINCIPAL_OPERATOR)
+        return ctx_fail(c, -EACCES, "only the server's operator can verify the audit log");
+    if (checkpoint) {
+        r = cp_parse(c, checkpoint, len, &cp, &n);
+        if (r < 0)
+            return r;
+    }
+    r = verify_run(c, cp, n, rep, NULL, NULL);
+    mem_free(cp);
+    return r;
+}
+
+int audit_verify(struct ctx *c, struct audit_verify_report *rep)
+{
+    return audit_verify_checkpoint(c, NULL, 0, rep);
+}
+
+struct emit_cp {
+    int (*fn)(const char *line, void *arg);
+    void *arg;
+};
+
+static int emit_checkpoint(struct verify *v, void *arg)
+{
+    struct emit_cp *e = arg;
+    struct buf line = BUF_INIT(4096);
+    char at[32], head[2 * AUDIT_HASH_LEN + 1], mac_hex[2 * SEAL_MAC_LEN + 1];
+    uint8_t mac[SEAL_MAC_LEN];
+    int r = 0;
+
+    time_format_iso8601(v->c->now_ms, at);
+    for (size_t i = 0; i < v->n_chains && r == 0; i++) {
+        const struct chain_state *s = &v->chains[i];
+        buf_reset(&line);
+        sodium_bin2hex(head, sizeof(head), s->head, AUDIT_HASH_LEN);
+        r = buf_appendf(&line, CP_MAGIC " at=%s chains=%zu chain=%lld seq=%lld head=%s", at,
+                        v->n_chains, (long long)s->chain, (long long)s->seq, head);
+        if (r < 0)
+            break;
+        cp_mac(store_seal(v->c->store), line.data, line.len, mac);
+        sodium_bin2hex(mac_hex, sizeof(mac_hex), mac, SEAL_MAC_LEN);
+        r = buf_appendf(&line, " mac=%s", mac_hex);
+        if (r == 0)
+            r = e->fn(buf_cstr(&line), e->arg);
+    }
+    buf_release(&line);
+    return r < 0 ? r : 0;
+}
+
+int audit_checkpoint(struct ctx *c, struct audit_verify_report *rep,
+                     int (*fn)(const char *line, void *arg), void *arg)
+{
+    struct emit_cp e = {fn, arg};
+
+    memset(rep, 0, sizeof(*rep));
+    if (!c->who || c->who->kind != PRINCIPAL_OPERATOR)
+        return ctx_fail(c, -EACCES, "only the server's operator can take a checkpoint");
+    return verify_run(c, NULL, 0, rep, emit_checkpoint, &e);
 }
 
 /* ---- show ---- */
@@ -834,6 +1238,24 @@ int audit_show_recent(struct ctx *c, int64_t since_ms, int64_t limit,
     if (r < 0)
         return r;
     r = store_audit_recent(db, c->who->district_id, since_ms, limit, show_row, &s);
+    if (r < 0 && !c->err[0])
+        ctx_fail(c, r, "cannot read the audit log");
+    return r;
+}
+
+int audit_show_denials(struct ctx *c, int64_t limit,
+                       int (*fn)(const struct audit_view *v, void *arg), void *arg)
+{
+    struct show s = {fn, arg};
+    struct db *db;
+    int r;
+
+    if (!c->who || c->who->kind != PRINCIPAL_OPERATOR)
+        return ctx_fail(c, -EACCES, "only the server's operator can read the audit log");
+    r = ctx_db(c, &db);
+    if (r < 0)
+        return r;
+    r = store_audit_denials(db, c->who->district_id, limit, show_row, &s);
     if (r < 0 && !c->err[0])
         ctx_fail(c, r, "cannot read the audit log");
     return r;

@@ -9,7 +9,13 @@
  * the hash of the one before, hash = BLAKE2b-256("trellis-audit-v1" ||
  * prev_hash || the entry's fields, each as a 4-byte big-endian length and
  * its bytes), and a 16-byte tag, BLAKE2b keyed with the sealing key over
- * the hash, so a chain rewritten without the key file is caught.
+ * the hash, so a chain rewritten without the key file is caught. Each
+ * chain's head (its last seq and hash) and the list of every chain opened
+ * carry a MAC under the key too (store_audit.h), so removing the newest
+ * entries and setting the head back, or deleting a chain whole, is caught
+ * as well. What the key cannot catch is a database rolled back to an older
+ * copy of itself (heads, list and all): a checkpoint kept elsewhere
+ * (audit_checkpoint) catches that.
  *
  * An entry is written in the same transaction as what it records:
  *   - changes (a login, a card issued, a client added) call audit_append()
@@ -95,21 +101,63 @@ int audit_disclose_result(struct ctx *c, const struct audit_pending *p);
 
 /* ---- reading the log (the CLI) ---- */
 
+/*
+ * The object of the alert entries audit_append() chains when it finds a
+ * head or the list of chains not keyed (rewritten outside Trellis): they
+ * stay in the log, and audit_verify() reports them.
+ */
+#define AUDIT_TAMPER_HEAD "audit_chain:head"
+#define AUDIT_TAMPER_LIST "audit_chain:list"
+
 struct audit_verify_report {
     long entries; /* entries checked */
     long chains;
-    bool tags_checked;    /* false when no sealing key was available */
-    int64_t bad_entry_id; /* the first entry found altered (or after a removed one); 0: none */
-    char problem[512];    /* "" when the log is intact */
+    long checkpoint_lines; /* lines of the checkpoint checked */
+    bool tags_checked;     /* false when no sealing key was available */
+    int64_t bad_entry_id;  /* the first entry found altered (or after a removed one); 0: none */
+    char problem[512];     /* the first problem; "" when the log is intact */
+    int n_problems;
+    char problems[4096]; /* every problem, one per line (as many as fit) */
+    int io_error;        /* internal */
 };
 /*
  * Check every chain from its first entry: sequence numbers without gaps,
  * each prev_hash equal to the hash before, each hash and tag recomputed,
- * the student index agreeing with the entries, each head matching its last
- * entry. 0 when intact; -EBADMSG with report->problem naming the first
- * entry altered or removed; other errors for storage faults.
+ * the student index agreeing with the entries (no row missing, added or
+ * filed under another district); then each head keyed and matching its
+ * last entry, every chain with entries having a head, and the keyed list
+ * of chains naming exactly the chains there are; alert entries recording
+ * a head or list found rewritten are reported too. 0 when intact; -EBADMSG
+ * with report->problem naming the first entry altered or removed (the walk
+ * stops there) or the first other problem (the others in problems); other
+ * errors for storage faults. The operator only.
  */
 int audit_verify(struct ctx *c, struct audit_verify_report *report);
+
+/*
+ * A checkpoint: one line per chain, to be kept away from the server
+ * (printed, mailed, stored off the box), each
+ *   trellis-audit-checkpoint/1 at=ISO8601 chains=N chain=C seq=S head=HEX64 mac=HEX32
+ * where at is when it was taken, chains how many lines it has, head the
+ * hash of entry S (the last) of chain C, and mac a MAC of the line before
+ * " mac=" under the sealing key's audit subkey. audit_checkpoint() verifies
+ * the log (as audit_verify(), -EBADMSG and the report when it fails) and
+ * only then calls fn with each line (no newline), in chain order.
+ */
+int audit_checkpoint(struct ctx *c, struct audit_verify_report *report,
+                     int (*fn)(const char *line, void *arg), void *arg);
+/*
+ * audit_verify(), and then the database against a checkpoint text (the
+ * lines of one or more checkpoints; blank lines and lines starting with
+ * '#' are skipped): every entry a checkpoint recorded must still be there,
+ * the same. A chain missing, entries missing at its end (the newest
+ * removed, or the database rolled back to an older copy) or a different
+ * entry at the recorded seq is a problem naming the chain, the entries and
+ * the checkpoint's time. -EINVAL (ctx->err naming the line) when the text
+ * is not a whole checkpoint or a line's MAC does not match the key.
+ */
+int audit_verify_checkpoint(struct ctx *c, const char *checkpoint, size_t len,
+                            struct audit_verify_report *report);
 
 struct audit_view {
     int64_t id, chain, seq, at, actor_id;
@@ -125,5 +173,11 @@ int audit_show_student(struct ctx *c, const char *student,
 /* The entries of ctx->who's district's chain since since_ms (operator only). */
 int audit_show_recent(struct ctx *c, int64_t since_ms, int64_t limit,
                       int (*fn)(const struct audit_view *v, void *arg), void *arg);
+/*
+ * The entries of ctx->who's district's chain whose outcome or action is
+ * "denied", newest first, at most limit (operator only).
+ */
+int audit_show_denials(struct ctx *c, int64_t limit,
+                       int (*fn)(const struct audit_view *v, void *arg), void *arg);
 
 #endif

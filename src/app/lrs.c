@@ -24,6 +24,7 @@
 
 #include "app/access.h"
 #include "app/audit.h"
+#include "app/groupcommit.h"
 #include "app/lrs.h"
 #include "app/lrs_internal.h"
 #include "app/principal.h"
@@ -414,22 +415,18 @@ struct lrs_pending {
     int r;
     int status; /* a status the writer asks for (409) */
     char err[512];
-    bool done;
-    void (*wake)(void *arg);
-    void *wake_arg;
-    struct lrs_pending *next;
+    struct groupcommit_unit gu; /* queued, run and woken by the writer (groupcommit.h) */
 };
 
+#define PENDING_OF(u) ((struct lrs_pending *)(void *)((char *)(u)-offsetof(struct lrs_pending, gu)))
+
 struct writer {
-    struct store *store;
-    pthread_t thread;
-    pthread_mutex_t mu;
-    pthread_cond_t work, done;
-    struct lrs_pending *head, *tail;
-    bool stop;
+    struct groupcommit *gc;
     atomic_llong inflight_ms; /* the stored time of the batch being written; 0: idle */
     int64_t seq;              /* last seq given; -1: not read yet */
+    int64_t seq_before;       /* at the batch's start */
     int64_t stored_ms;        /* last stored time committed */
+    int64_t now;              /* the batch's stored time */
 };
 
 static const char writer_key = 'L';
@@ -439,30 +436,6 @@ static void pending_release(struct lrs_pending *p)
     for (size_t i = 0; i < p->n; i++) {
         mem_free(p->st[i].body);
         p->st[i].body = NULL;
-    }
-}
-
-static void complete(struct writer *w, struct lrs_pending *batch)
-{
-    struct lrs_pending *wake = NULL, **tail = &wake;
-
-    pthread_mutex_lock(&w->mu);
-    for (struct lrs_pending *u = batch, *next; u; u = next) {
-        next = u->next;
-        if (u->wake) {
-            u->next = NULL;
-            *tail = u;
-            tail = &u->next;
-        } else {
-            u->done = true;
-        }
-    }
-    pthread_cond_broadcast(&w->done);
-    pthread_mutex_unlock(&w->mu);
-    for (struct lrs_pending *u = wake, *next; u; u = next) {
-        next = u->next;
-        u->done = true;
-        u->wake(u->wake_arg);
     }
 }
 
@@ -600,99 +573,102 @@ static int write_unit(struct writer *w, struct db *db, struct lrs_pending *u, in
     return 0;
 }
 
-static void run_batch(struct writer *w, struct db *db, struct lrs_pending *batch)
+/*
+ * The batch's start, in its transaction: the counters (once), then the
+ * stored time. inflight_ms is set to the last stored time before the
+ * clock is read, so a reader that saw the writer idle can never have a
+ * consistent-through time at or after this batch's stored time.
+ */
+static int writer_begin(struct db *db, void *state, struct groupcommit_unit *batch)
 {
-    int r = store_begin(db);
-    int64_t now = time_now_ms(), seq_before = w->seq;
+    struct writer *w = state;
+    int r = 0;
 
-    if (r == 0 && w->seq < 0) {
+    (void)batch;
+    if (w->seq < 0) {
         int64_t last_seq;
         r = store_lrs_counter(db, &w->seq);
         if (r == 0)
             r = store_lrs_last(db, &last_seq, &w->stored_ms);
-        seq_before = w->seq;
     }
-    if (now < w->stored_ms)
-        now = w->stored_ms; /* stored never goes back as seq grows */
-    atomic_store(&w->inflight_ms, now);
-    for (struct lrs_pending *u = batch; u && r == 0; u = u->next) {
-        int c = check_unit(db, u);
-        if (c == -EEXIST && u->status == 409) {
-            u->r = c; /* this request only: nothing of it was written */
-            continue;
-        }
-        if (c < 0 || (c = write_unit(w, db, u, now)) < 0)
-            r = c; /* a storage fault: the whole batch rolls back */
-    }
-    if (r == 0 && w->seq != seq_before)
-        r = store_lrs_set_counter(db, w->seq);
-    if (r == 0)
-        r = store_commit(db);
-    else
-        store_rollback(db);
-    if (r < 0) {
-        w->seq = -1; /* read it again */
-        for (struct lrs_pending *u = batch; u; u = u->next)
-            if (u->r >= 0) {
-                u->r = r;
-                snprintf(u->err, sizeof(u->err), "the statements could not be stored");
-            }
-    } else {
-        w->stored_ms = now;
-    }
-    atomic_store(&w->inflight_ms, 0);
-    complete(w, batch);
+    w->seq_before = w->seq;
+    atomic_store(&w->inflight_ms, w->stored_ms > 0 ? w->stored_ms : 1);
+    w->now = time_now_ms();
+    if (w->now < w->stored_ms)
+        w->now = w->stored_ms; /* stored never goes back as seq grows */
+    atomic_store(&w->inflight_ms, w->now);
+    return r;
 }
 
-static void *writer_main(void *arg)
+/*
+ * One request: its ids checked first (a conflict fails it alone, before
+ * anything of it is written, so no savepoint is needed), then written; a
+ * storage fault fails the whole batch.
+ */
+static int writer_run(struct groupcommit_unit *gu, struct db *db, void *state)
 {
-    struct writer *w = arg;
-    struct db *db = NULL;
+    struct writer *w = state;
+    struct lrs_pending *u = PENDING_OF(gu);
+    int c = check_unit(db, u);
 
-    pthread_mutex_lock(&w->mu);
-    for (;;) {
-        while (!w->head && !w->stop)
-            pthread_cond_wait(&w->work, &w->mu);
-        if (!w->head)
-            break;
-        struct lrs_pending *batch = w->head;
-        w->head = w->tail = NULL;
-        pthread_mutex_unlock(&w->mu);
-        int r = 0;
-        if (!db && (r = store_acquire(w->store, &db)) == 0)
-            store_lrs_writer_tune(db);
-        if (r < 0) {
-            for (struct lrs_pending *u = batch; u; u = u->next)
-                u->r = r;
-            complete(w, batch);
-        } else {
-            run_batch(w, db, batch);
-        }
-        pthread_mutex_lock(&w->mu);
+    if (c == -EEXIST && u->status == 409) {
+        gu->r = c; /* this request only: nothing of it was written */
+        return 0;
     }
-    pthread_mutex_unlock(&w->mu);
-    store_release(w->store, db);
-    return NULL;
+    if (c < 0 || (c = write_unit(w, db, u, w->now)) < 0)
+        return c;
+    return 0;
 }
+
+static int writer_end(struct db *db, void *state, struct groupcommit_unit *batch)
+{
+    struct writer *w = state;
+    (void)batch;
+    return w->seq != w->seq_before ? store_lrs_set_counter(db, w->seq) : 0;
+}
+
+static void writer_finish(void *state, struct groupcommit_unit *batch, int r)
+{
+    struct writer *w = state;
+
+    if (r < 0)
+        w->seq = -1; /* read it again */
+    else
+        w->stored_ms = w->now;
+    atomic_store(&w->inflight_ms, 0);
+    for (struct groupcommit_unit *gu = batch; gu; gu = gu->next) {
+        struct lrs_pending *u = PENDING_OF(gu);
+        u->r = gu->r;
+        if (u->r < 0 && !u->err[0])
+            snprintf(u->err, sizeof(u->err), "the statements could not be stored");
+    }
+}
+
+static void writer_connected(struct db *db, void *state)
+{
+    (void)state;
+    store_lrs_writer_tune(db);
+}
+
+static const struct groupcommit_ops writer_ops = {
+    .thread_name = "lrs-writer",
+    .connected = writer_connected,
+    .begin = writer_begin,
+    .end = writer_end,
+    .finish = writer_finish,
+};
 
 static int writer_create(struct store *s, void **ret)
 {
     struct writer *w = mem_calloc(1, sizeof(*w));
+    int r;
     if (!w)
         return -ENOMEM;
-    w->store = s;
     w->seq = -1;
-    pthread_mutex_init(&w->mu, NULL);
-    pthread_cond_init(&w->work, NULL);
-    pthread_cond_init(&w->done, NULL);
-    if (pthread_create(&w->thread, NULL, writer_main, w) == 0) {
-        pthread_setname_np(w->thread, "lrs-writer");
-    } else {
-        pthread_mutex_destroy(&w->mu);
-        pthread_cond_destroy(&w->work);
-        pthread_cond_destroy(&w->done);
+    r = groupcommit_new(s, &writer_ops, w, &w->gc);
+    if (r < 0) {
         mem_free(w);
-        return -EAGAIN;
+        return r;
     }
     *ret = w;
     return 0;
@@ -701,14 +677,7 @@ static int writer_create(struct store *s, void **ret)
 static void writer_destroy(void *svc)
 {
     struct writer *w = svc;
-    pthread_mutex_lock(&w->mu);
-    w->stop = true;
-    pthread_cond_signal(&w->work);
-    pthread_mutex_unlock(&w->mu);
-    pthread_join(w->thread, NULL);
-    pthread_mutex_destroy(&w->mu);
-    pthread_cond_destroy(&w->work);
-    pthread_cond_destroy(&w->done);
+    groupcommit_free(w->gc);
     mem_free(w);
 }
 
@@ -722,6 +691,8 @@ int64_t lrs_consistent_now(struct ctx *c)
     return busy && busy - 1 < now ? busy - 1 : now;
 }
 
+/* Queue u; with wait, until it is done (u->r is its result). 0, or an error before it was queued.
+ */
 static int enqueue(struct ctx *c, struct lrs_pending *u, bool wait)
 {
     void *svc;
@@ -731,21 +702,11 @@ static int enqueue(struct ctx *c, struct lrs_pending *u, bool wait)
     if (r < 0)
         return ctx_fail(c, r, "the statement store is not available");
     w = svc;
-    pthread_mutex_lock(&w->mu);
-    if (w->stop) {
-        pthread_mutex_unlock(&w->mu);
+    u->gu.run = writer_run;
+    u->gu.savepoint = false;
+    r = wait ? groupcommit_run(w->gc, &u->gu) : groupcommit_submit(w->gc, &u->gu);
+    if (r < 0)
         return ctx_fail(c, -EBUSY, "the server is stopping");
-    }
-    u->next = NULL;
-    if (w->tail)
-        w->tail->next = u;
-    else
-        w->head = u;
-    w->tail = u;
-    pthread_cond_signal(&w->work);
-    while (wait && !u->done)
-        pthread_cond_wait(&w->done, &w->mu);
-    pthread_mutex_unlock(&w->mu);
     return 0;
 }
 
@@ -1015,13 +976,13 @@ int lrs_append_prepare(struct ctx *c, const struct lrs_write *w, const char *jso
 
 void lrs_append_submit(struct ctx *c, struct lrs_pending *p, void (*wake)(void *arg), void *arg)
 {
-    p->wake = wake;
-    p->wake_arg = arg;
+    p->gu.wake = wake;
+    p->gu.wake_arg = arg;
     int r = enqueue(c, p, false);
     if (r < 0) {
         p->r = r;
         snprintf(p->err, sizeof(p->err), "%s", c->err);
-        p->done = true;
+        p->gu.done = true;
         wake(arg);
     }
 }

@@ -1,9 +1,13 @@
 /*
  * trellis audit ...: the audit log from the server's command line.
- *   audit verify --db PATH                 check every chain; name the first entry altered or
- * removed audit show --db PATH --student ID      who saw or changed a student's records, and when
+ *   audit verify --db PATH [--checkpoint FILE]   check every chain (and against a checkpoint
+ *                                                kept elsewhere); name what was altered or removed
+ *   audit checkpoint --db PATH                   verify, then print one line per chain to keep
+ *                                                elsewhere
+ *   audit show --db PATH --student ID            who saw or changed a student's records, and when
  *   audit show --db PATH [--since ISO8601] [--limit N]   the district's latest entries
- * Both print text, or JSON lines with --json.
+ *   audit show --db PATH --denials [--limit N]   the district's refused accesses, newest first
+ * show prints text, or JSON lines with --json.
  */
 #include "base/common.h"
 
@@ -19,18 +23,25 @@
 #include "store/store.h"
 
 static const struct option opts[] = {
-    {"db", required_argument, NULL, 'd'},       {"config", required_argument, NULL, 'c'},
-    {"key-file", required_argument, NULL, 'k'}, {"district", required_argument, NULL, 'D'},
-    {"student", required_argument, NULL, 's'},  {"since", required_argument, NULL, 'S'},
-    {"limit", required_argument, NULL, 'l'},    {"json", no_argument, NULL, 'j'},
-    {"help", no_argument, NULL, 'h'},           {NULL, 0, NULL, 0},
+    {"db", required_argument, NULL, 'd'},
+    {"config", required_argument, NULL, 'c'},
+    {"key-file", required_argument, NULL, 'k'},
+    {"district", required_argument, NULL, 'D'},
+    {"student", required_argument, NULL, 's'},
+    {"since", required_argument, NULL, 'S'},
+    {"limit", required_argument, NULL, 'l'},
+    {"json", no_argument, NULL, 'j'},
+    {"checkpoint", required_argument, NULL, 'P'},
+    {"denials", no_argument, NULL, 'n'},
+    {"help", no_argument, NULL, 'h'},
+    {NULL, 0, NULL, 0},
 };
 
 struct audit_args {
     struct config cfg;
-    const char *district, *student;
+    const char *district, *student, *checkpoint;
     int64_t since, limit;
-    bool json;
+    bool json, denials;
 };
 
 static int parse(const char *cmd, int argc, char **argv, struct audit_args *a)
@@ -73,6 +84,12 @@ static int parse(const char *cmd, int argc, char **argv, struct audit_args *a)
         case 'j':
             a->json = true;
             break;
+        case 'P':
+            a->checkpoint = optarg;
+            break;
+        case 'n':
+            a->denials = true;
+            break;
         case 'c':
             break;
         case 'h':
@@ -96,41 +113,110 @@ static int finish(struct audit_args *a, int rc)
     return rc < 0 ? EXIT_OK : rc;
 }
 
-int cmd_audit_verify(int argc, char **argv)
+/* The checkpoint file, whole (at most 16 MiB): 0, or 1 with the reason printed. */
+static int read_checkpoint(const char *cmd, const char *path, struct buf *out)
 {
-    static const char cmd[] = "audit verify";
+    FILE *f = fopen(path, "rb");
+    char chunk[8192];
+    size_t n;
+    int r = 0;
+
+    if (!f)
+        return cli_fail(cmd, "--checkpoint: cannot open '%s': %s", path, strerror(errno));
+    while (r == 0 && (n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+        if (buf_append(out, chunk, n) < 0)
+            r = cli_fail(cmd, "--checkpoint: '%s' is larger than 16 MiB", path);
+    if (r == 0 && ferror(f))
+        r = cli_fail(cmd, "--checkpoint: cannot read '%s'", path);
+    fclose(f);
+    return r;
+}
+
+static void print_problems(const char *cmd, const struct audit_verify_report *rep)
+{
+    const char *p = rep->problems, *nl;
+    fprintf(stderr, "trellis %s: the audit log was tampered with: %s\n", cmd, rep->problem);
+    /* the first line is rep->problem; then the others */
+    nl = strchr(p, '\n');
+    for (p = nl ? nl + 1 : p + strlen(p); *p; p = nl ? nl + 1 : p + strlen(p)) {
+        nl = strchr(p, '\n');
+        fprintf(stderr, "  also: %.*s\n", (int)(nl ? nl - p : (ptrdiff_t)strlen(p)), p);
+    }
+    if (rep->n_problems > 1 && strlen(rep->problems) + 600 > sizeof(rep->problems))
+        fprintf(stderr, "  (%d problems in all)\n", rep->n_problems);
+    if (rep->bad_entry_id)
+        printf("first bad entry: %lld\n", (long long)rep->bad_entry_id);
+}
+
+static int print_line(const char *line, void *arg)
+{
+    (void)arg;
+    return printf("%s\n", line) < 0 ? -EIO : 0;
+}
+
+/* verify (checkpoint false) or checkpoint: the same prologue, the store opened read-only */
+static int verify_or_checkpoint(const char *cmd, int argc, char **argv, bool checkpoint)
+{
     struct audit_args a;
     struct audit_verify_report rep;
     struct store_options so = {.pool_size = 2, .readonly = true};
     struct store *store = NULL;
     struct arena arena = ARENA_INIT;
+    struct buf text = BUF_INIT(16u << 20);
     struct principal op;
     struct ctx ctx;
     int rc = parse(cmd, argc, argv, &a), r;
 
     if (rc != EXIT_OK)
         return finish(&a, rc);
-    if (cli_open_store(&a.cfg, &so, &store) < 0)
+    if (checkpoint && a.checkpoint)
+        rc = cli_usage_error(cmd, "--checkpoint: only for audit verify");
+    if (rc == EXIT_OK && a.checkpoint)
+        rc = read_checkpoint(cmd, a.checkpoint, &text);
+    if (rc != EXIT_OK) {
+        buf_release(&text);
+        return finish(&a, rc);
+    }
+    if (cli_open_store(&a.cfg, &so, &store) < 0) {
+        buf_release(&text);
         return finish(&a, EXIT_FAIL);
+    }
     ctx_init(&ctx, store, &a.cfg, &arena, time_now_ms(), "cli");
-    principal_operator(&op, 0, "cli:audit verify");
+    principal_operator(&op, 0, checkpoint ? "cli:audit checkpoint" : "cli:audit verify");
     ctx.who = &op;
-    r = audit_verify(&ctx, &rep);
+    if (checkpoint)
+        r = audit_checkpoint(&ctx, &rep, print_line, NULL);
+    else
+        r = audit_verify_checkpoint(&ctx, a.checkpoint ? buf_cstr(&text) : NULL, text.len, &rep);
     ctx_release(&ctx);
-    if (r == 0) {
-        printf("audit log intact: %ld entries in %ld chains, hashes and keyed tags checked\n",
+    if (r == 0 && !checkpoint) {
+        printf("audit log intact: %ld entries in %ld chains, hashes, keyed tags and keyed heads "
+               "checked",
                rep.entries, rep.chains);
+        if (a.checkpoint)
+            printf("; nothing the checkpoint recorded is missing (%ld chains)",
+                   rep.checkpoint_lines);
+        printf("\n");
     } else if (r == -EBADMSG) {
-        fprintf(stderr, "trellis audit verify: the audit log was tampered with: %s\n", rep.problem);
-        if (rep.bad_entry_id)
-            printf("first bad entry: %lld\n", (long long)rep.bad_entry_id);
+        print_problems(cmd, &rep);
         rc = EXIT_FAIL;
-    } else {
+    } else if (r < 0) {
         rc = cli_fail(cmd, "%s", ctx.err[0] ? ctx.err : strerror(-r));
     }
     store_close(store);
     arena_release(&arena);
+    buf_release(&text);
     return finish(&a, rc);
+}
+
+int cmd_audit_verify(int argc, char **argv)
+{
+    return verify_or_checkpoint("audit verify", argc, argv, false);
+}
+
+int cmd_audit_checkpoint(int argc, char **argv)
+{
+    return verify_or_checkpoint("audit checkpoint", argc, argv, true);
 }
 
 struct printer {
@@ -178,7 +264,14 @@ int cmd_audit_show(int argc, char **argv)
     if (cli_run_open(&run, &a.cfg, a.district, "cli:audit show") < 0)
         return finish(&a, EXIT_FAIL);
     struct printer pr = {a.json, BUF_INIT(256u << 20)};
-    if (a.student)
+    if (a.denials && (a.student || a.since)) {
+        buf_release(&pr.out);
+        cli_run_close(&run);
+        return finish(&a, cli_usage_error(cmd, "--denials: not with --student or --since"));
+    }
+    if (a.denials)
+        r = audit_show_denials(&run.ctx, a.limit, print_entry, &pr);
+    else if (a.student)
         r = audit_show_student(&run.ctx, a.student, print_entry, &pr);
     else
         r = audit_show_recent(&run.ctx, a.since, a.limit, print_entry, &pr);

@@ -21,6 +21,7 @@ int cmd_admin_reset_totp(int argc, char **argv);
 int cmd_admin_disable(int argc, char **argv);
 int cmd_admin_enable(int argc, char **argv);
 int cmd_audit_verify(int argc, char **argv);
+int cmd_audit_checkpoint(int argc, char **argv);
 int cmd_audit_show(int argc, char **argv);
 int cmd_import_oneroster(int argc, char **argv);
 int cmd_export_oneroster(int argc, char **argv);

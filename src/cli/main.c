@@ -78,11 +78,16 @@ const struct command commands[] = {
      "turn an account on again"},
     {"access policy", cmd_access_policy, "[--json]",
      "the access gate's policy table and the routes that disclose student data"},
-    {"audit verify", cmd_audit_verify, "--db PATH",
-     "check the audit log's hash chains; name the first entry altered or removed"},
+    {"audit verify", cmd_audit_verify, "--db PATH [--checkpoint FILE]",
+     "check the audit log's hash chains and keyed heads (and against a checkpoint kept "
+     "elsewhere); name what was altered or removed"},
+    {"audit checkpoint", cmd_audit_checkpoint, "--db PATH",
+     "verify, then print one keyed line per chain to keep away from the server"},
     {"audit show", cmd_audit_show,
-     "--db PATH [--student ID|SID] [--since ISO8601] [--limit N] [--json] [--district SID]",
-     "who saw or changed a student's records and when (or the latest entries)"},
+     "--db PATH [--student ID|SID | --denials] [--since ISO8601] [--limit N] [--json] "
+     "[--district SID]",
+     "who saw or changed a student's records and when (or the latest entries, or the refused "
+     "accesses)"},
     {"version", cmd_version, "", "print the version"},
     {"help", cmd_help, "", "list the commands"},
 };

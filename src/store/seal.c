@@ -15,6 +15,7 @@
 struct seal {
     uint8_t *enc; /* crypto_secretbox_KEYBYTES, in sodium memory */
     uint8_t *idx; /* crypto_generichash_KEYBYTES */
+    uint8_t *mac; /* crypto_generichash_KEYBYTES: the audit log's MACs */
 };
 
 _Static_assert(SEAL_OVERHEAD == crypto_secretbox_NONCEBYTES + crypto_secretbox_MACBYTES,
@@ -36,12 +37,14 @@ int seal_from_key(const uint8_t key[32], struct seal **ret)
         return -ENOMEM;
     s->enc = sodium_malloc(crypto_secretbox_KEYBYTES);
     s->idx = sodium_malloc(crypto_generichash_KEYBYTES);
-    if (!s->enc || !s->idx) {
+    s->mac = sodium_malloc(crypto_generichash_KEYBYTES);
+    if (!s->enc || !s->idx || !s->mac) {
         seal_free(s);
         return -ENOMEM;
     }
     crypto_kdf_derive_from_key(s->enc, crypto_secretbox_KEYBYTES, 1, "trellis_", key);
     crypto_kdf_derive_from_key(s->idx, crypto_generichash_KEYBYTES, 2, "trellis_", key);
+    crypto_kdf_derive_from_key(s->mac, crypto_generichash_KEYBYTES, 3, "trellis_", key);
     *ret = s;
     return 0;
 }
@@ -52,6 +55,7 @@ void seal_free(struct seal *s)
         return;
     sodium_free(s->enc);
     sodium_free(s->idx);
+    sodium_free(s->mac);
     mem_free(s);
 }
 
@@ -177,4 +181,9 @@ int seal_decrypt(const struct seal *s, const void *p, size_t n, struct buf *out)
 void seal_index(const struct seal *s, const void *p, size_t n, uint8_t out[SEAL_INDEX_LEN])
 {
     crypto_generichash(out, SEAL_INDEX_LEN, p, n, s->idx, crypto_generichash_KEYBYTES);
+}
+
+void seal_mac(const struct seal *s, const void *p, size_t n, uint8_t out[SEAL_MAC_LEN])
+{
+    crypto_generichash(out, SEAL_MAC_LEN, p, n, s->mac, crypto_generichash_KEYBYTES);
 }

@@ -14,6 +14,7 @@
 #include "store/db.h"
 #include "store/seal.h"
 #include "store/store.h"
+#include "store/store_audit.h"
 
 struct store {
     const struct db_driver *drv;
@@ -191,6 +192,27 @@ bool store_in_tx(const struct db *db)
     return db->tx != 0;
 }
 
+int store_savepoint(struct db *db, enum store_sp op)
+{
+    int64_t n;
+    if (!db->tx)
+        return -EINVAL;
+    switch (op) {
+    case STORE_SP_BEGIN:
+        n = db_exec(db, "SAVEPOINT store_unit", "");
+        break;
+    case STORE_SP_RELEASE:
+        n = db_exec(db, "RELEASE SAVEPOINT store_unit", "");
+        break;
+    default:
+        n = db_exec(db, "ROLLBACK TO SAVEPOINT store_unit", "");
+        if (n >= 0)
+            n = db_exec(db, "RELEASE SAVEPOINT store_unit", "");
+        break;
+    }
+    return n < 0 ? (int)n : 0;
+}
+
 int store_tx(struct db *db, int (*fn)(struct db *db, void *arg), void *arg)
 {
     int r = -EBUSY;
@@ -231,6 +253,18 @@ int store_schema_version(struct db *db, int64_t *ret_version)
         *ret_version = v;
     return r;
 }
+
+/*
+ * Steps a migration needs in C, run right after its SQL in the same
+ * transaction (the sealing key is loaded by then): 0013 keys the audit
+ * chain heads that exist.
+ */
+static const struct {
+    int version;
+    int (*run)(struct db *db);
+} migration_steps[] = {
+    {13, store_audit_key_all},
+};
 
 static int migrate(struct db *db, char *err, size_t errlen)
 {
@@ -280,6 +314,16 @@ static int migrate(struct db *db, char *err, size_t errlen)
             snprintf(err, errlen, "migration %04d_%s failed: %s", m->version, m->name,
                      db->drv->errmsg(db));
             goto fail;
+        }
+        for (size_t k = 0; k < ARRAY_SIZE(migration_steps); k++) {
+            if (migration_steps[k].version != m->version)
+                continue;
+            r = migration_steps[k].run(db);
+            if (r < 0) {
+                snprintf(err, errlen, "migration %04d_%s failed: %s", m->version, m->name,
+                         db->drv->errmsg(db)[0] ? db->drv->errmsg(db) : strerror(-r));
+                goto fail;
+            }
         }
         r = (int)db_exec(db,
                          "INSERT INTO schema_migrations (version, name, applied_at) "

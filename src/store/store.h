@@ -83,6 +83,14 @@ void store_rollback(struct db *db);
 bool store_in_tx(const struct db *db);
 
 /*
+ * Savepoints inside a write transaction (one level: group commit runs a
+ * unit of work in one so its failure is rolled back alone). ROLLBACK rolls
+ * back to the savepoint and releases it. 0 or a negative errno.
+ */
+enum store_sp { STORE_SP_BEGIN, STORE_SP_RELEASE, STORE_SP_ROLLBACK };
+int store_savepoint(struct db *db, enum store_sp op);
+
+/*
  * Run fn(db, arg) inside a write transaction and commit, retrying the whole
  * transaction (up to a few times, with a short back-off) when the backend
  * reports a conflict (-EBUSY). fn's negative return rolls back and is
