@@ -219,7 +219,7 @@ static const char *read_scalar(const char *s, size_t len, bool allow_exp, struct
     }
     j = skip_space(s, len, i);
     if (j < len && !sc->has_exp && sc->kind == SC_INT && (s[j] == '/' || is_digit(s[j]))) {
-        int64_t a, b, whole = 0, part;
+        int64_t a, b, whole = 0, part = 0;
         if (!sc->exact)
             return "out_of_range";
         if (s[j] == '/') { /* a/b */
