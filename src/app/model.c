@@ -246,7 +246,8 @@ static int apply_tx(struct db *db, void *arg)
             return r;
         r = store_model_mastery(db, ap->district_id, a->user_id, sk->id, &m);
         if (r == -ENOENT) {
-            m = (struct model_mastery_row){.skill_id = sk->id, .p_mastery = sk->prior};
+            m = (struct model_mastery_row){
+                .skill_id = sk->id, .p_mastery = sk->prior, .p_unmastered = 1.0 - sk->prior};
             r = 0;
         }
         if (r < 0)
@@ -256,8 +257,11 @@ static int apply_tx(struct db *db, void *arg)
                                .forget = sk->forget,
                                .guess = sk->guess,
                                .slip = sk->slip};
-        if (bkt_update(&p, &m.p_mastery, a->correct) < 0)
+        struct bkt_state bs = {.mastered = m.p_mastery, .unmastered = m.p_unmastered};
+        if (bkt_update(&p, &bs, a->correct) < 0)
             return -EINVAL;
+        m.p_mastery = bs.mastered;
+        m.p_unmastered = bs.unmastered;
         m.answers++;
         m.correct += a->correct;
         m.last_ms = MAX(m.last_ms, a->timestamp_ms);

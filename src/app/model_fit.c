@@ -212,7 +212,10 @@ int model_bkt_fit(const struct kt_data *d, const uint8_t *keep, const struct bkt
     r = atomic_load(&w.err);
     if (r < 0) {
         snprintf(err, errsz, "skill '%s': %s", d->skills.name[w.err_skill],
-                 r == -EINVAL ? "the fit rejected its answers" : strerror(-r));
+                 r == -EINVAL ? "the fit rejected its answers"
+                 : r == -EDOM ? "the log-likelihood decreased between EM iterations (a numerical "
+                                "fault, not convergence)"
+                              : strerror(-r));
         goto fail;
     }
 
@@ -273,7 +276,7 @@ int model_bkt_predict(const struct bkt_result *fit, const struct kt_data *train,
 {
     uint32_t n_sk = test->skills.n, *stamp = NULL, *item_map = NULL;
     const struct bkt_skill_fit **by_skill = NULL;
-    double *state = NULL;
+    struct bkt_state *state = NULL;
     int r = -ENOMEM;
 
     by_skill = mem_calloc(n_sk + 1, sizeof(*by_skill));
@@ -319,9 +322,9 @@ int model_bkt_predict(const struct bkt_result *fit, const struct kt_data *train,
         if (stamp[s] != u + 1) { /* the user's first answer on this skill */
             stamp[s] = u + 1;
             ret_p[i] = bkt_p_correct(m->p.prior, g, sl);
-            state[s] = m->has_classes ? m->class_prior[c] : m->p.prior;
+            state[s] = bkt_state_prior(m->has_classes ? m->class_prior[c] : m->p.prior);
         } else {
-            ret_p[i] = bkt_p_correct(state[s], g, sl);
+            ret_p[i] = bkt_state_p_correct(&state[s], g, sl);
         }
         (void)bkt_update_gs(&state[s], c, g, sl, m->p.learn, m->p.forget);
     }

@@ -84,7 +84,7 @@ static int parse(const char *cmd, bool irt, int argc, char **argv, struct args *
     int c;
 
     *a = (struct args){.format = KT_FORMAT_AUTO,
-                       .restarts = 5,
+                       .restarts = 6,
                        .threads = 0,
                        .seed = 1,
                        .quad = 61,

@@ -36,6 +36,10 @@ const struct command commands[] = {
      "--input FILE [--format dkt|csv] --model rasch|2pl [--quadrature N] [--threads N] --out "
      "PARAMS.json",
      "calibrate items (Rasch or 2PL) and estimate abilities from an answer log"},
+    {"check-answer", cmd_check_answer,
+     "--type number|fraction|expression|choice|text --expected E --given G [--simplified] "
+     "[--tolerance T|T%] [--seed N]",
+     "check an answer as a practice step does; prints {\"correct\", \"reason\"}"},
     {"lrs delete", cmd_lrs_delete,
      "--db PATH (--learner SOURCEDID | --before DATE) [--dry-run] [--district SID]",
      "delete a learner's learning records, or those stored before a date (count first with "

@@ -9,10 +9,15 @@
  * order, so a node's parent always comes first and the nodes of one level
  * do not depend on each other (the loops pipeline well).
  *
- * Notation: alpha_hat(v) = (1 - p[v], p[v]) is P(state | answers up to v),
+ * Notation: alpha_hat(v) = (q[v], p[v]) is P(state | answers up to v),
  * c[v] = P(answer at v | answers before it), B(v) is the sum over sequences
  * through v of their scaled backward vectors. See Rabiner (1989), "A
  * tutorial on hidden Markov models", section V.A for scaling.
+ *
+ * p[v] and q[v] (mastered, not mastered) are both carried, and both come
+ * out of sums of positive products, never as 1 minus the other: on a long
+ * run of correct answers q falls below 1e-16 while p rounds to 1, and
+ * 1 - p would make it 0 (after which wrong answers could not raise it).
  */
 #include "core/bkt.h"
 
@@ -44,30 +49,44 @@ int bkt_params_check(const struct bkt_params *p)
     return 0;
 }
 
-int bkt_update_gs(double *p_mastery, bool correct, double guess, double slip, double learn,
-                  double forget)
+int bkt_state_check(const struct bkt_state *st)
 {
-    double pm, a1, a0, post;
-
-    if (!p_mastery)
+    if (!st || !is_prob(st->mastered) || !is_prob(st->unmastered) ||
+        !(fabs(st->mastered + st->unmastered - 1.0) <= 1e-9))
         return -EINVAL;
-    pm = *p_mastery;
-    if (!is_prob(pm) || !is_prob(guess) || !is_prob(slip) || !is_prob(learn) || !is_prob(forget))
-        return -EINVAL;
-    a1 = pm * (correct ? 1.0 - slip : slip);
-    a0 = (1.0 - pm) * (correct ? guess : 1.0 - guess);
-    if (!(a1 + a0 > 0.0))
-        return -EINVAL; /* an answer the model calls impossible */
-    post = a1 / (a1 + a0);
-    *p_mastery = post * (1.0 - forget) + (1.0 - post) * learn;
     return 0;
 }
 
-int bkt_update(const struct bkt_params *p, double *p_mastery, bool correct)
+int bkt_update_gs(struct bkt_state *st, bool correct, double guess, double slip, double learn,
+                  double forget)
+{
+    double a1, a0, sum, n1, n0;
+
+    if (bkt_state_check(st) < 0 || !is_prob(guess) || !is_prob(slip) || !is_prob(learn) ||
+        !is_prob(forget))
+        return -EINVAL;
+    /* Bayes' rule: the joint probabilities of each state and the answer */
+    a1 = st->mastered * (correct ? 1.0 - slip : slip);
+    a0 = st->unmastered * (correct ? guess : 1.0 - guess);
+    sum = a1 + a0;
+    if (!(sum > 0.0))
+        return -EINVAL; /* an answer the model calls impossible */
+    /* the transition, on the unnormalised posterior; one division at the end */
+    n1 = a1 * (1.0 - forget) + a0 * learn;
+    n0 = a0 * (1.0 - learn) + a1 * forget;
+    sum = n1 + n0;
+    if (!(sum > 0.0) || !isfinite(sum))
+        return -EINVAL;
+    st->mastered = n1 / sum;
+    st->unmastered = n0 / sum;
+    return 0;
+}
+
+int bkt_update(const struct bkt_params *p, struct bkt_state *st, bool correct)
 {
     if (!p)
         return -EINVAL;
-    return bkt_update_gs(p_mastery, correct, p->guess, p->slip, p->learn, p->forget);
+    return bkt_update_gs(st, correct, p->guess, p->slip, p->learn, p->forget);
 }
 
 void bkt_model_emission(const struct bkt_model *m, uint32_t item, double *ret_guess,
@@ -127,6 +146,7 @@ struct trie {
     uint32_t *term;
     double *nend; /* sequences ending at the node */
     double *p;    /* P(mastered | answers up to and including this node's) */
+    double *q;    /* P(not mastered | the same), carried apart from p */
     double *ic;   /* 1 / c: inverse of P(this answer | earlier answers) */
     double *cum;  /* product of c along the path, rescaled by 1e250 steps */
     int32_t *k;   /* the number of rescalings */
@@ -148,17 +168,18 @@ static size_t ws_layout(const struct bkt_seqs *s, uint32_t n_items, struct trie 
         void **ptr;
         size_t bytes;
     } parts[] = {
-        {(void **)&t->parent, n * 4},     {(void **)&t->sym, n * 4},
-        {(void **)&t->term, n * 4},       {(void **)&t->nend, n * 8},
-        {(void **)&t->p, n * 8},          {(void **)&t->ic, n * 8},
-        {(void **)&t->cum, n * 8},        {(void **)&t->k, n * 4},
-        {(void **)&t->b0, n * 8},         {(void **)&t->b1, n * 8},
-        {(void **)&t->ord, q * 4},        {(void **)&t->tmp, q * 4},
-        {(void **)&t->path, (n + 1) * 4}, {(void **)&t->raw_parent, n * 4},
-        {(void **)&t->raw_sym, n * 4},    {(void **)&t->raw_depth, n * 4},
-        {(void **)&t->raw_end, n * 4},    {(void **)&t->level, (n + 2) * 4},
-        {(void **)&t->newid, n * 4},      {(void **)&t->g, it * 8},
-        {(void **)&t->s, it * 8},         {(void **)&t->cnt, it * 4 * 8},
+        {(void **)&t->parent, n * 4},      {(void **)&t->sym, n * 4},
+        {(void **)&t->term, n * 4},        {(void **)&t->nend, n * 8},
+        {(void **)&t->p, n * 8},           {(void **)&t->q, n * 8},
+        {(void **)&t->ic, n * 8},          {(void **)&t->cum, n * 8},
+        {(void **)&t->k, n * 4},           {(void **)&t->b0, n * 8},
+        {(void **)&t->b1, n * 8},          {(void **)&t->ord, q * 4},
+        {(void **)&t->tmp, q * 4},         {(void **)&t->path, (n + 1) * 4},
+        {(void **)&t->raw_parent, n * 4},  {(void **)&t->raw_sym, n * 4},
+        {(void **)&t->raw_depth, n * 4},   {(void **)&t->raw_end, n * 4},
+        {(void **)&t->level, (n + 2) * 4}, {(void **)&t->newid, n * 4},
+        {(void **)&t->g, it * 8},          {(void **)&t->s, it * 8},
+        {(void **)&t->cnt, it * 4 * 8},
     };
     for (size_t i = 0; i < sizeof(parts) / sizeof(parts[0]); i++) {
         if (base)
@@ -318,32 +339,36 @@ struct em_params {
     double learn, forget;
 };
 
-/* Forward pass: fills p, ic, cum, k; returns the log-likelihood. */
+/* Forward pass: fills p, q, ic, cum, k; returns the log-likelihood. */
 static double forward(struct trie *t, const struct em_params *e)
 {
-    const double l = e->learn, stay = 1.0 - e->forget - e->learn;
+    const double l = e->learn, f = e->forget, nl = 1.0 - e->learn, nf = 1.0 - e->forget;
     const double *g = t->g, *s = t->s;
     double ll = 0.0;
 
     for (uint32_t v = 0; v < t->n1; v++) {
-        double pp = e->prior[t->parent[v]];
+        double pp = e->prior[t->parent[v]],
+               qq = 1.0 - pp; /* a fitted prior is within [P_MIN, P_MAX] */
         uint32_t o = t->sym[v] & 1u, it = t->sym[v] >> 1;
         double e1 = o ? 1.0 - s[it] : s[it], e0 = o ? g[it] : 1.0 - g[it];
-        double a1 = pp * e1, c = a1 + (1.0 - pp) * e0, ic = 1.0 / c;
+        double a1 = pp * e1, a0 = qq * e0, c = a1 + a0, ic = 1.0 / c;
         t->p[v] = a1 * ic;
+        t->q[v] = a0 * ic;
         t->ic[v] = ic;
         t->cum[v] = c;
         t->k[v] = 0;
     }
     for (uint32_t v = t->n1; v < t->n_nodes; v++) {
         uint32_t u = t->parent[v];
-        double pp = l + t->p[u] * stay;
+        double pu = t->p[u], qu = t->q[u];
+        double pp = pu * nf + qu * l, qq = qu * nl + pu * f;
         uint32_t o = t->sym[v] & 1u, it = t->sym[v] >> 1;
         double e1 = o ? 1.0 - s[it] : s[it], e0 = o ? g[it] : 1.0 - g[it];
-        double a1 = pp * e1, c = a1 + (1.0 - pp) * e0, ic = 1.0 / c;
+        double a1 = pp * e1, a0 = qq * e0, c = a1 + a0, ic = 1.0 / c;
         double cum = t->cum[u] * c;
         int32_t k = t->k[u];
         t->p[v] = a1 * ic;
+        t->q[v] = a0 * ic;
         t->ic[v] = ic;
         if (cum < SCALE_LOW) {
             cum *= SCALE_UP;
@@ -379,7 +404,7 @@ static void backward(struct trie *t, const struct em_params *e, struct em_counts
     for (uint32_t v = t->n_nodes; v-- > 0;) {
         uint32_t o = t->sym[v] & 1u, it = t->sym[v] >> 1;
         double b0 = t->b0[v] + t->nend[v], b1 = t->b1[v] + t->nend[v];
-        double pv = t->p[v], g1 = pv * b1, g0 = (1.0 - pv) * b0;
+        double g1 = t->p[v] * b1, g0 = t->q[v] * b0;
         double *ci = cnt + 4 * (size_t)it;
         ci[0] += g0;
         ci[1] += o ? g0 : 0.0;
@@ -389,11 +414,11 @@ static void backward(struct trie *t, const struct em_params *e, struct em_counts
             double e1 = o ? 1.0 - s[it] : s[it], e0 = o ? g[it] : 1.0 - g[it];
             double m0 = e0 * b0 * t->ic[v], m1 = e1 * b1 * t->ic[v];
             uint32_t u = t->parent[v];
-            double pu = t->p[u];
+            double pu = t->p[u], qu = t->q[u];
             t->b0[u] += (1.0 - l) * m0 + l * m1;
             t->b1[u] += f * m0 + (1.0 - f) * m1;
-            x00 += (1.0 - pu) * (1.0 - l) * m0;
-            x01 += (1.0 - pu) * l * m1;
+            x00 += qu * (1.0 - l) * m0;
+            x01 += qu * l * m1;
             x10 += pu * f * m0;
             x11 += pu * (1.0 - f) * m1;
         } else {
@@ -540,7 +565,8 @@ static double em_step(struct trie *t, const struct em_setup *su, const struct em
     return obj;
 }
 
-#define NPAR 6
+#define NPAR    6
+#define N_FIXED 6 /* fixed starting points (start_point) */
 
 static void st_to_vec(const struct em_state *st, double x[NPAR])
 {
@@ -580,11 +606,25 @@ static void trace_add(struct em_trace *tr, double ll)
         tr->len++;
 }
 
+int bkt_em_progress(double prev, double cur, double tol, uint32_t n_answers)
+{
+    double n = (double)n_answers;
+
+    if (isnan(cur) || isnan(prev) || cur == INFINITY)
+        return -EDOM;
+    if (prev == -INFINITY)
+        return 0;
+    if (cur - prev < -(1e-10 * fabs(prev) + 1e-12 * n))
+        return -EDOM;
+    return cur - prev < tol * n ? 1 : 0;
+}
+
 /*
  * Run EM from *st for at most budget E-steps (counted in *steps), leaving
  * the last accepted iterate in *st and its objective (a lower bound for
- * the final one) in *ret_obj. Returns true if it converged: one plain EM
- * step gained less than tol per answer.
+ * the final one) in *ret_obj. Returns 1 if it converged (one plain EM
+ * step gained less than tol per answer), 0 if the budget ran out, -EDOM if
+ * an iterate lowered the objective (bkt_em_progress()).
  *
  * Without KT-IDEM the iterates are accelerated with SQUAREM (Varadhan and
  * Roland 2008, "Simple and globally convergent methods for accelerating
@@ -594,12 +634,14 @@ static void trace_add(struct em_trace *tr, double ll)
  * the accepted iterates never decreases. BKT's EM crawls for hundreds of
  * iterations where answers are nearly deterministic; this does not.
  */
-static bool em_run(struct trie *t, const struct em_setup *su, struct em_state *st, unsigned budget,
-                   double *ret_obj, unsigned *steps, struct em_trace *tr)
+static int em_run(struct trie *t, const struct em_setup *su, struct em_state *st, unsigned budget,
+                  double *ret_obj, unsigned *steps, struct em_trace *tr)
 {
-    const double tol = su->o->tol * (double)t->seqs->n_answers;
+    const double tol = su->o->tol;
+    const uint32_t n = t->seqs->n_answers;
     struct em_state th0 = *st, th1, th2, thp, thn;
     double prev = -INFINITY, ll0, ll1, llp;
+    int prog;
 
     *ret_obj = -INFINITY;
     while (*steps < budget) {
@@ -607,9 +649,9 @@ static bool em_run(struct trie *t, const struct em_setup *su, struct em_state *s
         (*steps)++;
         trace_add(tr, ll0);
         *ret_obj = ll0;
-        if (ll0 - prev < tol) {
+        if ((prog = bkt_em_progress(prev, ll0, tol, n)) != 0) {
             *st = th0;
-            return true;
+            return prog;
         }
         prev = ll0;
         if (su->idem) { /* plain EM: the item parameters live in the tree's arrays */
@@ -624,9 +666,9 @@ static bool em_run(struct trie *t, const struct em_setup *su, struct em_state *s
         (*steps)++;
         trace_add(tr, ll1);
         *ret_obj = ll1;
-        if (ll1 - ll0 < tol) {
+        if ((prog = bkt_em_progress(ll0, ll1, tol, n)) != 0) {
             *st = th1;
-            return true;
+            return prog;
         }
         prev = ll1;
         if (*steps >= budget) {
@@ -666,7 +708,7 @@ static bool em_run(struct trie *t, const struct em_setup *su, struct em_state *s
         }
     }
     *st = th0;
-    return false;
+    return 0;
 }
 
 static double log_uniform(struct rng *r, double lo, double hi)
@@ -675,23 +717,26 @@ static double log_uniform(struct rng *r, double lo, double hi)
 }
 
 /*
- * Starting points. The first five are fixed and span the regimes skills
+ * Starting points. The first six are fixed and span the regimes skills
  * fall in: middle of the road; answers nearly deterministic (guess and
  * slip near 0, which EM approaches slowly from the middle); easy to guess;
- * often slipped; mostly known from the start. The likelihood of BKT has
- * many local maxima, and these reach the good ones more reliably than
- * random starts do. Further starts are random.
+ * often slipped; mostly known from the start; known and rarely slipped
+ * but easy to guess (guess near its bound, slip near 0: a maximum the
+ * others do not reach on some large skills of ASSISTments 2009, worth
+ * 19 log-likelihood units on skill 94). The likelihood of BKT has many
+ * local maxima, and these reach the good ones more reliably than random
+ * starts do. Further starts are random.
  */
 static void start_point(struct rng *r, const struct em_setup *su, unsigned k, struct em_state *st)
 {
-    static const double fixed[5][4] = {
+    static const double fixed[N_FIXED][4] = {
         /* prior, learn, guess, slip */
         {0.4, 0.15, 0.2, 0.1}, {0.5, 0.05, 0.02, 0.02}, {0.2, 0.1, 0.4, 0.05},
-        {0.7, 0.1, 0.05, 0.3}, {0.9, 0.02, 0.3, 0.01},
+        {0.7, 0.1, 0.05, 0.3}, {0.9, 0.02, 0.3, 0.01},  {0.7, 0.01, 0.45, 0.005},
     };
     const struct bkt_fit_options *o = su->o;
 
-    if (k < 5) {
+    if (k < N_FIXED) {
         double p = fixed[k][0];
         st->e.prior[0] = st->e.prior[1] = p;
         if (su->two_class) {
@@ -786,21 +831,27 @@ int bkt_fit(const struct bkt_seqs *s, const struct bkt_fit_options *o, void *ws,
     rng_seed(&r, o->seed);
     for (unsigned k = 0; k < o->restarts; k++) {
         unsigned iters = 0;
-        bool conv;
+        int conv;
         start_point(&r, &su, k, &cur);
         conv = em_run(&t, &su, &cur, o->race_iter < o->max_iter ? o->race_iter : o->max_iter, &obj,
                       &iters, k == 0 && o->restarts == 1 ? &trace : NULL);
+        if (conv < 0)
+            return conv;
         if (obj > best_obj || k == 0) {
             best_obj = obj;
             best = cur;
             best_k = k;
             best_iters = iters;
-            converged = conv;
+            converged = conv == 1;
         }
     }
-    if (!converged && best_iters < o->max_iter)
-        converged = em_run(&t, &su, &best, o->max_iter, &obj, &best_iters,
-                           o->restarts == 1 ? &trace : NULL);
+    if (!converged && best_iters < o->max_iter) {
+        ret = em_run(&t, &su, &best, o->max_iter, &obj, &best_iters,
+                     o->restarts == 1 ? &trace : NULL);
+        if (ret < 0)
+            return ret;
+        converged = ret == 1;
+    }
 
     if (o->idem) {
         /* KT-IDEM: items start at, and are pulled toward, the skill's guess and slip */
@@ -815,8 +866,10 @@ int bkt_fit(const struct bkt_seqs *s, const struct bkt_fit_options *o, void *ws,
             t.g[i] = best.guess;
             t.s[i] = best.slip;
         }
-        converged =
-            em_run(&t, &su, &best, o->max_iter, &obj, &iters, o->restarts == 1 ? &trace : NULL);
+        ret = em_run(&t, &su, &best, o->max_iter, &obj, &iters, o->restarts == 1 ? &trace : NULL);
+        if (ret < 0)
+            return ret;
+        converged = ret == 1;
         best_iters += iters;
     }
 

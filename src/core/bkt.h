@@ -2,8 +2,17 @@
  * Bayesian Knowledge Tracing: one hidden binary state per student and skill
  * (mastered or not), one observed answer per practice opportunity.
  *
- * Online: bkt_update() folds one answer into a student's P(mastered) in
- * constant time; bkt_p_correct() predicts the next answer.
+ * Online: bkt_update() folds one answer into a student's state in
+ * constant time; bkt_state_p_correct() predicts the next answer.
+ *
+ * Precision: the state carries P(mastered) and P(not mastered) as two
+ * numbers, and every step computes each of them without subtracting from 1
+ * (forward and backward passes included). A single P(mastered) cannot
+ * hold P(not mastered) below about 1e-16: after a couple of dozen correct
+ * answers it rounds to exactly 1.0, and from there, without forgetting, no
+ * run of wrong answers could ever lower it again. With both carried, a
+ * learner's state is exact to a few ulps relative to either probability,
+ * however long the sequence.
  *
  * Fitting: bkt_fit() estimates one skill's parameters by EM (Baum-Welch)
  * from that skill's answer sequences, with several random starts raced for a
@@ -69,15 +78,44 @@ static inline double bkt_p_correct(double p_mastery, double guess, double slip)
 }
 
 /*
- * Fold one answer into *p_mastery, the probability that the student has
- * mastered the skill at the next opportunity: Bayes' rule on the answer,
- * then the learn/forget transition. guess and slip are those of the item
- * answered. Returns 0, or -EINVAL (nothing written) if *p_mastery or a
- * parameter is not a probability.
+ * A learner's state on one skill at the next opportunity: P(mastered) and
+ * P(not mastered). They sum to 1, but each is kept to full relative
+ * precision, so the smaller one is never lost to rounding (see above).
  */
-int bkt_update_gs(double *p_mastery, bool correct, double guess, double slip, double learn,
+struct bkt_state {
+    double mastered;
+    double unmastered;
+};
+
+/* The state before the first answer: {prior, 1 - prior}. No checks. */
+static inline struct bkt_state bkt_state_prior(double prior)
+{
+    return (struct bkt_state){.mastered = prior, .unmastered = 1.0 - prior};
+}
+
+/* P(correct) at the next opportunity. No checks (hot path). */
+static inline double bkt_state_p_correct(const struct bkt_state *st, double guess, double slip)
+{
+    return st->mastered * (1.0 - slip) + st->unmastered * guess;
+}
+
+/*
+ * 0 if both parts of *st are probabilities that sum to 1 within 1e-9, else
+ * -EINVAL (NaN included).
+ */
+int bkt_state_check(const struct bkt_state *st);
+
+/*
+ * Fold one answer into *st: Bayes' rule on the answer, then the
+ * learn/forget transition, each part of the state computed from sums of
+ * products (never as 1 minus the other part), then both divided by their
+ * sum. guess and slip are those of the item answered. Returns 0, or
+ * -EINVAL (nothing written) if *st fails bkt_state_check(), a parameter is
+ * not a probability, or the model calls the answer impossible.
+ */
+int bkt_update_gs(struct bkt_state *st, bool correct, double guess, double slip, double learn,
                   double forget);
-int bkt_update(const struct bkt_params *p, double *p_mastery, bool correct);
+int bkt_update(const struct bkt_params *p, struct bkt_state *st, bool correct);
 
 /* Guess and slip of an item under a model (the skill's for unknown items). */
 void bkt_model_emission(const struct bkt_model *m, uint32_t item, double *ret_guess,
@@ -108,10 +146,11 @@ struct bkt_fit_options {
     bool forget;        /* fit P(F); otherwise it is 0 */
     bool idem;          /* KT-IDEM: guess and slip per item (needs s->item) */
     bool two_class;     /* a prior per class (needs s->seq_class) */
-    unsigned restarts;  /* random starts, >= 1 */
+    unsigned restarts;  /* starts, >= 1: the first six are fixed (bkt.c), the rest random */
     unsigned race_iter; /* E-steps every start gets before only the best one continues */
     unsigned max_iter;  /* E-steps in all for the best start (and again for KT-IDEM) */
     double tol;         /* converged when the log-likelihood gains less than tol per answer */
+                        /*   (a loss beyond rounding is an error: see bkt_em_progress()) */
     double max_guess;   /* upper bounds, in (0, 0.5): guess + slip stays below 1 */
     double max_slip;
     double idem_weight; /* KT-IDEM: Beta prior worth this many answers, centred on the skill */
@@ -124,7 +163,7 @@ struct bkt_fit_options {
     ((struct bkt_fit_options){.forget = false,     \
                               .idem = false,       \
                               .two_class = false,  \
-                              .restarts = 5,       \
+                              .restarts = 6,       \
                               .race_iter = 9,      \
                               .max_iter = 300,     \
                               .tol = 1e-8,         \
@@ -151,10 +190,22 @@ struct bkt_fit_info {
 size_t bkt_workspace_size(const struct bkt_seqs *s, const struct bkt_fit_options *o);
 
 /*
+ * The stopping rule between two EM iterates whose objectives are prev and
+ * cur, over n_answers answers: 1 (converged) if cur gained less than tol
+ * per answer, 0 (go on) if it gained more, and -EDOM if it lost more than
+ * rounding can explain (1e-10 relative to |prev|, plus 1e-12 per answer).
+ * EM never lowers the likelihood, so a loss means the E-step is computing
+ * something else (lost precision, a bug): it is an error, never
+ * convergence. prev = -INFINITY (the first iterate) gives 0.
+ */
+int bkt_em_progress(double prev, double cur, double tol, uint32_t n_answers);
+
+/*
  * Fit one skill. On success fills *ret_model (and, with KT-IDEM,
  * ret_model->item_guess/item_slip, which the caller points to n_items
  * doubles each before the call) and *ret_info, and returns 0. -EINVAL for
- * bad input or options, -ENOSPC if the workspace is too small.
+ * bad input or options, -ENOSPC if the workspace is too small, -EDOM if an
+ * EM iteration lowered the objective (bkt_em_progress()).
  */
 int bkt_fit(const struct bkt_seqs *s, const struct bkt_fit_options *o, void *ws, size_t ws_size,
             struct bkt_model *ret_model, struct bkt_fit_info *ret_info);

@@ -93,10 +93,12 @@ int store_model_mastery(struct db *db, int64_t district_id, int64_t user_id, int
                         struct model_mastery_row *ret)
 {
     struct db_stmt *st;
-    int r = db_query(db, &st,
-                     "SELECT p_mastery, answers, correct, last_ms FROM model_mastery "
-                     "WHERE district_id = ? AND user_id = ? AND skill_id = ?",
-                     "iii", district_id, user_id, skill_id);
+    int r = db_query(
+        db, &st,
+        "SELECT p_mastery, answers, correct, last_ms, COALESCE(p_unmastered, 1 - p_mastery) "
+        "FROM model_mastery "
+        "WHERE district_id = ? AND user_id = ? AND skill_id = ?",
+        "iii", district_id, user_id, skill_id);
     if (r < 0)
         return r;
     r = db_step(st);
@@ -106,6 +108,7 @@ int store_model_mastery(struct db *db, int64_t district_id, int64_t user_id, int
         ret->answers = db_col_int64(st, 1);
         ret->correct = db_col_int64(st, 2);
         ret->last_ms = db_col_int64(st, 3);
+        ret->p_unmastered = db_col_double(st, 4);
         r = 0;
     } else if (r == 0) {
         r = -ENOENT;
@@ -119,12 +122,13 @@ int store_model_mastery_put(struct db *db, int64_t district_id, int64_t user_id,
 {
     int64_t n = db_exec(db,
                         "INSERT INTO model_mastery (district_id, user_id, skill_id, p_mastery, "
-                        "answers, correct, last_ms) VALUES (?, ?, ?, ?, ?, ?, ?) "
+                        "p_unmastered, answers, correct, last_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
                         "ON CONFLICT (district_id, user_id, skill_id) DO UPDATE SET "
-                        "p_mastery = excluded.p_mastery, answers = excluded.answers, "
-                        "correct = excluded.correct, last_ms = excluded.last_ms",
-                        "iiidiii", district_id, user_id, row->skill_id, row->p_mastery,
-                        row->answers, row->correct, row->last_ms);
+                        "p_mastery = excluded.p_mastery, p_unmastered = excluded.p_unmastered, "
+                        "answers = excluded.answers, correct = excluded.correct, "
+                        "last_ms = excluded.last_ms",
+                        "iiiddiii", district_id, user_id, row->skill_id, row->p_mastery,
+                        row->p_unmastered, row->answers, row->correct, row->last_ms);
     return n < 0 ? (int)n : 0;
 }
 
@@ -143,7 +147,8 @@ int store_model_mastery_of(struct db *db, struct grant *g, int64_t user_id,
     r = db_query(db, &st,
                  "SELECT s.id, s.skill, s.prior, s.learn, s.forget, s.guess, s.slip, "
                  "s.fitted_ms, s.fit_answers, s.fit_loglik, m.p_mastery, m.answers, "
-                 "m.correct, m.last_ms FROM model_mastery m JOIN model_skills s "
+                 "m.correct, m.last_ms, COALESCE(m.p_unmastered, 1 - m.p_mastery) "
+                 "FROM model_mastery m JOIN model_skills s "
                  "ON s.id = m.skill_id WHERE m.district_id = ? AND m.user_id = ? "
                  "ORDER BY s.skill",
                  "ii", district_id, user_id);
@@ -158,6 +163,7 @@ int store_model_mastery_of(struct db *db, struct grant *g, int64_t user_id,
         m.answers = db_col_int64(st, 11);
         m.correct = db_col_int64(st, 12);
         m.last_ms = db_col_int64(st, 13);
+        m.p_unmastered = db_col_double(st, 14);
         if ((r = cb(arg, &s, &m)) != 0)
             break;
     }

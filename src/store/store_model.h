@@ -36,6 +36,7 @@ int store_model_skills(struct db *db, int64_t district_id,
 struct model_mastery_row {
     int64_t skill_id;
     double p_mastery;
+    double p_unmastered; /* P(not mastered), kept apart from p_mastery (core/bkt.h) */
     int64_t answers, correct, last_ms;
 };
 /* 0, or -ENOENT. */

@@ -228,15 +228,14 @@ function fitReal(name, train, testFile, flags) {
 }
 
 // The split of ASSISTments 2009 skill builder used by DKT and pyBKT-examples (student level).
-// Standard BKT reaches 0.741 here, short of the 0.760 target. pyBKT-examples' figures come from
-// a preprocessed copy (builder_*_preprocessed.csv) in which students with the same number of
-// answers are merged into one; on the real students, fits with 5 to 100 starts land between
-// 0.73 and 0.745 (the likelihood has many maxima, and the higher ones do not rank answers
-// better). Forgetting is what lifts BKT on this split: it makes the model follow recent answers
-// (Khajah, Lindsey and Mozer, "How deep is knowledge tracing?", EDM 2016, on recency effects).
-test('ASSISTments 2009: standard BKT test AUC >= 0.735 (target 0.760 not reached)', { skip: noAssist }, () => {
+// Standard BKT reached only 0.741 here while P(mastered) was one double (it rounded to 1.0 after
+// a few dozen correct answers, and wrong answers could not lower it again); carrying P(not
+// mastered) apart gives 0.759, and the sixth fixed start of the fit (bkt.c) 0.761.
+// pyBKT-examples' 0.7601 comes from a preprocessed copy (builder_*_preprocessed.csv) in which
+// students with the same number of answers are merged into one, with 20 random starts.
+test('ASSISTments 2009: standard BKT test AUC >= 0.760', { skip: noAssist }, () => {
   const a = fitReal('assist', join(ASSIST, 'builder_train.csv'), join(ASSIST, 'builder_test.csv'), []);
-  assert.ok(a >= 0.735, `AUC ${a}`);
+  assert.ok(a >= 0.760, `AUC ${a}`);
 });
 
 test('ASSISTments 2009: BKT with forgetting test AUC >= 0.826', { skip: noAssist }, () => {

@@ -81,6 +81,30 @@ test('answers to a skill update mastery by BKT, in order, with the default param
   assert.equal(s.last_answer, '2026-11-05T10:00:00.000Z');
 });
 
+// P(mastered) and P(not mastered) carried apart (core/bkt.h), as the server does since one double
+// rounded to 1.0 after about 23 correct answers and then never moved again without forgetting.
+function bktUpdate2([p, q], correct, k = DEFAULTS) {
+  const a1 = p * (correct ? 1 - k.slip : k.slip), a0 = q * (correct ? k.guess : 1 - k.guess);
+  const n1 = a1 * (1 - k.forget) + a0 * k.learn, n0 = a0 * (1 - k.learn) + a1 * k.forget;
+  return [n1 / (n1 + n0), n0 / (n1 + n0)];
+}
+
+test('after 40 correct answers, 40 wrong ones bring mastery down again (the state never pins at 1)', async () => {
+  const skill = 'https://example.org/skills/long-run';
+  const sid = 'stu-000001';
+  const seq = [...Array(40).fill(true), ...Array(40).fill(false)];
+  await post(seq.map((ok, i) => answer(sid, `https://example.org/items/long-${i}`, ok, { skill, day: i + 1 })));
+  const r = await student.req(`/api/v1/users/${studentId}/mastery`);
+  assert.equal(r.status, 200, r.text);
+  const s = skillOf(r.body, skill);
+  let st = [DEFAULTS.prior, 1 - DEFAULTS.prior];
+  for (const ok of seq) st = bktUpdate2(st, ok);
+  assert.equal(s.answers, 80);
+  assert.ok(s.p_mastery < 0.5, `P(mastered) ${s.p_mastery} after 40 wrong answers`);
+  assert.ok(Math.abs(s.p_mastery - st[0]) < 1e-9, `${s.p_mastery} vs ${st[0]}`);
+  assert.equal(s.mastered, false);
+});
+
 test('without an objective in its context an activity is its own skill; answers need result.success', async () => {
   const sid = 'stu-000001';
   const item = 'https://example.org/items/lonely';

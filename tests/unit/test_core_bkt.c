@@ -1,7 +1,9 @@
 /*
  * core/bkt: the online update, the E-step against brute-force enumeration
- * of hidden states, EM monotonicity, parameter recovery on simulated data,
- * the variants (forgetting, KT-IDEM, two-class prior) and input checks.
+ * of hidden states, precision against exact rational references
+ * (tests/unit/bkt_reference.py), EM monotonicity and its stopping rule,
+ * parameter recovery on simulated data, the variants (forgetting, KT-IDEM,
+ * two-class prior) and input checks.
  */
 #include "test.h"
 
@@ -143,15 +145,111 @@ static void test_update_matches_bayes_rule(void **state)
 {
     (void)state;
     struct bkt_params p = {.prior = 0.3, .learn = 0.2, .forget = 0.05, .guess = 0.25, .slip = 0.1};
-    double pm = p.prior;
-    assert_int_equal(bkt_update(&p, &pm, true), 0);
+    struct bkt_state st = bkt_state_prior(p.prior);
+    assert_int_equal(bkt_update(&p, &st, true), 0);
     double post = 0.3 * 0.9 / (0.3 * 0.9 + 0.7 * 0.25);
-    assert_near(pm, post * 0.95 + (1 - post) * 0.2, 1e-15);
-    double before = pm;
-    assert_int_equal(bkt_update(&p, &pm, false), 0);
+    assert_near(st.mastered, post * 0.95 + (1 - post) * 0.2, 1e-15);
+    assert_near(st.unmastered, (1 - post) * 0.8 + post * 0.05, 1e-15);
+    double before = st.mastered;
+    assert_int_equal(bkt_update(&p, &st, false), 0);
     post = before * 0.1 / (before * 0.1 + (1 - before) * 0.75);
-    assert_near(pm, post * 0.95 + (1 - post) * 0.2, 1e-15);
+    assert_near(st.mastered, post * 0.95 + (1 - post) * 0.2, 1e-15);
+    assert_near(st.mastered + st.unmastered, 1.0, 1e-15);
     assert_near(bkt_p_correct(0.5, 0.2, 0.1), 0.5 * 0.9 + 0.5 * 0.2, 1e-15);
+    assert_near(bkt_state_p_correct(&st, 0.2, 0.1), st.mastered * 0.9 + st.unmastered * 0.2, 1e-15);
+}
+
+/*
+ * Standard BKT (no forgetting) with the parameters the issue names (prior
+ * 0.5, learn 0.1, guess 0.2, slip 0.1): with P(mastered) as one double it
+ * became exactly 1.0 after about 24 correct answers and stayed there
+ * whatever followed. Carried apart, P(not mastered) after 40 correct
+ * answers is 1.07e-28 (exact: bkt_reference.py), and wrong answers raise
+ * it again: exactly as much as the model says, which for these
+ * parameters (slip 0.1 is a likely explanation of a wrong answer) takes 35
+ * wrong answers to pass 0.5, not 30.
+ */
+static void test_mastery_recovers_after_long_run_issue_params(void **state)
+{
+    (void)state;
+    struct bkt_params p = {.prior = 0.5, .learn = 0.1, .forget = 0, .guess = 0.2, .slip = 0.1};
+    struct bkt_state st = bkt_state_prior(p.prior);
+    for (int i = 0; i < 40; i++)
+        assert_int_equal(bkt_update(&p, &st, true), 0);
+    /* exact: 1.06979509729556756757e-28 */
+    assert_near(st.unmastered / 1.06979509729556756757e-28, 1.0, 1e-12);
+    for (int i = 0; i < 30; i++)
+        assert_int_equal(bkt_update(&p, &st, false), 0);
+    assert_near(st.mastered, 9.94421320167156748283e-1, 1e-12);
+    assert_near(st.unmastered, 5.57867983284325171659e-3, 1e-12);
+    for (int i = 0; i < 5; i++)
+        assert_int_equal(bkt_update(&p, &st, false), 0);
+    assert_near(st.mastered, 1.21449169740797216085e-1, 1e-12);
+    assert_near(st.unmastered, 8.78550830259202783915e-1, 1e-12);
+}
+
+/*
+ * 30 wrong answers after 40 right ones, without forgetting, bring
+ * P(mastered) well below 0.5 where the model says a wrong answer is
+ * unlikely from a learner who knows the skill (slip 0.05, guess 0.3).
+ */
+static void test_thirty_wrong_after_forty_right_lower_mastery(void **state)
+{
+    (void)state;
+    struct bkt_params p = {.prior = 0.5, .learn = 0.1, .forget = 0, .guess = 0.3, .slip = 0.05};
+    struct bkt_state st = bkt_state_prior(p.prior);
+    for (int i = 0; i < 40; i++)
+        assert_int_equal(bkt_update(&p, &st, true), 0);
+    assert_true(st.unmastered > 0);
+    for (int i = 0; i < 30; i++)
+        assert_int_equal(bkt_update(&p, &st, false), 0);
+    assert_true(st.mastered < 0.2);
+    assert_near(st.mastered, 1.07692307698102726483e-1, 1e-12); /* exact: bkt_reference.py */
+    assert_near(bkt_state_p_correct(&st, p.guess, p.slip),
+                0.107692307698 * 0.95 + 0.892307692302 * 0.3, 1e-9);
+}
+
+/*
+ * The 1,000-answer sequence of bkt_reference.py (answer i correct iff
+ * i % 50 < 30): runs of 30 correct answers push P(not mastered) below
+ * 1e-16, runs of 20 wrong ones pull it back. The log-likelihood from the
+ * forward pass (bkt_loglik) and from the online predictor (the sum of
+ * log P(answer) before each answer, as `trellis fit bkt` predicts) equal
+ * the exact one.
+ */
+static void check_reference_sequence(const struct bkt_params *p, double ref_ll, double ref_pm)
+{
+    uint8_t c[1000];
+    uint32_t st[2] = {0, 1000};
+    struct bkt_model m = {.p = *p};
+    struct bkt_state s = bkt_state_prior(p->prior);
+    double ll, online = 0;
+    size_t wsz;
+
+    for (int i = 0; i < 1000; i++)
+        c[i] = i % 50 < 30;
+    struct bkt_seqs seqs = {.correct = c, .seq_start = st, .n_answers = 1000, .n_seqs = 1};
+    void *ws = ws_for(&seqs, &wsz);
+    assert_int_equal(bkt_loglik(&seqs, &m, ws, wsz, &ll), 0);
+    assert_near(ll, ref_ll, 1e-9);
+    for (int i = 0; i < 1000; i++) {
+        double pc = bkt_state_p_correct(&s, p->guess, p->slip);
+        online += log(c[i] ? pc : 1.0 - pc);
+        assert_int_equal(bkt_update(p, &s, c[i]), 0);
+    }
+    assert_near(online, ref_ll, 1e-9);
+    assert_near(s.mastered, ref_pm, 1e-12);
+    free(ws);
+}
+
+static void test_loglik_equals_exact_reference(void **state)
+{
+    (void)state;
+    struct bkt_params std = {.prior = 0.5, .learn = 0.1, .forget = 0, .guess = 0.3, .slip = 0.05};
+    struct bkt_params fgt = {
+        .prior = 0.5, .learn = 0.1, .forget = 0.02, .guess = 0.3, .slip = 0.05};
+    check_reference_sequence(&std, -9.70993378394561462320e+2, 1.07692624934506493504e-1);
+    check_reference_sequence(&fgt, -3.31638151238026436161e+2, 1.07506989301940166964e-1);
 }
 
 static void test_correct_answer_raises_mastery(void **state)
@@ -165,11 +263,14 @@ static void test_correct_answer_raises_mastery(void **state)
                                .forget = 0,
                                .guess = rng_uniform(&r, 0, 0.5),
                                .slip = rng_uniform(&r, 0, 0.5)};
-        double pm = rng_double(&r), right = pm, wrong = pm;
+        struct bkt_state right = bkt_state_prior(rng_double(&r)), wrong = right;
         assert_int_equal(bkt_update(&p, &right, true), 0);
         assert_int_equal(bkt_update(&p, &wrong, false), 0);
-        assert_true(right >= wrong);
-        assert_true(right >= 0 && right <= 1 && wrong >= 0 && wrong <= 1);
+        assert_true(right.mastered >= wrong.mastered);
+        assert_true(right.unmastered <= wrong.unmastered);
+        assert_true(right.mastered >= 0 && right.mastered <= 1 && wrong.mastered >= 0 &&
+                    wrong.mastered <= 1);
+        assert_near(right.mastered + right.unmastered, 1.0, 1e-14);
     }
 }
 
@@ -177,12 +278,16 @@ static void test_update_rejects_bad_values(void **state)
 {
     (void)state;
     struct bkt_params p = {.prior = 0.3, .learn = 0.2, .forget = 0, .guess = 0.2, .slip = 0.1};
-    double pm = NAN;
+    struct bkt_state pm = {.mastered = NAN, .unmastered = 0.5};
     assert_int_equal(bkt_update(&p, &pm, true), -EINVAL);
-    pm = 1.5;
+    pm = (struct bkt_state){.mastered = 1.5, .unmastered = -0.5};
     assert_int_equal(bkt_update(&p, &pm, true), -EINVAL);
-    assert_near(pm, 1.5, 0); /* untouched */
-    pm = 0.5;
+    assert_near(pm.mastered, 1.5, 0);                            /* untouched */
+    pm = (struct bkt_state){.mastered = 0.5, .unmastered = 0.6}; /* does not sum to 1 */
+    assert_int_equal(bkt_update(&p, &pm, true), -EINVAL);
+    assert_int_equal(bkt_state_check(&pm), -EINVAL);
+    pm = bkt_state_prior(0.5);
+    assert_int_equal(bkt_state_check(&pm), 0);
     p.learn = NAN;
     assert_int_equal(bkt_update(&p, &pm, true), -EINVAL);
     assert_int_equal(bkt_params_check(&p), -EINVAL);
@@ -192,7 +297,7 @@ static void test_update_rejects_bad_values(void **state)
     assert_int_equal(bkt_params_check(&p), -EINVAL); /* guess + slip >= 1 */
     /* an answer the model calls impossible */
     struct bkt_params q = {.prior = 0, .learn = 0, .forget = 0, .guess = 0, .slip = 0};
-    pm = 0;
+    pm = bkt_state_prior(0);
     assert_int_equal(bkt_update(&q, &pm, true), -EINVAL);
     assert_int_equal(bkt_update(NULL, &pm, true), -EINVAL);
 }
@@ -330,6 +435,62 @@ static void test_em_never_decreases_likelihood(void **state)
     check_monotone(true, false, false);
     check_monotone(true, true, false);
     check_monotone(false, false, true);
+}
+
+/*
+ * Long sequences of learners who mostly know the skill (runs of correct
+ * answers long enough for P(not mastered) to fall below 1e-16, broken by
+ * slips and forgetting): EM's objective at every iterate never decreases,
+ * and the fit ends without -EDOM.
+ */
+static void test_em_never_decreases_on_long_sequences(void **state)
+{
+    (void)state;
+    struct rng r;
+    struct sim x;
+    double trace[400];
+    struct bkt_model truth = {
+        .p = {.prior = 0.6, .learn = 0.15, .forget = 0.03, .guess = 0.3, .slip = 0.04}};
+    struct bkt_fit_options o = BKT_FIT_DEFAULTS;
+    struct bkt_model m = {0};
+    struct bkt_fit_info info;
+    size_t wsz;
+
+    for (int forget = 0; forget < 2; forget++) {
+        rng_seed(&r, 21);
+        simulate(&r, &truth, 60, 150, 400, 0, &x);
+        void *ws = ws_for(&x.s, &wsz);
+        o.forget = forget;
+        o.restarts = 1;
+        o.tol = 0;
+        o.max_iter = 200;
+        o.trace = trace;
+        o.trace_cap = 400;
+        assert_int_equal(bkt_fit(&x.s, &o, ws, wsz, &m, &info), 0);
+        assert_true(info.trace_len >= 10);
+        for (unsigned i = 1; i < info.trace_len && i < 400; i++)
+            if (!(trace[i] >= trace[i - 1] - 1e-10 * fabs(trace[i - 1])))
+                fail_msg("forget %d, iterate %u: objective %.15g after %.15g", forget, i, trace[i],
+                         trace[i - 1]);
+        free(ws);
+        sim_free(&x);
+    }
+}
+
+/* The stopping rule: a loss beyond rounding is an error, never convergence. */
+static void test_em_decrease_is_an_error(void **state)
+{
+    (void)state;
+    assert_int_equal(bkt_em_progress(-INFINITY, -1000.0, 1e-8, 1000), 0);      /* first iterate */
+    assert_int_equal(bkt_em_progress(-1000.0, -999.0, 1e-8, 1000), 0);         /* gained: go on */
+    assert_int_equal(bkt_em_progress(-1000.0, -1000.0 + 1e-6, 1e-8, 1000), 1); /* converged */
+    assert_int_equal(bkt_em_progress(-1000.0, -1000.0, 1e-8, 1000), 1);
+    /* rounding: 1e-10 relative (1e-7 here) plus 1e-12 per answer */
+    assert_int_equal(bkt_em_progress(-1000.0, -1000.0 - 5e-8, 1e-8, 1000), 1);
+    assert_int_equal(bkt_em_progress(-1000.0, -1000.0 - 1e-3, 1e-8, 1000), -EDOM);
+    assert_int_equal(bkt_em_progress(-1000.0, -1001.0, 0, 1000), -EDOM);
+    assert_int_equal(bkt_em_progress(-1000.0, NAN, 1e-8, 1000), -EDOM);
+    assert_int_equal(bkt_em_progress(NAN, -1000.0, 1e-8, 1000), -EDOM);
 }
 
 /*
@@ -497,10 +658,10 @@ static void test_bounds_keep_guess_and_slip_below_half(void **state)
     assert_true(m.p.guess <= o.max_guess && m.p.slip <= o.max_slip);
     assert_true(m.p.guess + m.p.slip < 1);
     for (double pm = 0; pm <= 1.0; pm += 0.05) {
-        double a = pm, b = pm;
+        struct bkt_state a = bkt_state_prior(pm), b = a;
         assert_int_equal(bkt_update(&m.p, &a, true), 0);
         assert_int_equal(bkt_update(&m.p, &b, false), 0);
-        assert_true(a >= b);
+        assert_true(a.mastered >= b.mastered);
     }
     free(ws);
 }
@@ -558,6 +719,9 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_update_matches_bayes_rule),
+        cmocka_unit_test(test_mastery_recovers_after_long_run_issue_params),
+        cmocka_unit_test(test_thirty_wrong_after_forty_right_lower_mastery),
+        cmocka_unit_test(test_loglik_equals_exact_reference),
         cmocka_unit_test(test_correct_answer_raises_mastery),
         cmocka_unit_test(test_update_rejects_bad_values),
         cmocka_unit_test(test_estep_matches_brute_force),
@@ -565,6 +729,8 @@ int main(void)
         cmocka_unit_test(test_estep_matches_brute_force_idem),
         cmocka_unit_test(test_long_sequence_does_not_underflow),
         cmocka_unit_test(test_em_never_decreases_likelihood),
+        cmocka_unit_test(test_em_never_decreases_on_long_sequences),
+        cmocka_unit_test(test_em_decrease_is_an_error),
         cmocka_unit_test(test_parameter_recovery),
         cmocka_unit_test(test_parameter_recovery_with_forgetting),
         cmocka_unit_test(test_two_class_prior_recovery),
