@@ -11,8 +11,8 @@
 #include <stdio.h>
 #include <strings.h>
 
-#include "app/lrs.h"
-#include "app/lrs_internal.h"
+#include "app/lrs_attach.h"
+#include "app/lrs_jws.h"
 #include "base/hex.h"
 
 static bool part_hash_ok(const struct lrs_part *p)
