@@ -642,21 +642,13 @@ int lrs_append_prepare(struct ctx *c, const struct lrs_write *w, const char *jso
                              "request must differ",
                              i, p->st[i].id, j);
     if (r == 0)
-        r = lrs_check_attachments(c, w, sts, n);
+        r = lrs_check_attachments(c, w, sts, n, &p->parts);
     json_decref(root);
     if (r < 0) {
         pending_release(p);
         return r;
     }
-    if (w->n_parts) {
-        p->parts = arena_calloc(c->arena, w->n_parts, sizeof(*p->parts));
-        if (!p->parts) {
-            pending_release(p);
-            return -ENOMEM;
-        }
-        memcpy(p->parts, w->parts, w->n_parts * sizeof(*p->parts));
-        p->n_parts = w->n_parts;
-    }
+    p->n_parts = w->n_parts; /* verified, keyed by the hash of their content */
     *ret = p;
     return 0;
 }

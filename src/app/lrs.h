@@ -32,10 +32,11 @@ enum lrs_version {
     LRS_V2_0 = 2, /* 2.0.0 */
 };
 
-/* One attachment's content from a multipart/mixed request. */
+/* One attachment's content from a multipart/mixed request, in request order after the statements.
+ */
 struct lrs_part {
     const char *content_type;
-    const char *sha2; /* X-Experience-API-Hash (hex SHA-256) */
+    const char *sha2; /* X-Experience-API-Hash (hex SHA-224, -256, -384 or -512) */
     const void *data;
     size_t len;
 };

@@ -348,12 +348,6 @@ int64_t store_lrs_del_orphan_terms(struct db *db, int64_t district_id)
                    "i", district_id);
 }
 
-int64_t store_lrs_del_attachment(struct db *db, int64_t district_id, const char *sha2)
-{
-    return db_exec(db, "DELETE FROM lrs_attachments WHERE district_id = ? AND sha2 = ?", "is",
-                   district_id, sha2);
-}
-
 int store_lrs_del_checkpoint(struct db *db)
 {
     struct db_stmt *st;

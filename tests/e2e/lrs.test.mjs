@@ -8,7 +8,7 @@ import { createHash, createSign, randomUUID, X509Certificate } from 'node:crypto
 import { spawnSync } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { startServer, request, trellis, tempDir } from './lib/trellis.mjs';
+import { startServer, request, trellis, tempDir, sqlShell, BACKEND } from './lib/trellis.mjs';
 
 let srv, all, writer, mine, stateOnly;
 const V = { 'X-Experience-API-Version': '2.0.0' };
@@ -281,6 +281,69 @@ test('attachments: multipart/mixed in, checked by SHA-256, and out with attachme
   r = await xapi(all, '/xapi/statements', { method: 'POST', body: '--x\r\nbroken', headers: { 'content-type': 'multipart/mixed; boundary=x' } });
   assert.equal(r.status, 400);
   assert.match(r.body.detail, /multipart/);
+});
+
+// One statement with one attachment sent as multipart/mixed: the part's bytes and the
+// hash it claims (in the statement's sha2 and the part's X-Experience-API-Hash).
+const withAttachment = (n, hash, bytes, extra = {}) => {
+  const st = statement(n, { attachments: [{ usageType: 'http://example.org/essay', display: { en: 'Essay' }, contentType: 'text/plain', length: bytes.length, sha2: hash }], ...extra });
+  const b = 'hashBOUNDARY';
+  return {
+    method: 'POST',
+    headers: { 'content-type': `multipart/mixed; boundary=${b}` },
+    body: Buffer.concat([Buffer.from(`--${b}\r\nContent-Type: application/json\r\n\r\n${JSON.stringify(st)}\r\n--${b}\r\nContent-Type: text/plain\r\nContent-Transfer-Encoding: binary\r\nX-Experience-API-Hash: ${hash}\r\n\r\n`), bytes, Buffer.from(`\r\n--${b}--\r\n`)]),
+  };
+};
+
+test('attachments: every SHA-2 length (224, 256, 384, 512) is verified; a mismatch is 400 naming the part (4.1.6.1, Part Two 2.4.11)', async () => {
+  for (const alg of ['sha224', 'sha256', 'sha384', 'sha512']) {
+    const real = Buffer.from(`the real essay, hashed with ${alg}\n`);
+    const hash = createHash(alg).update(real).digest('hex');
+    let r = await xapi(writer, '/xapi/statements', withAttachment(110, hash, Buffer.from('other bytes')));
+    assert.equal(r.status, 400, `${alg}: content that does not have its hash is refused (${r.text})`);
+    assert.match(r.body.detail, /part 2/, alg);
+    assert.ok(r.body.detail.includes(hash.slice(0, 16)), `${alg}: the detail names the part's hash`);
+    r = await xapi(writer, '/xapi/statements', withAttachment(110, hash, real));
+    assert.equal(r.status, 200, `${alg}: ${r.text}`);
+    r = await xapi(all, `/xapi/statements?statementId=${r.body[0]}&attachments=true`);
+    assert.equal(r.status, 200);
+    assert.ok(r.text.includes(real.toString()), `${alg}: the stored content comes back`);
+  }
+});
+
+test('attachments: content stored under a hash cannot be poisoned by another client', async () => {
+  const other = client(['statements/write']);
+  for (const alg of ['sha224', 'sha384', 'sha256']) {
+    const real = Buffer.from(`a learner's real essay (${alg}) ${randomUUID()}\n`);
+    const fake = Buffer.from(`<script>poisoned (${alg})</script>`);
+    const hash = createHash(alg).update(real).digest('hex');
+    // first a second client claims the hash with other bytes, in either case of hex
+    let r = await xapi(other, '/xapi/statements', withAttachment(111, hash, fake));
+    assert.equal(r.status, 400, `${alg}: poisoning attempt refused (${r.text})`);
+    r = await xapi(other, '/xapi/statements', withAttachment(111, hash.toUpperCase(), fake));
+    assert.equal(r.status, 400, `${alg}: poisoning attempt in upper case refused (${r.text})`);
+    // then the real owner stores the real content, and reads back exactly it
+    r = await xapi(writer, '/xapi/statements', withAttachment(112, hash, real));
+    assert.equal(r.status, 200, r.text);
+    const id = r.body[0];
+    // a later sender of the same hash (upper case this time) changes nothing either
+    r = await xapi(other, '/xapi/statements', withAttachment(113, hash.toUpperCase(), fake));
+    assert.equal(r.status, 400);
+    r = await xapi(all, `/xapi/statements?statementId=${id}&attachments=true`);
+    assert.equal(r.status, 200);
+    assert.ok(r.text.includes(real.toString()), `${alg}: the owner's statement points to the real content`);
+    assert.ok(!r.text.includes('poisoned'), `${alg}: and never to the poisoned bytes`);
+  }
+  // a row poisoned before every length was checked (written here directly) is replaced by the
+  // next upload that proves its hash, never served in its place
+  const real = Buffer.from(`an essay stored over a legacy row ${randomUUID()}`);
+  const hash = createHash('sha384').update(real).digest('hex');
+  const bad = Buffer.from('legacy poisoned bytes').toString('hex');
+  sqlShell(srv.db, `INSERT INTO lrs_attachments (district_id, sha2, content_type, content) SELECT id, '${hash}', 'text/html', ${BACKEND === 'sqlite' ? `X'${bad}'` : `decode('${bad}', 'hex')`} FROM districts WHERE sourced_id = 'd-lrs'`);
+  let r = await xapi(writer, '/xapi/statements', withAttachment(114, hash, real));
+  assert.equal(r.status, 200, r.text);
+  r = await xapi(all, `/xapi/statements?statementId=${r.body[0]}&attachments=true`);
+  assert.ok(r.text.includes(real.toString()) && !r.text.includes('legacy poisoned'));
 });
 
 test('the 1.0.3 alternate request syntax works for 1.0.3 and is refused for 2.0.0', async () => {
