@@ -64,7 +64,7 @@ struct lrs_pending {
     struct lrs_part *parts;
     size_t n_parts;
     int r;
-    int status; /* a status the writer asks for (409) */
+    bool rejected; /* the writer refused this request alone (r); nothing of it was written */
     char err[512];
     bool done;
     void (*wake)(void *arg);
@@ -160,15 +160,14 @@ static bool same_statement(const struct prep *p, const struct store_lrs_row *row
     return same;
 }
 
-static int unit_fail(struct lrs_pending *u, int r, int status, const char *fmt, ...)
-    PRINTF_FMT(4, 5);
-static int unit_fail(struct lrs_pending *u, int r, int status, const char *fmt, ...)
+static int unit_fail(struct lrs_pending *u, int r, const char *fmt, ...) PRINTF_FMT(3, 4);
+static int unit_fail(struct lrs_pending *u, int r, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(u->err, sizeof(u->err), fmt, ap);
     va_end(ap);
-    u->status = status;
+    u->rejected = true;
     return r;
 }
 
@@ -177,7 +176,10 @@ static int unit_fail(struct lrs_pending *u, int r, int status, const char *fmt, 
  * skipped, a different statement with the same id fails the request (409)
  * before anything of it is written. Only ids the client chose are looked
  * up (a fresh random UUID cannot be taken). This replaces a savepoint per
- * request, which made SQLite copy every page it touched.
+ * request, which made SQLite copy every page it touched. A statement that
+ * voids a stored voiding statement fails the request too (400): a voiding
+ * statement cannot be voided (xAPI 1.0.3 and 2.0.0 Part Two 2.3.2), and the
+ * first void stands.
  */
 static int check_unit(struct db *db, struct lrs_pending *u)
 {
@@ -195,11 +197,28 @@ static int check_unit(struct db *db, struct lrs_pending *u)
         bool same = same_statement(p, &old, body);
         mem_free(body);
         if (!same)
-            return unit_fail(u, -EEXIST, 409,
+            return unit_fail(u, -EEXIST,
                              "statement id %s: a different statement with this id exists "
                              "(xAPI 2.0.0 4.1.6.1: 409 Conflict)",
                              p->id);
         p->skip = true; /* the same statement again: nothing to store */
+    }
+    for (size_t i = 0; i < u->n; i++) {
+        struct prep *p = &u->st[i];
+        struct store_lrs_row target;
+        if (!p->voiding || !p->ref || p->skip)
+            continue;
+        int r = store_lrs_get(db, u->district_id, p->ref, &target, NULL);
+        if (r == -ENOENT)
+            continue; /* not (yet) here: not refused for that (Part Two 2.3.2) */
+        if (r < 0)
+            return r;
+        if (target.flags & LRS_FLAG_VOIDING)
+            return unit_fail(u, -EINVAL,
+                             "statements[%zu].object: statement %s is a voiding statement, and a "
+                             "voiding statement cannot be voided (xAPI Part Two 2.3.2); the "
+                             "first void stands",
+                             i, p->ref);
     }
     return 0;
 }
@@ -269,7 +288,7 @@ static void run_batch(struct writer *w, struct db *db, struct lrs_pending *batch
     atomic_store(&w->inflight_ms, now);
     for (struct lrs_pending *u = batch; u && r == 0; u = u->next) {
         int c = check_unit(db, u);
-        if (c == -EEXIST && u->status == 409) {
+        if (c < 0 && u->rejected) {
             u->r = c; /* this request only: nothing of it was written */
             continue;
         }
@@ -641,6 +660,14 @@ int lrs_append_prepare(struct ctx *c, const struct lrs_write *w, const char *jso
                              "statements[%zu].id: %s is also statements[%zu]'s id; ids in one "
                              "request must differ",
                              i, p->st[i].id, j);
+    /* a voiding statement cannot be voided, by another statement of the request either */
+    for (size_t i = 0; i < n && r == 0; i++)
+        for (size_t j = 0; j < n && r == 0 && p->st[i].voiding && p->st[i].ref; j++)
+            if (j != i && p->st[j].voiding && !strcmp(p->st[i].ref, p->st[j].id))
+                r = ctx_fail(c, -EINVAL,
+                             "statements[%zu].object: statements[%zu] is a voiding statement, "
+                             "and a voiding statement cannot be voided (xAPI Part Two 2.3.2)",
+                             i, j);
     if (r == 0)
         r = lrs_check_attachments(c, w, sts, n, &p->parts);
     json_decref(root);
@@ -671,8 +698,6 @@ int lrs_append_finish(struct ctx *c, struct lrs_pending *p, const char ***ret_id
     int r = p->r;
     if (r < 0) {
         pending_release(p);
-        if (p->status)
-            c->status_hint = p->status;
         return ctx_fail(c, r, "%s", p->err[0] ? p->err : "the statements could not be stored");
     }
     if (ret_ids) {

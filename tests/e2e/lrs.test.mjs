@@ -233,6 +233,43 @@ test('voiding: the target is gone from queries and statementId, found by voidedS
   assert.deepEqual(r.body.statements.map((s) => s.id), [vid], 'the voiding statement, not the voided one');
 });
 
+test('voiding a voiding statement is refused, and the first void stands (Part Two 2.3.2)', async () => {
+  const target = randomUUID(), voiding = randomUUID();
+  const voids = (id, ref) => ({ id, actor: agent(1), verb: { id: 'http://adlnet.gov/expapi/verbs/voided' }, object: { objectType: 'StatementRef', id: ref } });
+  let r = await xapi(writer, '/xapi/statements', { method: 'POST', json: statement(120, { id: target }) });
+  assert.equal(r.status, 200, r.text);
+  r = await xapi(writer, '/xapi/statements', { method: 'POST', json: voids(voiding, target) });
+  assert.equal(r.status, 200, r.text);
+  // a statement that voids the voiding statement: refused, nothing stored
+  const again = randomUUID();
+  r = await xapi(writer, '/xapi/statements', { method: 'POST', json: voids(again, voiding) });
+  assert.equal(r.status, 400, r.text);
+  assert.match(r.body.detail, /voiding statement cannot be voided/);
+  r = await xapi(writer, `/xapi/statements?statementId=${again}`, { method: 'PUT', json: voids(again, voiding.toUpperCase()) });
+  assert.equal(r.status, 400, 'PUT too, whatever the case of the id');
+  // the same inside one request: the second statement voids the first, which voids another
+  const t2 = randomUUID(), v2 = randomUUID(), v3 = randomUUID();
+  r = await xapi(writer, '/xapi/statements', { method: 'POST', json: statement(121, { id: t2 }) });
+  assert.equal(r.status, 200, r.text);
+  r = await xapi(writer, '/xapi/statements', { method: 'POST', json: [voids(v3, v2), voids(v2, t2)] });
+  assert.equal(r.status, 400, r.text);
+  assert.match(r.body.detail, /statements\[0\].*voiding statement cannot be voided/);
+  for (const id of [again, v2, v3]) {
+    r = await xapi(all, `/xapi/statements?statementId=${id}`);
+    assert.equal(r.status, 404, `${id}: nothing of a refused request is stored`);
+  }
+  // the first void stands: the target stays voided, the voiding statement retrievable
+  r = await xapi(all, `/xapi/statements?statementId=${target}`);
+  assert.equal(r.status, 404);
+  r = await xapi(all, `/xapi/statements?voidedStatementId=${target}`);
+  assert.equal(r.status, 200);
+  r = await xapi(all, `/xapi/statements?statementId=${voiding}`);
+  assert.equal(r.status, 200);
+  assert.equal(r.body.object.id, target);
+  r = await xapi(all, `/xapi/statements?statementId=${t2}`);
+  assert.equal(r.status, 200, 'the refused batch voided nothing');
+});
+
 test('statements/read/mine reads only the client\'s own statements', async () => {
   const own = (await xapi(mine, '/xapi/statements', { method: 'POST', json: statement(50) })).body[0];
   const other = (await xapi(writer, '/xapi/statements', { method: 'POST', json: statement(51) })).body[0];
