@@ -14,6 +14,7 @@
 #include "store/db.h"
 #include "store/seal.h"
 #include "store/store.h"
+#include "store/store_lrs_docs.h"
 
 struct store {
     const struct db_driver *drv;
@@ -228,9 +229,33 @@ int store_schema_version(struct db *db, int64_t *ret_version)
     return r;
 }
 
+/*
+ * What a migration needs besides its SQL, run right after it in the same
+ * transaction: conversions under the sealing key, which never enters the
+ * database.
+ */
+static const struct {
+    int version;
+    int (*fn)(struct db *db);
+} migration_steps[] = {
+    {14, store_lrs_doc_digest_agents},
+};
+
+/* 1 if version had a step (and it ran), 0 if none, or a negative errno. */
+static int migration_step(struct db *db, int version)
+{
+    for (size_t i = 0; i < ARRAY_SIZE(migration_steps); i++)
+        if (migration_steps[i].version == version) {
+            int r = migration_steps[i].fn(db);
+            return r < 0 ? r : 1;
+        }
+    return 0;
+}
+
 static int migrate(struct db *db, char *err, size_t errlen)
 {
     int64_t have = 0;
+    bool stepped = false;
     int r;
 
     r = store_begin(db);
@@ -272,6 +297,10 @@ static int migrate(struct db *db, char *err, size_t errlen)
         if (m->version <= have)
             continue;
         r = db->drv->exec(db, m->sql);
+        if (r == 0 && (r = migration_step(db, m->version)) > 0) {
+            stepped = true;
+            r = 0;
+        }
         if (r < 0) {
             snprintf(err, errlen, "migration %04d_%s failed: %s", m->version, m->name,
                      db->drv->errmsg(db));
@@ -288,9 +317,18 @@ static int migrate(struct db *db, char *err, size_t errlen)
         }
     }
     r = store_commit(db);
-    if (r < 0)
+    if (r < 0) {
         snprintf(err, errlen, "cannot commit the migrations: %s", db->drv->errmsg(db));
-    return r;
+        return r;
+    }
+    /*
+     * A step replaced sensitive values (plain identifiers by digests): move
+     * the change into the file now, so the old pages do not wait there for
+     * the next checkpoint (SQLite; secure_delete zeroes what was freed).
+     */
+    if (stepped)
+        (void)store_lrs_del_checkpoint(db);
+    return 0;
 fail:
     store_rollback(db);
     return r;
