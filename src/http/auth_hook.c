@@ -18,7 +18,7 @@
 #include <strings.h>
 
 #include "app/auth.h"
-#include "app/clients.h"
+#include "http/basic_auth.h"
 #include "http/handlers.h"
 #include "http/request.h"
 
@@ -53,7 +53,7 @@ int http_authenticate(struct request *rq)
             return http_respond_problem(rq, 401, "unauthenticated",
                                         "Authorization: only Basic credentials are accepted");
         }
-        r = clients_authenticate_basic(&rq->ctx, authz, &p);
+        r = http_basic_authenticate(rq, NULL, &p);
         if (r == -EPERM) {
             http_add_header(rq, "WWW-Authenticate", "Basic realm=\"trellis\"");
             return http_respond_problem(rq, 401, "unauthenticated", rq->ctx.err);

@@ -15,6 +15,7 @@
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <stdarg.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <strings.h>
@@ -281,14 +282,19 @@ static const char *status_title(unsigned status)
     }
 }
 
-int http_respond_problem(struct request *rq, unsigned status, const char *code, const char *detail)
+/* The one application/problem+json builder (RFC 9457); extra's members are added (taken). */
+static int respond_problem(struct request *rq, unsigned status, const char *code, const char *title,
+                           const char *detail, json_t *extra)
 {
-    const char *title = status_title(status);
     json_t *o =
         json_pack("{s:s, s:s, s:i, s:s, s:s}", "type", "about:blank", "title", title, "status",
                   (json_int_t)status, "code", code, "detail", detail && detail[0] ? detail : title);
-    if (!o)
+    if (!o || (extra && json_object_update(o, extra) < 0)) {
+        json_decref(o);
+        json_decref(extra);
         return -ENOMEM;
+    }
+    json_decref(extra);
     char *text = json_dumps(o, JSON_COMPACT);
     json_decref(o);
     if (!text)
@@ -297,18 +303,40 @@ int http_respond_problem(struct request *rq, unsigned status, const char *code, 
     return http_respond_take(rq, status, "application/problem+json", text, strlen(text));
 }
 
-int http_respond_error(struct request *rq, int err)
+int http_problem(struct request *rq, int err, const char *detail, json_t *extra)
 {
     const struct errmap_entry *e = errmap_lookup(err);
-    const char *detail = rq->ctx.err[0] ? rq->ctx.err : e->title;
-    unsigned status = e->status;
 
-    if (rq->ctx.status_hint >= 400 && rq->ctx.status_hint < 600)
-        status = (unsigned)rq->ctx.status_hint;
-    if (status >= 500)
+    if (e->status >= 500) {
+        /* a fault: logged with what is known, answered without it */
         log_error("request failed: %s (%s)", e->code,
-                  rq->ctx.err[0] ? rq->ctx.err : strerror(-err));
-    return http_respond_problem(rq, status, e->code, status >= 500 ? e->title : detail);
+                  detail && detail[0] ? detail
+                  : err > -4096       ? strerror(-err)
+                                      : "");
+        detail = NULL;
+    }
+    return respond_problem(rq, e->status, e->code, e->title, detail, extra);
+}
+
+int http_problemf(struct request *rq, int err, const char *fmt, ...)
+{
+    char detail[512];
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(detail, sizeof(detail), fmt, ap);
+    va_end(ap);
+    return http_problem(rq, err, detail, NULL);
+}
+
+int http_respond_problem(struct request *rq, unsigned status, const char *code, const char *detail)
+{
+    return respond_problem(rq, status, code, status_title(status), detail, NULL);
+}
+
+int http_respond_error(struct request *rq, int err)
+{
+    return http_problem(rq, err, rq->ctx.err, NULL);
 }
 
 int http_json_body_or_respond(struct request *rq, json_t **ret_obj)
