@@ -31,7 +31,6 @@ struct ctx {
     const char *req_id;      /* for logs and audit entries */
     const char *client_addr; /* the caller's address, for audit and throttling */
     const char *purpose;     /* why data is being accessed (audit), e.g. "teacher dashboard" */
-    int status_hint;         /* a service may ask for a specific status (e.g. 401 vs 403) */
     char err[512];           /* what was wrong, naming the field: set with ctx_fail() */
 };
 

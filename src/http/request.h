@@ -107,15 +107,12 @@ int http_respond_empty(struct request *rq, unsigned status);
  * The one RFC 9457 problem builder: the status, code and title are
  * errmap.c's for err (a negative errno or an ERR_* code of errmap.h);
  * detail names the field and the rule (NULL or "": the title; a 5xx never
- * shows it, it is logged); extra, if not NULL, is an object whose members
- * are added (taken, even on failure). 0 once responded, or a negative errno.
+ * shows it, it is logged). 0 once responded, or a negative errno.
  */
-int http_problem(struct request *rq, int err, const char *detail, json_t *extra);
-/* The same with a printf-style detail (at most 511 bytes). */
-int http_problemf(struct request *rq, int err, const char *fmt, ...) PRINTF_FMT(3, 4);
+int http_problem(struct request *rq, int err, const char *detail);
+/* The same with extension members: extra's (an object, taken even on failure; NULL: none). */
+int http_problem_ex(struct request *rq, int err, const char *detail, json_t *extra);
 /* The problem for a negative errno from a service, rq->ctx.err as the detail. */
 int http_respond_error(struct request *rq, int err);
-/* Deprecated: a problem with a literal status (callers move to http_problem). */
-int http_respond_problem(struct request *rq, unsigned status, const char *code, const char *detail);
 
 #endif

@@ -176,7 +176,7 @@ static int respond(struct xapi *x, int err, const char *detail)
     assert(err < 0);
     if (errmap_lookup(err)->status == 401)
         http_add_header(x->rq, "WWW-Authenticate", "Basic realm=\"xapi\"");
-    int r = http_problem(x->rq, err, detail, NULL);
+    int r = http_problem(x->rq, err, detail);
     return r < 0 ? r : err;
 }
 
