@@ -716,8 +716,9 @@ int lrs_append_finish(struct ctx *c, struct lrs_pending *p, const char ***ret_id
     return 0;
 }
 
-int lrs_append_ex(struct ctx *c, const struct lrs_write *w, const char *json, size_t len,
-                  const char ***ret_ids, size_t *ret_n)
+/* lrs_append with the details of a write: prepare, queue, wait until durable. */
+static int append_blocking(struct ctx *c, const struct lrs_write *w, const char *json, size_t len,
+                           const char ***ret_ids, size_t *ret_n)
 {
     struct lrs_pending *p;
     int r = lrs_append_prepare(c, w, json, len, &p);
@@ -735,5 +736,5 @@ int lrs_append_ex(struct ctx *c, const struct lrs_write *w, const char *json, si
 int lrs_append(struct ctx *c, const char *json, size_t len, const char ***ret_ids, size_t *ret_n)
 {
     struct lrs_write w = {.version = LRS_V2_0, .base_url = c->cfg ? c->cfg->base_url : NULL};
-    return lrs_append_ex(c, &w, json, len, ret_ids, ret_n);
+    return append_blocking(c, &w, json, len, ret_ids, ret_n);
 }

@@ -22,7 +22,8 @@ struct xapi_form {
     const char *value[FORM_MAX];
 };
 
-const char *xapi_version_text(enum xapi_version v)
+/* The version header this server answers with for v ("1.0.3" or "2.0.0"). */
+static const char *xapi_version_text(enum xapi_version v)
 {
     return v == XAPI_1_0 ? "1.0.3" : "2.0.0";
 }

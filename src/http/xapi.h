@@ -103,7 +103,4 @@ int xapi_error(struct xapi *x, int err);
  */
 int xapi_etags(struct arena *a, const char *value, struct lrs_docs_etags *ret);
 
-/* The version header this server answers with for x ("1.0.3" or "2.0.0"). */
-const char *xapi_version_text(enum xapi_version v);
-
 #endif
