@@ -25,5 +25,14 @@ if [ -n "$bad" ]; then
 else
   echo "ok 2 - src/core includes only libc and core headers"
 fi
-echo "1..2"
+# error statuses are chosen in one place: handlers return an errno (or an errmap.h code)
+bad=$(grep -nE 'xapi_fail\([^,]+, *[0-9]|http_respond_problem\(|status_hint|http_respond_(take|data|static|json_take|empty)\([^,]+, *[45][0-9][0-9]\b' src/http/*.c src/app/*.c 2>/dev/null | grep -v '^src/http/errmap\.c:')
+if [ -n "$bad" ]; then
+  echo "not ok 3 - error statuses are chosen only in src/http/errmap.c:"
+  echo "$bad" | sed 's/^/#   /'
+  fail=1
+else
+  echo "ok 3 - error statuses are chosen only in src/http/errmap.c"
+fi
+echo "1..3"
 exit $fail
