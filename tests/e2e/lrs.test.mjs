@@ -75,6 +75,27 @@ test('no credentials: 401 with WWW-Authenticate; missing scope: 403 (4.1.8 Secur
   assert.equal(r.status, 403, 'statements/write alone does not read');
 });
 
+test('HTTP Basic: the scheme in any case; wrong credentials are 401 with WWW-Authenticate, in a header or an alternate-syntax form (4.1.8)', async () => {
+  const b64 = Buffer.from(`${all.key}:${all.secret}`).toString('base64');
+  for (const scheme of ['Basic', 'basic', 'BASIC']) {
+    const r = await request(srv.url, '/xapi/statements?limit=1', { headers: { ...V, authorization: `${scheme} ${b64}` } });
+    assert.equal(r.status, 200, `${scheme}: ${r.text}`);
+  }
+  const wrong = 'Basic ' + Buffer.from(`${all.key}:not-the-secret`).toString('base64');
+  let r = await request(srv.url, '/xapi/statements', { headers: { ...V, authorization: wrong } });
+  assert.equal(r.status, 401);
+  assert.match(r.headers.get('www-authenticate'), /^Basic /);
+  r = await request(srv.url, '/xapi/statements', { headers: { ...V, authorization: 'Basic !!!' } });
+  assert.equal(r.status, 401);
+  const form = new URLSearchParams({ 'X-Experience-API-Version': '1.0.3', Authorization: wrong });
+  r = await request(srv.url, '/xapi/statements?method=GET', { method: 'POST', body: form.toString(), headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+  assert.equal(r.status, 401);
+  assert.match(r.headers.get('www-authenticate'), /^Basic realm="xapi"/);
+  form.set('Authorization', 'Basic ' + b64);
+  r = await request(srv.url, '/xapi/statements?method=GET', { method: 'POST', body: form.toString() + '&limit=1', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+  assert.equal(r.status, 200, r.text);
+});
+
 test('POST stores one or a batch and answers the ids; GET returns what was stored (4.1.6.1)', async () => {
   let r = await xapi(writer, '/xapi/statements', { method: 'POST', json: statement(1) });
   assert.equal(r.status, 200);
