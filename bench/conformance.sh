@@ -22,9 +22,16 @@ dir=$(mktemp -d /tmp/trellis-conf.XXXXXX)
 db="$dir/t.db"
 "$bin" init --db "$db" >/dev/null
 "$bin" admin add-district --db "$db" --sourced-id conf --name Conformance >/dev/null
-cred=$("$bin" admin add-client --db "$db" --name conformance --scope all)
-key=$(printf '%s' "$cred" | sed -n 's/.*"key":"\([^"]*\)".*/\1/p')
-secret=$(printf '%s' "$cred" | sed -n 's/.*"secret":"\([^"]*\)".*/\1/p')
+# The suite's option parser (commander 2) reads "-p -xyz" as flags, not a value, and then
+# runs nothing: a secret (base64url) that starts with '-' (1 run in 64) is not used.
+for i in 1 2 3 4 5 6 7 8; do
+  cred=$("$bin" admin add-client --db "$db" --name "conformance$i" --scope all)
+  key=$(printf '%s' "$cred" | sed -n 's/.*"key":"\([^"]*\)".*/\1/p')
+  secret=$(printf '%s' "$cred" | sed -n 's/.*"secret":"\([^"]*\)".*/\1/p')
+  case "$key" in -*) continue ;; esac
+  case "$secret" in -*) continue ;; esac
+  break
+done
 
 TRELLIS_XAPI_VERSION=$version TRELLIS_LOG_LEVEL=${TRELLIS_LOG_LEVEL:-warn} "$bin" serve --db "$db" --listen 127.0.0.1:0 >"$dir/out" 2>"$dir/server.log" &
 pid=$!

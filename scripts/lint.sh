@@ -25,6 +25,15 @@ if [ -n "$bad" ]; then
 else
   echo "ok 2 - src/core includes only libc and core headers"
 fi
+# error statuses are chosen in one place: handlers return an errno (or an errmap.h code)
+bad=$(grep -nE 'xapi_fail\([^,]+, *[0-9]|http_respond_problem\(|status_hint|http_respond_(take|data|static|json_take|empty)\([^,]+, *[45][0-9][0-9]\b' src/http/*.c src/app/*.c 2>/dev/null | grep -v '^src/http/errmap\.c:')
+if [ -n "$bad" ]; then
+  echo "not ok 3 - error statuses are chosen only in src/http/errmap.c:"
+  echo "$bad" | sed 's/^/#   /'
+  fail=1
+else
+  echo "ok 3 - error statuses are chosen only in src/http/errmap.c"
+fi
 # The access gate (src/app/access.c) is the only way to student data: only it and the store
 # see what a grant is (store/grant_impl.h) and the facts access is decided on (store/store_access.h);
 # only it writes disclosures to the audit log; only the CLI (and principal.c) makes an operator.
@@ -38,15 +47,15 @@ only() { # n, description, pattern, allowed files (extended regex)
     echo "ok $1 - $2"
   fi
 }
-only 3 "only the gate and the store include store/grant_impl.h" '#include "store/grant_impl.h"' \
+only 4 "only the gate and the store include store/grant_impl.h" '#include "store/grant_impl.h"' \
   'src/app/access\.c|src/store/[a-z_]+\.[ch]'
-only 4 "only the gate and the store include store/store_access.h" '#include "store/store_access.h"' \
+only 5 "only the gate and the store include store/store_access.h" '#include "store/store_access.h"' \
   'src/app/access\.c|src/store/[a-z_]+\.[ch]'
-only 5 "only the gate writes disclosures (audit_disclose)" 'audit_disclose(_submit|_result)?\(' \
+only 6 "only the gate writes disclosures (audit_disclose)" 'audit_disclose(_submit|_result)?\(' \
   'src/app/access\.c|src/app/audit\.[ch]'
-only 6 "only the LRS writer reads statements without a grant (store_lrs_lookup)" 'store_lrs_lookup\(' \
+only 7 "only the LRS writer reads statements without a grant (store_lrs_lookup)" 'store_lrs_lookup\(' \
   'src/app/lrs[a-z_]*\.c|src/store/store_lrs\.[ch]'
-only 7 "only the command line acts as the operator (principal_operator)" 'principal_operator\(' \
+only 8 "only the command line acts as the operator (principal_operator)" 'principal_operator\(' \
   'src/cli/[a-z_]+\.c|src/app/principal\.[ch]'
-echo "1..7"
+echo "1..8"
 exit $fail

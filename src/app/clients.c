@@ -234,50 +234,30 @@ int clients_list(struct ctx *c, int (*fn)(const struct client_info *ci, void *ar
     return audit_append_group(c, &e);
 }
 
-int clients_authenticate_basic(struct ctx *c, const char *authorization,
-                               const struct principal **ret)
+int clients_authenticate(struct ctx *c, const char *key, const char *secret,
+                         const struct principal **ret)
 {
     static const char bad[] = "credentials: wrong API key or secret";
-    uint8_t decoded[256], hash[CLIENT_HASH_LEN];
+    uint8_t hash[CLIENT_HASH_LEN];
     struct client_row row;
     struct principal *p;
     struct db *db;
-    const char *b64;
-    char *colon;
-    long n;
     int r;
 
-    if (!authorization || strncasecmp(authorization, "Basic ", 6) != 0)
-        return ctx_fail(c, -EPERM, "credentials: expected HTTP Basic authentication");
-    b64 = authorization + 6;
-    while (*b64 == ' ')
-        b64++;
-    if (strlen(b64) > 340)
+    if (!key || !secret || strlen(key) + strlen(secret) > 254)
         return ctx_fail(c, -EPERM, bad);
-    n = base64_decode(str_from(b64), false, decoded);
-    if (n <= 0 || (size_t)n >= sizeof(decoded))
-        return ctx_fail(c, -EPERM, "credentials: the Basic value is not valid base64");
-    decoded[n] = '\0';
-    colon = memchr(decoded, ':', (size_t)n);
-    if (!colon || memchr(decoded, '\0', (size_t)n))
-        return ctx_fail(c, -EPERM, "credentials: expected key:secret");
-    *colon = '\0';
     r = ctx_db(c, &db);
     if (r < 0)
         return r;
-    r = store_client_by_key(db, (const char *)decoded, &row);
+    r = store_client_by_key(db, key, &row);
     if (r == -ENOENT) {
         /* spend the same work as for a known key */
-        hash_secret(colon + 1, hash);
-        sodium_memzero(decoded, sizeof(decoded));
+        hash_secret(secret, hash);
         return ctx_fail(c, -EPERM, bad);
     }
-    if (r < 0) {
-        sodium_memzero(decoded, sizeof(decoded));
+    if (r < 0)
         return ctx_fail(c, r, "cannot check credentials");
-    }
-    hash_secret(colon + 1, hash);
-    sodium_memzero(decoded, sizeof(decoded));
+    hash_secret(secret, hash);
     if (sodium_memcmp(hash, row.secret_hash, CLIENT_HASH_LEN) != 0 || row.revoked_at)
         return ctx_fail(c, -EPERM, bad);
     p = arena_calloc(c->arena, 1, sizeof(*p));

@@ -42,11 +42,12 @@ int clients_revoke(struct ctx *c, const char *key);
 int clients_list(struct ctx *c, int (*fn)(const struct client_info *ci, void *arg), void *arg);
 
 /*
- * Authenticate an "Authorization: Basic ..." header value. On success
- * *ret points to a client principal in ctx's arena. Every failure is -EPERM
- * with a message that does not say whether the key exists.
+ * Authenticate an API client by its key and secret (the HTTP layer reads
+ * them from HTTP Basic credentials; both borrowed). On success *ret points
+ * to a client principal in ctx's arena. Every failure is -EPERM with a
+ * message that does not say whether the key exists.
  */
-int clients_authenticate_basic(struct ctx *c, const char *authorization,
-                               const struct principal **ret);
+int clients_authenticate(struct ctx *c, const char *key, const char *secret,
+                         const struct principal **ret);
 
 #endif

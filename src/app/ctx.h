@@ -32,7 +32,6 @@ struct ctx {
     const char *req_id;      /* for logs and audit entries */
     const char *client_addr; /* the caller's address, for audit and throttling */
     const char *purpose;     /* why data is being accessed (audit), e.g. "teacher dashboard" */
-    int status_hint;         /* a service may ask for a specific status (e.g. 401 vs 403) */
     /* the access gate's grants and what was read under them (access.c), in arena: a caller
        that releases the arena while it uses the context sets gate to NULL */
     struct access_state *gate;

@@ -4,7 +4,9 @@
  * A write is prepared on the request's thread: parse, validate
  * (lrs_validate.c), fill in id, authority and version, link the actor to a
  * rostered person, compute the terms queries find it by, serialise it
- * (without stored, which is a column) and deflate it. The writer (one
+ * (without stored, which is a column) and deflate it (the canonical form
+ * is lrs_canon.c, the stored form lrs_body.c, attachments and signatures
+ * lrs_attach.c and lrs_jws.c). The writer (one
  * thread per store, a store service) takes every queued request, gives
  * each statement the next seq and the commit's stored time, inserts them
  * in one transaction (a request whose id conflicts is left out whole),
@@ -13,19 +15,16 @@
  */
 #include "base/common.h"
 
-#include <limits.h>
 #include <pthread.h>
-#include <sodium.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <strings.h>
-#include <time.h>
-#include <zlib.h>
 
 #include "app/access.h"
 #include "app/audit.h"
 #include "app/groupcommit.h"
 #include "app/lrs.h"
+#include "app/lrs_attach.h"
 #include "app/lrs_internal.h"
 #include "app/principal.h"
 #include "base/buf.h"
@@ -38,353 +37,6 @@
 #include "store/store.h"
 #include "store/store_lrs.h"
 #include "store/store_people.h"
-
-/* ---- the stored body ----
- *
- * A statement is stored without "stored" (and without "timestamp" when the
- * LRS set it, LRS_FLAG_TS_STORED): both are columns, spliced back in when
- * it is read, so the writer never touches the text. The text is deflated
- * with a preset dictionary of xAPI's common strings when that is smaller
- * (LRS_FLAG_DEFLATED); the dictionary can never change (the stored bodies
- * depend on it), a new one would need a new flag.
- */
-static const char pack_dict[] =
-    "\"interactionType\":\"choice\"\"correctResponsesPattern\":[\"moreInfo\":\"https://"
-    "\"extensions\":{\"http://id.tincanapi.com/\"openid\":\"\"mbox_sha1sum\":\""
-    "\"objectType\":\"SubStatement\"\"objectType\":\"StatementRef\"\"objectType\":\"Group\""
-    "\"member\":[{\"attachments\":[{\"usageType\":\"\"sha2\":\"\"length\":"
-    "\"completion\":true\"success\":false\"response\":\"\"duration\":\"PT"
-    "\"score\":{\"scaled\":\"raw\":\"min\":0,\"max\":\"result\":{\"success\":true,"
-    "\"http://adlnet.gov/expapi/activities/cmi.interaction\"http://adlnet.gov/expapi/activities/"
-    "\"definition\":{\"type\":\"name\":{\"en-US\":\"description\":{\"en-US\":\""
-    "\"http://adlnet.gov/expapi/verbs/completed\"http://adlnet.gov/expapi/verbs/attempted"
-    "\"verb\":{\"id\":\"http://adlnet.gov/expapi/verbs/answered\",\"display\":{\"en-US\":\""
-    "\"context\":{\"registration\":\"\"platform\":\"\"language\":\"en-US\","
-    "\"contextActivities\":{\"parent\":[{\"objectType\":\"Activity\",\"id\":\"https://"
-    "\"grouping\":[{\"objectType\":\"Activity\",\"id\":\"\"category\":[{\"id\":\""
-    "\"object\":{\"objectType\":\"Activity\",\"id\":\"https://"
-    "\"authority\":{\"objectType\":\"Agent\",\"name\":\"\",\"account\":{\"homePage\":\"http"
-    "\"version\":\"2.0.0\"\"version\":\"1.0.0\"\"timestamp\":\"20"
-    "{\"id\":\"\",\"actor\":{\"objectType\":\"Agent\",\"name\":\"\",\"mbox\":\"mailto:"
-    "\"account\":{\"homePage\":\"https://\",\"name\":\"";
-
-/* One deflate state per thread, reset for each statement (setting one up costs more than
- * compressing a statement). */
-static pthread_key_t z_key;
-static pthread_once_t z_once = PTHREAD_ONCE_INIT;
-
-static void z_free(void *p)
-{
-    deflateEnd(p);
-    mem_free(p);
-}
-
-static void z_key_make(void)
-{
-    pthread_key_create(&z_key, z_free);
-}
-
-static z_stream *thread_deflate(void)
-{
-    z_stream *z;
-    pthread_once(&z_once, z_key_make);
-    z = pthread_getspecific(z_key);
-    if (z)
-        return deflateReset(z) == Z_OK ? z : NULL;
-    z = mem_calloc(1, sizeof(*z));
-    if (!z)
-        return NULL;
-    /* a 4 KiB window holds the dictionary and a typical statement; memLevel 6 keeps it small */
-    if (deflateInit2(z, 6, Z_DEFLATED, -12, 6, Z_DEFAULT_STRATEGY) != Z_OK) {
-        mem_free(z);
-        return NULL;
-    }
-    pthread_setspecific(z_key, z);
-    return z;
-}
-
-/* the dictionary's tail that is used (at most the window of 4 KiB, less room for the text) */
-#define LRS_DICT_USED MIN(sizeof(pack_dict) - 1, (size_t)2048)
-
-int lrs_pack(const char *text, size_t len, char **ret, size_t *ret_len, int *flags)
-{
-    uLong cap = compressBound((uLong)len) + 64;
-    char *out = mem_alloc(cap);
-    z_stream *z = thread_deflate();
-    if (!out || !z) {
-        mem_free(out);
-        return -ENOMEM;
-    }
-    deflateSetDictionary(z, (const Bytef *)pack_dict + (sizeof(pack_dict) - 1 - LRS_DICT_USED),
-                         LRS_DICT_USED);
-    z->next_in = (Bytef *)(uintptr_t)text;
-    z->avail_in = (uInt)len;
-    z->next_out = (Bytef *)out;
-    z->avail_out = (uInt)cap;
-    int zr = deflate(z, Z_FINISH);
-    size_t n = z->total_out;
-    if (zr == Z_STREAM_END && n < len) {
-        *ret = out;
-        *ret_len = n;
-        *flags |= LRS_FLAG_DEFLATED;
-        return 0;
-    }
-    memcpy(out, text, len);
-    *ret = out;
-    *ret_len = len;
-    return 0;
-}
-
-int lrs_unpack(int flags, int64_t stored_ms, int64_t timestamp_ms, const void *blob, size_t n,
-               struct buf *out)
-{
-    char t[32];
-    int r = 0;
-    buf_reset(out);
-    if (flags & LRS_FLAG_DEFLATED) {
-        z_stream z;
-        unsigned char chunk[16384];
-        memset(&z, 0, sizeof(z));
-        if (inflateInit2(&z, -15) != Z_OK)
-            return -ENOMEM;
-        inflateSetDictionary(&z, (const Bytef *)pack_dict + (sizeof(pack_dict) - 1 - LRS_DICT_USED),
-                             LRS_DICT_USED);
-        z.next_in = (Bytef *)(uintptr_t)blob;
-        z.avail_in = (uInt)n;
-        int zr;
-        do {
-            z.next_out = chunk;
-            z.avail_out = sizeof(chunk);
-            zr = inflate(&z, Z_NO_FLUSH);
-            if (zr != Z_OK && zr != Z_STREAM_END) {
-                r = -EIO;
-                break;
-            }
-            if (buf_append(out, chunk, sizeof(chunk) - z.avail_out) < 0) {
-                r = -ENOMEM;
-                break;
-            }
-        } while (zr != Z_STREAM_END);
-        inflateEnd(&z);
-        if (r < 0)
-            return r;
-    } else if (buf_append(out, blob, n) < 0) {
-        return -ENOMEM;
-    }
-    /* splice the columns back in before the final '}' */
-    if (out->len < 2 || out->data[out->len - 1] != '}')
-        return -EIO;
-    buf_truncate(out, out->len - 1);
-    if (flags & LRS_FLAG_TS_STORED) {
-        time_format_iso8601(timestamp_ms, t);
-        buf_appendf(out, ",\"timestamp\":\"%s\"", t);
-    }
-    time_format_iso8601(stored_ms, t);
-    if (buf_appendf(out, ",\"stored\":\"%s\"}", t) < 0)
-        return -ENOMEM;
-    return 0;
-}
-
-/* ---- terms ---- */
-
-static const unsigned char term_key[crypto_shorthash_KEYBYTES] = "trellis-lrs-v1!";
-
-int64_t lrs_term_hash(const char *text)
-{
-    unsigned char h[crypto_shorthash_BYTES];
-    uint64_t v = 0;
-    crypto_shorthash(h, (const unsigned char *)text, strlen(text), term_key);
-    for (int i = 0; i < 8; i++)
-        v = v << 8 | h[i];
-    return (int64_t)(v >> 1); /* non-negative: portable as a signed 64-bit column */
-}
-
-/*
- * The canonical text of an Agent's or Identified Group's identity: its type
- * and its one Inverse Functional Identifier (xAPI 2.4.2.3). NULL for an
- * Anonymous Group. In the arena.
- */
-const char *lrs_actor_key(struct arena *a, json_t *o)
-{
-    json_t *t = json_object_get(o, "objectType"), *v;
-    const char *type = t && json_is_string(t) && !strcmp(json_string_value(t), "Group") ? "G" : "A";
-    if ((v = json_object_get(o, "mbox")) && json_is_string(v))
-        return arena_printf(a, "%s|mbox|%s", type, json_string_value(v));
-    if ((v = json_object_get(o, "mbox_sha1sum")) && json_is_string(v))
-        return arena_printf(a, "%s|sha1|%s", type, json_string_value(v));
-    if ((v = json_object_get(o, "openid")) && json_is_string(v))
-        return arena_printf(a, "%s|openid|%s", type, json_string_value(v));
-    if ((v = json_object_get(o, "account")) && json_is_object(v)) {
-        json_t *hp = json_object_get(v, "homePage"), *n = json_object_get(v, "name");
-        if (json_is_string(hp) && json_is_string(n))
-            return arena_printf(a, "%s|account|%s|%s", type, json_string_value(hp),
-                                json_string_value(n));
-    }
-    return NULL;
-}
-
-struct terms {
-    struct arena *a;
-    int kinds[LRS_MAX_TERMS];
-    int64_t hashes[LRS_MAX_TERMS];
-    size_t n;
-};
-
-static void add_term(struct terms *t, int kind, const char *key)
-{
-    if (!key || t->n >= LRS_MAX_TERMS)
-        return;
-    int64_t h = lrs_term_hash(key);
-    for (size_t i = 0; i < t->n; i++)
-        if (t->kinds[i] == kind && t->hashes[i] == h)
-            return;
-    t->kinds[t->n] = kind;
-    t->hashes[t->n] = h;
-    t->n++;
-}
-
-static bool is_type(json_t *o, const char *type, bool dflt)
-{
-    json_t *t = json_object_get(o, "objectType");
-    if (!t)
-        return dflt;
-    return json_is_string(t) && !strcmp(json_string_value(t), type);
-}
-
-static void add_actor(struct terms *t, int kind, json_t *o)
-{
-    if (!json_is_object(o))
-        return;
-    add_term(t, kind, lrs_actor_key(t->a, o));
-}
-
-static void add_activity(struct terms *t, int kind, json_t *o)
-{
-    json_t *id = json_object_get(o, "id");
-    if (json_is_string(id))
-        add_term(t, kind, json_string_value(id));
-}
-
-static void add_context_activities(struct terms *t, json_t *cx)
-{
-    json_t *ca = json_object_get(cx, "contextActivities"), *v;
-    const char *k;
-    json_object_foreach(ca, k, v)
-    {
-        if (json_is_array(v)) {
-            size_t i;
-            json_t *e;
-            json_array_foreach(v, i, e) add_activity(t, LRS_TERM_RELATED_ACTIVITY, e);
-        } else {
-            add_activity(t, LRS_TERM_RELATED_ACTIVITY, v);
-        }
-    }
-}
-
-static void add_related(struct terms *t, json_t *st, bool top)
-{
-    json_t *actor = json_object_get(st, "actor"), *obj = json_object_get(st, "object");
-    json_t *cx = json_object_get(st, "context");
-
-    add_actor(t, LRS_TERM_RELATED_AGENT, actor);
-    if (top)
-        add_actor(t, LRS_TERM_AGENT, actor);
-    if (is_type(obj, "Agent", false) || is_type(obj, "Group", false)) {
-        add_actor(t, LRS_TERM_RELATED_AGENT, obj);
-        if (top)
-            add_actor(t, LRS_TERM_AGENT, obj);
-    } else if (is_type(obj, "Activity", true)) {
-        add_activity(t, LRS_TERM_RELATED_ACTIVITY, obj);
-        if (top)
-            add_activity(t, LRS_TERM_ACTIVITY, obj);
-    } else if (is_type(obj, "SubStatement", false)) {
-        add_related(t, obj, false);
-    }
-    if (json_is_object(cx)) {
-        add_actor(t, LRS_TERM_RELATED_AGENT, json_object_get(cx, "instructor"));
-        add_actor(t, LRS_TERM_RELATED_AGENT, json_object_get(cx, "team"));
-        add_context_activities(t, cx);
-        json_t *v = json_object_get(cx, "registration");
-        if (top && json_is_string(v)) {
-            char low[40];
-            snprintf(low, sizeof(low), "%s", json_string_value(v));
-            for (char *p = low; *p; p++)
-                if (*p >= 'A' && *p <= 'Z')
-                    *p = (char)(*p + 32);
-            add_term(t, LRS_TERM_REGISTRATION, low);
-        }
-    }
-    if (top) {
-        add_actor(t, LRS_TERM_RELATED_AGENT, json_object_get(st, "authority"));
-        json_t *vb = json_object_get(json_object_get(st, "verb"), "id");
-        if (json_is_string(vb))
-            add_term(t, LRS_TERM_VERB, json_string_value(vb));
-    }
-}
-
-static void context_arrays_of(json_t *cx)
-{
-    json_t *ca = json_object_get(cx, "contextActivities"), *v;
-    const char *k;
-    json_object_foreach(ca, k, v)
-    {
-        if (json_is_object(v)) {
-            json_t *arr = json_array();
-            json_array_append(arr, v);
-            json_object_set_new(ca, k, arr);
-        }
-    }
-}
-
-void lrs_context_arrays(json_t *st)
-{
-    json_t *obj = json_object_get(st, "object");
-    context_arrays_of(json_object_get(st, "context"));
-    if (is_type(obj, "SubStatement", false))
-        context_arrays_of(json_object_get(obj, "context"));
-}
-
-size_t lrs_terms_of(struct arena *a, json_t *st, int kinds[LRS_MAX_TERMS],
-                    int64_t hashes[LRS_MAX_TERMS])
-{
-    struct terms t = {.a = a};
-    add_related(&t, st, true);
-    memcpy(kinds, t.kinds, t.n * sizeof(t.kinds[0]));
-    memcpy(hashes, t.hashes, t.n * sizeof(t.hashes[0]));
-    return t.n;
-}
-
-/* "PT1.2345S" -> "PT1.23S": comparisons ignore precision beyond 0.01 s (xAPI 2.0.0 4.2.7). */
-static void truncate_duration(json_t *res)
-{
-    const char *d = json_string_value(json_object_get(res, "duration"));
-    char buf[128];
-    size_t n, j = 0;
-    if (!d || (n = strlen(d)) >= sizeof(buf))
-        return;
-    for (size_t i = 0; i < n; i++) {
-        buf[j++] = d[i];
-        if (d[i] == '.' || d[i] == ',') {
-            size_t k = 0;
-            for (i++; i < n && d[i] >= '0' && d[i] <= '9'; i++)
-                if (k++ < 2)
-                    buf[j++] = d[i];
-            i--;
-        }
-    }
-    buf[j] = '\0';
-    json_object_set_new(res, "duration", json_string(buf));
-}
-
-void lrs_comparable_durations(json_t *st)
-{
-    json_t *obj = json_object_get(st, "object");
-    if (json_object_get(json_object_get(st, "result"), "duration"))
-        truncate_duration(json_object_get(st, "result"));
-    if (is_type(obj, "SubStatement", false) &&
-        json_object_get(json_object_get(obj, "result"), "duration"))
-        truncate_duration(json_object_get(obj, "result"));
-}
 
 /* ---- the writer (group commit) ---- */
 
@@ -413,7 +65,7 @@ struct lrs_pending {
     struct lrs_part *parts;
     size_t n_parts;
     int r;
-    int status; /* a status the writer asks for (409) */
+    bool rejected; /* the writer refused this request alone (r); nothing of it was written */
     char err[512];
     struct groupcommit_unit gu; /* queued, run and woken by the writer (groupcommit.h) */
 };
@@ -481,15 +133,14 @@ static bool same_statement(const struct prep *p, const struct store_lrs_row *row
     return same;
 }
 
-static int unit_fail(struct lrs_pending *u, int r, int status, const char *fmt, ...)
-    PRINTF_FMT(4, 5);
-static int unit_fail(struct lrs_pending *u, int r, int status, const char *fmt, ...)
+static int unit_fail(struct lrs_pending *u, int r, const char *fmt, ...) PRINTF_FMT(3, 4);
+static int unit_fail(struct lrs_pending *u, int r, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(u->err, sizeof(u->err), fmt, ap);
     va_end(ap);
-    u->status = status;
+    u->rejected = true;
     return r;
 }
 
@@ -498,7 +149,10 @@ static int unit_fail(struct lrs_pending *u, int r, int status, const char *fmt, 
  * skipped, a different statement with the same id fails the request (409)
  * before anything of it is written. Only ids the client chose are looked
  * up (a fresh random UUID cannot be taken). This replaces a savepoint per
- * request, which made SQLite copy every page it touched.
+ * request, which made SQLite copy every page it touched. A statement that
+ * voids a stored voiding statement fails the request too (400): a voiding
+ * statement cannot be voided (xAPI 1.0.3 and 2.0.0 Part Two 2.3.2), and the
+ * first void stands.
  */
 static int check_unit(struct db *db, struct lrs_pending *u)
 {
@@ -516,11 +170,28 @@ static int check_unit(struct db *db, struct lrs_pending *u)
         bool same = same_statement(p, &old, body);
         mem_free(body);
         if (!same)
-            return unit_fail(u, -EEXIST, 409,
+            return unit_fail(u, -EEXIST,
                              "statement id %s: a different statement with this id exists "
                              "(xAPI 2.0.0 4.1.6.1: 409 Conflict)",
                              p->id);
         p->skip = true; /* the same statement again: nothing to store */
+    }
+    for (size_t i = 0; i < u->n; i++) {
+        struct prep *p = &u->st[i];
+        struct store_lrs_row target;
+        if (!p->voiding || !p->ref || p->skip)
+            continue;
+        int r = store_lrs_lookup(db, u->district_id, p->ref, &target, NULL);
+        if (r == -ENOENT)
+            continue; /* not (yet) here: not refused for that (Part Two 2.3.2) */
+        if (r < 0)
+            return r;
+        if (target.flags & LRS_FLAG_VOIDING)
+            return unit_fail(u, -EINVAL,
+                             "statements[%zu].object: statement %s is a voiding statement, and a "
+                             "voiding statement cannot be voided (xAPI Part Two 2.3.2); the "
+                             "first void stands",
+                             i, p->ref);
     }
     return 0;
 }
@@ -611,7 +282,7 @@ static int writer_run(struct groupcommit_unit *gu, struct db *db, void *state)
     struct lrs_pending *u = PENDING_OF(gu);
     int c = check_unit(db, u);
 
-    if (c == -EEXIST && u->status == 409) {
+    if (c < 0 && u->rejected) {
         gu->r = c; /* this request only: nothing of it was written */
         return 0;
     }
@@ -828,7 +499,7 @@ static int prep_one(struct ctx *c, const struct lrs_write *wr, json_t *st, struc
     json_t *obj = json_object_get(st, "object");
     const char *verb = json_string_value(json_object_get(json_object_get(st, "verb"), "id"));
     p->voiding = verb && !strcmp(verb, LRS_VOIDED_VERB);
-    if (is_type(obj, "StatementRef", false)) {
+    if (lrs_is_type(obj, "StatementRef", false)) {
         char *ref = arena_strdup(c->arena, json_string_value(json_object_get(obj, "id")));
         if (!ref)
             return -ENOMEM;
@@ -876,11 +547,7 @@ static int prep_one(struct ctx *c, const struct lrs_write *wr, json_t *st, struc
         p->flags |= LRS_FLAG_TS_STORED;
 
     /* terms */
-    struct terms t = {.a = c->arena};
-    add_related(&t, out, true);
-    memcpy(p->kinds, t.kinds, t.n * sizeof(t.kinds[0]));
-    memcpy(p->hashes, t.hashes, t.n * sizeof(t.hashes[0]));
-    p->n_terms = t.n;
+    p->n_terms = lrs_terms_of(c->arena, out, p->kinds, p->hashes);
 
     p->user_id = link_actor(c, wr->base_url, json_object_get(st, "actor"));
 
@@ -954,22 +621,22 @@ int lrs_append_prepare(struct ctx *c, const struct lrs_write *w, const char *jso
                              "statements[%zu].id: %s is also statements[%zu]'s id; ids in one "
                              "request must differ",
                              i, p->st[i].id, j);
+    /* a voiding statement cannot be voided, by another statement of the request either */
+    for (size_t i = 0; i < n && r == 0; i++)
+        for (size_t j = 0; j < n && r == 0 && p->st[i].voiding && p->st[i].ref; j++)
+            if (j != i && p->st[j].voiding && !strcmp(p->st[i].ref, p->st[j].id))
+                r = ctx_fail(c, -EINVAL,
+                             "statements[%zu].object: statements[%zu] is a voiding statement, "
+                             "and a voiding statement cannot be voided (xAPI Part Two 2.3.2)",
+                             i, j);
     if (r == 0)
-        r = lrs_check_attachments(c, w, sts, n);
+        r = lrs_check_attachments(c, w, sts, n, &p->parts);
     json_decref(root);
     if (r < 0) {
         pending_release(p);
         return r;
     }
-    if (w->n_parts) {
-        p->parts = arena_calloc(c->arena, w->n_parts, sizeof(*p->parts));
-        if (!p->parts) {
-            pending_release(p);
-            return -ENOMEM;
-        }
-        memcpy(p->parts, w->parts, w->n_parts * sizeof(*p->parts));
-        p->n_parts = w->n_parts;
-    }
+    p->n_parts = w->n_parts; /* verified, keyed by the hash of their content */
     *ret = p;
     return 0;
 }
@@ -992,8 +659,6 @@ int lrs_append_finish(struct ctx *c, struct lrs_pending *p, const char ***ret_id
     int r = p->r;
     if (r < 0) {
         pending_release(p);
-        if (p->status)
-            c->status_hint = p->status;
         return ctx_fail(c, r, "%s", p->err[0] ? p->err : "the statements could not be stored");
     }
     if (ret_ids) {
@@ -1012,8 +677,9 @@ int lrs_append_finish(struct ctx *c, struct lrs_pending *p, const char ***ret_id
     return 0;
 }
 
-int lrs_append_ex(struct ctx *c, const struct lrs_write *w, const char *json, size_t len,
-                  const char ***ret_ids, size_t *ret_n)
+/* lrs_append with the details of a write: prepare, queue, wait until durable. */
+static int append_blocking(struct ctx *c, const struct lrs_write *w, const char *json, size_t len,
+                           const char ***ret_ids, size_t *ret_n)
 {
     struct lrs_pending *p;
     int r = lrs_append_prepare(c, w, json, len, &p);
@@ -1031,5 +697,5 @@ int lrs_append_ex(struct ctx *c, const struct lrs_write *w, const char *json, si
 int lrs_append(struct ctx *c, const char *json, size_t len, const char ***ret_ids, size_t *ret_n)
 {
     struct lrs_write w = {.version = LRS_V2_0, .base_url = c->cfg ? c->cfg->base_url : NULL};
-    return lrs_append_ex(c, &w, json, len, ret_ids, ret_n);
+    return append_blocking(c, &w, json, len, ret_ids, ret_n);
 }

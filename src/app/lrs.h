@@ -32,10 +32,11 @@ enum lrs_version {
     LRS_V2_0 = 2, /* 2.0.0 */
 };
 
-/* One attachment's content from a multipart/mixed request. */
+/* One attachment's content from a multipart/mixed request, in request order after the statements.
+ */
 struct lrs_part {
     const char *content_type;
-    const char *sha2; /* X-Experience-API-Hash (hex SHA-256) */
+    const char *sha2; /* X-Experience-API-Hash (hex SHA-224, -256, -384 or -512) */
     const void *data;
     size_t len;
 };
@@ -58,15 +59,12 @@ struct lrs_write {
  * Blocks until the statements are durable.
  */
 int lrs_append(struct ctx *c, const char *json, size_t len, const char ***ret_ids, size_t *ret_n);
-/* The same with the request details of the HTTP resource. */
-int lrs_append_ex(struct ctx *c, const struct lrs_write *w, const char *json, size_t len,
-                  const char ***ret_ids, size_t *ret_n);
 
 /*
  * Asynchronous append for HTTP handlers that suspend the request while the
  * batch commits: prepare (validation, nothing stored), submit (queue;
  * wake(arg) is called on the writer's thread once durable or failed),
- * finish (the result lrs_append_ex would have returned). State in c's arena.
+ * finish (the result lrs_append would have returned). State in c's arena.
  */
 struct lrs_pending;
 int lrs_append_prepare(struct ctx *c, const struct lrs_write *w, const char *json, size_t len,

@@ -61,51 +61,21 @@ static bool iri_ok(const char *s)
     return true;
 }
 
-int lrs_docs_etag_listed(const char *header, const char *etag)
+int lrs_docs_etag_listed(const struct lrs_docs_etags *l, const char *etag)
 {
-    struct str rest = str_trim(str_from(header)), tag = str_from(etag);
+    struct str tag = str_from(etag);
 
-    if (str_eq_cstr(rest, "*"))
+    if (l->any)
         return 1;
-    if (rest.len == 0)
-        return -EINVAL;
     /* compare the opaque parts: etag is "xxx" */
     if (tag.len >= 2 && tag.p[0] == '"') {
         tag.p++;
         tag.len -= 2;
     }
-    while (rest.len) {
-        struct str t;
-        size_t i = 0;
-
-        rest = str_trim(rest);
-        if (rest.len >= 2 && rest.p[0] == 'W' && rest.p[1] == '/') {
-            rest.p += 2;
-            rest.len -= 2;
-        }
-        if (rest.len < 2 || rest.p[0] != '"')
-            return -EINVAL;
-        for (i = 1; i < rest.len && rest.p[i] != '"'; i++)
-            ;
-        if (i == rest.len)
-            return -EINVAL;
-        t.p = rest.p + 1;
-        t.len = i - 1;
-        if (str_eq(t, tag))
+    for (size_t i = 0; i < l->n; i++)
+        if (str_eq_cstr(tag, l->tags[i]))
             return 1;
-        rest.p += i + 1;
-        rest.len -= i + 1;
-        rest = str_trim(rest);
-        if (rest.len == 0)
-            break;
-        if (rest.p[0] != ',')
-            return -EINVAL;
-        rest.p++;
-        rest.len--;
-        if (str_trim(rest).len == 0)
-            return -EINVAL;
-    }
-    return 0;
+    return l->malformed ? -EINVAL : 0;
 }
 
 static bool hex40(const char *s)
@@ -525,11 +495,11 @@ static int preconditions(struct ctx *c, const struct lrs_docs_params *p, const c
 {
     int m;
 
-    if (p->if_match) {
+    if (p->if_match.present) {
         if (!cur_etag)
             return ctx_fail(c, -ESTALE,
                             "If-Match: there is no such document (xAPI Communication 3.1)");
-        m = lrs_docs_etag_listed(p->if_match, cur_etag);
+        m = lrs_docs_etag_listed(&p->if_match, cur_etag);
         if (m < 0)
             return ctx_fail(c, -EINVAL, "If-Match: must be \"*\" or a list of quoted ETags");
         if (m == 0)
@@ -537,26 +507,26 @@ static int preconditions(struct ctx *c, const struct lrs_docs_params *p, const c
                             "If-Match: the document has changed since that ETag (xAPI "
                             "Communication 3.1); GET it again");
     }
-    if (p->if_none_match) {
+    if (p->if_none_match.present) {
         if (cur_etag) {
-            m = lrs_docs_etag_listed(p->if_none_match, cur_etag);
+            m = lrs_docs_etag_listed(&p->if_none_match, cur_etag);
             if (m < 0)
                 return ctx_fail(c, -EINVAL,
                                 "If-None-Match: must be \"*\" or a list of quoted ETags");
             if (m > 0)
                 return ctx_fail(c, -ESTALE,
                                 "If-None-Match: the document exists (xAPI Communication 3.1)");
-        } else if (lrs_docs_etag_listed(p->if_none_match, "\"\"") < 0) {
+        } else if (lrs_docs_etag_listed(&p->if_none_match, "\"\"") < 0) {
             return ctx_fail(c, -EINVAL, "If-None-Match: must be \"*\" or a list of quoted ETags");
         }
     }
-    if (is_put && !cur_etag && !p->if_match && !p->if_none_match && p->res != LRS_DOCS_STATE &&
-        p->version < 2)
+    if (is_put && !cur_etag && !p->if_match.present && !p->if_none_match.present &&
+        p->res != LRS_DOCS_STATE && p->version < 2)
         return ctx_fail(c, -EINVAL,
                         "If-Match, If-None-Match: a PUT to the %s must send one of them "
                         "(If-None-Match: * to create a document; xAPI 1.0.3 Communication 3.1)",
                         resource_name(p->res));
-    if (is_put && cur_etag && !p->if_match && !p->if_none_match &&
+    if (is_put && cur_etag && !p->if_match.present && !p->if_none_match.present &&
         (p->res != LRS_DOCS_STATE || p->version >= 2))
         return ctx_fail(c, -EEXIST,
                         "the document exists and the PUT has neither If-Match nor If-None-Match: "
@@ -695,7 +665,7 @@ static int del_fn(struct db *db, void *arg)
         n = store_lrs_doc_delete_many(db, &x->d->k);
         return n < 0 ? ctx_fail(x->c, (int)n, "cannot delete the documents") : 0;
     }
-    if (x->p->if_match || x->p->if_none_match) {
+    if (x->p->if_match.present || x->p->if_none_match.present) {
         struct grant *g;
         r = check_access(x->c, x->p, ACT_WRITE, &g);
         if (r < 0)

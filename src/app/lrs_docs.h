@@ -42,6 +42,19 @@ enum lrs_docs_resource {
     LRS_DOCS_AGENT_PROFILE = 3,
 };
 
+/*
+ * An If-Match or If-None-Match header as the HTTP layer parsed it
+ * (src/http/xapi.c xapi_etags): "*", or the opaque parts of its tags; a
+ * list with a malformed entry keeps the tags before it and is marked.
+ */
+struct lrs_docs_etags {
+    bool present;   /* the header was sent */
+    bool any;       /* "*" */
+    bool malformed; /* not "*" nor a list of quoted tags (from the first bad entry on) */
+    size_t n;
+    const char *const *tags; /* without quotes or W/ */
+};
+
 /* The request's parameters as received (NULL: absent). */
 struct lrs_docs_params {
     enum lrs_docs_resource res;
@@ -51,8 +64,8 @@ struct lrs_docs_params {
     const char *registration; /* state only */
     const char *doc_id;       /* stateId or profileId; NULL: the "many" form */
     const char *since;        /* many GET only */
-    const char *if_match;
-    const char *if_none_match;
+    struct lrs_docs_etags if_match;
+    struct lrs_docs_etags if_none_match;
     const char *base_url; /* this server's public URL (linking agents to people); NULL: config */
 };
 
@@ -97,11 +110,11 @@ int lrs_docs_person(struct ctx *c, const char *agent, const char **ret, size_t *
 /* ---- pure helpers, exposed for unit tests ---- */
 
 /*
- * Does an If-Match / If-None-Match header value list etag (quoted), or is it
- * "*"? Weak tags (W/"...") compare by their opaque part. 1 yes, 0 no,
- * -EINVAL for a malformed list.
+ * Does an If-Match / If-None-Match list name etag (quoted), or is it "*"?
+ * Weak tags compare by their opaque part. 1 yes, 0 no, -EINVAL for a
+ * malformed list that does not name it first.
  */
-int lrs_docs_etag_listed(const char *header, const char *etag);
+int lrs_docs_etag_listed(const struct lrs_docs_etags *l, const char *etag);
 /*
  * The canonical key of an agent (its inverse functional identifier) from
  * its JSON: 0 and a string in c's arena, or -EINVAL with the rule in c->err.

@@ -15,7 +15,8 @@
 #include <sodium.h>
 #include <stdio.h>
 
-#include "app/lrs_internal.h"
+#include "app/lrs_canon.h"
+#include "app/lrs_jws.h"
 #include "base/mem.h"
 
 /* base64 (url-safe without padding, or standard) into a malloc'ed buffer. */

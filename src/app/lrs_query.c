@@ -203,8 +203,20 @@ struct page {
     size_t n, want;
     int64_t last_seq;
     bool more;
-    json_t *attach_sha2; /* object: sha2 -> true */
+    json_t *attach_sha2; /* object: sha2 -> the attachment's contentType (or true) */
 };
+
+/* Can a JSON string go into a part header as it is (no control characters)? */
+static bool header_safe(json_t *v)
+{
+    const char *s = json_string_value(v);
+    if (!s || !s[0] || strlen(s) > 255)
+        return false;
+    for (; *s; s++)
+        if ((unsigned char)*s < 0x20 || *s == 0x7f)
+            return false;
+    return true;
+}
 
 static json_t *render(struct page *pg, const struct store_lrs_row *row)
 {
@@ -226,11 +238,11 @@ static json_t *render(struct page *pg, const struct store_lrs_row *row)
         json_t *a;
         json_array_foreach(json_object_get(st, "attachments"), i, a)
         {
-            json_t *h = json_object_get(a, "sha2");
-            if (json_is_string(h) && !json_object_get(a, "fileUrl"))
-                json_object_set_new(pg->attach_sha2, json_string_value(h), json_true());
-            else if (json_is_string(h))
-                json_object_set_new(pg->attach_sha2, json_string_value(h), json_true());
+            /* sha2 -> the statement's contentType for the part (the first one wins) */
+            json_t *h = json_object_get(a, "sha2"), *ct = json_object_get(a, "contentType");
+            if (json_is_string(h) && !json_object_get(pg->attach_sha2, json_string_value(h)))
+                json_object_set_new(pg->attach_sha2, json_string_value(h),
+                                    header_safe(ct) ? json_copy(ct) : json_true());
         }
     }
     return st;
@@ -275,7 +287,8 @@ static int fetch_parts(struct ctx *c, struct db *db, struct grant *g, json_t *sh
         if (r < 0)
             return r;
         struct lrs_part *p = &ret->parts[i++];
-        p->content_type = arena_strdup(c->arena, ct);
+        /* the part's Content-Type is the statement's contentType (xAPI 1.0.3 1.5.2) */
+        p->content_type = arena_strdup(c->arena, json_is_string(v) ? json_string_value(v) : ct);
         p->sha2 = arena_strdup(c->arena, k);
         void *copy = arena_alloc(c->arena, len ? len : 1);
         if (copy && len)

@@ -76,6 +76,17 @@ static void add_subject(struct del *x, int64_t user_id)
         x->subjects[x->n_subjects++] = user_id;
 }
 
+/* An attachment's key: its sha2 in lower case (as the store keys content); false if too long. */
+static bool sha2_key(const char *h, char out[129])
+{
+    size_t n = h ? strlen(h) : 0;
+    if (n == 0 || n > 128)
+        return false;
+    for (size_t i = 0; i <= n; i++)
+        out[i] = (h[i] >= 'A' && h[i] <= 'Z') ? (char)(h[i] + 32) : h[i];
+    return true;
+}
+
 /* Remember the attachments a statement refers to (attachments[].sha2). */
 static int note_attachments(struct del *x, const struct lrs_del_row *row)
 {
@@ -88,10 +99,11 @@ static int note_attachments(struct del *x, const struct lrs_del_row *row)
     arr = json_object_get(j, "attachments");
     json_array_foreach(arr, i, a)
     {
-        const char *h = json_string_value(json_object_get(a, "sha2"));
+        char h[129];
         struct strmap_entry *e;
         bool added;
-        if (h && strlen(h) <= 128 && strmap_put(&x->sha2, str_from(h), &e, &added) < 0) {
+        if (sha2_key(json_string_value(json_object_get(a, "sha2")), h) &&
+            strmap_put(&x->sha2, str_from(h), &e, &added) < 0) {
             r = -ENOMEM;
             break;
         }
@@ -233,8 +245,10 @@ static int keep_cb(const struct lrs_del_row *row, void *arg)
     arr = json_object_get(j, "attachments");
     json_array_foreach(arr, i, a)
     {
-        const char *h = json_string_value(json_object_get(a, "sha2"));
-        struct strmap_entry *e = h ? strmap_get(&x->sha2, str_from(h)) : NULL;
+        char h[129];
+        struct strmap_entry *e = sha2_key(json_string_value(json_object_get(a, "sha2")), h)
+                                     ? strmap_get(&x->sha2, str_from(h))
+                                     : NULL;
         if (e)
             e->flags = 1; /* still used */
     }

@@ -18,7 +18,8 @@
 #include <strings.h>
 
 #include "app/auth.h"
-#include "app/clients.h"
+#include "http/basic_auth.h"
+#include "http/errmap.h"
 #include "http/handlers.h"
 #include "http/request.h"
 
@@ -50,13 +51,12 @@ int http_authenticate(struct request *rq)
     if (authz) {
         if (strncasecmp(authz, "Basic ", 6) != 0) {
             http_add_header(rq, "WWW-Authenticate", "Basic realm=\"trellis\"");
-            return http_respond_problem(rq, 401, "unauthenticated",
-                                        "Authorization: only Basic credentials are accepted");
+            return http_problem(rq, -EPERM, "Authorization: only Basic credentials are accepted");
         }
-        r = clients_authenticate_basic(&rq->ctx, authz, &p);
+        r = http_basic_authenticate(rq, NULL, &p);
         if (r == -EPERM) {
             http_add_header(rq, "WWW-Authenticate", "Basic realm=\"trellis\"");
-            return http_respond_problem(rq, 401, "unauthenticated", rq->ctx.err);
+            return http_problem(rq, -EPERM, rq->ctx.err);
         }
         if (r < 0)
             return r;
@@ -77,8 +77,7 @@ int http_authenticate(struct request *rq)
         return r;
     if (!safe_method(rq->method) && !login_route(rq) &&
         !auth_csrf_ok(token, http_header(rq, "X-CSRF-Token")))
-        return http_respond_problem(rq, 403, "csrf",
-                                    "X-CSRF-Token: missing or wrong; reload the page");
+        return http_problem(rq, ERR_CSRF, "X-CSRF-Token: missing or wrong; reload the page");
     rq->ctx.who = p;
     return 0;
 }

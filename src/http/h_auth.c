@@ -10,34 +10,12 @@
 #include <strings.h>
 
 #include "app/auth.h"
+#include "http/errmap.h"
 #include "http/handlers.h"
 #include "http/request.h"
 #include "http/server.h"
 
 /* ---- helpers ---- */
-
-static int problem_extra(struct request *rq, unsigned status, const char *code, const char *detail,
-                         json_t *extra)
-{
-    json_t *o = json_pack("{s:s, s:s, s:i, s:s, s:s}", "type", "about:blank", "title",
-                          status == 429   ? "Too many requests"
-                          : status == 401 ? "Log in required"
-                                          : "Not allowed",
-                          "status", (int)status, "code", code, "detail", detail);
-    if (!o) {
-        json_decref(extra);
-        return -ENOMEM;
-    }
-    if (extra)
-        json_object_update(o, extra);
-    json_decref(extra);
-    char *text = json_dumps(o, JSON_COMPACT);
-    json_decref(o);
-    if (!text)
-        return -ENOMEM;
-    http_add_header(rq, "Cache-Control", "no-store");
-    return http_respond_take(rq, status, "application/problem+json", text, strlen(text));
-}
 
 /* A login must come from our own pages: no Origin (non-browser clients), or ours. */
 static bool same_origin(const struct request *rq)
@@ -106,7 +84,7 @@ static int id_param(struct request *rq, const char *name, int64_t *ret)
 {
     if (str_to_int64(http_param(rq, name), 1, INT64_MAX, ret) < 0) {
         /* not a number: as unknown as any id nobody may see */
-        http_respond_problem(rq, 404, "not_found", "not found");
+        http_problem(rq, -ENOENT, "not found");
         return -ENOENT;
     }
     return 0;
@@ -123,20 +101,19 @@ static int login_answer(struct request *rq, const struct auth_login *l)
     case AUTH_OK:
         break;
     case AUTH_NEED_SECOND:
-        return problem_extra(rq, 401, "second_factor_required",
-                             "Enter the code from your authenticator app (or a recovery code)",
-                             NULL);
+        return http_problem(rq, ERR_NEED_TOTP,
+                            "Enter the code from your authenticator app (or a recovery code)");
     case AUTH_THROTTLED: {
         char ra[24];
         snprintf(ra, sizeof(ra), "%lld", (long long)l->retry_after_s);
         http_add_header(rq, "Retry-After", ra);
         snprintf(detail, sizeof(detail), "Too many attempts: try again in %lld seconds",
                  (long long)l->retry_after_s);
-        return problem_extra(rq, 429, "too_many_requests", detail,
-                             json_pack("{s:I}", "retry_after", (json_int_t)l->retry_after_s));
+        return http_problem_ex(rq, -EAGAIN, detail,
+                               json_pack("{s:I}", "retry_after", (json_int_t)l->retry_after_s));
     }
     default:
-        return problem_extra(rq, 401, "invalid_credentials", "Wrong name, password or code", NULL);
+        return http_problem(rq, ERR_BAD_CREDENTIALS, "Wrong name, password or code");
     }
     rq->ctx.who = l->who;
     auth_csrf_token(l->token, csrf);
@@ -155,7 +132,7 @@ static int login_answer(struct request *rq, const struct auth_login *l)
 static int login_preamble(struct request *rq, json_t **ret)
 {
     if (!same_origin(rq))
-        return http_respond_problem(rq, 403, "csrf", "Origin: a login must come from this site");
+        return http_problem(rq, ERR_CSRF, "Origin: a login must come from this site");
     return http_json_body_or_respond(rq, ret);
 }
 
@@ -176,7 +153,7 @@ int h_session_create(struct request *rq)
         char d[300];
         snprintf(d, sizeof(d), "body: %s (expected {username, password, totp?})", jerr.text);
         json_decref(body);
-        return http_respond_problem(rq, 400, "invalid_argument", d);
+        return http_problem(rq, -EINVAL, d);
     }
     rq->ctx.purpose = "log in";
     r = auth_login_password(&rq->ctx, user, pw, second, &l);
@@ -200,7 +177,7 @@ int h_session_card(struct request *rq)
         char d[300];
         snprintf(d, sizeof(d), "body: %s (expected {code})", jerr.text);
         json_decref(body);
-        return http_respond_problem(rq, 400, "invalid_argument", d);
+        return http_problem(rq, -EINVAL, d);
     }
     rq->ctx.purpose = "log in with a card";
     r = auth_login_card(&rq->ctx, code, &l);
@@ -233,7 +210,7 @@ int h_session_mfa(struct request *rq)
         return r;
     if (json_unpack_ex(body, &jerr, JSON_STRICT, "{s:s}", "totp", &code) < 0) {
         json_decref(body);
-        return http_respond_problem(rq, 400, "invalid_argument", "body: expected {totp}");
+        return http_problem(rq, -EINVAL, "body: expected {totp}");
     }
     r = auth_mfa_check(&rq->ctx, code);
     json_decref(body);
@@ -250,7 +227,7 @@ int h_me(struct request *rq)
     int r;
 
     if (!rq->ctx.who || !token)
-        return http_respond_problem(rq, 401, "unauthenticated", "log in first");
+        return http_problem(rq, -EPERM, "log in first");
     auth_csrf_token(token, csrf);
     r = auth_me(&rq->ctx, csrf, lang_cookie(rq), lang_accept(rq), &me);
     if (r < 0)
@@ -268,7 +245,7 @@ int h_me_lang(struct request *rq)
         return r;
     if (json_unpack(body, "{s:s}", "lang", &lang) < 0 || json_object_size(body) != 1) {
         json_decref(body);
-        return http_respond_problem(rq, 400, "invalid_argument", "body: expected {lang}");
+        return http_problem(rq, -EINVAL, "body: expected {lang}");
     }
     r = auth_set_lang(&rq->ctx, lang);
     if (r == 0)
@@ -296,7 +273,7 @@ int h_me_totp_confirm(struct request *rq)
         return r;
     if (json_unpack(body, "{s:s}", "totp", &code) < 0 || json_object_size(body) != 1) {
         json_decref(body);
-        return http_respond_problem(rq, 400, "invalid_argument", "body: expected {totp}");
+        return http_problem(rq, -EINVAL, "body: expected {totp}");
     }
     r = auth_totp_confirm(&rq->ctx, code, &o);
     json_decref(body);

@@ -20,7 +20,7 @@ int h_lrs_deletions(struct request *rq)
     int r;
 
     if (str_to_int64(id, 1, INT64_MAX, &d.district_id) < 0)
-        return http_respond_problem(rq, 400, "invalid_argument", "id: not a district id");
+        return http_problem(rq, -EINVAL, "id: not a district id");
     r = http_json_body_or_respond(rq, &o);
     if (r < 0)
         return r;
@@ -39,7 +39,7 @@ int h_lrs_deletions(struct request *rq)
                      "dry_run: boolean)",
                      key);
             json_decref(o);
-            return http_respond_problem(rq, 400, "invalid_argument", detail);
+            return http_problem(rq, -EINVAL, detail);
         }
     }
     r = lrs_delete(&rq->ctx, &d, &rep);

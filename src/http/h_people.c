@@ -13,7 +13,7 @@
 static int id_or_404(struct request *rq, int64_t *ret)
 {
     if (str_to_int64(http_param(rq, "id"), 1, INT64_MAX, ret) < 0)
-        return http_respond_problem(rq, 404, "not_found", "not found");
+        return http_problem(rq, -ENOENT, "not found");
     return 1;
 }
 

@@ -19,7 +19,7 @@ int h_roster_import(struct request *rq)
     int r;
 
     if (str_to_int64(id, 1, INT64_MAX, &district_id) < 0)
-        return http_respond_problem(rq, 400, "invalid_argument", "id: not a district id");
+        return http_problem(rq, -EINVAL, "id: not a district id");
     r = roster_import_zip(&rq->ctx, district_id, rq->body.data ? rq->body.data : "", rq->body.len,
                           &rep);
     if (r < 0 && rep.n_errors == 0) {
@@ -32,16 +32,6 @@ int h_roster_import(struct request *rq)
         return -ENOMEM;
     if (r == 0)
         return http_respond_json_take(rq, 200, o);
-    /* an RFC 9457 problem with the list of errors as an extension member */
-    json_object_set_new(o, "type", json_string("about:blank"));
-    json_object_set_new(o, "title", json_string("Bad request"));
-    json_object_set_new(o, "status", json_integer(400));
-    json_object_set_new(o, "code", json_string("invalid_argument"));
-    json_object_set_new(o, "detail", json_string(rq->ctx.err));
-    char *text = json_dumps(o, JSON_COMPACT);
-    json_decref(o);
-    if (!text)
-        return -ENOMEM;
-    http_add_header(rq, "Cache-Control", "no-store");
-    return http_respond_take(rq, 400, "application/problem+json", text, strlen(text));
+    /* an RFC 9457 problem with the report (the list of errors) as extension members */
+    return http_problem_ex(rq, -EINVAL, rq->ctx.err, o);
 }

@@ -99,10 +99,10 @@ static int statements_write(struct xapi *x, const char *put_id)
         if (!mp)
             return -ENOMEM;
         if (multipart_parse(bd, x->body, x->body_len, mp, MAX_PARTS, &n, err, sizeof(err)) < 0)
-            return xapi_fail(x, 400, "%s (xAPI 2.0.0 4.1.6.1 Attachments)", err);
+            return xapi_fail(x, -EINVAL, "%s (xAPI 2.0.0 4.1.6.1 Attachments)", err);
         struct str pct = multipart_header(&mp[0], "Content-Type");
         if (!str_starts_with(pct, "application/json"))
-            return xapi_fail(x, 400,
+            return xapi_fail(x, -EINVAL,
                              "multipart: the first part must be the statements, "
                              "Content-Type: application/json (xAPI 2.0.0 4.1.6.1)");
         json = mp[0].data;
@@ -116,12 +116,12 @@ static int statements_write(struct xapi *x, const char *put_id)
                 struct str c = multipart_header(&mp[i], "Content-Type");
                 struct str te = multipart_header(&mp[i], "Content-Transfer-Encoding");
                 if (!h.p || h.len == 0)
-                    return xapi_fail(x, 400,
+                    return xapi_fail(x, -EINVAL,
                                      "multipart: part %zu has no X-Experience-API-Hash header "
                                      "(xAPI 2.0.0 4.1.6.1 Attachments)",
                                      i + 1);
                 if (!te.p || !str_eq_nocase(te, "binary"))
-                    return xapi_fail(x, 400,
+                    return xapi_fail(x, -EINVAL,
                                      "multipart: part %zu needs Content-Transfer-Encoding: "
                                      "binary (xAPI 2.0.0 4.1.6.1 Attachments)",
                                      i + 1);
@@ -137,11 +137,11 @@ static int statements_write(struct xapi *x, const char *put_id)
             w.n_parts = n - 1;
         }
     } else if (ct && strncasecmp(ct, "application/json", 16) != 0 && !x->alternate) {
-        return xapi_fail(x, 400,
+        return xapi_fail(x, -EINVAL,
                          "Content-Type: statements are application/json, or multipart/mixed "
                          "with attachments (xAPI 2.0.0 4.1.6.1)");
     } else if (!ct && !x->alternate) {
-        return xapi_fail(x, 400, "Content-Type: missing; send application/json");
+        return xapi_fail(x, -EINVAL, "Content-Type: missing; send application/json");
     }
     r = lrs_append_prepare(&rq->ctx, &w, json, len, &p);
     if (r < 0)
@@ -159,7 +159,7 @@ static int only_statement_id(const char *name, const char *value, void *arg)
     struct xapi *x = arg;
     (void)value;
     if (strcmp(name, "statementId") != 0)
-        return xapi_fail(x, 400,
+        return xapi_fail(x, -EINVAL,
                          "%s: not a parameter of %s statements (parameters are case-sensitive; "
                          "xAPI 2.0.0 4.1.6.1)",
                          name, x->method);
@@ -173,9 +173,9 @@ static int statements_put(struct xapi *x)
         return r;
     const char *id = xapi_param(x, "statementId");
     if (!id)
-        return xapi_fail(x, 400, "statementId: required for PUT (xAPI 2.0.0 4.1.6.1)");
+        return xapi_fail(x, -EINVAL, "statementId: required for PUT (xAPI 2.0.0 4.1.6.1)");
     if (!lrs_is_uuid_text(id))
-        return xapi_fail(x, 400, "statementId: must be a UUID");
+        return xapi_fail(x, -EINVAL, "statementId: must be a UUID");
     return statements_write(x, id);
 }
 
@@ -185,7 +185,7 @@ static int statements_post(struct xapi *x)
     if (r < 0)
         return r;
     if (xapi_param(x, "statementId"))
-        return xapi_fail(x, 400, "statementId: POST takes none; use PUT to choose the id");
+        return xapi_fail(x, -EINVAL, "statementId: POST takes none; use PUT to choose the id");
     return statements_write(x, NULL);
 }
 
@@ -203,7 +203,7 @@ static int bool_param(struct xapi *x, const char *name, const char *v, bool *ret
     else if (!strcmp(v, "false"))
         *ret = false;
     else
-        return xapi_fail(x, 400, "%s: must be true or false", name);
+        return xapi_fail(x, -EINVAL, "%s: must be true or false", name);
     return 0;
 }
 
@@ -211,7 +211,7 @@ static int time_param(struct xapi *x, const char *name, const char *v, int64_t *
 {
     bool zone;
     if (time_parse_iso8601(str_from(v), true, ret, &zone) < 0)
-        return xapi_fail(x, 400, "%s: must be an ISO 8601 timestamp", name);
+        return xapi_fail(x, -EINVAL, "%s: must be an ISO 8601 timestamp", name);
     return 0;
 }
 
@@ -263,7 +263,7 @@ static int param_cb(const char *name, const char *value, void *arg)
     } else if (!strcmp(name, "limit")) {
         int64_t n;
         if (str_to_int64(str_from(v), 0, INT32_MAX, &n) < 0)
-            r = xapi_fail(x, 400, "limit: must be a non-negative integer");
+            r = xapi_fail(x, -EINVAL, "limit: must be a non-negative integer");
         q->limit = (size_t)n;
     } else if (!strcmp(name, "format")) {
         if (!strcmp(v, "exact"))
@@ -273,17 +273,19 @@ static int param_cb(const char *name, const char *value, void *arg)
         else if (!strcmp(v, "canonical"))
             q->format = LRS_FORMAT_CANONICAL;
         else
-            r = xapi_fail(x, 400, "format: must be ids, exact or canonical");
+            r = xapi_fail(x, -EINVAL, "format: must be ids, exact or canonical");
     } else if (!strcmp(name, "attachments"))
         r = bool_param(x, name, v, &q->attachments);
     else if (!strcmp(name, "ascending"))
         r = bool_param(x, name, v, &q->ascending);
     else if (!strcmp(name, "cursor")) {
         if (str_to_int64(str_from(v), 1, INT64_MAX, &q->cursor) < 0)
-            r = xapi_fail(x, 400, "cursor: not a cursor this server gave (follow the more link)");
+            r = xapi_fail(x, -EINVAL,
+                          "cursor: not a cursor this server gave (follow the more link)");
         return r;
     } else
-        r = xapi_fail(x, 400, "%s: not a parameter of GET statements (xAPI 2.0.0 4.1.6.1)", name);
+        r = xapi_fail(x, -EINVAL, "%s: not a parameter of GET statements (xAPI 2.0.0 4.1.6.1)",
+                      name);
     if (r == 0) {
         if (pp->more.len)
             buf_putc(&pp->more, '&');
@@ -360,13 +362,13 @@ static int statements_get(struct xapi *x)
     q.accept_language = xapi_header(x, "Accept-Language");
     if (q.statement_id && q.voided_statement_id) {
         buf_release(&pp.more);
-        return xapi_fail(x, 400, "statementId and voidedStatementId: give one, not both");
+        return xapi_fail(x, -EINVAL, "statementId and voidedStatementId: give one, not both");
     }
     if ((q.statement_id || q.voided_statement_id) &&
         (q.agent || q.verb || q.activity || q.registration || q.related_activities ||
          q.related_agents || q.has_since || q.has_until || q.limit || q.ascending || q.cursor)) {
         buf_release(&pp.more);
-        return xapi_fail(x, 400,
+        return xapi_fail(x, -EINVAL,
                          "%s: only attachments and format may go with it (xAPI 2.0.0 4.1.6.1)",
                          q.statement_id ? "statementId" : "voidedStatementId");
     }

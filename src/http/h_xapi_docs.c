@@ -43,7 +43,8 @@ static int params_or_respond(struct xapi *x, const char *const *allowed, const c
     struct param_check pc = {allowed, NULL};
     if (xapi_params_each(x, param_cb, &pc) == 0)
         return 0;
-    return xapi_fail(x, 400, "%.64s: not a parameter of the %s (xAPI 2.0.0 4.1.6)", pc.bad, what);
+    return xapi_fail(x, -EINVAL, "%.64s: not a parameter of the %s (xAPI 2.0.0 4.1.6)", pc.bad,
+                     what);
 }
 
 /* RFC 9110 5.6.7 IMF-fixdate. */
@@ -55,8 +56,10 @@ static void http_date(int64_t ms, char out[40])
     strftime(out, 40, "%a, %d %b %Y %H:%M:%S GMT", &tm);
 }
 
-static void fill_params(struct xapi *x, enum lrs_docs_resource res, struct lrs_docs_params *p)
+static int fill_params(struct xapi *x, enum lrs_docs_resource res, struct lrs_docs_params *p)
 {
+    int r;
+
     memset(p, 0, sizeof(*p));
     p->res = res;
     p->version = x->version == XAPI_1_0 ? 1 : 2;
@@ -65,9 +68,11 @@ static void fill_params(struct xapi *x, enum lrs_docs_resource res, struct lrs_d
     p->registration = xapi_param(x, "registration");
     p->doc_id = xapi_param(x, res == LRS_DOCS_STATE ? "stateId" : "profileId");
     p->since = xapi_param(x, "since");
-    p->if_match = xapi_header(x, "If-Match");
-    p->if_none_match = xapi_header(x, "If-None-Match");
+    r = xapi_etags(&x->rq->arena, xapi_header(x, "If-Match"), &p->if_match);
+    if (r == 0)
+        r = xapi_etags(&x->rq->arena, xapi_header(x, "If-None-Match"), &p->if_none_match);
     p->base_url = server_base_url(x->rq->srv);
+    return r;
 }
 
 static const char *const *allowed_of(enum lrs_docs_resource res)
@@ -93,7 +98,9 @@ static int doc_get(struct xapi *x, enum lrs_docs_resource res)
 
     if (r < 0)
         return r;
-    fill_params(x, res, &p);
+    r = fill_params(x, res, &p);
+    if (r < 0)
+        return r;
     r = lrs_docs_get(&x->rq->ctx, &p, &out);
     if (r < 0)
         return xapi_error(x, r);
@@ -114,7 +121,9 @@ static int doc_write(struct xapi *x, enum lrs_docs_resource res, bool merge)
 
     if (r < 0)
         return r;
-    fill_params(x, res, &p);
+    r = fill_params(x, res, &p);
+    if (r < 0)
+        return r;
     r = lrs_docs_put(&x->rq->ctx, &p, xapi_header(x, "Content-Type"), x->body, x->body_len, merge,
                      etag);
     if (r < 0)
@@ -130,7 +139,9 @@ static int doc_delete(struct xapi *x, enum lrs_docs_resource res)
 
     if (r < 0)
         return r;
-    fill_params(x, res, &p);
+    r = fill_params(x, res, &p);
+    if (r < 0)
+        return r;
     r = lrs_docs_delete(&x->rq->ctx, &p);
     if (r < 0)
         return xapi_error(x, r);

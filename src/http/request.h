@@ -107,9 +107,16 @@ int http_respond_static(struct request *rq, unsigned status, const char *content
                         const void *p, size_t n);
 /* 204 or another status without a body. */
 int http_respond_empty(struct request *rq, unsigned status);
-/* An RFC 9457 problem: status, a short code, and a detail for people. */
-int http_respond_problem(struct request *rq, unsigned status, const char *code, const char *detail);
-/* The problem for a negative errno from a service (see errmap.c). */
+/*
+ * The one RFC 9457 problem builder: the status, code and title are
+ * errmap.c's for err (a negative errno or an ERR_* code of errmap.h);
+ * detail names the field and the rule (NULL or "": the title; a 5xx never
+ * shows it, it is logged). 0 once responded, or a negative errno.
+ */
+int http_problem(struct request *rq, int err, const char *detail);
+/* The same with extension members: extra's (an object, taken even on failure; NULL: none). */
+int http_problem_ex(struct request *rq, int err, const char *detail, json_t *extra);
+/* The problem for a negative errno from a service, rq->ctx.err as the detail. */
 int http_respond_error(struct request *rq, int err);
 
 #endif

@@ -15,6 +15,7 @@
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <stdarg.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <strings.h>
@@ -287,46 +288,20 @@ int http_respond_json_take(struct request *rq, unsigned status, json_t *body)
     return http_respond_take(rq, status, "application/json; charset=utf-8", text, strlen(text));
 }
 
-static const char *status_title(unsigned status)
+/* The one application/problem+json builder (RFC 9457); extra adds members (taken), never replacing
+ * the problem's own. */
+static int respond_problem(struct request *rq, unsigned status, const char *code, const char *title,
+                           const char *detail, json_t *extra)
 {
-    switch (status) {
-    case 400:
-        return "Bad request";
-    case 401:
-        return "Log in required";
-    case 403:
-        return "Not allowed";
-    case 404:
-        return "Not found";
-    case 405:
-        return "Method not allowed";
-    case 409:
-        return "Conflict";
-    case 412:
-        return "Precondition failed";
-    case 413:
-        return "Request too large";
-    case 415:
-        return "Unsupported media type";
-    case 428:
-        return "Precondition required";
-    case 429:
-        return "Too many requests";
-    case 503:
-        return "Busy, try again";
-    default:
-        return status >= 500 ? "Internal error" : "Error";
-    }
-}
-
-int http_respond_problem(struct request *rq, unsigned status, const char *code, const char *detail)
-{
-    const char *title = status_title(status);
     json_t *o =
         json_pack("{s:s, s:s, s:i, s:s, s:s}", "type", "about:blank", "title", title, "status",
                   (json_int_t)status, "code", code, "detail", detail && detail[0] ? detail : title);
-    if (!o)
+    if (!o || (extra && json_object_update_missing(o, extra) < 0)) {
+        json_decref(o);
+        json_decref(extra);
         return -ENOMEM;
+    }
+    json_decref(extra);
     char *text = json_dumps(o, JSON_COMPACT);
     json_decref(o);
     if (!text)
@@ -335,18 +310,29 @@ int http_respond_problem(struct request *rq, unsigned status, const char *code, 
     return http_respond_take(rq, status, "application/problem+json", text, strlen(text));
 }
 
-int http_respond_error(struct request *rq, int err)
+int http_problem_ex(struct request *rq, int err, const char *detail, json_t *extra)
 {
     const struct errmap_entry *e = errmap_lookup(err);
-    const char *detail = rq->ctx.err[0] ? rq->ctx.err : e->title;
-    unsigned status = e->status;
 
-    if (rq->ctx.status_hint >= 400 && rq->ctx.status_hint < 600)
-        status = (unsigned)rq->ctx.status_hint;
-    if (status >= 500)
+    if (e->status >= 500) {
+        /* a fault: logged with what is known, answered without it */
         log_error("request failed: %s (%s)", e->code,
-                  rq->ctx.err[0] ? rq->ctx.err : strerror(-err));
-    return http_respond_problem(rq, status, e->code, status >= 500 ? e->title : detail);
+                  detail && detail[0] ? detail
+                  : err > -4096       ? strerror(-err)
+                                      : "");
+        detail = NULL;
+    }
+    return respond_problem(rq, e->status, e->code, e->title, detail, extra);
+}
+
+int http_problem(struct request *rq, int err, const char *detail)
+{
+    return http_problem_ex(rq, err, detail, NULL);
+}
+
+int http_respond_error(struct request *rq, int err)
+{
+    return http_problem_ex(rq, err, rq->ctx.err, NULL);
 }
 
 int http_json_body_or_respond(struct request *rq, json_t **ret_obj)
@@ -357,24 +343,23 @@ int http_json_body_or_respond(struct request *rq, json_t **ret_obj)
     const char *ct = http_header(rq, "Content-Type");
 
     if (!ct || strncasecmp(ct, "application/json", 16) != 0) {
-        http_respond_problem(rq, 415, "unsupported_media_type",
-                             "Content-Type: must be application/json");
+        http_problem(rq, -EMEDIUMTYPE, "Content-Type: must be application/json");
         return -EINVAL;
     }
     if (rq->body.len == 0) {
-        http_respond_problem(rq, 400, "invalid_argument", "body: expected a JSON object");
+        http_problem(rq, -EINVAL, "body: expected a JSON object");
         return -EINVAL;
     }
     o = json_loadb(buf_cstr(&rq->body), rq->body.len, JSON_REJECT_DUPLICATES, &jerr);
     if (!o) {
         snprintf(detail, sizeof(detail), "body: invalid JSON at line %d column %d: %s", jerr.line,
                  jerr.column, jerr.text);
-        http_respond_problem(rq, 400, "invalid_argument", detail);
+        http_problem(rq, -EINVAL, detail);
         return -EINVAL;
     }
     if (!json_is_object(o)) {
         json_decref(o);
-        http_respond_problem(rq, 400, "invalid_argument", "body: expected a JSON object");
+        http_problem(rq, -EINVAL, "body: expected a JSON object");
         return -EINVAL;
     }
     *ret_obj = o;
@@ -398,14 +383,15 @@ static int serve_static(struct request *rq)
 
     if (strcmp(rq->method, "GET") != 0 && !is_head(rq)) {
         http_add_header(rq, "Allow", "GET, HEAD");
-        return http_respond_problem(rq, 405, "method_not_allowed", "this page can only be read");
+        return http_problem(rq, -ENOSYS, "this page can only be read");
     }
     f = webroot_find(rq->srv->web, rq->path);
     if (!f) {
         const struct webfile *nf = webroot_find(rq->srv->web, "/404.html");
         if (nf)
-            return http_respond_static(rq, 404, nf->mime, nf->data, nf->len);
-        return http_respond_problem(rq, 404, "not_found", "no such page");
+            return http_respond_static(rq, errmap_lookup(-ENOENT)->status, nf->mime, nf->data,
+                                       nf->len);
+        return http_problem(rq, -ENOENT, "no such page");
     }
     inm = http_header(rq, "If-None-Match");
     http_add_header(rq, "ETag", f->etag);
@@ -517,12 +503,12 @@ static int dispatch(struct request *rq)
     if (rq->body_too_large) {
         char d[128];
         snprintf(d, sizeof(d), "body: larger than the limit of %zu bytes", rq->body.max);
-        return http_respond_problem(rq, 413, "too_large", d);
+        return http_problem(rq, -E2BIG, d);
     }
     if (!rq->route)
         return serve_static(rq);
     if ((rq->route->flags & ROUTE_NO_BODY) && rq->body.len > 0)
-        return http_respond_problem(rq, 400, "invalid_argument", "body: this request takes none");
+        return http_problem(rq, -EINVAL, "body: this request takes none");
     r = http_authenticate(rq);
     if (r < 0)
         return r;
@@ -591,8 +577,7 @@ static enum MHD_Result access_cb(void *cls, struct MHD_Connection *conn, const c
         rq->suspended = false;
         r = finish(rq);
     } else if (rq->status == 405) {
-        r = http_respond_problem(rq, 405, "method_not_allowed",
-                                 "method: not allowed here (see the Allow header)");
+        r = http_problem(rq, -ENOSYS, "method: not allowed here (see the Allow header)");
     } else {
         r = dispatch(rq);
     }

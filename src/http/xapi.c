@@ -3,14 +3,14 @@
  */
 #include "base/common.h"
 
-#include <sodium.h>
+#include <assert.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <strings.h>
 
-#include "app/clients.h"
 #include "app/principal.h"
-#include "base/hex.h"
+#include "base/str.h"
+#include "http/basic_auth.h"
 #include "http/errmap.h"
 #include "http/xapi.h"
 
@@ -22,7 +22,8 @@ struct xapi_form {
     const char *value[FORM_MAX];
 };
 
-const char *xapi_version_text(enum xapi_version v)
+/* The version header this server answers with for v ("1.0.3" or "2.0.0"). */
+static const char *xapi_version_text(enum xapi_version v)
 {
     return v == XAPI_1_0 ? "1.0.3" : "2.0.0";
 }
@@ -78,7 +79,7 @@ static int form_parse(struct xapi *x, const char *body, size_t len)
             while (eq < end && body[eq] != '=')
                 eq++;
             if (f->n >= FORM_MAX)
-                return xapi_fail(x, 400, "alternate request syntax: more than %d form fields",
+                return xapi_fail(x, -EINVAL, "alternate request syntax: more than %d form fields",
                                  FORM_MAX);
             f->name[f->n] = form_decode(&x->rq->arena, body + i, eq - i);
             f->value[f->n] =
@@ -170,7 +171,17 @@ int xapi_params_each(const struct xapi *x,
 
 /* ---- errors ---- */
 
-int xapi_fail(struct xapi *x, unsigned status, const char *fmt, ...)
+/* Every /xapi/ error answer: the status is errmap's; a 401 tells how to authenticate. */
+static int respond(struct xapi *x, int err, const char *detail)
+{
+    assert(err < 0);
+    if (errmap_lookup(err)->status == 401)
+        http_add_header(x->rq, "WWW-Authenticate", "Basic realm=\"xapi\"");
+    int r = http_problem(x->rq, err, detail);
+    return r < 0 ? r : err;
+}
+
+int xapi_fail(struct xapi *x, int err, const char *fmt, ...)
 {
     char detail[512];
     va_list ap;
@@ -178,76 +189,73 @@ int xapi_fail(struct xapi *x, unsigned status, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(detail, sizeof(detail), fmt, ap);
     va_end(ap);
-    http_respond_problem(x->rq, status, status == 400 ? "invalid_argument" : "xapi", detail);
-    return -EINVAL;
+    return respond(x, err, detail);
 }
 
 int xapi_error(struct xapi *x, int err)
 {
     if (err >= 0)
         return err;
-    http_respond_error(x->rq, err);
-    return err;
+    return respond(x, err, x->rq->ctx.err);
 }
 
-/* ---- ETags and preconditions ---- */
+/* ---- If-Match / If-None-Match (RFC 9110 13.1.1-2) ---- */
 
-void xapi_etag(const void *p, size_t n, char out[XAPI_ETAG_MAX])
+int xapi_etags(struct arena *a, const char *value, struct lrs_docs_etags *ret)
 {
-    uint8_t h[20];
-    crypto_generichash(h, sizeof(h), p, n, NULL, 0);
-    out[0] = '"';
-    hex_encode(h, sizeof(h), out + 1);
-    out[41] = '"';
-    out[42] = '\0';
-}
+    struct str rest;
+    const char **tags;
+    size_t cap = 1;
 
-/* Does the If-Match / If-None-Match list in v name etag ("*" names any)? */
-static bool etag_listed(const char *v, const char *etag)
-{
-    size_t el = strlen(etag);
-    const char *p = v;
+    memset(ret, 0, sizeof(*ret));
+    if (!value)
+        return 0;
+    ret->present = true;
+    rest = str_trim(str_from(value));
+    if (str_eq_cstr(rest, "*")) {
+        ret->any = true;
+        return 0;
+    }
+    if (rest.len == 0) {
+        ret->malformed = true;
+        return 0;
+    }
+    for (size_t i = 0; i < rest.len; i++)
+        cap += rest.p[i] == ',';
+    tags = arena_calloc(a, cap, sizeof(*tags));
+    if (!tags)
+        return -ENOMEM;
+    ret->tags = tags;
+    /* the tags up to the first malformed one, which marks the list malformed */
+    while (rest.len) {
+        size_t i;
 
-    while (*p) {
-        while (*p == ' ' || *p == ',' || *p == '\t')
-            p++;
-        if (!*p)
+        rest = str_trim(rest);
+        if (rest.len >= 2 && rest.p[0] == 'W' && rest.p[1] == '/') {
+            rest.p += 2;
+            rest.len -= 2;
+        }
+        if (rest.len < 2 || rest.p[0] != '"')
             break;
-        const char *s = p;
-        while (*p && *p != ',')
-            p++;
-        const char *e = p;
-        while (e > s && (e[-1] == ' ' || e[-1] == '\t'))
-            e--;
-        if (e - s == 1 && *s == '*')
-            return true;
-        if (e - s > 2 && s[0] == 'W' && s[1] == '/')
-            s += 2;
-        if ((size_t)(e - s) == el && !memcmp(s, etag, el))
-            return true;
-        /* an unquoted tag: compare with the quotes stripped */
-        if ((size_t)(e - s) == el - 2 && !memcmp(s, etag + 1, el - 2))
-            return true;
+        for (i = 1; i < rest.len && rest.p[i] != '"'; i++)
+            ;
+        if (i == rest.len)
+            break;
+        if (!(tags[ret->n++] = arena_strndup(a, rest.p + 1, i - 1)))
+            return -ENOMEM;
+        rest.p += i + 1;
+        rest.len -= i + 1;
+        rest = str_trim(rest);
+        if (rest.len == 0)
+            return 0;
+        if (rest.p[0] != ',')
+            break;
+        rest.p++;
+        rest.len--;
+        if (str_trim(rest).len == 0)
+            break;
     }
-    return false;
-}
-
-int xapi_preconditions(struct xapi *x, const char *etag)
-{
-    const char *im = xapi_header(x, "If-Match");
-    const char *inm = xapi_header(x, "If-None-Match");
-
-    if (im && (!etag || !etag_listed(im, etag))) {
-        http_respond_problem(x->rq, 412, "precondition_failed",
-                             etag ? "If-Match: the document has changed (its ETag differs)"
-                                  : "If-Match: there is no such document");
-        return -ESTALE;
-    }
-    if (inm && etag && etag_listed(inm, etag)) {
-        http_respond_problem(x->rq, 412, "precondition_failed",
-                             "If-None-Match: the document exists");
-        return -ESTALE;
-    }
+    ret->malformed = true;
     return 0;
 }
 
@@ -286,7 +294,7 @@ static int only_method(const char *name, const char *value, void *arg)
     (void)value;
     if (strcmp(name, "method") != 0) {
         http_add_header(x->rq, "X-Experience-API-Version", "1.0.3");
-        return xapi_fail(x, 400,
+        return xapi_fail(x, -EINVAL,
                          "%s: with the alternate request syntax every parameter goes in the "
                          "form; the query string holds only method (xAPI 1.0.3 7.8)",
                          name);
@@ -318,14 +326,14 @@ int xapi_serve(struct request *rq, const struct xapi_resource *res)
         const char *ct = http_header(rq, "Content-Type");
         if (!ct || strncasecmp(ct, "application/x-www-form-urlencoded", 33) != 0) {
             http_add_header(rq, "X-Experience-API-Version", "1.0.3");
-            return xapi_fail(x, 400,
+            return xapi_fail(x, -EINVAL,
                              "Content-Type: the alternate request syntax (?method=) needs "
                              "application/x-www-form-urlencoded (xAPI 1.0.3 7.8)");
         }
         if (strcmp(alt, "GET") && strcmp(alt, "PUT") && strcmp(alt, "POST") &&
             strcmp(alt, "DELETE") && strcmp(alt, "HEAD")) {
             http_add_header(rq, "X-Experience-API-Version", "1.0.3");
-            return xapi_fail(x, 400, "method: '%s' is not GET, PUT, POST, DELETE or HEAD", alt);
+            return xapi_fail(x, -EINVAL, "method: '%s' is not GET, PUT, POST, DELETE or HEAD", alt);
         }
         x->alternate = true;
         x->method = alt;
@@ -361,16 +369,16 @@ int xapi_serve(struct request *rq, const struct xapi_resource *res)
     http_add_header(rq, "X-Experience-API-Version", xapi_version_text(x->version));
     if (!named && !(read && res->public_get)) {
         if (!v)
-            return xapi_fail(x, 400,
+            return xapi_fail(x, -EINVAL,
                              "X-Experience-API-Version: missing; every request must name the "
                              "xAPI version, 1.0.3 or 2.0.0 (xAPI 2.0.0 4.1.1)");
-        return xapi_fail(x, 400,
+        return xapi_fail(x, -EINVAL,
                          "X-Experience-API-Version: '%.40s' is not a version this LRS speaks "
                          "(1.0.x or 2.0.x; xAPI 2.0.0 4.1.1)",
                          v);
     }
     if (x->alternate && x->version != XAPI_1_0)
-        return xapi_fail(x, 400,
+        return xapi_fail(x, -EINVAL,
                          "method: the alternate request syntax was removed in xAPI 2.0.0; "
                          "send the method itself");
 
@@ -379,7 +387,7 @@ int xapi_serve(struct request *rq, const struct xapi_resource *res)
         snprintf(allow, sizeof(allow), "%s%s%s%s", res->get ? "GET, HEAD" : "",
                  res->put ? ", PUT" : "", res->post ? ", POST" : "", res->del ? ", DELETE" : "");
         http_add_header(rq, "Allow", allow[0] == ',' ? allow + 2 : allow);
-        return xapi_fail(x, 405, "method: %s is not allowed here (see the Allow header)",
+        return xapi_fail(x, -ENOSYS, "method: %s is not allowed here (see the Allow header)",
                          x->method);
     }
 
@@ -388,19 +396,14 @@ int xapi_serve(struct request *rq, const struct xapi_resource *res)
             const char *authz = form_get(x->form, "Authorization");
             const struct principal *p = NULL;
             if (authz) {
-                r = clients_authenticate_basic(&rq->ctx, authz, &p);
-                if (r == -EPERM) {
-                    http_add_header(rq, "WWW-Authenticate", "Basic realm=\"xapi\"");
-                    return xapi_fail(x, 401, "%s", rq->ctx.err);
-                }
+                r = http_basic_authenticate(rq, authz, &p);
                 if (r < 0)
                     return xapi_error(x, r);
                 rq->ctx.who = p;
             }
         }
         if (!rq->ctx.who) {
-            http_add_header(rq, "WWW-Authenticate", "Basic realm=\"xapi\"");
-            return xapi_fail(x, 401,
+            return xapi_fail(x, -EPERM,
                              "Authorization: the LRS needs HTTP Basic credentials of an API "
                              "client (xAPI 2.0.0 4.1.8)");
         }
@@ -408,7 +411,7 @@ int xapi_serve(struct request *rq, const struct xapi_resource *res)
             unsigned need = read ? res->read_scopes : res->write_scopes;
             if (!(rq->ctx.who->scopes & (need | SCOPE_ALL)))
                 return xapi_fail(
-                    x, 403,
+                    x, -EACCES,
                     "scope: this client's scopes do not allow %s here (it needs "
                     "one of: %s%s%s%s%sall)",
                     x->method, (need & SCOPE_STATEMENTS_WRITE) ? "statements/write, " : "",

@@ -10,8 +10,11 @@
  *     API client without one of the resource's scopes: 403;
  *   - the 1.0.3 alternate request syntax (POST ?method=PUT with the headers
  *     and the content as form fields), which 2.0.0 removed;
- *   - error answers (an RFC 9457 problem whose detail names the rule) and
- *     ETag / If-Match / If-None-Match helpers for the document resources.
+ *   - error answers: a negative errno (errmap.c chooses the status) and an
+ *     RFC 9457 problem whose detail names the rule; a 401 carries
+ *     WWW-Authenticate;
+ *   - If-Match / If-None-Match lists, parsed here for the document
+ *     resources (the app gets the parsed values, never the header).
  *
  * A resource is a table of method functions; routes.c sends every method of
  * its path to one handler that calls xapi_serve():
@@ -32,6 +35,7 @@
 
 #include <stdint.h>
 
+#include "app/lrs_docs.h"
 #include "base/common.h"
 #include "http/request.h"
 
@@ -82,27 +86,21 @@ int xapi_params_each(const struct xapi *x,
                      int (*fn)(const char *name, const char *value, void *arg), void *arg);
 
 /*
- * Answer 400 (or status) with a problem whose detail names the rule that
- * failed, e.g. xapi_fail(x, 400, "statementId: must be a UUID (xAPI 2.0.0 4.2.1)").
+ * Answer the error err (a negative errno; errmap.c chooses the status)
+ * with a problem whose detail names the rule that failed, e.g.
+ * xapi_fail(x, -EINVAL, "statementId: must be a UUID (xAPI 2.0.0 4.2.1)").
+ * Returns err (or -ENOMEM if no answer could be made).
  */
-int xapi_fail(struct xapi *x, unsigned status, const char *fmt, ...) PRINTF_FMT(3, 4);
-/* The problem for a service's negative errno (its ctx.err as the detail). */
+int xapi_fail(struct xapi *x, int err, const char *fmt, ...) PRINTF_FMT(3, 4);
+/* The same for a service's negative errno, its ctx.err as the detail; err >= 0 is returned. */
 int xapi_error(struct xapi *x, int err);
 
 /*
- * ETags of documents: a quoted hex BLAKE2b-160 of the content, into out
- * (XAPI_ETAG_MAX bytes).
+ * Parse an If-Match / If-None-Match value (NULL: the header is absent) into
+ * *ret: "*", or the opaque parts of a list of quoted (maybe W/) tags; the
+ * tags before the first malformed one are kept and the list is marked
+ * malformed (the app decides when that matters). Strings in a. 0 or -ENOMEM.
  */
-#define XAPI_ETAG_MAX 48
-void xapi_etag(const void *p, size_t n, char out[XAPI_ETAG_MAX]);
-/*
- * Check If-Match and If-None-Match against the current document's ETag
- * (NULL: there is none). 0 to go on; otherwise the 412 has been sent and a
- * negative errno is returned (xAPI 2.0.0 4.1.2 "Concurrency").
- */
-int xapi_preconditions(struct xapi *x, const char *etag);
-
-/* The version header this server answers with for x ("1.0.3" or "2.0.0"). */
-const char *xapi_version_text(enum xapi_version v);
+int xapi_etags(struct arena *a, const char *value, struct lrs_docs_etags *ret);
 
 #endif

@@ -15,6 +15,7 @@
 #include "store/seal.h"
 #include "store/store.h"
 #include "store/store_audit.h"
+#include "store/store_lrs_docs.h"
 
 struct store {
     const struct db_driver *drv;
@@ -255,20 +256,33 @@ int store_schema_version(struct db *db, int64_t *ret_version)
 }
 
 /*
- * Steps a migration needs in C, run right after its SQL in the same
- * transaction (the sealing key is loaded by then): 0013 keys the audit
- * chain heads that exist.
+ * What a migration needs besides its SQL, run right after it in the same
+ * transaction: conversions under the sealing key, which never enters the
+ * database.
  */
 static const struct {
     int version;
-    int (*run)(struct db *db);
+    int (*fn)(struct db *db);
 } migration_steps[] = {
-    {13, store_audit_key_all},
+    {13, store_audit_key_all}, /* keys the audit chain heads that exist */
+    {14, store_lrs_doc_digest_agents},
 };
+
+/* 1 if version had a step (and it ran), 0 if none, or a negative errno. */
+static int migration_step(struct db *db, int version)
+{
+    for (size_t i = 0; i < ARRAY_SIZE(migration_steps); i++)
+        if (migration_steps[i].version == version) {
+            int r = migration_steps[i].fn(db);
+            return r < 0 ? r : 1;
+        }
+    return 0;
+}
 
 static int migrate(struct db *db, char *err, size_t errlen)
 {
     int64_t have = 0;
+    bool stepped = false;
     int r;
 
     r = store_begin(db);
@@ -307,23 +321,29 @@ static int migrate(struct db *db, char *err, size_t errlen)
     }
     for (size_t i = 0; i < db_migrations_count; i++) {
         const struct db_migration *m = &db_migrations[i];
-        if (m->version <= have)
-            continue;
+        int64_t applied = 0;
+        /* every migration not recorded yet, also one numbered below the newest applied
+           (branches of development merge migrations out of number order) */
+        if (m->version <= have) {
+            r = db_query_int64(db, &applied,
+                               "SELECT COUNT(*) FROM schema_migrations WHERE version = ?", "i",
+                               (int64_t)m->version);
+            if (r < 0) {
+                snprintf(err, errlen, "cannot read the schema version: %s", db->drv->errmsg(db));
+                goto fail;
+            }
+            if (applied)
+                continue;
+        }
         r = db->drv->exec(db, m->sql);
+        if (r == 0 && (r = migration_step(db, m->version)) > 0) {
+            stepped = true;
+            r = 0;
+        }
         if (r < 0) {
             snprintf(err, errlen, "migration %04d_%s failed: %s", m->version, m->name,
                      db->drv->errmsg(db));
             goto fail;
-        }
-        for (size_t k = 0; k < ARRAY_SIZE(migration_steps); k++) {
-            if (migration_steps[k].version != m->version)
-                continue;
-            r = migration_steps[k].run(db);
-            if (r < 0) {
-                snprintf(err, errlen, "migration %04d_%s failed: %s", m->version, m->name,
-                         db->drv->errmsg(db)[0] ? db->drv->errmsg(db) : strerror(-r));
-                goto fail;
-            }
         }
         r = (int)db_exec(db,
                          "INSERT INTO schema_migrations (version, name, applied_at) "
@@ -336,9 +356,18 @@ static int migrate(struct db *db, char *err, size_t errlen)
         }
     }
     r = store_commit(db);
-    if (r < 0)
+    if (r < 0) {
         snprintf(err, errlen, "cannot commit the migrations: %s", db->drv->errmsg(db));
-    return r;
+        return r;
+    }
+    /*
+     * A step replaced sensitive values (plain identifiers by digests): move
+     * the change into the file now, so the old pages do not wait there for
+     * the next checkpoint (SQLite; secure_delete zeroes what was freed).
+     */
+    if (stepped)
+        (void)store_lrs_del_checkpoint(db);
+    return 0;
 fail:
     store_rollback(db);
     return r;

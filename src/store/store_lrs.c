@@ -16,6 +16,7 @@
 #include "store/grant_impl.h"
 #include "store/store_access.h"
 #include "store/store_lrs.h"
+#include "store/store_lrs_docs.h"
 
 int store_lrs_last(struct db *db, int64_t *ret_seq, int64_t *ret_stored_ms)
 {
@@ -270,24 +271,58 @@ out:
     return r;
 }
 
+/* An attachment's key: its hex SHA-2 in lower case (128 hex digits at most). */
+static int attachment_key(const char *sha2, char out[129])
+{
+    size_t n = strlen(sha2);
+    if (n == 0 || n > 128)
+        return -EINVAL;
+    for (size_t i = 0; i <= n; i++)
+        out[i] = (sha2[i] >= 'A' && sha2[i] <= 'Z') ? (char)(sha2[i] + 32) : sha2[i];
+    return 0;
+}
+
 int store_lrs_attachment_put(struct db *db, int64_t district_id, const char *sha2,
                              const char *content_type, const void *p, size_t n)
 {
+    char key[129];
+    if (attachment_key(sha2, key) < 0)
+        return -EINVAL;
+    /*
+     * The caller has checked that p has the hash sha2, so content that is
+     * already stored under it and differs can only be a row written before
+     * the LRS checked every SHA-2 length: it is replaced, never kept.
+     */
     int64_t c = db_exec(db,
                         "INSERT INTO lrs_attachments (district_id, sha2, content_type, content) "
-                        "VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
-                        "issb", district_id, sha2, content_type, p ? p : (const void *)"", n);
+                        "VALUES (?, ?, ?, ?) ON CONFLICT (district_id, sha2) DO UPDATE SET "
+                        "content_type = excluded.content_type, content = excluded.content "
+                        "WHERE lrs_attachments.content <> excluded.content",
+                        "issb", district_id, key, content_type, p ? p : (const void *)"", n);
     return c < 0 ? (int)c : 0;
+}
+
+/* Declared in store_lrs_docs.h (retention); here beside the key it deletes by. */
+int64_t store_lrs_del_attachment(struct db *db, int64_t district_id, const char *sha2)
+{
+    char key[129];
+    if (attachment_key(sha2, key) < 0)
+        return 0;
+    return db_exec(db, "DELETE FROM lrs_attachments WHERE district_id = ? AND sha2 = ?", "is",
+                   district_id, key);
 }
 
 static int attachment_raw(struct db *db, int64_t district_id, const char *sha2,
                           char **ret_content_type, void **ret_p, size_t *ret_n)
 {
     struct db_stmt *st;
+    char key[129];
+    if (attachment_key(sha2, key) < 0)
+        return -ENOENT;
     int r = db_query(db, &st,
                      "SELECT content_type, content FROM lrs_attachments WHERE district_id = ? "
                      "AND sha2 = ?",
-                     "is", district_id, sha2);
+                     "is", district_id, key);
     if (r < 0)
         return r;
     r = db_step(st);

@@ -94,7 +94,11 @@ struct store_lrs_query {
 int store_lrs_query(struct db *db, struct grant *g, const struct store_lrs_query *q,
                     int (*fn)(const struct store_lrs_row *row, void *arg), void *arg);
 
-/* Attachments by SHA-2 (hex). put: ignores a duplicate. get: malloc'ed copies. */
+/*
+ * Attachment content by its SHA-2 (hex, either case: the key is lower
+ * case). put: the caller has checked that the content has that hash; the
+ * same content again changes nothing. get: malloc'ed copies, or -ENOENT.
+ */
 int store_lrs_attachment_put(struct db *db, int64_t district_id, const char *sha2,
                              const char *content_type, const void *p, size_t n);
 int store_lrs_attachment_get(struct db *db, struct grant *g, const char *sha2,

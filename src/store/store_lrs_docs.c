@@ -1,14 +1,39 @@
 /*
  * xAPI documents and the forwarding cursor: see store_lrs_docs.h.
+ *
+ * An agent's identifier (its e-mail address, OpenID, account) never
+ * reaches the database: documents are stored and found by the keyed
+ * digest of the agent key (seal_index, under the key file that never
+ * enters the database), so the file, its WAL and its backups hold no
+ * plain identifier (migrations/0014_lrs_keys.sql).
  */
 #include "base/common.h"
 
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "base/hex.h"
 #include "store/db.h"
 #include "store/grant_impl.h"
+#include "store/seal.h"
+#include "store/store.h"
 #include "store/store_lrs_docs.h"
+
+#define AGENT_DIGEST_LEN (2 * SEAL_INDEX_LEN + 1)
+
+/* The stored form of an agent key: "" stays "" (kinds without an agent), else the hex digest. */
+static void agent_digest(struct db *db, const char *key, char out[AGENT_DIGEST_LEN])
+{
+    uint8_t idx[SEAL_INDEX_LEN];
+
+    if (!key[0]) {
+        out[0] = '\0';
+        return;
+    }
+    seal_index(store_seal(db->store), key, strlen(key), idx);
+    hex_encode(idx, sizeof(idx), out);
+}
 
 void lrs_doc_row_release(struct lrs_doc_row *r)
 {
@@ -28,6 +53,7 @@ static enum access_kind kind_of(const struct lrs_doc_key *k)
 int store_lrs_doc_get(struct db *db, struct grant *g, const struct lrs_doc_key *k,
                       struct lrs_doc_row *ret)
 {
+    char ag[AGENT_DIGEST_LEN];
     struct db_stmt *st;
     struct lrs_doc_row row = {0};
     const void *p;
@@ -36,12 +62,13 @@ int store_lrs_doc_get(struct db *db, struct grant *g, const struct lrs_doc_key *
 
     if (r < 0)
         return r;
+    agent_digest(db, k->agent_key, ag);
     r = db_query(db, &st,
                  "SELECT id, user_id, content_type, content, etag, updated_at FROM "
                  "lrs_documents WHERE district_id = ? AND kind = ? AND activity_id = ? AND "
-                 "agent_key = ? AND registration = ? AND doc_id = ?",
-                 "iissss", k->district_id, (int64_t)k->kind, k->activity_id, k->agent_key,
-                 k->registration, k->doc_id);
+                 "agent_digest = ? AND registration = ? AND doc_id = ?",
+                 "iissss", k->district_id, (int64_t)k->kind, k->activity_id, ag, k->registration,
+                 k->doc_id);
     if (r < 0)
         return r;
     r = db_step(st);
@@ -83,66 +110,72 @@ int store_lrs_doc_put(struct db *db, const struct lrs_doc_key *k, int64_t user_i
                       const char *content_type, const void *content, size_t len, const char *etag,
                       int64_t now_ms)
 {
+    char ag[AGENT_DIGEST_LEN];
+    agent_digest(db, k->agent_key, ag);
     int64_t n = db_exec(
         db,
-        "INSERT INTO lrs_documents (district_id, kind, activity_id, agent_key, registration, "
+        "INSERT INTO lrs_documents (district_id, kind, activity_id, agent_digest, registration, "
         "doc_id, user_id, content_type, content, etag, updated_at) VALUES "
         "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (district_id, kind, activity_id, "
-        "agent_key, registration, doc_id) DO UPDATE SET user_id = excluded.user_id, "
+        "agent_digest, registration, doc_id) DO UPDATE SET user_id = excluded.user_id, "
         "content_type = excluded.content_type, content = excluded.content, etag = "
         "excluded.etag, updated_at = excluded.updated_at",
-        "iisssszsbsi", k->district_id, (int64_t)k->kind, k->activity_id, k->agent_key,
-        k->registration, k->doc_id, user_id, content_type, content ? content : "", len, etag,
-        now_ms);
+        "iisssszsbsi", k->district_id, (int64_t)k->kind, k->activity_id, ag, k->registration,
+        k->doc_id, user_id, content_type, content ? content : "", len, etag, now_ms);
     return n < 0 ? (int)n : 0;
 }
 
 int64_t store_lrs_doc_delete(struct db *db, const struct lrs_doc_key *k)
 {
+    char ag[AGENT_DIGEST_LEN];
+    agent_digest(db, k->agent_key, ag);
     return db_exec(db,
                    "DELETE FROM lrs_documents WHERE district_id = ? AND kind = ? AND "
-                   "activity_id = ? AND agent_key = ? AND registration = ? AND doc_id = ?",
-                   "iissss", k->district_id, (int64_t)k->kind, k->activity_id, k->agent_key,
-                   k->registration, k->doc_id);
+                   "activity_id = ? AND agent_digest = ? AND registration = ? AND doc_id = ?",
+                   "iissss", k->district_id, (int64_t)k->kind, k->activity_id, ag, k->registration,
+                   k->doc_id);
 }
 
 int64_t store_lrs_doc_delete_many(struct db *db, const struct lrs_doc_key *k)
 {
+    char ag[AGENT_DIGEST_LEN];
+    agent_digest(db, k->agent_key, ag);
     if (k->registration)
         return db_exec(db,
                        "DELETE FROM lrs_documents WHERE district_id = ? AND kind = ? AND "
-                       "activity_id = ? AND agent_key = ? AND registration = ?",
-                       "iisss", k->district_id, (int64_t)k->kind, k->activity_id, k->agent_key,
+                       "activity_id = ? AND agent_digest = ? AND registration = ?",
+                       "iisss", k->district_id, (int64_t)k->kind, k->activity_id, ag,
                        k->registration);
     return db_exec(db,
                    "DELETE FROM lrs_documents WHERE district_id = ? AND kind = ? AND "
-                   "activity_id = ? AND agent_key = ?",
-                   "iiss", k->district_id, (int64_t)k->kind, k->activity_id, k->agent_key);
+                   "activity_id = ? AND agent_digest = ?",
+                   "iiss", k->district_id, (int64_t)k->kind, k->activity_id, ag);
 }
 
 int store_lrs_doc_ids(struct db *db, struct grant *g, const struct lrs_doc_key *k, int64_t since_ms,
                       int (*fn)(const char *doc_id, void *arg), void *arg, int64_t *ret_last_ms)
 {
+    char ag[AGENT_DIGEST_LEN];
     struct db_stmt *st;
     int64_t last = 0;
     int r = grant_covers(g, db, kind_of(k), k->district_id, 0, ACT_READ);
 
     if (r < 0)
         return r;
+    agent_digest(db, k->agent_key, ag);
     if (k->registration)
         r = db_query(db, &st,
                      "SELECT doc_id, updated_at FROM lrs_documents WHERE district_id = ? AND "
-                     "kind = ? AND activity_id = ? AND agent_key = ? AND registration = ? AND "
+                     "kind = ? AND activity_id = ? AND agent_digest = ? AND registration = ? AND "
                      "updated_at > ? ORDER BY id",
-                     "iisssi", k->district_id, (int64_t)k->kind, k->activity_id, k->agent_key,
+                     "iisssi", k->district_id, (int64_t)k->kind, k->activity_id, ag,
                      k->registration, since_ms);
     else
         r = db_query(db, &st,
                      "SELECT doc_id, updated_at FROM lrs_documents WHERE district_id = ? AND "
-                     "kind = ? AND activity_id = ? AND agent_key = ? AND updated_at > ? "
+                     "kind = ? AND activity_id = ? AND agent_digest = ? AND updated_at > ? "
                      "ORDER BY id",
-                     "iissi", k->district_id, (int64_t)k->kind, k->activity_id, k->agent_key,
-                     since_ms);
+                     "iissi", k->district_id, (int64_t)k->kind, k->activity_id, ag, since_ms);
     if (r < 0)
         return r;
     while ((r = db_step(st)) > 0) {
@@ -175,12 +208,49 @@ int64_t store_lrs_doc_delete_user(struct db *db, int64_t district_id, int64_t us
                    district_id, user_id);
 }
 
-int64_t store_lrs_doc_link_agent(struct db *db, int64_t district_id, const char *agent_key,
-                                 int64_t user_id)
+int store_lrs_doc_digest_agents(struct db *db)
 {
-    return db_exec(db,
-                   "UPDATE lrs_documents SET user_id = ? WHERE district_id = ? AND agent_key = ?",
-                   "zis", user_id, district_id, agent_key);
+    int64_t after = 0;
+    int r;
+
+    for (;;) {
+        struct db_stmt *st;
+        int64_t ids[256];
+        char *keys[256];
+        size_t n = 0;
+
+        r = db_query(db, &st,
+                     "SELECT id, agent_digest FROM lrs_documents WHERE id > ? AND "
+                     "agent_digest <> '' ORDER BY id LIMIT 256",
+                     "i", after);
+        if (r < 0)
+            return r;
+        while (n < 256 && (r = db_step(st)) > 0) {
+            ids[n] = db_col_int64(st, 0);
+            if ((r = db_col_strdup(st, 1, &keys[n])) < 0)
+                break;
+            n++;
+        }
+        db_done(st);
+        for (size_t i = 0; i < n; i++) {
+            char ag[AGENT_DIGEST_LEN];
+            if (r >= 0) {
+                agent_digest(db, keys[i], ag);
+                int64_t c = db_exec(db, "UPDATE lrs_documents SET agent_digest = ? WHERE id = ?",
+                                    "si", ag, ids[i]);
+                if (c < 0)
+                    r = (int)c;
+            }
+            /* the plain identifier does not outlive the conversion in our memory either */
+            sodium_memzero(keys[i], strlen(keys[i]));
+            free(keys[i]);
+        }
+        if (r < 0)
+            return r;
+        if (n < 256)
+            return 0;
+        after = ids[n - 1];
+    }
 }
 
 #define FWD_COLS "after_seq, pending_seq, pending_id, pending_n, sent, updated_at, last_error"
@@ -360,12 +430,6 @@ int64_t store_lrs_del_orphan_terms(struct db *db, int64_t district_id)
                    "DELETE FROM lrs_terms WHERE district_id = ? AND NOT EXISTS (SELECT 1 FROM "
                    "lrs_statements s WHERE s.seq = lrs_terms.seq)",
                    "i", district_id);
-}
-
-int64_t store_lrs_del_attachment(struct db *db, int64_t district_id, const char *sha2)
-{
-    return db_exec(db, "DELETE FROM lrs_attachments WHERE district_id = ? AND sha2 = ?", "is",
-                   district_id, sha2);
 }
 
 int store_lrs_del_checkpoint(struct db *db)

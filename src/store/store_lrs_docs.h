@@ -21,7 +21,9 @@ enum lrs_doc_kind {
 /*
  * Where a document lives. Parameters a kind does not use are "" (never
  * NULL). For the "many" operations (ids, delete all) registration NULL
- * means any registration.
+ * means any registration. agent_key is the agent's identifier in its
+ * canonical text (src/app/lrs_docs.c); the store keeps only its keyed
+ * digest, never the text.
  */
 struct lrs_doc_key {
     int64_t district_id;
@@ -69,9 +71,11 @@ int store_lrs_doc_ids(struct db *db, struct grant *g, const struct lrs_doc_key *
 /* Count or delete the documents linked to a person. */
 int store_lrs_doc_count_user(struct db *db, int64_t district_id, int64_t user_id, int64_t *ret_n);
 int64_t store_lrs_doc_delete_user(struct db *db, int64_t district_id, int64_t user_id);
-/* Link (or unlink, user_id 0) every document of an agent to a person. */
-int64_t store_lrs_doc_link_agent(struct db *db, int64_t district_id, const char *agent_key,
-                                 int64_t user_id);
+/*
+ * Migration 0014: replace every document's agent key text by its keyed
+ * digest, in the caller's transaction. Run once, by the migration.
+ */
+int store_lrs_doc_digest_agents(struct db *db);
 
 /* ---- forwarding ---- */
 

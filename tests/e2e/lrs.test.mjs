@@ -8,7 +8,7 @@ import { createHash, createSign, randomUUID, X509Certificate } from 'node:crypto
 import { spawnSync } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { startServer, request, trellis, tempDir } from './lib/trellis.mjs';
+import { startServer, request, trellis, tempDir, sqlShell, BACKEND } from './lib/trellis.mjs';
 
 let srv, all, writer, mine, stateOnly;
 const V = { 'X-Experience-API-Version': '2.0.0' };
@@ -73,6 +73,27 @@ test('no credentials: 401 with WWW-Authenticate; missing scope: 403 (4.1.8 Secur
   assert.equal(r.status, 403);
   r = await xapi(writer, '/xapi/statements');
   assert.equal(r.status, 403, 'statements/write alone does not read');
+});
+
+test('HTTP Basic: the scheme in any case; wrong credentials are 401 with WWW-Authenticate, in a header or an alternate-syntax form (4.1.8)', async () => {
+  const b64 = Buffer.from(`${all.key}:${all.secret}`).toString('base64');
+  for (const scheme of ['Basic', 'basic', 'BASIC']) {
+    const r = await request(srv.url, '/xapi/statements?limit=1', { headers: { ...V, authorization: `${scheme} ${b64}` } });
+    assert.equal(r.status, 200, `${scheme}: ${r.text}`);
+  }
+  const wrong = 'Basic ' + Buffer.from(`${all.key}:not-the-secret`).toString('base64');
+  let r = await request(srv.url, '/xapi/statements', { headers: { ...V, authorization: wrong } });
+  assert.equal(r.status, 401);
+  assert.match(r.headers.get('www-authenticate'), /^Basic /);
+  r = await request(srv.url, '/xapi/statements', { headers: { ...V, authorization: 'Basic !!!' } });
+  assert.equal(r.status, 401);
+  const form = new URLSearchParams({ 'X-Experience-API-Version': '1.0.3', Authorization: wrong });
+  r = await request(srv.url, '/xapi/statements?method=GET', { method: 'POST', body: form.toString(), headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+  assert.equal(r.status, 401);
+  assert.match(r.headers.get('www-authenticate'), /^Basic realm="xapi"/);
+  form.set('Authorization', 'Basic ' + b64);
+  r = await request(srv.url, '/xapi/statements?method=GET', { method: 'POST', body: form.toString() + '&limit=1', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+  assert.equal(r.status, 200, r.text);
 });
 
 test('POST stores one or a batch and answers the ids; GET returns what was stored (4.1.6.1)', async () => {
@@ -233,6 +254,43 @@ test('voiding: the target is gone from queries and statementId, found by voidedS
   assert.deepEqual(r.body.statements.map((s) => s.id), [vid], 'the voiding statement, not the voided one');
 });
 
+test('voiding a voiding statement is refused, and the first void stands (Part Two 2.3.2)', async () => {
+  const target = randomUUID(), voiding = randomUUID();
+  const voids = (id, ref) => ({ id, actor: agent(1), verb: { id: 'http://adlnet.gov/expapi/verbs/voided' }, object: { objectType: 'StatementRef', id: ref } });
+  let r = await xapi(writer, '/xapi/statements', { method: 'POST', json: statement(120, { id: target }) });
+  assert.equal(r.status, 200, r.text);
+  r = await xapi(writer, '/xapi/statements', { method: 'POST', json: voids(voiding, target) });
+  assert.equal(r.status, 200, r.text);
+  // a statement that voids the voiding statement: refused, nothing stored
+  const again = randomUUID();
+  r = await xapi(writer, '/xapi/statements', { method: 'POST', json: voids(again, voiding) });
+  assert.equal(r.status, 400, r.text);
+  assert.match(r.body.detail, /voiding statement cannot be voided/);
+  r = await xapi(writer, `/xapi/statements?statementId=${again}`, { method: 'PUT', json: voids(again, voiding.toUpperCase()) });
+  assert.equal(r.status, 400, 'PUT too, whatever the case of the id');
+  // the same inside one request: the second statement voids the first, which voids another
+  const t2 = randomUUID(), v2 = randomUUID(), v3 = randomUUID();
+  r = await xapi(writer, '/xapi/statements', { method: 'POST', json: statement(121, { id: t2 }) });
+  assert.equal(r.status, 200, r.text);
+  r = await xapi(writer, '/xapi/statements', { method: 'POST', json: [voids(v3, v2), voids(v2, t2)] });
+  assert.equal(r.status, 400, r.text);
+  assert.match(r.body.detail, /statements\[0\].*voiding statement cannot be voided/);
+  for (const id of [again, v2, v3]) {
+    r = await xapi(all, `/xapi/statements?statementId=${id}`);
+    assert.equal(r.status, 404, `${id}: nothing of a refused request is stored`);
+  }
+  // the first void stands: the target stays voided, the voiding statement retrievable
+  r = await xapi(all, `/xapi/statements?statementId=${target}`);
+  assert.equal(r.status, 404);
+  r = await xapi(all, `/xapi/statements?voidedStatementId=${target}`);
+  assert.equal(r.status, 200);
+  r = await xapi(all, `/xapi/statements?statementId=${voiding}`);
+  assert.equal(r.status, 200);
+  assert.equal(r.body.object.id, target);
+  r = await xapi(all, `/xapi/statements?statementId=${t2}`);
+  assert.equal(r.status, 200, 'the refused batch voided nothing');
+});
+
 test('statements/read/mine reads only the client\'s own statements', async () => {
   const own = (await xapi(mine, '/xapi/statements', { method: 'POST', json: statement(50) })).body[0];
   const other = (await xapi(writer, '/xapi/statements', { method: 'POST', json: statement(51) })).body[0];
@@ -281,6 +339,69 @@ test('attachments: multipart/mixed in, checked by SHA-256, and out with attachme
   r = await xapi(all, '/xapi/statements', { method: 'POST', body: '--x\r\nbroken', headers: { 'content-type': 'multipart/mixed; boundary=x' } });
   assert.equal(r.status, 400);
   assert.match(r.body.detail, /multipart/);
+});
+
+// One statement with one attachment sent as multipart/mixed: the part's bytes and the
+// hash it claims (in the statement's sha2 and the part's X-Experience-API-Hash).
+const withAttachment = (n, hash, bytes, extra = {}) => {
+  const st = statement(n, { attachments: [{ usageType: 'http://example.org/essay', display: { en: 'Essay' }, contentType: 'text/plain', length: bytes.length, sha2: hash }], ...extra });
+  const b = 'hashBOUNDARY';
+  return {
+    method: 'POST',
+    headers: { 'content-type': `multipart/mixed; boundary=${b}` },
+    body: Buffer.concat([Buffer.from(`--${b}\r\nContent-Type: application/json\r\n\r\n${JSON.stringify(st)}\r\n--${b}\r\nContent-Type: text/plain\r\nContent-Transfer-Encoding: binary\r\nX-Experience-API-Hash: ${hash}\r\n\r\n`), bytes, Buffer.from(`\r\n--${b}--\r\n`)]),
+  };
+};
+
+test('attachments: every SHA-2 length (224, 256, 384, 512) is verified; a mismatch is 400 naming the part (4.1.6.1, Part Two 2.4.11)', async () => {
+  for (const alg of ['sha224', 'sha256', 'sha384', 'sha512']) {
+    const real = Buffer.from(`the real essay, hashed with ${alg}\n`);
+    const hash = createHash(alg).update(real).digest('hex');
+    let r = await xapi(writer, '/xapi/statements', withAttachment(110, hash, Buffer.from('other bytes')));
+    assert.equal(r.status, 400, `${alg}: content that does not have its hash is refused (${r.text})`);
+    assert.match(r.body.detail, /part 2/, alg);
+    assert.ok(r.body.detail.includes(hash.slice(0, 16)), `${alg}: the detail names the part's hash`);
+    r = await xapi(writer, '/xapi/statements', withAttachment(110, hash, real));
+    assert.equal(r.status, 200, `${alg}: ${r.text}`);
+    r = await xapi(all, `/xapi/statements?statementId=${r.body[0]}&attachments=true`);
+    assert.equal(r.status, 200);
+    assert.ok(r.text.includes(real.toString()), `${alg}: the stored content comes back`);
+  }
+});
+
+test('attachments: content stored under a hash cannot be poisoned by another client', async () => {
+  const other = client(['statements/write']);
+  for (const alg of ['sha224', 'sha384', 'sha256']) {
+    const real = Buffer.from(`a learner's real essay (${alg}) ${randomUUID()}\n`);
+    const fake = Buffer.from(`<script>poisoned (${alg})</script>`);
+    const hash = createHash(alg).update(real).digest('hex');
+    // first a second client claims the hash with other bytes, in either case of hex
+    let r = await xapi(other, '/xapi/statements', withAttachment(111, hash, fake));
+    assert.equal(r.status, 400, `${alg}: poisoning attempt refused (${r.text})`);
+    r = await xapi(other, '/xapi/statements', withAttachment(111, hash.toUpperCase(), fake));
+    assert.equal(r.status, 400, `${alg}: poisoning attempt in upper case refused (${r.text})`);
+    // then the real owner stores the real content, and reads back exactly it
+    r = await xapi(writer, '/xapi/statements', withAttachment(112, hash, real));
+    assert.equal(r.status, 200, r.text);
+    const id = r.body[0];
+    // a later sender of the same hash (upper case this time) changes nothing either
+    r = await xapi(other, '/xapi/statements', withAttachment(113, hash.toUpperCase(), fake));
+    assert.equal(r.status, 400);
+    r = await xapi(all, `/xapi/statements?statementId=${id}&attachments=true`);
+    assert.equal(r.status, 200);
+    assert.ok(r.text.includes(real.toString()), `${alg}: the owner's statement points to the real content`);
+    assert.ok(!r.text.includes('poisoned'), `${alg}: and never to the poisoned bytes`);
+  }
+  // a row poisoned before every length was checked (written here directly) is replaced by the
+  // next upload that proves its hash, never served in its place
+  const real = Buffer.from(`an essay stored over a legacy row ${randomUUID()}`);
+  const hash = createHash('sha384').update(real).digest('hex');
+  const bad = Buffer.from('legacy poisoned bytes').toString('hex');
+  sqlShell(srv.db, `INSERT INTO lrs_attachments (district_id, sha2, content_type, content) SELECT id, '${hash}', 'text/html', ${BACKEND === 'sqlite' ? `X'${bad}'` : `decode('${bad}', 'hex')`} FROM districts WHERE sourced_id = 'd-lrs'`);
+  let r = await xapi(writer, '/xapi/statements', withAttachment(114, hash, real));
+  assert.equal(r.status, 200, r.text);
+  r = await xapi(all, `/xapi/statements?statementId=${r.body[0]}&attachments=true`);
+  assert.ok(r.text.includes(real.toString()) && !r.text.includes('legacy poisoned'));
 });
 
 test('the 1.0.3 alternate request syntax works for 1.0.3 and is refused for 2.0.0', async () => {

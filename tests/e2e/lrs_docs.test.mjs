@@ -4,7 +4,8 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { startServer, request, trellis } from './lib/trellis.mjs';
+import { existsSync, readFileSync } from 'node:fs';
+import { startServer, request, trellis, sqlShell, dumpDb, BACKEND } from './lib/trellis.mjs';
 
 let srv, all, stateOnly, stmtOnly;
 before(async () => {
@@ -303,4 +304,96 @@ test('4.1.6.4 Activities Resource: the definition merges every statement about t
   assert.equal(r.status, 200, r.text);
   r = await xapi('/xapi/activities', { params: { activityId: id } });
   assert.deepEqual(r.body.definition.name, { 'en-US': 'renamed meeting', 'fr-FR': 'réunion' });
+});
+
+// Everything the database keeps, as text: the file and its WAL on SQLite, a dump on PostgreSQL.
+function stored(db) {
+  if (BACKEND !== 'sqlite') return dumpDb(db);
+  let raw = readFileSync(db).toString('latin1');
+  if (existsSync(db + '-wal')) raw += readFileSync(db + '-wal').toString('latin1');
+  return raw;
+}
+
+test('issue 10: document keys hold no plain identifier; every kind of agent still finds its documents', async () => {
+  const s2 = await startServer();
+  try {
+    assert.equal(trellis(['admin', 'add-district', '--db', s2.db, '--sourced-id', 'd-keys', '--name', 'Keys']).status, 0);
+    const c = JSON.parse(trellis(['admin', 'add-client', '--db', s2.db, '--name', 'k', '--scope', 'all']).stdout);
+    const x = (path, { method = 'GET', params, body } = {}) => request(s2.url, path + '?' + new URLSearchParams(params), {
+      method, body, headers: { 'x-experience-api-version': '2.0.0', authorization: basic(c), 'content-type': 'application/json', ...(method === 'PUT' ? { 'if-none-match': '*' } : {}) },
+    });
+    const secrets = ['private.learner.q7@school.example.org', 'https://openid.example.org/u/q7secret', 'q7-account-name'];
+    const agents = [
+      { mbox: `mailto:${secrets[0]}` },
+      { mbox_sha1sum: sha1(`mailto:${secrets[0]}`) },
+      { openid: secrets[1] },
+      { account: { homePage: 'https://sis.example.org', name: secrets[2] } },
+    ];
+    for (const [i, ag] of agents.entries()) {
+      const a = JSON.stringify(ag);
+      let r = await x('/xapi/activities/state', { method: 'PUT', params: { activityId: act, agent: a, stateId: 'k' }, body: `{"n":${i}}` });
+      assert.equal(r.status, 204, r.text);
+      r = await x('/xapi/agents/profile', { method: 'PUT', params: { agent: a, profileId: 'p' }, body: `{"p":${i}}` });
+      assert.equal(r.status, 204, r.text);
+    }
+    for (const [i, ag] of agents.entries()) {
+      const a = JSON.stringify(ag);
+      let r = await x('/xapi/activities/state', { params: { activityId: act, agent: a, stateId: 'k' } });
+      assert.equal(r.status, 200, `${a}: ${r.text}`);
+      assert.equal(r.text, `{"n":${i}}`, 'each identifier is its own agent');
+      r = await x('/xapi/activities/state', { params: { activityId: act, agent: a } });
+      assert.deepEqual(r.body, ['k']);
+      r = await x('/xapi/agents/profile', { params: { agent: a, profileId: 'p' } });
+      assert.equal(r.text, `{"p":${i}}`);
+      r = await x('/xapi/agents', { params: { agent: a } });
+      assert.equal(r.status, 200);
+      assert.equal(r.body.objectType, 'Person');
+    }
+    let r = await x('/xapi/activities/state', { method: 'DELETE', params: { activityId: act, agent: JSON.stringify(agents[2]), stateId: 'k' } });
+    assert.equal(r.status, 204);
+    r = await x('/xapi/activities/state', { params: { activityId: act, agent: JSON.stringify(agents[2]), stateId: 'k' } });
+    assert.equal(r.status, 404);
+    const raw = stored(s2.db);
+    for (const secret of secrets) assert.ok(!raw.includes(secret), `'${secret}' is not in the database or its WAL`);
+  } finally {
+    await s2.cleanup();
+  }
+});
+
+test('issue 10: migration 0014 turns existing plain agent keys into digests and lower-cases attachment keys', async () => {
+  const s3 = await startServer();
+  let s4;
+  try {
+    assert.equal(trellis(['admin', 'add-district', '--db', s3.db, '--sourced-id', 'd-mig', '--name', 'Mig']).status, 0);
+    const c = JSON.parse(trellis(['admin', 'add-client', '--db', s3.db, '--name', 'm', '--scope', 'all']).stdout);
+    await s3.stop();
+    // the database as an older version left it: agent_key in plain text, an upper-case attachment key
+    const content = Buffer.from('legacy attachment');
+    const hash = createHash('sha256').update(content).digest('hex');
+    const blob = (hex) => (BACKEND === 'sqlite' ? `X'${hex}'` : `decode('${hex}', 'hex')`);
+    sqlShell(s3.db, 'ALTER TABLE lrs_documents RENAME COLUMN agent_digest TO agent_key');
+    sqlShell(s3.db, 'DELETE FROM schema_migrations WHERE version = 14');
+    const legacy = [
+      [1, act, 'mbox:mailto:legacy.pupil.z3@school.example.org', 'st', '{"legacy":1}'],
+      [3, '', 'account:23:https://sis.example.orglegacy-z3', 'pr', '{"legacy":2}'],
+    ];
+    for (const [kind, a, key, id, doc] of legacy)
+      sqlShell(s3.db, `INSERT INTO lrs_documents (district_id, kind, activity_id, agent_key, registration, doc_id, user_id, content_type, content, etag, updated_at) SELECT id, ${kind}, '${a}', '${key}', '', '${id}', NULL, 'application/json', ${blob(Buffer.from(doc).toString('hex'))}, '${sha1(doc)}', 1 FROM districts WHERE sourced_id = 'd-mig'`);
+    sqlShell(s3.db, `INSERT INTO lrs_attachments (district_id, sha2, content_type, content) SELECT id, '${hash.toUpperCase()}', 'text/plain', ${blob(content.toString('hex'))} FROM districts WHERE sourced_id = 'd-mig'`);
+    s4 = await startServer({ dir: s3.dir, db: s3.db, init: false });
+    const x = (path, params) => request(s4.url, path + '?' + new URLSearchParams(params), { headers: { 'x-experience-api-version': '2.0.0', authorization: basic(c) } });
+    let r = await x('/xapi/activities/state', { activityId: act, agent: JSON.stringify({ mbox: 'mailto:legacy.pupil.z3@school.example.org' }), stateId: 'st' });
+    assert.equal(r.status, 200, r.text);
+    assert.equal(r.text, '{"legacy":1}');
+    r = await x('/xapi/agents/profile', { agent: JSON.stringify({ account: { homePage: 'https://sis.example.org', name: 'legacy-z3' } }), profileId: 'pr' });
+    assert.equal(r.status, 200, r.text);
+    assert.equal(r.text, '{"legacy":2}');
+    assert.equal(sqlShell(s4.db, `SELECT count(*) FROM lrs_attachments WHERE sha2 = '${hash}'`), '1');
+    const raw = stored(s4.db);
+    assert.ok(!raw.includes('legacy.pupil.z3'), 'the converted mbox is gone from the file and WAL');
+    assert.ok(!raw.includes('legacy-z3'), 'the converted account name is gone too');
+  } finally {
+    await s4?.cleanup();
+    await s3.cleanup();
+  }
 });

@@ -54,3 +54,30 @@ test('a linked statement is read by the student\'s teacher (audited), not by ano
   assert.equal(audit.status, 0, audit.stderr);
   assert.match(audit.stdout, /statements:person/);
 });
+
+test('a signed-in person (session cookie) cannot write statements: POST and PUT are refused, nothing is stored', async () => {
+  const all = JSON.parse(trellis(['admin', 'add-client', '--db', srv.db, '--name', 'reader', '--scope', 'all']).stdout);
+  const auth = { ...V, authorization: 'Basic ' + Buffer.from(`${all.key}:${all.secret}`).toString('base64') };
+  const st = (id) => ({
+    id,
+    actor: { objectType: 'Agent', account: { homePage: srv.url, name: student.sourced_id } },
+    verb: { id: 'http://adlnet.gov/expapi/verbs/passed' },
+    object: { id: 'http://example.org/items/forged' },
+  });
+  const studentLogin = srv.logins.find((l) => l.role === 'student' && l.password);
+  assert.ok(studentLogin, 'a demo student with a password');
+  const pupil = new Client(srv.url, '10.9.0.3');
+  assert.equal((await pupil.login(studentLogin)).status, 200);
+  for (const [who, c] of [['teacher', t1], ['student', pupil]]) {
+    const posted = randomUUID(), put = randomUUID();
+    let r = await c.req('/xapi/statements', { method: 'POST', json: st(posted), headers: V });
+    assert.equal(r.status, 403, `${who} POST: ${r.text}`);
+    assert.match(r.body.detail, /only API clients write statements/);
+    r = await c.req(`/xapi/statements?statementId=${put}`, { method: 'PUT', json: st(put), headers: V });
+    assert.equal(r.status, 403, `${who} PUT: ${r.text}`);
+    for (const id of [posted, put]) {
+      r = await request(srv.url, `/xapi/statements?statementId=${id}`, { headers: auth });
+      assert.equal(r.status, 404, `${who}: nothing was stored`);
+    }
+  }
+});

@@ -1,8 +1,8 @@
 /*
- * app/lrs_docs: the pure rules of the xAPI document resources. ETags and
- * conditional requests (xAPI 1.0.3 Communication 3.1, RFC 9110 13.1.1-2),
- * the agent parameter's inverse functional identifier (Data 2.4.2.3), and
- * the JSON merge of POST (Communication 2.2 "JSON Procedure").
+ * app/lrs_docs: the pure rules of the xAPI document resources: the agent
+ * parameter's inverse functional identifier (Data 2.4.2.3) and the JSON
+ * merge of POST (Communication 2.2 "JSON Procedure"). The If-Match lists
+ * are parsed in src/http (tests/unit/test_http_xapi.c).
  */
 #include "test.h"
 
@@ -27,27 +27,6 @@ static int teardown(void **state)
     (void)state;
     arena_release(&arena);
     return 0;
-}
-
-static void test_comm_3_1_if_match_lists(void **state)
-{
-    (void)state;
-    const char *tag = "\"a94a8fe5ccb19ba61c4c0873d391e987982fbbd3\"";
-    assert_int_equal(lrs_docs_etag_listed("*", tag), 1);
-    assert_int_equal(lrs_docs_etag_listed(" * ", tag), 1);
-    assert_int_equal(lrs_docs_etag_listed(tag, tag), 1);
-    assert_int_equal(lrs_docs_etag_listed("\"1234\"", tag), 0);
-    assert_int_equal(
-        lrs_docs_etag_listed("\"x\", \"a94a8fe5ccb19ba61c4c0873d391e987982fbbd3\"", tag), 1);
-    assert_int_equal(lrs_docs_etag_listed("W/\"a94a8fe5ccb19ba61c4c0873d391e987982fbbd3\"", tag),
-                     1);
-    assert_int_equal(lrs_docs_etag_listed("\"x\",\"y\"", tag), 0);
-    /* malformed lists are errors, not mismatches */
-    assert_int_equal(lrs_docs_etag_listed("", tag), -EINVAL);
-    assert_int_equal(lrs_docs_etag_listed("abc", tag), -EINVAL);
-    assert_int_equal(lrs_docs_etag_listed("\"abc", tag), -EINVAL);
-    assert_int_equal(lrs_docs_etag_listed("\"a\" \"b\"", tag), -EINVAL);
-    assert_int_equal(lrs_docs_etag_listed("\"a\",", tag), -EINVAL);
 }
 
 static void test_data_2_4_2_3_agent_ifi(void **state)
@@ -131,7 +110,6 @@ static void test_content_type_json(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_comm_3_1_if_match_lists),
         cmocka_unit_test(test_data_2_4_2_3_agent_ifi),
         cmocka_unit_test(test_comm_2_2_json_merge),
         cmocka_unit_test(test_content_type_json),
