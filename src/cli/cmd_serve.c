@@ -127,8 +127,8 @@ int cmd_serve(int argc, char **argv)
                  "when it is read");
     printf("listening on %s\n", server_base_url(srv));
     fflush(stdout);
-    log_kv(LOG_INFO, "event=start url=%s store=%s pages=%zu", server_base_url(srv),
-           store_backend(store), webroot_count(web));
+    log_kv(LOG_INFO, "event=start url=%s store=%s pages=%zu", LOG_VALUE(server_base_url(srv)),
+           LOG_VALUE(store_backend(store)), webroot_count(web));
 
     /* lrs_forward_url: forward the statements to an upstream LRS in the background */
     if (lrs_forward_start(store, &cfg, &fwd) < 0) {
@@ -136,7 +136,7 @@ int cmd_serve(int argc, char **argv)
         goto out;
     }
     if (fwd)
-        log_kv(LOG_INFO, "event=lrs_forward_start target=%s", cfg.lrs_forward_url);
+        log_kv(LOG_INFO, "event=lrs_forward_start target=%s", LOG_VALUE(cfg.lrs_forward_url));
 
     if (sigwait(&sigs, &sig) == 0)
         log_kv(LOG_INFO, "event=stopping signal=%s", sig == SIGINT ? "SIGINT" : "SIGTERM");

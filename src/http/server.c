@@ -585,7 +585,7 @@ static void completed_cb(void *cls, struct MHD_Connection *conn, void **req_cls,
         double ms = (double)(time_mono_ns() - rq->t0_ns) / 1e6;
         /* the path only: query strings can carry personal data */
         log_kv(LOG_INFO, "event=request method=%s path=%s status=%u bytes=%zu ms=%.2f%s",
-               rq->method, rq->path, rq->status, rq->bytes, ms,
+               LOG_VALUE(rq->method), LOG_VALUE(rq->path), rq->status, rq->bytes, ms,
                toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " aborted=1");
     }
     log_set_request_id(NULL);
