@@ -656,7 +656,7 @@ static enum MHD_Result access_cb(void *cls, struct MHD_Connection *conn, const c
                 rq->params[i] = m.values[i];
             }
         } else if (r == -ENOTSUP) {
-            /* answered once the body is in: see below */
+            /* answered on a later call (at once when a body follows: admit_body) */
             rq->route = NULL;
             http_add_header(rq, "Allow", allow);
             rq->status = 405;
