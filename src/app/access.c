@@ -553,7 +553,25 @@ static enum grant_audit audit_mode(const struct principal *p, unsigned action,
     return GRANT_AUDIT_SUBJECTS;
 }
 
+static int check(struct ctx *c, enum access_action action, const struct access_resource *res,
+                 struct grant **ret_grant);
+
 int access_check(struct ctx *c, enum access_action action, const struct access_resource *res,
+                 struct grant **ret_grant)
+{
+    return check(c, action, res, ret_grant);
+}
+
+int access_would_allow(struct ctx *c, enum access_action action, const struct access_resource *res)
+{
+    bool was = c->quiet;
+    c->quiet = true;
+    int r = check(c, action, res, NULL);
+    c->quiet = was;
+    return r;
+}
+
+static int check(struct ctx *c, enum access_action action, const struct access_resource *res,
                  struct grant **ret_grant)
 {
     const struct principal *p = c->who;
@@ -1064,7 +1082,7 @@ static void note_denial(struct ctx *c, const struct access_resource *res, unsign
     const char *addr = c->client_addr ? c->client_addr : "-";
     char asked[48];
 
-    if (!c->store || (p && p->kind == PRINCIPAL_SYSTEM))
+    if (!c->store || c->quiet || (p && p->kind == PRINCIPAL_SYSTEM))
         return;
     /* the audit writer before this service, so it is closed after this one flushes into it */
     if (audit_ready(c->store) < 0 ||

@@ -46,6 +46,13 @@
 int access_check(struct ctx *c, enum access_action action, const struct access_resource *res,
                  struct grant **ret_grant);
 
+/*
+ * The same decision without a trace: no refusal recorded, no grant. For
+ * sizing what to accept before the request's service asks the gate itself
+ * (the upload limit); never to decide access.
+ */
+int access_would_allow(struct ctx *c, enum access_action action, const struct access_resource *res);
+
 /* Does the grant also allow action (e.g. ACT_READ_SEALED beside ACT_READ)? */
 bool access_grant_allows(const struct grant *g, enum access_action action);
 /* The district of the record a grant was made for. */

@@ -35,6 +35,7 @@ struct ctx {
     /* the access gate's grants and what was read under them (access.c), in arena: a caller
        that releases the arena while it uses the context sets gate to NULL */
     struct access_state *gate;
+    bool quiet;    /* access_would_allow(): a refusal is not recorded */
     char err[512]; /* what was wrong, naming the field: set with ctx_fail() */
 };
 

@@ -79,7 +79,8 @@ static void say(struct fwd *f, const char *fmt, ...)
     if (f->o->progress)
         f->o->progress(msg, f->o->progress_arg);
     else
-        log_kv(LOG_INFO, "event=lrs_forward target=%s %s", f->target, msg);
+        log_kv(LOG_INFO, "event=lrs_forward target=%s msg=%s", LOG_VALUE(f->target),
+               LOG_VALUE(msg));
 }
 
 /* Sleep ms, waking early when asked to stop. */
@@ -677,7 +678,7 @@ struct each_arg {
 static void bg_progress(const char *msg, void *arg)
 {
     (void)arg;
-    log_kv(LOG_INFO, "event=lrs_forward %s", msg);
+    log_kv(LOG_INFO, "event=lrs_forward msg=%s", LOG_VALUE(msg));
 }
 
 static int forward_district(int64_t district_id, void *arg)
@@ -718,8 +719,8 @@ static int forward_district(int64_t district_id, void *arg)
     int r = lrs_forward_run(&c, &o, &rep);
     if (r < 0) {
         a->failed = 1;
-        log_kv(LOG_WARN, "event=lrs_forward district=%lld error=\"%s\"", (long long)district_id,
-               c.err);
+        log_kv(LOG_WARN, "event=lrs_forward district=%lld error=%s", (long long)district_id,
+               LOG_VALUE(c.err));
     } else if (rep.sent) {
         log_kv(LOG_INFO, "event=lrs_forward district=%lld sent=%lld after_seq=%lld",
                (long long)district_id, (long long)rep.sent, (long long)rep.after_seq);

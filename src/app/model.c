@@ -586,8 +586,8 @@ static void follow_once(struct model_follower *f)
         int64_t applied = 0;
         int r = model_catch_up(&c, ids.id[i], &applied);
         if (r < 0)
-            log_kv(LOG_WARN, "event=model_follow district=%lld error=\"%s\"", (long long)ids.id[i],
-                   c.err);
+            log_kv(LOG_WARN, "event=model_follow district=%lld error=%s", (long long)ids.id[i],
+                   LOG_VALUE(c.err));
         else if (applied > 0)
             log_kv(LOG_INFO, "event=model_follow district=%lld applied=%lld", (long long)ids.id[i],
                    (long long)applied);

@@ -11,9 +11,10 @@
 #include "base/config.h"
 #include "base/log.h"
 #include "base/mem.h"
+#include "base/netaddr.h"
 #include "base/str.h"
 
-enum ctype { C_STR, C_INT, C_BOOL, C_LEVEL, C_LISTEN, C_URL };
+enum ctype { C_STR, C_INT, C_BOOL, C_LEVEL, C_LISTEN, C_URL, C_ADDRS };
 
 struct setting {
     const char *name;
@@ -40,7 +41,18 @@ static const struct setting table[] = {
     S(threads, C_INT, "0", 0, 256, false, "HTTP worker threads (0: automatic)"),
     S(db_pool, C_INT, "0", 0, 512, false, "store connections (0: automatic)"),
     S(body_limit, C_INT, "10485760", 1024, 1073741824, false, "largest request body in bytes"),
-    S(upload_limit, C_INT, "268435456", 1024, 4294967296, false, "largest roster upload in bytes"),
+    S(upload_limit, C_INT, "268435456", 1024, 4294967296, false,
+      "largest roster upload in bytes (only for a caller who may import; others get body_limit)"),
+    S(anon_body_limit, C_INT, "16384", 1024, 1073741824, false,
+      "largest body in bytes of a request without credentials in its headers (logins; xAPI "
+      "1.0.3 alternate syntax); other anonymous bodies are refused before they are read"),
+    S(max_connections, C_INT, "4096", 16, 1000000, false,
+      "open connections at most (lowered at start to fit the open-file limit)"),
+    S(per_ip_connections, C_INT, "256", 0, 1000000, false,
+      "open connections per client address (IPv6: per /64; trusted proxies exempt; 0: no cap)"),
+    S(idle_timeout, C_INT, "15", 1, 3600, false,
+      "seconds a connection may stay silent (waiting for a request, or within one) before it "
+      "is closed"),
     S(session_idle_min, C_INT, "30", 1, 1440, false, "minutes of inactivity that end a session"),
     S(session_max_hours, C_INT, "12", 1, 720, false, "hours after which a session always ends"),
     S(session_idle_sec, C_INT, "0", 0, 86400, false,
@@ -50,7 +62,14 @@ static const struct setting table[] = {
       "student records per hour one person may export or list before a fresh second factor"),
     S(login_max_failures, C_INT, "10", 1, 1000, false, "failed logins before an account locks"),
     S(secure_cookies, C_BOOL, "false", 0, 0, false, "mark cookies Secure (serve over TLS)"),
-    S(trust_proxy, C_BOOL, "false", 0, 0, false, "take client addresses from X-Forwarded-For"),
+    S(trust_proxy, C_BOOL, "false", 0, 0, false,
+      "believe a proxy on this machine (127.0.0.0/8, ::1): the same as adding those to "
+      "trusted_proxies"),
+    S(trusted_proxies, C_ADDRS, "", 0, 0, false,
+      "proxy addresses or ranges (comma-separated) whose X-Forwarded-For/-Proto or Forwarded "
+      "headers are believed"),
+    S(tls_cert, C_STR, "", 0, 0, false, "PEM certificate chain file: serve HTTPS (with tls_key)"),
+    S(tls_key, C_STR, "", 0, 0, false, "PEM private key file of tls_cert"),
     S(xapi_version, C_STR, "2.0.0", 0, 0, false,
       "xAPI version (1.0.3 or 2.0.0) of the LRS's answers to requests that name none"),
     S(lrs_forward_url, C_URL, "", 0, 0, false, "upstream LRS to forward statements to"),
@@ -167,6 +186,13 @@ static int parse_into(struct config *cfg, const struct setting *s, const char *v
             return -EINVAL;
         }
         break;
+    case C_ADDRS: {
+        struct netaddr_range list[NETADDR_LIST_MAX];
+        size_t n;
+        if (netaddr_list_parse(value, list, NETADDR_LIST_MAX, &n, why, whylen) < 0)
+            return -EINVAL;
+        break;
+    }
     case C_STR:
         break;
     }
@@ -364,6 +390,16 @@ int config_finish(struct config *cfg, char *err, size_t errlen)
     }
     if (strcmp(cfg->xapi_version, "2.0.0") != 0 && strcmp(cfg->xapi_version, "1.0.3") != 0) {
         snprintf(err, errlen, "xapi_version: must be 1.0.3 or 2.0.0");
+        return -EINVAL;
+    }
+    if (cfg->anon_body_limit > cfg->body_limit) {
+        snprintf(err, errlen, "anon_body_limit: must be at most body_limit (%lld)",
+                 (long long)cfg->body_limit);
+        return -EINVAL;
+    }
+    if ((cfg->tls_cert[0] != '\0') != (cfg->tls_key[0] != '\0')) {
+        snprintf(err, errlen, "%s: needs %s as well", cfg->tls_cert[0] ? "tls_cert" : "tls_key",
+                 cfg->tls_cert[0] ? "tls_key" : "tls_cert");
         return -EINVAL;
     }
     if (cfg->upload_limit < cfg->body_limit) {

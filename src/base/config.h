@@ -17,30 +17,37 @@
 #include "base/common.h"
 
 struct config {
-    char *db;             /* SQLite path or postgresql:// URL */
-    char *key_file;       /* sealing key; "" means beside the database */
-    char *listen;         /* HOST:PORT */
-    char *base_url;       /* public URL; "" means http://<listen> */
-    char *web_root;       /* directory of static pages */
-    char *log_level;      /* error | warn | info | debug */
-    int64_t threads;      /* HTTP worker threads; 0: automatic */
-    int64_t db_pool;      /* store connections; 0: automatic */
-    int64_t body_limit;   /* largest request body, bytes */
-    int64_t upload_limit; /* largest roster upload, bytes */
+    char *db;                   /* SQLite path or postgresql:// URL */
+    char *key_file;             /* sealing key; "" means beside the database */
+    char *listen;               /* HOST:PORT */
+    char *base_url;             /* public URL; "" means http://<listen> */
+    char *web_root;             /* directory of static pages */
+    char *log_level;            /* error | warn | info | debug */
+    int64_t threads;            /* HTTP worker threads; 0: automatic */
+    int64_t db_pool;            /* store connections; 0: automatic */
+    int64_t body_limit;         /* largest request body, bytes */
+    int64_t upload_limit;       /* largest roster upload (of a caller who may import), bytes */
+    int64_t anon_body_limit;    /* largest body without credentials in the headers, bytes */
+    int64_t max_connections;    /* open connections at most (lowered to fit the open-file limit) */
+    int64_t per_ip_connections; /* open connections per client address (IPv6: per /64); 0: any */
+    int64_t idle_timeout;       /* seconds without traffic before a connection is closed */
     int64_t session_idle_min;
     int64_t session_max_hours;
     int64_t session_idle_sec;   /* overrides session_idle_min when not 0 (kiosks, tests) */
     int64_t export_alert_limit; /* student records per hour before the tripwire */
     int64_t login_max_failures; /* failures before a per-account lock */
     bool secure_cookies;        /* set Secure on cookies (served over TLS) */
-    bool trust_proxy;           /* take the client address from X-Forwarded-For */
+    bool trust_proxy;           /* trust a proxy on this machine (loopback), see trusted_proxies */
+    char *trusted_proxies;      /* addresses/ranges whose X-Forwarded-* and Forwarded we believe */
+    char *tls_cert;             /* PEM certificate chain: serve HTTPS (with tls_key) */
+    char *tls_key;              /* PEM private key */
     char *xapi_version;         /* "2.0.0" or "1.0.3": the LRS's answer to a request naming none */
     char *lrs_forward_url;      /* upstream LRS; "" disables forwarding */
     char *lrs_forward_key;
     char *lrs_forward_secret;
 
     /* where each setting came from, for `config show` (index = table order) */
-    const char *source[32];
+    const char *source[64];
 };
 
 /* Fill cfg with the defaults. web_root_default is the built-in web/ path. */

@@ -1,6 +1,8 @@
 /*
  * Hexadecimal and base64 (RFC 4648, standard and URL-safe alphabets)
- * encoding. Pure and reentrant.
+ * encoding, on libsodium's codecs (sodium_bin2hex, sodium_hex2bin,
+ * sodium_bin2base64, sodium_base642bin). Pure and reentrant; no
+ * sodium_init() needed.
  */
 #ifndef TRELLIS_HEX_H
 #define TRELLIS_HEX_H
@@ -21,7 +23,7 @@ int hex_decode(struct str s, void *out, size_t n);
 size_t base64_encoded_len(size_t n);
 /* Encode n bytes with padding; out holds base64_encoded_len(n) + 1 bytes. */
 void base64_encode(const void *p, size_t n, char *out);
-/* URL-safe alphabet, no padding; out holds base64_encoded_len(n) + 1 bytes. */
+/* URL-safe alphabet, no padding; out holds (4n + 2) / 3 + 1 bytes (the text and its NUL). */
 void base64url_encode(const void *p, size_t n, char *out);
 /*
  * Decode standard base64 (padding required when url is false) or base64url

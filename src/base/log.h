@@ -29,8 +29,27 @@ void log_set_request_id(const char *id);
 
 /* Free text, written as msg="..." with quotes and control characters escaped. */
 void log_msg(enum log_level l, const char *fmt, ...) PRINTF_FMT(2, 3);
-/* Preformatted key=value pairs (control characters are replaced). */
+/*
+ * Preformatted key=value pairs. Every value that comes from outside (a
+ * request path, a user agent, a username, an error text) must go through
+ * LOG_VALUE() so it cannot add fields or lines; as a last guard, control
+ * bytes left in the line are written as \xNN.
+ */
 void log_kv(enum log_level l, const char *fmt, ...) PRINTF_FMT(2, 3);
+
+/*
+ * v as the value of a key=value field: as it is when it is plain (printable
+ * ASCII or valid UTF-8 without space, '"', '=', '\\' or control characters),
+ * otherwise in double quotes with \" \\ \n \r \t, and \xNN for every other
+ * control byte (ESC included, so no terminal escape survives), C1 control
+ * characters and bytes that are not UTF-8. NULL is written as - and "" as "".
+ * The result goes into out (outlen at least 8) and is cut, still closed, with
+ * "..." when it does not fit. Returns out. Pure and reentrant.
+ */
+const char *log_value(const char *v, char *out, size_t outlen);
+#define LOG_VALUE_MAX 1024
+/* log_value() into a buffer that lives until the end of the enclosing block. */
+#define LOG_VALUE(v) log_value((v), (char[LOG_VALUE_MAX]){0}, LOG_VALUE_MAX)
 /* log_msg at LOG_ERROR with err='strerror(-r)' appended; returns r. */
 int log_msg_errno(enum log_level l, int r, const char *fmt, ...) PRINTF_FMT(3, 4);
 

@@ -16,6 +16,7 @@
 #include "app/lrs_forward.h"
 #include "app/model.h"
 #include "base/log.h"
+#include "base/netaddr.h"
 #include "cli/cli.h"
 #include "cli/commands.h"
 #include "http/server.h"
@@ -42,6 +43,20 @@ static bool is_new_sqlite_file(const char *db)
     if (strncmp(db, "sqlite:", 7) == 0)
         db += 7;
     return access(db, F_OK) < 0;
+}
+
+/* Is the listening address reachable only from this machine? */
+static bool loopback_only(const char *listen)
+{
+    char host[256];
+    unsigned port;
+    struct netaddr a;
+
+    if (config_split_listen(listen, host, sizeof(host), &port) < 0)
+        return false;
+    if (strcmp(host, "localhost") == 0)
+        return true;
+    return netaddr_parse(str_from(host), &a) == 0 && netaddr_is_loopback(&a);
 }
 
 int cmd_serve(int argc, char **argv)
@@ -125,10 +140,16 @@ int cmd_serve(int argc, char **argv)
     if (model_follower_start(store, &cfg, &follower) < 0)
         log_warn("the learner model's follower did not start; mastery is brought up to date "
                  "when it is read");
+    if (!cfg.tls_cert[0] && !loopback_only(cfg.listen))
+        log_warn("serving plain HTTP on '%s', which other machines can reach: passwords and "
+                 "session cookies would cross the network readable; serve HTTPS (tls_cert and "
+                 "tls_key) or listen on 127.0.0.1 behind a TLS proxy (trusted_proxies); see "
+                 "docs/DEPLOY.md",
+                 cfg.listen);
     printf("listening on %s\n", server_base_url(srv));
     fflush(stdout);
-    log_kv(LOG_INFO, "event=start url=%s store=%s pages=%zu", server_base_url(srv),
-           store_backend(store), webroot_count(web));
+    log_kv(LOG_INFO, "event=start url=%s store=%s pages=%zu", LOG_VALUE(server_base_url(srv)),
+           LOG_VALUE(store_backend(store)), webroot_count(web));
 
     /* lrs_forward_url: forward the statements to an upstream LRS in the background */
     if (lrs_forward_start(store, &cfg, &fwd) < 0) {
@@ -136,7 +157,7 @@ int cmd_serve(int argc, char **argv)
         goto out;
     }
     if (fwd)
-        log_kv(LOG_INFO, "event=lrs_forward_start target=%s", cfg.lrs_forward_url);
+        log_kv(LOG_INFO, "event=lrs_forward_start target=%s", LOG_VALUE(cfg.lrs_forward_url));
 
     if (sigwait(&sigs, &sig) == 0)
         log_kv(LOG_INFO, "event=stopping signal=%s", sig == SIGINT ? "SIGINT" : "SIGTERM");

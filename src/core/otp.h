@@ -1,12 +1,13 @@
 /*
- * One-time passwords: SHA-1 (FIPS 180-4), HMAC-SHA-1 (RFC 2104), HOTP
- * (RFC 4226) and TOTP (RFC 6238), and the base32 text (RFC 4648 section 6)
- * that authenticator apps use for the shared secret.
+ * One-time passwords, the arithmetic: HOTP's counter message and dynamic
+ * truncation (RFC 4226 section 5.3), TOTP time steps (RFC 6238), the codes
+ * people type, and the base32 text (RFC 4648 section 6) that authenticator
+ * apps use for the shared secret.
  *
- * SHA-1 is here only because RFC 6238 authenticator apps use HMAC-SHA-1 and
- * libsodium has no SHA-1; HMAC-SHA-1 is still a sound MAC (RFC 6151) and
- * nothing else in Trellis may use it. Pure and reentrant: no I/O, no clock
- * (the caller passes the time step), no allocation.
+ * The HMAC-SHA-1 itself is not here: core includes no library, and SHA-1
+ * comes from libcrypto. app/otp.h computes it and calls
+ * otp_hotp_truncate(); use otp_hotp() from there. Pure and reentrant: no
+ * I/O, no clock (the caller passes the time step), no allocation.
  */
 #ifndef TRELLIS_CORE_OTP_H
 #define TRELLIS_CORE_OTP_H
@@ -20,13 +21,13 @@
 #define TOTP_PERIOD_S  30 /* RFC 6238 section 4.1: X = 30 seconds */
 #define OTP_SECRET_MAX 64
 
-/* SHA-1 of n bytes. */
-void otp_sha1(const void *p, size_t n, uint8_t out[SHA1_LEN]);
-/* HMAC-SHA-1 (RFC 2104) of msg under key. */
-void otp_hmac_sha1(const uint8_t *key, size_t keylen, const void *msg, size_t n,
-                   uint8_t out[SHA1_LEN]);
-/* HOTP value (RFC 4226 section 5.3) for counter with digits (6 to 9) digits. */
-uint32_t otp_hotp(const uint8_t *key, size_t keylen, uint64_t counter, unsigned digits);
+/* The 8-byte big-endian counter that HOTP MACs (RFC 4226 section 5.2). */
+void otp_counter_message(uint64_t counter, uint8_t out[8]);
+/*
+ * The HOTP value (RFC 4226 section 5.3, dynamic truncation) of an
+ * HMAC-SHA-1 digest, with digits (1 to 9; anything else is 6) digits.
+ */
+uint32_t otp_hotp_truncate(const uint8_t mac[SHA1_LEN], unsigned digits);
 /*
  * The TOTP time step of a Unix time in seconds (T0 = 0, X = 30; RFC 6238
  * section 4.2). Negative times give step 0.

@@ -43,7 +43,8 @@ struct request {
     unsigned status; /* the status sent, for the access log */
     size_t bytes;    /* body bytes sent */
     bool responded;
-    bool tls; /* reached over TLS (directly or via a trusted proxy) */
+    bool tls;           /* reached over TLS (directly or via a trusted proxy) */
+    bool authenticated; /* http_authenticate() ran on the first call (a body was coming) */
     struct {
         const char *name, *value;
     } headers[REQ_MAX_HEADERS]; /* extra response headers (arena strings) */

@@ -12,10 +12,31 @@
 
 struct request;
 
+/*
+ * How the server treats a route's request before its body is read: a body
+ * comes only from a caller who may send one (see server.c).
+ */
 enum route_flags {
-    ROUTE_UPLOAD = 1 << 0,   /* body up to upload_limit instead of body_limit */
+    /*
+     * A district upload ({id} is the district): the body may reach
+     * upload_limit when the caller may administer that district
+     * (access_check ACT_ADMIN); anyone else gets body_limit.
+     */
+    ROUTE_UPLOAD = 1 << 0,
     ROUTE_NO_BODY = 1 << 1,  /* reject any body */
     ROUTE_RAW_BODY = 1 << 2, /* the handler reads the body itself (not JSON) */
+    /*
+     * Open to callers without credentials (health, version, the logins,
+     * xAPI About). Every other route refuses a body from a caller without
+     * credentials with a 401 before reading it.
+     */
+    ROUTE_PUBLIC = 1 << 3,
+    /*
+     * The /xapi/ layer: its 401 carries the xAPI headers, and a 1.0.3
+     * alternate-syntax request (POST ?method=) has its credentials in the
+     * body, so it is read up to anon_body_limit first.
+     */
+    ROUTE_XAPI = 1 << 4,
 };
 
 struct route {

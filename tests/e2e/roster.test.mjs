@@ -313,9 +313,10 @@ test('the upload route refuses anonymous callers before reading the body', async
     assert.equal(r.status, 401);
     assert.match(r.headers.get('content-type'), /^application\/problem\+json/);
     assert.equal(r.body.detail, 'log in first');
+    // who is asking comes first: nothing of an anonymous request is looked at
     r = await request(srv.url, '/api/v1/districts/x/roster/imports', { method: 'POST', body });
-    assert.equal(r.status, 400);
-    assert.equal(r.body.detail, 'id: not a district id');
+    assert.equal(r.status, 401);
+    assert.equal(r.body.detail, 'log in first');
     r = await request(srv.url, '/api/v1/districts/1/roster/imports');
     assert.equal(r.status, 405);
   } finally {

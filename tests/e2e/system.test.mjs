@@ -47,6 +47,40 @@ test('errors are RFC 9457 problem details', async () => {
   assert.equal(nf.status, 404);
 });
 
+// Read a key=value log line as a logfmt reader does: a value in double quotes may hold
+// anything (\\ escapes the next character). Returns [[key, value], ...].
+function logfmt(line) {
+  const out = [];
+  const re = /([^\s=]+)(?:=("(?:[^"\\]|\\.)*"|\S*))?/g;
+  let m;
+  while ((m = re.exec(line))) {
+    let v = m[2] ?? '';
+    if (v.startsWith('"')) v = v.slice(1, -1).replace(/\\(x[0-9a-f]{2}|.)/g, (_, e) => e.length > 1 ? String.fromCharCode(parseInt(e.slice(1), 16)) : ({ n: '\n', r: '\r', t: '\t' }[e] ?? e));
+    out.push([m[1], v]);
+  }
+  return out;
+}
+
+test('a request path cannot forge access-log fields or lines', async () => {
+  const r = await request(srv.url, '/nothing%0a%20level=error%20status=200%1b[2J');
+  assert.equal(r.status, 404);
+  const id = r.headers.get('x-request-id');
+  let lines = [];
+  for (let i = 0; i < 50 && lines.length === 0; i++) {
+    lines = srv.logs.join('').split('\n').filter((l) => l.includes(`req=${id}`));
+    if (lines.length === 0) await sleep(20);
+  }
+  assert.equal(lines.length, 1, 'one line for the request');
+  const line = lines[0];
+  assert.ok(!line.includes('\x1b'), 'no terminal escape reaches the log');
+  const f = logfmt(line);
+  assert.deepEqual(f.map(([k]) => k), ['ts', 'level', 'req', 'event', 'method', 'path', 'status', 'bytes', 'ms']);
+  assert.equal(Object.fromEntries(f).level, 'info');
+  assert.equal(Object.fromEntries(f).status, '404');
+  assert.equal(Object.fromEntries(f).path, '/nothing\n level=error status=200\x1b[2J');
+  assert.match(line, / path="\/nothing\\n level=error status=200\\x1b\[2J" status=404 /);
+});
+
 test('static pages are served with an ETag and revalidated', async () => {
   const r = await request(srv.url, '/');
   assert.equal(r.status, 200);

@@ -7,7 +7,7 @@
 
 #include <stdlib.h>
 
-#include "core/otp.h"
+#include "app/otp.h"
 #include "fuzz.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -33,6 +33,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (m != n || memcmp(key, again, (size_t)n) != 0)
         abort();
     if (n > 0 && otp_hotp(key, (size_t)n, (uint64_t)n, 6) > 999999)
+        abort();
+    /* the truncation of any 20 bytes stays in range */
+    if (size >= SHA1_LEN && otp_hotp_truncate(data, 8) > 99999999)
         abort();
     return 0;
 }

@@ -10,8 +10,8 @@
 
 #include "app/audit.h"
 #include "app/auth.h"
+#include "app/otp.h"
 #include "app/principal.h"
-#include "core/otp.h"
 
 #include "app_fixture.h"
 

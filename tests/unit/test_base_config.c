@@ -85,6 +85,40 @@ static void test_split_listen(void **state)
     assert_int_equal(config_split_listen("h:65536", host, sizeof(host), &port), -EINVAL);
 }
 
+static void test_network_settings(void **state)
+{
+    (void)state;
+    struct config cfg;
+    char err[256];
+    assert_int_equal(config_init(&cfg, "web"), 0);
+    /* the defaults a district gets */
+    assert_int_equal(cfg.per_ip_connections, 256);
+    assert_int_equal(cfg.idle_timeout, 15);
+    assert_int_equal(cfg.max_connections, 4096);
+    assert_int_equal(cfg.anon_body_limit, 16384);
+    assert_string_equal(cfg.trusted_proxies, "");
+    assert_int_equal(
+        config_set(&cfg, "trusted_proxies", "10.0.0.0/8, ::1", "flag", err, sizeof(err)), 0);
+    assert_int_equal(
+        config_set(&cfg, "trusted_proxies", "10.0.0.0/8, proxy", "env X", err, sizeof(err)),
+        -EINVAL);
+    assert_string_equal(err,
+                        "env X: trusted_proxies: 'proxy' is not an IP address or ADDRESS/PREFIX");
+    assert_string_equal(cfg.trusted_proxies, "10.0.0.0/8, ::1"); /* unchanged */
+    assert_int_equal(config_set(&cfg, "idle_timeout", "0", "f", err, sizeof(err)), -EINVAL);
+    assert_int_equal(config_finish(&cfg, err, sizeof(err)), 0);
+    /* cross-field checks */
+    assert_int_equal(config_set(&cfg, "tls_cert", "/etc/c.pem", "f", err, sizeof(err)), 0);
+    assert_int_equal(config_finish(&cfg, err, sizeof(err)), -EINVAL);
+    assert_string_equal(err, "tls_cert: needs tls_key as well");
+    assert_int_equal(config_set(&cfg, "tls_key", "/etc/k.pem", "f", err, sizeof(err)), 0);
+    assert_int_equal(config_finish(&cfg, err, sizeof(err)), 0);
+    assert_int_equal(config_set(&cfg, "anon_body_limit", "20000000", "f", err, sizeof(err)), 0);
+    assert_int_equal(config_finish(&cfg, err, sizeof(err)), -EINVAL);
+    assert_non_null(strstr(err, "anon_body_limit: must be at most body_limit"));
+    config_release(&cfg);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -92,6 +126,7 @@ int main(void)
         cmocka_unit_test(test_errors_name_the_setting),
         cmocka_unit_test(test_bad_file_line),
         cmocka_unit_test(test_split_listen),
+        cmocka_unit_test(test_network_settings),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

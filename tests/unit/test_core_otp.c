@@ -1,5 +1,6 @@
 /*
- * core/otp: SHA-1, HMAC-SHA-1, HOTP and TOTP against the published test
+ * core/otp and app/otp: SHA-1 and HMAC-SHA-1 (libcrypto, app/otp.c), HOTP
+ * truncation and TOTP steps (core/otp.c) against the published test
  * vectors, and base32.
  *   - SHA-1: FIPS 180-4 examples ("abc", the 448-bit message) and RFC 3174
  *     section 7.3 (a million 'a').
@@ -10,6 +11,7 @@
  */
 #include "test.h"
 
+#include "app/otp.h"
 #include "base/hex.h"
 #include "core/otp.h"
 
@@ -62,6 +64,21 @@ static void test_hotp_rfc4226_appendix_d(void **state)
                                     254676, 287922, 162583, 399871, 520489};
     for (uint64_t c = 0; c < 10; c++)
         assert_int_equal(otp_hotp(rfc_key, 20, c, 6), want[c]);
+}
+
+static void test_truncation_rfc4226_section_5_4(void **state)
+{
+    (void)state;
+    /* the worked example: this HMAC-SHA-1 value, offset 0xa, 0x50ef7f19 = 1357872921 */
+    static const uint8_t mac[SHA1_LEN] = {0x1f, 0x86, 0x98, 0x69, 0x0e, 0x02, 0xca,
+                                          0x16, 0x61, 0x85, 0x50, 0xef, 0x7f, 0x19,
+                                          0xda, 0x8e, 0x94, 0x5b, 0x55, 0x5a};
+    uint8_t msg[8];
+    assert_int_equal(otp_hotp_truncate(mac, 6), 872921);
+    assert_int_equal(otp_hotp_truncate(mac, 9), 357872921);
+    assert_int_equal(otp_hotp_truncate(mac, 0), 872921); /* out of range: six digits */
+    otp_counter_message(0x0102030405060708ull, msg);
+    assert_memory_equal(msg, "\x01\x02\x03\x04\x05\x06\x07\x08", 8);
 }
 
 static void test_totp_rfc6238_appendix_b(void **state)
@@ -128,6 +145,7 @@ int main(void)
         cmocka_unit_test(test_sha1_fips_180),
         cmocka_unit_test(test_hmac_sha1_rfc2202),
         cmocka_unit_test(test_hotp_rfc4226_appendix_d),
+        cmocka_unit_test(test_truncation_rfc4226_section_5_4),
         cmocka_unit_test(test_totp_rfc6238_appendix_b),
         cmocka_unit_test(test_parse_code),
         cmocka_unit_test(test_base32_rfc4648),
