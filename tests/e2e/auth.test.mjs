@@ -322,6 +322,29 @@ test('a person deactivated in the roster can no longer log in, and their session
   assert.equal((await client().login(l)).status, 200);
 });
 
+test('school and district administrators without a second factor can only enrol', async () => {
+  for (const [role, school] of [['school_admin', 'sch-001'], ['district_admin', null]]) {
+    const username = `noenrol.${role}`;
+    const args = ['admin', 'add-account', '--db', srv.db, '--username', username, '--name', 'Alex Admin', '--role', role];
+    if (school) args.push('--school', school);
+    const add = trellis(args);
+    assert.equal(add.status, 0, add.stderr);
+    const c = client();
+    let r = await c.login({ username, password: JSON.parse(add.stdout).password });
+    assert.equal(r.status, 200, `${role}: ${r.text}`);
+    assert.deepEqual(r.body.roles, [role]);
+    assert.deepEqual([r.body.mfa.required, r.body.mfa.enrolled], [true, false], role);
+    r = await c.req('/api/v1/home');
+    assert.deepEqual(r.body, { role, enrol_required: true }, `${role}: nothing but enrolment`);
+    for (const path of [`/api/v1/users/${known.roster1[0]}`, `/api/v1/classes/${known.teacher1.classes[0]}/students`,
+      `/api/v1/classes/${known.teacher1.classes[0]}/cards`]) {
+      r = await c.req(path);
+      assert.equal(r.status, 403, `${role} ${path}`);
+    }
+    assert.equal((await c.req('/api/v1/me/totp', { method: 'POST' })).status, 200, `${role} may enrol`);
+  }
+});
+
 test('every access is in the audit log with who, where, what, which student, request id and purpose', async () => {
   const t = client();
   const l = srv.logins.find((x) => x.username === 'rbianchi6') || srv.login('teacher');

@@ -8,6 +8,7 @@
 
 #include <sodium.h>
 
+#include "app/access.h"
 #include "app/audit.h"
 #include "app/auth.h"
 #include "app/principal.h"
@@ -108,6 +109,10 @@ static void test_totp_window_and_replay(void **state)
     snprintf(code, sizeof(code), "%06u", otp_hotp(key, 20, step - 2, 6));
     assert_int_equal(login(F.now, "m", "maple-door-sunrise", code, &l), 0);
     assert_int_equal(l.refusal, AUTH_INVALID);
+    /* two steps ahead is too early (RFC 6238 section 5.2: at most one step either side) */
+    snprintf(code, sizeof(code), "%06u", otp_hotp(key, 20, step + 2, 6));
+    assert_int_equal(login(F.now, "m", "maple-door-sunrise", code, &l), 0);
+    assert_int_equal(l.refusal, AUTH_INVALID);
     /* one step back is fine, once */
     snprintf(code, sizeof(code), "%06u", otp_hotp(key, 20, step - 1, 6));
     assert_int_equal(login(F.now, "m", "maple-door-sunrise", code, &l), 0);
@@ -156,6 +161,34 @@ static void test_throttle_backs_off_and_lapses(void **state)
     ctx_release(&F.ctx);
 }
 
+/*
+ * Every role that needs a second factor, district administrators included,
+ * gets nothing but enrolment until it has one: the principal says so and
+ * the access policy refuses it a student's record.
+ */
+static void test_mfa_roles_without_factor_only_enrol(void **state)
+{
+    static const struct {
+        const char *sid;
+        unsigned role;
+    } who[] = {{"z", ROLE_DISTRICT_ADMIN}, {"k", ROLE_COUNSELLOR}};
+    struct auth_login l;
+    (void)state;
+    for (size_t i = 0; i < ARRAY_SIZE(who); i++) {
+        provision(who[i].sid, "silver-harbor-wind", "");
+        assert_int_equal(login(F.now, who[i].sid, "silver-harbor-wind", NULL, &l), 0);
+        assert_int_equal(l.refusal, AUTH_OK);
+        assert_true(l.who->roles & who[i].role);
+        assert_false(l.who->mfa_enrolled);
+        assert_true(l.who->enrol_only);
+        struct access_resource res = {RES_PERSON, F.d1, U('a')};
+        F.ctx.who = l.who;
+        assert_int_equal(access_check(&F.ctx, ACT_READ, &res), -EACCES);
+        F.ctx.who = NULL;
+    }
+    ctx_release(&F.ctx);
+}
+
 static void test_audit_chain_records_logins(void **state)
 {
     struct audit_verify_report rep;
@@ -177,6 +210,7 @@ int main(void)
         cmocka_unit_test(test_session_timeouts_follow_the_clock),
         cmocka_unit_test(test_totp_window_and_replay),
         cmocka_unit_test(test_throttle_backs_off_and_lapses),
+        cmocka_unit_test(test_mfa_roles_without_factor_only_enrol),
         cmocka_unit_test(test_audit_chain_records_logins),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
