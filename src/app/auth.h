@@ -11,6 +11,11 @@
  * interactive limits). At most AUTH_HASH_CONCURRENCY hashes run at once
  * (each takes 64 MiB). An unknown login name is checked against a dummy
  * hash, so a refusal takes as long whether or not the account exists.
+ * Over HTTP, passwords are checked by a pool of threads of their own (one
+ * per processor, at most AUTH_HASH_CONCURRENCY, at a lower priority) with a
+ * queue of AUTH_HASH_QUEUE per thread: the login request waits suspended,
+ * holding no HTTP worker, and when the queue is full it is answered 429
+ * with Retry-After at once, so a login flood never slows other requests.
  *
  * Throttling (all keyed by digests of the name and address, whether or not
  * the account exists, so the answers reveal nothing): with
@@ -56,6 +61,7 @@
 #define AUTH_PASSWORD_MAX     256
 #define AUTH_TOKEN_LEN        43 /* base64url of 32 bytes, without padding */
 #define AUTH_HASH_CONCURRENCY 4
+#define AUTH_HASH_QUEUE       8 /* logins waiting for a hashing thread, per thread */
 #define AUTH_CARD_LEN         12
 #define AUTH_RECOVERY_CODES   10
 /* The session cookie; over TLS it gets the __Host- prefix (Secure, Path=/, no Domain). */
@@ -71,6 +77,7 @@ enum auth_refusal {
     AUTH_INVALID,     /* 401 invalid_credentials (same for unknown name and wrong password) */
     AUTH_NEED_SECOND, /* 401 second_factor_required: the password was right */
     AUTH_THROTTLED,   /* 429 too_many_requests, retry_after seconds */
+    AUTH_BUSY,        /* 429 busy: every password-checking thread is taken; retry_after 1 */
 };
 
 struct auth_login {
@@ -96,6 +103,25 @@ bool auth_password_is_common(const char *s);
  */
 int auth_login_password(struct ctx *c, const char *username, const char *password,
                         const char *second, struct auth_login *ret);
+/*
+ * The same in two halves, so that the password is checked, and the login
+ * recorded, on a thread of the identity pool while the HTTP worker serves
+ * others (see auth_hash.c). auth_login_begin() checks the input, takes a
+ * place in the pool and reads the throttle; it answers at once (0 with
+ * ret->refusal set and *ret_p NULL: AUTH_BUSY when the pool's queue is
+ * full, AUTH_THROTTLED) or gives 0 and *ret_p, a pending login in ctx's
+ * arena with its own copy of the password. The caller hands it over with
+ * auth_login_submit(): the pool works on a copy of ctx (its own database
+ * connection; the same arena, which nobody else may use until done), fills
+ * ret, and calls done(arg) on its thread when the login is recorded;
+ * auth_login_finish(ctx, p) then returns what auth_login_password() would
+ * have (0 and ret, or a negative errno with ctx->err).
+ */
+struct auth_pending;
+int auth_login_begin(struct ctx *c, const char *username, const char *password, const char *second,
+                     struct auth_login *ret, struct auth_pending **ret_p);
+void auth_login_submit(struct auth_pending *p, void (*done)(void *arg), void *arg);
+int auth_login_finish(struct ctx *c, struct auth_pending *p);
 /* Log in with a login card's code (typed or from the QR code's URL). */
 int auth_login_card(struct ctx *c, const char *code, struct auth_login *ret);
 /* End ctx->who's session (logout): 0, -EPERM. */

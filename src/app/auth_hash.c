@@ -1,12 +1,31 @@
 /*
  * Passwords as argon2id strings (libsodium crypto_pwhash_str, interactive
  * limits), with a bound on the hashes that run at once (each takes 64 MiB),
- * and a dummy hash to check unknown names against (see auth.h).
+ * a dummy hash to check unknown names against (see auth.h), and the pool of
+ * threads that checks the passwords of logins made over HTTP.
+ *
+ * The pool: a few threads of its own (one per processor, at most
+ * AUTH_HASH_CONCURRENCY) and a queue of at most AUTH_HASH_QUEUE jobs per
+ * thread. A caller takes a place first (auth_pool_reserve(), which says
+ * -EBUSY at once when every place is taken) and then hands its job over
+ * (auth_pool_submit()): the pool runs it, then calls its done(). A login's
+ * job is everything after the first checks: the password, and the
+ * transaction that records the outcome, so an HTTP worker waits neither for
+ * a hash nor for the database's write lock. The
+ * threads run at a lower priority than the HTTP workers (nice +5 on
+ * Linux), so a flood of logins waits for the processor, other requests do
+ * not. The threads start with the first job and live as long as the
+ * process.
  */
 #include "base/common.h"
 
 #include <pthread.h>
 #include <sodium.h>
+#include <unistd.h>
+#ifdef __linux__
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#endif
 
 #include "app/auth_internal.h"
 #include "base/hex.h"
@@ -75,4 +94,98 @@ bool auth_verify_password(const char *hash, const char *pw)
     }
     hash_leave();
     return ok;
+}
+
+/* ---- the pool ---- */
+
+static pthread_mutex_t pool_mu = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t pool_cv = PTHREAD_COND_INITIALIZER;
+static struct auth_job *queue_head, *queue_tail;
+static unsigned pool_threads; /* running */
+static unsigned pool_taken;   /* places taken: queued, running, or reserved and not yet submitted */
+
+static void *pool_main(void *arg)
+{
+    (void)arg;
+#ifdef __linux__
+    /* logins wait for the processor rather than everyone else's requests */
+    (void)setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), 5);
+#endif
+    for (;;) {
+        struct auth_job *j;
+        pthread_mutex_lock(&pool_mu);
+        while (!queue_head)
+            pthread_cond_wait(&pool_cv, &pool_mu);
+        j = queue_head;
+        queue_head = j->next;
+        if (!queue_head)
+            queue_tail = NULL;
+        pthread_mutex_unlock(&pool_mu);
+
+        j->run(j);
+        void (*done)(void *) = j->done;
+        void *done_arg = j->arg;
+        pthread_mutex_lock(&pool_mu);
+        pool_taken--;
+        pthread_mutex_unlock(&pool_mu);
+        /* the job is its owner's again from here: done() may free it */
+        done(done_arg);
+    }
+    return NULL;
+}
+
+/* Start the threads that are missing (with pool_mu held): the number running. */
+static unsigned pool_start(void)
+{
+    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+    unsigned want = cpus < 1 ? 1 : (unsigned)MIN(cpus, (long)AUTH_HASH_CONCURRENCY);
+    while (pool_threads < want) {
+        pthread_t t;
+        pthread_attr_t attr;
+        if (pthread_attr_init(&attr) != 0)
+            break;
+        (void)pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+        int r = pthread_create(&t, &attr, pool_main, NULL);
+        pthread_attr_destroy(&attr);
+        if (r != 0)
+            break;
+        pool_threads++;
+    }
+    return pool_threads;
+}
+
+int auth_pool_reserve(void)
+{
+    int r = 0;
+    if (sodium_init() < 0)
+        return -EIO;
+    pthread_mutex_lock(&pool_mu);
+    if (pool_start() == 0)
+        r = -EAGAIN;
+    else if (pool_taken >= pool_threads * (1 + AUTH_HASH_QUEUE))
+        r = -EBUSY;
+    else
+        pool_taken++;
+    pthread_mutex_unlock(&pool_mu);
+    return r;
+}
+
+void auth_pool_unreserve(void)
+{
+    pthread_mutex_lock(&pool_mu);
+    pool_taken--;
+    pthread_mutex_unlock(&pool_mu);
+}
+
+void auth_pool_submit(struct auth_job *j)
+{
+    j->next = NULL;
+    pthread_mutex_lock(&pool_mu);
+    if (queue_tail)
+        queue_tail->next = j;
+    else
+        queue_head = j;
+    queue_tail = j;
+    pthread_cond_signal(&pool_cv);
+    pthread_mutex_unlock(&pool_mu);
 }

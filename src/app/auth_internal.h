@@ -43,6 +43,29 @@ int auth_hash_password(const char *pw, char out[crypto_pwhash_STRBYTES]);
 /* Does pw match hash? With no hash, the same work on a dummy hash, and false. */
 bool auth_verify_password(const char *hash, const char *pw);
 
+/* Work for the pool (auth_hash.c): identity work that checks a password. */
+struct auth_job {
+    void (*run)(struct auth_job *j); /* on a pool thread */
+    void (*done)(void *arg);         /* then this, on the same thread: the pool's last touch */
+    void *arg;
+    struct auth_job *next;
+};
+
+/*
+ * Take a place in the pool: 0, -EBUSY when every thread is busy and the
+ * queue is full (answer 429 at once), -EAGAIN when no thread could start,
+ * -EIO without libsodium. Thread-safe.
+ */
+int auth_pool_reserve(void);
+/* Give back a place taken and not used. */
+void auth_pool_unreserve(void);
+/*
+ * Queue a job in the place taken by auth_pool_reserve(). The pool owns j
+ * until it calls j->done(j->arg) (after j->run(j)); it does not touch j
+ * after that.
+ */
+void auth_pool_submit(struct auth_job *j);
+
 /* ---- auth_login.c: throttling ---- */
 
 enum { TK_PAIR, TK_NAME, TK_ADDR, TK_N };

@@ -10,6 +10,7 @@
 
 #include "app/audit.h"
 #include "app/auth_internal.h"
+#include "base/arena.h"
 #include "store/store.h"
 
 /* ---- throttling ---- */
@@ -201,43 +202,164 @@ static int throttled(struct ctx *c, struct db *db, const struct throttle *t, str
     return 0;
 }
 
-int auth_login_password(struct ctx *c, const char *username, const char *password,
-                        const char *second, struct auth_login *ret)
-{
+/*
+ * A password login between its halves: what the first half found, and the
+ * work it hands to the pool. In the ctx's arena, which lives as long as the
+ * request (a suspended request is not finished).
+ */
+struct auth_pending {
+    struct auth_job job; /* first: the pool hands back this pointer */
+    struct ctx *c;       /* the request's context (the caller's thread) */
+    struct ctx pc;       /* a copy for the pool's thread, with its own connection */
+    struct auth_login *ret;
     char login[128];
-    struct account_row a;
+    char *password;     /* sodium_malloc()ed copy, freed once checked */
+    const char *second; /* arena copy, or NULL */
     struct throttle t;
+    int result;
+};
+
+static int login_begin(struct ctx *c, const char *username, const char *password,
+                       const char *second, bool pool, struct auth_login *ret,
+                       struct auth_pending **ret_p)
+{
+    struct auth_pending *p = NULL;
     struct db *db;
-    bool found;
+    size_t n;
     int r;
 
     memset(ret, 0, sizeof(*ret));
-    if (!username || !username[0] || strlen(username) >= sizeof(login))
-        return ctx_fail(c, -EINVAL, "username: must be 1 to %zu characters", sizeof(login) - 1);
+    *ret_p = NULL;
+    if (!username || !username[0] || strlen(username) >= sizeof(p->login))
+        return ctx_fail(c, -EINVAL, "username: must be 1 to %zu characters", sizeof(p->login) - 1);
     if (!password || strlen(password) > AUTH_PASSWORD_MAX)
         return ctx_fail(c, -EINVAL, "password: must be at most %d bytes", AUTH_PASSWORD_MAX);
     if (second && strlen(second) > 64)
         return ctx_fail(c, -EINVAL, "totp: must be a 6-digit code or a recovery code");
-    auth_lower_login(username, login, sizeof(login));
+    if (pool) {
+        /* a place in the pool before anything else: a flood costs no more than this */
+        r = auth_pool_reserve();
+        if (r == -EBUSY) {
+            ret->refusal = AUTH_BUSY;
+            ret->retry_after_s = 1;
+            return 0;
+        }
+        if (r < 0)
+            return ctx_fail(c, r == -EAGAIN ? -EBUSY : r, "cannot check passwords now");
+    }
+    p = arena_calloc(c->arena, 1, sizeof(*p));
+    if (!p) {
+        r = ctx_fail(c, -ENOMEM, "out of memory");
+        goto fail;
+    }
+    p->c = c;
+    p->ret = ret;
+    auth_lower_login(username, p->login, sizeof(p->login));
+    if (second) {
+        p->second = arena_strdup(c->arena, second);
+        if (!p->second) {
+            r = ctx_fail(c, -ENOMEM, "out of memory");
+            goto fail;
+        }
+    }
     r = ctx_db(c, &db);
     if (r < 0)
-        return r;
-    auth_throttle_keys(c, login, &t);
-    r = throttled(c, db, &t, ret);
+        goto fail;
+    auth_throttle_keys(c, p->login, &p->t);
+    /* a read: an attempt that must wait is answered here, without a hash */
+    r = throttled(c, db, &p->t, ret);
     if (r != 0)
-        return r < 0 ? r : 0;
-    r = store_account_by_login(db, login, &a);
-    if (r < 0 && r != -ENOENT)
-        return ctx_fail(c, r, "cannot read the accounts");
+        goto fail;
+    n = strlen(password);
+    p->password = sodium_malloc(n + 1);
+    if (!p->password) {
+        r = ctx_fail(c, -ENOMEM, "out of memory");
+        goto fail;
+    }
+    memcpy(p->password, password, n + 1);
+    *ret_p = p;
+    return 0;
+fail:
+    /* refused (r == 1: the throttle answered) or failed: the place goes back */
+    if (pool)
+        auth_pool_unreserve();
+    return r < 0 ? r : 0;
+}
+
+/* The rest of a login, on the thread that checks the password: read, check, record. */
+static int login_run(struct ctx *c, struct auth_pending *p)
+{
+    struct account_row a;
+    struct db *db;
+    bool found, ok;
+    int r = ctx_db(c, &db);
+
+    if (r < 0)
+        goto out;
+    r = store_account_by_login(db, p->login, &a);
+    if (r < 0 && r != -ENOENT) {
+        r = ctx_fail(c, r, "cannot read the accounts");
+        goto out;
+    }
     found = r == 0;
-    struct login_tx x = {ret, found ? &a : NULL, &t, login, false, second, "password", 0};
-    x.password_ok = auth_verify_password(found ? a.password_hash : NULL, password);
+    ok = auth_verify_password(found ? a.password_hash : NULL, p->password);
+    struct login_tx x = {p->ret, found ? &a : NULL, &p->t, p->login, ok, p->second, "password", 0};
     struct tx_arg ta = {c, &x};
     r = store_tx(db, login_tx_fn, &ta);
-    sodium_memzero(&a, sizeof(a));
     if (r < 0)
-        return ctx_fail(c, r, "cannot record the login");
-    return 0;
+        r = ctx_fail(c, r, "cannot record the login");
+    sodium_memzero(&a, sizeof(a));
+out:
+    sodium_free(p->password);
+    p->password = NULL;
+    return r;
+}
+
+/* On a pool thread: the whole rest, so no HTTP worker waits for a hash or a write. */
+static void run_on_pool(struct auth_job *j)
+{
+    struct auth_pending *p = (struct auth_pending *)j;
+    p->result = login_run(&p->pc, p);
+    ctx_release(&p->pc);
+}
+
+int auth_login_begin(struct ctx *c, const char *username, const char *password, const char *second,
+                     struct auth_login *ret, struct auth_pending **ret_p)
+{
+    return login_begin(c, username, password, second, true, ret, ret_p);
+}
+
+void auth_login_submit(struct auth_pending *p, void (*done)(void *arg), void *arg)
+{
+    /*
+     * The pool works on a copy of the context: the caller's thread still
+     * gives back the connection it holds, and nobody else touches the
+     * arena until done() (the request waits suspended).
+     */
+    p->pc = *p->c;
+    p->pc.db = NULL;
+    p->pc.err[0] = '\0';
+    p->job.run = run_on_pool;
+    p->job.done = done;
+    p->job.arg = arg;
+    auth_pool_submit(&p->job);
+}
+
+int auth_login_finish(struct ctx *c, struct auth_pending *p)
+{
+    if (p->result < 0)
+        memcpy(c->err, p->pc.err, sizeof(c->err));
+    return p->result;
+}
+
+int auth_login_password(struct ctx *c, const char *username, const char *password,
+                        const char *second, struct auth_login *ret)
+{
+    struct auth_pending *p;
+    int r = login_begin(c, username, password, second, false, ret, &p);
+    if (r < 0 || !p)
+        return r;
+    return login_run(c, p);
 }
 
 /* A card code as typed or read from the QR code: the 12 characters, upper case. */

@@ -126,6 +126,11 @@ static int login_answer(struct request *rq, const struct auth_login *l)
         return problem_extra(rq, 401, "second_factor_required",
                              "Enter the code from your authenticator app (or a recovery code)",
                              NULL);
+    case AUTH_BUSY:
+        http_add_header(rq, "Retry-After", "1");
+        return problem_extra(rq, 429, "busy",
+                             "Trellis is busy checking other logins: try again in a second",
+                             json_pack("{s:i}", "retry_after", 1));
     case AUTH_THROTTLED: {
         char ra[24];
         snprintf(ra, sizeof(ra), "%lld", (long long)l->retry_after_s);
@@ -161,10 +166,35 @@ static int login_preamble(struct request *rq, json_t **ret)
 
 /* ---- endpoints ---- */
 
+/* A password login while its password is checked on the hashing pool. */
+struct pending_login {
+    struct auth_login l;
+    struct auth_pending *p;
+};
+
+static void wake(void *arg)
+{
+    http_resume(arg);
+}
+
+static int session_create_finish(struct request *rq)
+{
+    struct pending_login *x = rq->user;
+    int r = auth_login_finish(&rq->ctx, x->p);
+    if (r < 0)
+        return r;
+    return login_answer(rq, &x->l);
+}
+
+/*
+ * The password is checked by the hashing pool (auth_hash.c), not on this
+ * worker: the request waits suspended and is answered once it is done, or
+ * at once (429 busy) when the pool's queue is full.
+ */
 int h_session_create(struct request *rq)
 {
     const char *user = NULL, *pw = NULL, *second = NULL;
-    struct auth_login l;
+    struct pending_login *x;
     json_error_t jerr;
     json_t *body;
     int r = login_preamble(rq, &body);
@@ -179,11 +209,17 @@ int h_session_create(struct request *rq)
         return http_respond_problem(rq, 400, "invalid_argument", d);
     }
     rq->ctx.purpose = "log in";
-    r = auth_login_password(&rq->ctx, user, pw, second, &l);
-    json_decref(body);
+    x = arena_calloc(&rq->arena, 1, sizeof(*x));
+    r = x ? auth_login_begin(&rq->ctx, user, pw, second, &x->l, &x->p) : -ENOMEM;
+    json_decref(body); /* the pending login has its own copies */
     if (r < 0)
         return r;
-    return login_answer(rq, &l);
+    if (!x->p)
+        return login_answer(rq, &x->l);
+    rq->user = x;
+    http_suspend(rq, session_create_finish);
+    auth_login_submit(x->p, wake, rq);
+    return 0;
 }
 
 int h_session_card(struct request *rq)

@@ -27,6 +27,7 @@ const code = $('card-code');
 let creds = null; // username and password, kept for the second-factor step
 let busy = false;
 let throttleUntil = 0;
+let throttleKey = 'errors.too_many_requests'; // or errors.busy: the server is checking other logins
 let timer = null;
 let errorMessage = null; // () => text of the error shown now, in the current language
 let statusMessage = null;
@@ -99,10 +100,11 @@ function setSubmitsDisabled(off) {
   }
 }
 
-function throttle(seconds) {
+function throttle(seconds, key = 'errors.too_many_requests') {
   throttleUntil = Date.now() + Math.max(1, seconds) * 1000;
+  throttleKey = key;
   setSubmitsDisabled(true);
-  showError(() => t('errors.too_many_requests', { count: secondsLeft() }));
+  showError(() => t(throttleKey, { count: secondsLeft() }));
   clearInterval(timer);
   timer = setInterval(() => {
     if (secondsLeft() > 0) {
@@ -119,7 +121,7 @@ function throttle(seconds) {
 
 function throttled() {
   if (secondsLeft() === 0) return false;
-  showError(() => t('errors.too_many_requests', { count: secondsLeft() }));
+  showError(() => t(throttleKey, { count: secondsLeft() }));
   return true;
 }
 
@@ -157,7 +159,8 @@ async function send(path, body, onFail) {
     return;
   } catch (e) {
     showStatus(null);
-    if (e.code === 'too_many_requests' || e.status === 429) throttle(e.retryAfter || 30);
+    if (e.code === 'too_many_requests' || e.status === 429)
+      throttle(e.retryAfter || 30, e.code === 'busy' ? 'errors.busy' : 'errors.too_many_requests');
     else if (e.network) {
       showError(() => errorText(e));
       showNetProblem(navigator.onLine === false ? 'offline' : 'failed');
