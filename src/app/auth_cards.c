@@ -207,7 +207,8 @@ static int revoke_fn(struct db *db, void *arg)
 {
     struct revoke_arg *x = arg;
     struct ctx *c = x->c;
-    int r = store_card_revoke(db, c->who->district_id, x->student, c->now_ms);
+    int64_t card_id;
+    int r = store_card_revoke(db, c->who->district_id, x->student, c->now_ms, &card_id);
     if (r < 0)
         return r;
     char obj[48];

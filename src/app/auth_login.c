@@ -54,7 +54,7 @@ static int throttle_wait(struct ctx *c, struct db *db, const struct throttle *t,
 static int throttle_fail(struct ctx *c, struct db *db, const struct throttle *t)
 {
     for (int k = 0; k < TK_N; k++) {
-        struct throttle_row row = {0, 0, 0};
+        struct throttle_row row = {0, 0, 0, 0};
         if (!t->used[k])
             continue;
         int r = store_throttle_get(db, t->key[k], &row);
