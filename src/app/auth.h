@@ -17,19 +17,44 @@
  * holding no HTTP worker, and when the queue is full it is answered 429
  * with Retry-After at once, so a login flood never slows other requests.
  *
- * Throttling (all keyed by digests of the name and address, whether or not
- * the account exists, so the answers reveal nothing): with
- * N = login_max_failures,
+ * Throttling (NIST SP 800-63B section 5.2.2; auth_throttle.c). Counters of
+ * failed checks, keyed by keyed digests of the name and the address whether
+ * or not the account exists (no answer reveals existence), one set for
+ * passwords and card codes and one for second factors (TOTP and recovery
+ * codes: the login's second step, step-up, enrolment). IPv6 addresses count
+ * by their /64. With N = login_max_failures:
  *   - one name from one address: after N failures each further failure
- *     makes the next attempt wait 1 s, then 2, 4 ... up to 1 hour;
- *   - one name from any address: the same after 5 N failures;
- *   - one address over every name (and every card code): after 10 N.
- * Attempts during a wait are refused unchecked and not counted, a
- * successful login clears the name's counts, and counts lapse after 24
- * hours without a failure. A wait is never permanent, and an attacker who
- * fails from their own address only slows their own address (the account
- * key needs 5 N failures), which keeps the lock from being a way to shut
- * someone out; `trellis admin unlock` clears a name's counts.
+ *     makes the next attempt from there wait 1 s, then 2, 4 ... up to 1
+ *     hour, the right password too: this address is throttled for this name;
+ *   - one name from any address (the account): after min(5 N, 50) failures
+ *     the same waits, but only for addresses the name has not logged in
+ *     from in the last 90 days; at AUTH_ACCOUNT_CAP (100) failures such
+ *     addresses are not checked at all until the count lapses, 30 days
+ *     after the last failure (or `trellis admin unlock`). The owner's
+ *     familiar addresses are checked all along: an attack on an account
+ *     from elsewhere never keeps its owner out, and an attacker never gets
+ *     more than 100 guesses in a row (NIST's "Accepting only authentication
+ *     requests that come from an allowlist of IP addresses from which the
+ *     subscriber has been successfully authenticated before");
+ *   - one address over every name (and every card code): after 10 N
+ *     failures the same waits, again only for names that have not logged
+ *     in from there. The signal is failures that are not followed by a
+ *     login: when a name logs in, its failures from that address are
+ *     forgiven on every counter (800-63B: "disregard any previous failed
+ *     attempts for that user from the same IP address"), so a school
+ *     behind one NAT whose students mistype and then log in never fills
+ *     its address's counter, and a sprayer behind the same NAT slows
+ *     itself and first-time logins there, never the students who log in
+ *     from school every day.
+ * So a right password is refused only from an address that is itself
+ * throttled: for that name (its own failures), or, for an address the name
+ * never logged in from, while the account or the address is under attack.
+ * The check and the count are one step: an attempt that may go ahead is
+ * counted as a failure in the same write transaction before its password
+ * is checked, so parallel attempts see each other and at most the allowed
+ * number are checked; a right password that still needs its second factor
+ * is taken back. Attempts during a wait are refused unchecked and not
+ * counted; counts per address lapse after 24 hours without a failure.
  *
  * Sessions: the cookie holds 32 random bytes (base64url); the database
  * only their BLAKE2b-256 digest. A session ends after session_idle_min (or
@@ -64,6 +89,9 @@
 #define AUTH_HASH_QUEUE       8 /* logins waiting for a hashing thread, per thread */
 #define AUTH_CARD_LEN         12
 #define AUTH_RECOVERY_CODES   10
+/* NIST SP 800-63B 5.2.2: at most this many failures of one account in a row (see Throttling) */
+#define AUTH_ACCOUNT_CAP        100
+#define AUTH_ACCOUNT_LAPSE_DAYS 30
 /* The session cookie; over TLS it gets the __Host- prefix (Secure, Path=/, no Domain). */
 #define AUTH_COOKIE        "trellis_session"
 #define AUTH_COOKIE_SECURE "__Host-trellis_session"
@@ -151,10 +179,18 @@ int auth_set_lang(struct ctx *c, const char *lang);
 
 /* Start TOTP enrolment: {otpauth_uri, secret, qr_svg}. Re-enrolling needs a fresh second factor. */
 int auth_totp_begin(struct ctx *c, json_t **ret);
-/* Confirm with the first code: {recovery_codes:[...]}; the session counts as second-factored. */
-int auth_totp_confirm(struct ctx *c, const char *code, json_t **ret);
-/* Check a second factor again in this session (step-up for the export tripwire). */
-int auth_mfa_check(struct ctx *c, const char *code);
+/*
+ * Confirm with the first code: {recovery_codes:[...]}; the session counts
+ * as second-factored. Throttled like every second factor: -EAGAIN and
+ * *ret_retry_after_s when the code may not be checked now.
+ */
+int auth_totp_confirm(struct ctx *c, const char *code, json_t **ret, int64_t *ret_retry_after_s);
+/*
+ * Check a second factor again in this session (step-up for the export
+ * tripwire): 0, -EINVAL for a wrong or used code, -EAGAIN and
+ * *ret_retry_after_s when throttled (nothing checked).
+ */
+int auth_mfa_check(struct ctx *c, const char *code, int64_t *ret_retry_after_s);
 
 /*
  * The login cards of a class's students, issuing a card to each student

@@ -224,11 +224,11 @@ int auth_account_set_password(struct ctx *c, const char *username, const char *p
 
 static int unlock_change(struct db *db, struct admin_arg *x)
 {
-    struct throttle t;
-    auth_throttle_keys(x->c, x->a->login, &t);
-    int r = store_throttle_clear(db, t.key[TK_NAME]);
-    /* the name's counts from every address: pairs are keyed by address too, so they lapse */
-    return r;
+    /*
+     * the name's account-wide counts, password and second factor; its
+     * counts per address are keyed by the address too, so they lapse
+     */
+    return auth_throttle_clear_name(x->c, db, x->a->login);
 }
 
 int auth_account_unlock(struct ctx *c, const char *username)

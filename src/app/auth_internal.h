@@ -66,18 +66,49 @@ void auth_pool_unreserve(void);
  */
 void auth_pool_submit(struct auth_job *j);
 
-/* ---- auth_login.c: throttling ---- */
+/* ---- auth_throttle.c ---- */
+
+/* The checks a throttle counts: passwords and card codes, or second factors (TOTP, recovery). */
+enum auth_factor { AUTH_FACTOR_PASSWORD, AUTH_FACTOR_SECOND };
 
 enum { TK_PAIR, TK_NAME, TK_ADDR, TK_N };
 
+/* One attempt's throttle keys and what the check found. */
 struct throttle {
     uint8_t key[TK_N][SEAL_INDEX_LEN];
     bool used[TK_N];
-    int64_t limit[TK_N];
+    int64_t limit[TK_N]; /* failures before waits start */
+    int64_t lapse[TK_N]; /* ms without a failure after which the count starts again */
+    uint8_t familiar_key[SEAL_INDEX_LEN]; /* the password (name, address) key: its last login */
+    bool has_familiar;
+    bool familiar; /* the name logged in from this address lately (set by the check) */
+    bool counted;  /* this attempt is counted as a failure (until refunded or forgiven) */
 };
 
-/* The throttle keys of a login name (NULL: a card) from ctx->client_addr. */
-void auth_throttle_keys(struct ctx *c, const char *login, struct throttle *t);
+/*
+ * The keys of an attempt of factor f by login (NULL: a card code, only the
+ * address counts) from ctx->client_addr. No database access.
+ */
+void auth_throttle_keys(struct ctx *c, enum auth_factor f, const char *login, struct throttle *t);
+/* For a card: the name whose familiar addresses count (known once the card is found). */
+void auth_throttle_familiar_name(struct ctx *c, struct throttle *t, const char *login);
+/* Seconds this attempt must wait (0: it may be checked). Reads only. */
+int auth_throttle_check(struct ctx *c, struct db *db, struct throttle *t, int64_t *ret_wait_s);
+/* Count the attempt as a failure now (in the caller's write transaction, after the check). */
+int auth_throttle_count(struct ctx *c, struct db *db, struct throttle *t);
+/* Check, and count when it may go ahead: the two in one step of the caller's transaction. */
+int auth_throttle_attempt(struct ctx *c, struct db *db, struct throttle *t, int64_t *ret_wait_s);
+/* The counted attempt was no failure (right password, second factor still to come). */
+int auth_throttle_refund(struct ctx *c, struct db *db, struct throttle *t);
+/*
+ * The attempt succeeded: the name's failures from this address are
+ * forgiven on every key, and the address is familiar to the name.
+ */
+int auth_throttle_success(struct ctx *c, struct db *db, struct throttle *t);
+/* Only remember that the name logged in from this address (a card login). */
+int auth_throttle_remember(struct ctx *c, struct db *db, const struct throttle *t);
+/* Clear a name's account-wide counts, both factors (the operator's unlock). */
+int auth_throttle_clear_name(struct ctx *c, struct db *db, const char *login);
 
 /* ---- auth_session.c ---- */
 

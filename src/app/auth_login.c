@@ -1,7 +1,9 @@
 /*
  * Logging in (see auth.h): with a name, a password and a second factor, or
- * with a login card's code; the throttle that slows guessing; one
- * transaction records the outcome, its audit entry and the new session.
+ * with a login card's code. Each attempt is first checked against the
+ * throttle and counted in one step (auth_throttle.c); one transaction then
+ * records the outcome, its audit entry, the throttle's forgiving or taking
+ * back, and the new session.
  */
 #include "base/common.h"
 
@@ -13,86 +15,14 @@
 #include "base/arena.h"
 #include "store/store.h"
 
-/* ---- throttling ---- */
-
-void auth_throttle_keys(struct ctx *c, const char *login, struct throttle *t)
-{
-    int64_t n = c->cfg->login_max_failures;
-    memset(t, 0, sizeof(*t));
-    if (login) {
-        auth_keyed(c, "throttle-pair", login, c->client_addr, t->key[TK_PAIR]);
-        auth_keyed(c, "throttle-name", login, NULL, t->key[TK_NAME]);
-        t->used[TK_PAIR] = t->used[TK_NAME] = true;
-    }
-    auth_keyed(c, "throttle-addr", c->client_addr, NULL, t->key[TK_ADDR]);
-    t->used[TK_ADDR] = true;
-    t->limit[TK_PAIR] = n;
-    t->limit[TK_NAME] = 5 * n;
-    t->limit[TK_ADDR] = 10 * n;
-}
-
-/* Seconds to wait before the next attempt (0: go ahead). */
-static int throttle_wait(struct ctx *c, struct db *db, const struct throttle *t, int64_t *ret_s)
-{
-    int64_t wait = 0;
-    for (int k = 0; k < TK_N; k++) {
-        struct throttle_row row;
-        if (!t->used[k])
-            continue;
-        int r = store_throttle_get(db, t->key[k], &row);
-        if (r == -ENOENT)
-            continue;
-        if (r < 0)
-            return r;
-        if (row.blocked_until > c->now_ms)
-            wait = MAX(wait, (row.blocked_until - c->now_ms + 999) / 1000);
-    }
-    *ret_s = wait;
-    return 0;
-}
-
-static int throttle_fail(struct ctx *c, struct db *db, const struct throttle *t)
-{
-    for (int k = 0; k < TK_N; k++) {
-        struct throttle_row row = {0, 0, 0, 0};
-        if (!t->used[k])
-            continue;
-        int r = store_throttle_get(db, t->key[k], &row);
-        if (r < 0 && r != -ENOENT)
-            return r;
-        if (r == -ENOENT || c->now_ms - row.last_failure_at > DAY_MS)
-            row.failures = 0;
-        row.failures++;
-        row.last_failure_at = c->now_ms;
-        if (row.failures >= t->limit[k]) {
-            int64_t over = MIN(row.failures - t->limit[k], 12);
-            row.blocked_until = c->now_ms + MIN((int64_t)1000 << over, HOUR_MS);
-        }
-        r = store_throttle_put(db, t->key[k], &row);
-        if (r < 0)
-            return r;
-    }
-    return 0;
-}
-
-static int throttle_success(struct db *db, const struct throttle *t)
-{
-    int r = 0;
-    if (t->used[TK_PAIR])
-        r = store_throttle_clear(db, t->key[TK_PAIR]);
-    if (r == 0 && t->used[TK_NAME])
-        r = store_throttle_clear(db, t->key[TK_NAME]);
-    return r;
-}
-
-/* ---- login ---- */
+/* ---- the outcome ---- */
 
 struct login_tx {
     struct auth_login *ret;
-    const struct account_row *a; /* NULL: unknown name */
-    const struct throttle *t;
-    const char *login;
-    bool password_ok;
+    const struct account_row *a; /* NULL: unknown name or code */
+    struct throttle *t;          /* the attempt, counted as a failure until shown otherwise */
+    struct throttle *t2;         /* the second factor's attempt when one was given, else NULL */
+    bool password_ok;            /* the password or the card was right */
     const char *second;
     const char *how; /* "password" or "card" */
     int64_t card_user;
@@ -136,21 +66,43 @@ static int login_unit(struct db *db, void *arg, struct ctx *c)
     if (!x->card_user && a->totp_sealed_len) {
         if (!x->second || !x->second[0]) {
             /* the password was right: ask for the second factor (not a failure) */
+            r = auth_throttle_refund(c, db, x->t);
+            if (r < 0)
+                return r;
             x->ret->refusal = AUTH_NEED_SECOND;
             e.action = "login";
             e.outcome = "failed";
             e.detail = "password right; second factor needed";
             return audit_append(c, db, &e);
         }
+        /* the second factor's attempt was counted with the password's (auth_login_run) */
         r = auth_check_second(c, db, a, x->second, &method2);
         if (r < 0)
             return r;
         if (r == 0) {
+            /* a wrong code is the second factor's failure, not the password's */
+            r = auth_throttle_refund(c, db, x->t);
+            if (r < 0)
+                return r;
+            x->t2 = NULL; /* stays counted */
             snprintf(detail, sizeof(detail), "password right, second factor wrong or used before");
             goto failed;
         }
+        r = auth_throttle_success(c, db, x->t2);
+        if (r < 0)
+            return r;
+        x->t2 = NULL;
     }
-    r = throttle_success(db, x->t);
+    if (x->card_user) {
+        /* a right card is no failure of the address; and this address is the student's */
+        r = auth_throttle_refund(c, db, x->t);
+        if (r == 0)
+            r = auth_throttle_remember(c, db, x->t);
+    } else {
+        r = auth_throttle_success(c, db, x->t);
+    }
+    if (r == 0 && x->t2)
+        r = auth_throttle_refund(c, db, x->t2); /* a code given, none needed */
     if (r < 0)
         return r;
     char method[48];
@@ -164,9 +116,12 @@ static int login_unit(struct db *db, void *arg, struct ctx *c)
     e.detail = detail;
     return audit_append(c, db, &e);
 failed:
-    r = throttle_fail(c, db, x->t);
-    if (r < 0)
-        return r;
+    /* the attempt stays counted; a second factor that was not checked is taken back */
+    if (x->t2) {
+        r = auth_throttle_refund(c, db, x->t2);
+        if (r < 0)
+            return r;
+    }
     e.action = "login_failed";
     e.outcome = "failed";
     e.detail = detail;
@@ -180,27 +135,39 @@ failed:
 struct tx_arg {
     struct ctx *c;
     struct login_tx *x;
+    int64_t account_id;       /* the account whose password was checked, or 0 */
+    const char *checked_hash; /* the hash it was checked against */
 };
 
+/*
+ * The outcome of a password login, with the account read again in the
+ * transaction: a password changed while it was being checked was not the
+ * one checked.
+ */
 static int login_tx_fn(struct db *db, void *arg)
 {
     struct tx_arg *t = arg;
-    return login_unit(db, t->x, t->c);
+    struct account_row a;
+    int r;
+
+    t->x->a = NULL;
+    if (t->account_id) {
+        r = store_account_by_id(db, t->account_id, &a);
+        if (r < 0 && r != -ENOENT)
+            return r;
+        if (r == 0)
+            t->x->a = &a;
+        t->x->password_ok =
+            t->x->password_ok && r == 0 && strcmp(a.password_hash, t->checked_hash) == 0;
+    }
+    r = login_unit(db, t->x, t->c);
+    if (t->x->a)
+        sodium_memzero(&a, sizeof(a));
+    t->x->a = NULL;
+    return r;
 }
 
-static int throttled(struct ctx *c, struct db *db, const struct throttle *t, struct auth_login *ret)
-{
-    int64_t wait;
-    int r = throttle_wait(c, db, t, &wait);
-    if (r < 0)
-        return ctx_fail(c, r, "cannot check the login throttle");
-    if (wait > 0) {
-        ret->refusal = AUTH_THROTTLED;
-        ret->retry_after_s = wait;
-        return 1;
-    }
-    return 0;
-}
+/* ---- logging in with a password ---- */
 
 /*
  * A password login between its halves: what the first half found, and the
@@ -215,9 +182,61 @@ struct auth_pending {
     char login[128];
     char *password;     /* sodium_malloc()ed copy, freed once checked */
     const char *second; /* arena copy, or NULL */
-    struct throttle t;
+    struct throttle t, t2;
     int result;
 };
+
+/*
+ * The throttle's answer for the password and, when one is given, the
+ * second factor: 1 and ret->refusal when the attempt must wait (nothing
+ * counted), else 0, and with count the attempt is counted on both now.
+ */
+static int throttle_step(struct ctx *c, struct db *db, struct auth_pending *p, bool count,
+                         struct auth_login *ret)
+{
+    int64_t wait = 0, wait2 = 0;
+    int r = auth_throttle_check(c, db, &p->t, &wait);
+    if (r == 0 && p->second)
+        r = auth_throttle_check(c, db, &p->t2, &wait2);
+    if (r < 0)
+        return ctx_fail(c, r, "cannot check the login throttle");
+    if (wait > 0 || wait2 > 0) {
+        ret->refusal = AUTH_THROTTLED;
+        ret->retry_after_s = MAX(wait, wait2);
+        return 1;
+    }
+    if (count) {
+        r = auth_throttle_count(c, db, &p->t);
+        if (r == 0 && p->second)
+            r = auth_throttle_count(c, db, &p->t2);
+        if (r < 0)
+            return r;
+    }
+    return 0;
+}
+
+struct attempt_arg {
+    struct ctx *c;
+    struct auth_pending *p;
+    struct account_row *a;
+    bool found, refused;
+};
+
+/* The check and the count in one write transaction (and the account, read in it). */
+static int attempt_fn(struct db *db, void *arg)
+{
+    struct attempt_arg *x = arg;
+    int r = throttle_step(x->c, db, x->p, true, x->p->ret);
+    if (r != 0) {
+        x->refused = r > 0;
+        return r < 0 ? r : 0;
+    }
+    r = store_account_by_login(db, x->p->login, x->a);
+    if (r < 0 && r != -ENOENT)
+        return r;
+    x->found = r == 0;
+    return 0;
+}
 
 static int login_begin(struct ctx *c, const char *username, const char *password,
                        const char *second, bool pool, struct auth_login *ret,
@@ -255,21 +274,24 @@ static int login_begin(struct ctx *c, const char *username, const char *password
     p->c = c;
     p->ret = ret;
     auth_lower_login(username, p->login, sizeof(p->login));
-    if (second) {
+    if (second && second[0]) {
         p->second = arena_strdup(c->arena, second);
         if (!p->second) {
             r = ctx_fail(c, -ENOMEM, "out of memory");
             goto fail;
         }
     }
-    r = ctx_db(c, &db);
-    if (r < 0)
-        goto fail;
-    auth_throttle_keys(c, p->login, &p->t);
-    /* a read: an attempt that must wait is answered here, without a hash */
-    r = throttled(c, db, &p->t, ret);
-    if (r != 0)
-        goto fail;
+    auth_throttle_keys(c, AUTH_FACTOR_PASSWORD, p->login, &p->t);
+    auth_throttle_keys(c, AUTH_FACTOR_SECOND, p->login, &p->t2);
+    if (pool) {
+        /* a read: an attempt that must wait is answered here, without queueing */
+        r = ctx_db(c, &db);
+        if (r < 0)
+            goto fail;
+        r = throttle_step(c, db, p, false, ret);
+        if (r != 0)
+            goto fail;
+    }
     n = strlen(password);
     p->password = sodium_malloc(n + 1);
     if (!p->password) {
@@ -286,30 +308,37 @@ fail:
     return r < 0 ? r : 0;
 }
 
-/* The rest of a login, on the thread that checks the password: read, check, record. */
+/*
+ * The rest of a login, on the thread that checks the password: the
+ * throttle's check and count (one transaction), the password, and the
+ * outcome (another).
+ */
 static int login_run(struct ctx *c, struct auth_pending *p)
 {
     struct account_row a;
     struct db *db;
-    bool found, ok;
+    bool ok;
     int r = ctx_db(c, &db);
 
     if (r < 0)
         goto out;
-    r = store_account_by_login(db, p->login, &a);
-    if (r < 0 && r != -ENOENT) {
-        r = ctx_fail(c, r, "cannot read the accounts");
+    struct attempt_arg at = {c, p, &a, false, false};
+    r = store_tx(db, attempt_fn, &at);
+    if (r < 0) {
+        r = ctx_fail(c, r, "cannot check the login throttle");
         goto out;
     }
-    found = r == 0;
-    ok = auth_verify_password(found ? a.password_hash : NULL, p->password);
-    struct login_tx x = {p->ret, found ? &a : NULL, &p->t, p->login, ok, p->second, "password", 0};
-    struct tx_arg ta = {c, &x};
+    if (at.refused)
+        goto out; /* p->ret says how long to wait */
+    ok = auth_verify_password(at.found ? a.password_hash : NULL, p->password);
+    struct login_tx x = {p->ret, NULL,      &p->t,      p->second ? &p->t2 : NULL,
+                         ok,     p->second, "password", 0};
+    struct tx_arg ta = {c, &x, at.found ? a.id : 0, a.password_hash};
     r = store_tx(db, login_tx_fn, &ta);
     if (r < 0)
         r = ctx_fail(c, r, "cannot record the login");
-    sodium_memzero(&a, sizeof(a));
 out:
+    sodium_memzero(&a, sizeof(a));
     sodium_free(p->password);
     p->password = NULL;
     return r;
@@ -362,6 +391,8 @@ int auth_login_password(struct ctx *c, const char *username, const char *passwor
     return login_run(c, p);
 }
 
+/* ---- logging in with a card ---- */
+
 /* A card code as typed or read from the QR code: the 12 characters, upper case. */
 static int normalise_card(const char *in, char out[AUTH_CARD_LEN + 1])
 {
@@ -383,15 +414,58 @@ static int normalise_card(const char *in, char out[AUTH_CARD_LEN + 1])
     return j == AUTH_CARD_LEN ? 0 : -EINVAL;
 }
 
-int auth_login_card(struct ctx *c, const char *code, struct auth_login *ret)
+struct card_arg {
+    struct ctx *c;
+    const char *code; /* normalised, or NULL when it cannot be a card's */
+    struct auth_login *ret;
+};
+
+/* Find the card, check and count the attempt, record the outcome: one transaction. */
+static int card_fn(struct db *db, void *arg)
 {
-    char norm[AUTH_CARD_LEN + 1];
-    uint8_t idx[SEAL_INDEX_LEN];
+    struct card_arg *y = arg;
+    struct ctx *c = y->c;
     struct account_row a;
     struct card_row card;
     struct throttle t;
-    struct db *db;
     bool found = false;
+    int64_t wait;
+    int r;
+
+    auth_throttle_keys(c, AUTH_FACTOR_PASSWORD, NULL, &t);
+    if (y->code) {
+        uint8_t idx[SEAL_INDEX_LEN];
+        auth_keyed(c, "card", y->code, NULL, idx);
+        r = store_card_by_index(db, idx, &card);
+        if (r < 0 && r != -ENOENT)
+            return r;
+        if (r == 0) {
+            r = store_account_by_user(db, card.district_id, card.user_id, &a);
+            if (r < 0 && r != -ENOENT)
+                return r;
+            found = r == 0;
+        }
+    }
+    /* the card of a student who logs in from this address is checked even while it waits */
+    if (found)
+        auth_throttle_familiar_name(c, &t, a.login);
+    r = auth_throttle_attempt(c, db, &t, &wait);
+    if (r < 0)
+        return r;
+    if (wait > 0) {
+        y->ret->refusal = AUTH_THROTTLED;
+        y->ret->retry_after_s = wait;
+        return 0;
+    }
+    struct login_tx x = {y->ret, found ? &a : NULL,       &t, NULL, found && !card.revoked_at, NULL,
+                         "card", found ? card.user_id : 0};
+    return login_unit(db, &x, c);
+}
+
+int auth_login_card(struct ctx *c, const char *code, struct auth_login *ret)
+{
+    char norm[AUTH_CARD_LEN + 1];
+    struct db *db;
     int r;
 
     memset(ret, 0, sizeof(*ret));
@@ -400,26 +474,8 @@ int auth_login_card(struct ctx *c, const char *code, struct auth_login *ret)
     r = ctx_db(c, &db);
     if (r < 0)
         return r;
-    auth_throttle_keys(c, NULL, &t);
-    r = throttled(c, db, &t, ret);
-    if (r != 0)
-        return r < 0 ? r : 0;
-    if (normalise_card(code, norm) == 0) {
-        auth_keyed(c, "card", norm, NULL, idx);
-        r = store_card_by_index(db, idx, &card);
-        if (r < 0 && r != -ENOENT)
-            return ctx_fail(c, r, "cannot read the login cards");
-        if (r == 0) {
-            r = store_account_by_user(db, card.district_id, card.user_id, &a);
-            if (r < 0 && r != -ENOENT)
-                return ctx_fail(c, r, "cannot read the accounts");
-            found = r == 0;
-        }
-    }
-    struct login_tx x = {ret,    found ? &a : NULL,       &t, NULL, found && !card.revoked_at, NULL,
-                         "card", found ? card.user_id : 0};
-    struct tx_arg ta = {c, &x};
-    r = store_tx(db, login_tx_fn, &ta);
+    struct card_arg y = {c, normalise_card(code, norm) == 0 ? norm : NULL, ret};
+    r = store_tx(db, card_fn, &y);
     sodium_memzero(norm, sizeof(norm));
     if (r < 0)
         return ctx_fail(c, r, "cannot record the login");

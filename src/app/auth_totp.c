@@ -210,15 +210,49 @@ int auth_totp_begin(struct ctx *c, json_t **ret)
 
 struct totp_confirm {
     struct ctx *c;
-    int64_t step;
+    uint32_t code;
     uint8_t (*hashes)[SEAL_INDEX_LEN];
+    int64_t wait;      /* > 0: throttled, nothing checked */
+    const char *wrong; /* why the code was refused, or NULL */
 };
 
+/*
+ * The throttle's check and count, the code against the pending secret and
+ * the enrolment, in one transaction: a wrong code commits its count.
+ */
 static int totp_confirm_fn(struct db *db, void *arg)
 {
     struct totp_confirm *t = arg;
     struct ctx *c = t->c;
-    int r = store_account_confirm_totp(db, c->who->account_id, t->step, c->now_ms);
+    uint8_t key[OTP_SECRET_MAX];
+    struct account_row a;
+    struct throttle th;
+    size_t n = 0;
+    int r;
+
+    auth_throttle_keys(c, AUTH_FACTOR_SECOND, c->who->name, &th);
+    r = auth_throttle_attempt(c, db, &th, &t->wait);
+    if (r < 0 || t->wait > 0)
+        return r;
+    r = store_account_by_id(db, c->who->account_id, &a);
+    if (r < 0)
+        return r;
+    if (!a.totp_pending_len || c->now_ms - a.totp_pending_at > HOUR_MS) {
+        t->wrong = "totp: start the enrolment again (POST /api/v1/me/totp)";
+        return 0;
+    }
+    r = open_secret(c, a.totp_pending, a.totp_pending_len, key, &n);
+    if (r < 0)
+        return r;
+    int64_t step = totp_match(key, n, t->code, c->now_ms, 0);
+    sodium_memzero(key, sizeof(key));
+    if (step < 0) {
+        t->wrong = "totp: that code does not match; check the time on your device";
+        return 0; /* the failure stays counted */
+    }
+    r = auth_throttle_success(c, db, &th);
+    if (r == 0)
+        r = store_account_confirm_totp(db, c->who->account_id, step, c->now_ms);
     if (r == 0)
         r = store_recovery_replace(db, c->who->district_id, c->who->account_id,
                                    (const uint8_t(*)[16])t->hashes, AUTH_RECOVERY_CODES, c->now_ms);
@@ -232,15 +266,13 @@ static int totp_confirm_fn(struct db *db, void *arg)
     return audit_append(c, db, &e);
 }
 
-int auth_totp_confirm(struct ctx *c, const char *code, json_t **ret)
+int auth_totp_confirm(struct ctx *c, const char *code, json_t **ret, int64_t *ret_retry_after_s)
 {
     const struct principal *p = c->who;
-    uint8_t key[OTP_SECRET_MAX], hashes[AUTH_RECOVERY_CODES][SEAL_INDEX_LEN];
+    uint8_t hashes[AUTH_RECOVERY_CODES][SEAL_INDEX_LEN];
     char codes[AUTH_RECOVERY_CODES][16];
-    struct account_row a;
     struct db *db;
     uint32_t v;
-    size_t n = 0;
     int r;
 
     if (!p || p->kind != PRINCIPAL_USER || !p->session_id)
@@ -250,30 +282,26 @@ int auth_totp_confirm(struct ctx *c, const char *code, json_t **ret)
     r = ctx_db(c, &db);
     if (r < 0)
         return r;
-    r = store_account_by_id(db, p->account_id, &a);
-    if (r < 0)
-        return ctx_fail(c, r, "cannot read the account");
-    if (!a.totp_pending_len || c->now_ms - a.totp_pending_at > HOUR_MS)
-        return ctx_fail(c, -EINVAL, "totp: start the enrolment again (POST /api/v1/me/totp)");
-    r = open_secret(c, a.totp_pending, a.totp_pending_len, key, &n);
-    if (r < 0)
-        return ctx_fail(c, -EIO, "cannot open the secret with this key");
-    int64_t step = totp_match(key, n, v, c->now_ms, 0);
-    sodium_memzero(key, sizeof(key));
-    if (step < 0)
-        return ctx_fail(c, -EINVAL,
-                        "totp: that code does not match; check the time on your device");
     for (int i = 0; i < AUTH_RECOVERY_CODES; i++) {
         char raw[11];
         auth_random_code(raw, 10);
         snprintf(codes[i], sizeof(codes[i]), "%.5s-%.5s", raw, raw + 5);
         recovery_digest(c, codes[i], hashes[i]);
     }
-    struct totp_confirm t = {c, step, hashes};
+    struct totp_confirm t = {c, v, hashes, 0, NULL};
     r = store_tx(db, totp_confirm_fn, &t);
-    if (r < 0) {
+    if (r < 0 || t.wait > 0 || t.wrong) {
         sodium_memzero(codes, sizeof(codes));
-        return ctx_fail(c, r, "cannot save the second factor");
+        if (r == -EBADMSG)
+            return ctx_fail(c, -EIO, "cannot open the secret with this key");
+        if (r < 0)
+            return ctx_fail(c, r, "cannot save the second factor");
+        if (t.wait > 0) {
+            *ret_retry_after_s = t.wait;
+            return ctx_fail(c, -EAGAIN, "totp: too many wrong codes; try again in %lld seconds",
+                            (long long)t.wait);
+        }
+        return ctx_fail(c, -EINVAL, "%s", t.wrong);
     }
     json_t *list = json_array();
     for (int i = 0; list && i < AUTH_RECOVERY_CODES; i++)
@@ -285,22 +313,36 @@ int auth_totp_confirm(struct ctx *c, const char *code, json_t **ret)
 
 struct mfa_arg {
     struct ctx *c;
-    const struct account_row *a;
     const char *code;
     bool ok;
+    int64_t wait; /* > 0: throttled, nothing checked */
 };
 
+/* The throttle's check and count, and the code, in one transaction (a wrong code commits). */
 static int mfa_fn(struct db *db, void *arg)
 {
     struct mfa_arg *m = arg;
     struct ctx *c = m->c;
     const char *method = NULL;
-    int r = auth_check_second(c, db, m->a, m->code, &method);
+    struct account_row a;
+    struct throttle th;
+    int r;
+
+    auth_throttle_keys(c, AUTH_FACTOR_SECOND, c->who->name, &th);
+    r = auth_throttle_attempt(c, db, &th, &m->wait);
+    if (r < 0 || m->wait > 0)
+        return r;
+    r = store_account_by_id(db, c->who->account_id, &a);
+    if (r == 0)
+        r = auth_check_second(c, db, &a, m->code, &method);
+    sodium_memzero(&a, sizeof(a));
     if (r < 0)
         return r;
     m->ok = r > 0;
     if (m->ok) {
-        r = store_session_set_mfa(db, c->who->session_id, c->now_ms);
+        r = auth_throttle_success(c, db, &th);
+        if (r == 0)
+            r = store_session_set_mfa(db, c->who->session_id, c->now_ms);
         if (r < 0)
             return r;
     }
@@ -311,9 +353,8 @@ static int mfa_fn(struct db *db, void *arg)
     return audit_append(c, db, &e);
 }
 
-int auth_mfa_check(struct ctx *c, const char *code)
+int auth_mfa_check(struct ctx *c, const char *code, int64_t *ret_retry_after_s)
 {
-    struct account_row a;
     struct db *db;
     int r;
 
@@ -326,13 +367,15 @@ int auth_mfa_check(struct ctx *c, const char *code)
     r = ctx_db(c, &db);
     if (r < 0)
         return r;
-    r = store_account_by_id(db, c->who->account_id, &a);
-    if (r < 0)
-        return ctx_fail(c, r, "cannot read the account");
-    struct mfa_arg m = {c, &a, code, false};
+    struct mfa_arg m = {c, code, false, 0};
     r = store_tx(db, mfa_fn, &m);
     if (r < 0)
         return ctx_fail(c, r, "cannot check the code");
+    if (m.wait > 0) {
+        *ret_retry_after_s = m.wait;
+        return ctx_fail(c, -EAGAIN, "totp: too many wrong codes; try again in %lld seconds",
+                        (long long)m.wait);
+    }
     if (!m.ok)
         return ctx_fail(c, -EINVAL, "totp: that code is wrong or was used before");
     return 0;

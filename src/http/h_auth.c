@@ -112,10 +112,22 @@ static int id_param(struct request *rq, const char *name, int64_t *ret)
     return 0;
 }
 
+/* 429 too_many_requests with Retry-After: the throttle refused the attempt unchecked. */
+static int throttled_answer(struct request *rq, int64_t retry_after_s)
+{
+    char ra[24], detail[96];
+    snprintf(ra, sizeof(ra), "%lld", (long long)retry_after_s);
+    http_add_header(rq, "Retry-After", ra);
+    snprintf(detail, sizeof(detail), "Too many attempts: try again in %lld seconds",
+             (long long)retry_after_s);
+    return problem_extra(rq, 429, "too_many_requests", detail,
+                         json_pack("{s:I}", "retry_after", (json_int_t)retry_after_s));
+}
+
 /* The answer to a login: the session and who it is, or the refusal. */
 static int login_answer(struct request *rq, const struct auth_login *l)
 {
-    char csrf[AUTH_TOKEN_LEN + 1], detail[96];
+    char csrf[AUTH_TOKEN_LEN + 1];
     json_t *me = NULL;
     int r;
 
@@ -131,15 +143,8 @@ static int login_answer(struct request *rq, const struct auth_login *l)
         return problem_extra(rq, 429, "busy",
                              "Trellis is busy checking other logins: try again in a second",
                              json_pack("{s:i}", "retry_after", 1));
-    case AUTH_THROTTLED: {
-        char ra[24];
-        snprintf(ra, sizeof(ra), "%lld", (long long)l->retry_after_s);
-        http_add_header(rq, "Retry-After", ra);
-        snprintf(detail, sizeof(detail), "Too many attempts: try again in %lld seconds",
-                 (long long)l->retry_after_s);
-        return problem_extra(rq, 429, "too_many_requests", detail,
-                             json_pack("{s:I}", "retry_after", (json_int_t)l->retry_after_s));
-    }
+    case AUTH_THROTTLED:
+        return throttled_answer(rq, l->retry_after_s);
     default:
         return problem_extra(rq, 401, "invalid_credentials", "Wrong name, password or code", NULL);
     }
@@ -261,6 +266,7 @@ int h_session_delete(struct request *rq)
 int h_session_mfa(struct request *rq)
 {
     const char *code = NULL;
+    int64_t retry = 0;
     json_error_t jerr;
     json_t *body;
     int r = http_json_body_or_respond(rq, &body);
@@ -271,8 +277,10 @@ int h_session_mfa(struct request *rq)
         json_decref(body);
         return http_respond_problem(rq, 400, "invalid_argument", "body: expected {totp}");
     }
-    r = auth_mfa_check(&rq->ctx, code);
+    r = auth_mfa_check(&rq->ctx, code, &retry);
     json_decref(body);
+    if (r == -EAGAIN)
+        return throttled_answer(rq, retry);
     if (r < 0)
         return r;
     return http_respond_empty(rq, 204);
@@ -325,6 +333,7 @@ int h_me_totp(struct request *rq)
 int h_me_totp_confirm(struct request *rq)
 {
     const char *code = NULL;
+    int64_t retry = 0;
     json_t *body, *o;
     int r = http_json_body_or_respond(rq, &body);
 
@@ -334,8 +343,10 @@ int h_me_totp_confirm(struct request *rq)
         json_decref(body);
         return http_respond_problem(rq, 400, "invalid_argument", "body: expected {totp}");
     }
-    r = auth_totp_confirm(&rq->ctx, code, &o);
+    r = auth_totp_confirm(&rq->ctx, code, &o, &retry);
     json_decref(body);
+    if (r == -EAGAIN)
+        return throttled_answer(rq, retry);
     if (r < 0)
         return r;
     return http_respond_json_take(rq, 200, o);

@@ -159,7 +159,10 @@ async function send(path, body, onFail) {
     return;
   } catch (e) {
     showStatus(null);
-    if (e.code === 'too_many_requests' || e.status === 429)
+    if ((e.code === 'too_many_requests' || e.status === 429) && e.retryAfter > 3600) {
+      // the account stopped new places after too many failures: no countdown to wait out
+      showError(() => t('login.locked_here'), { focus: user });
+    } else if (e.code === 'too_many_requests' || e.status === 429)
       throttle(e.retryAfter || 30, e.code === 'busy' ? 'errors.busy' : 'errors.too_many_requests');
     else if (e.network) {
       showError(() => errorText(e));
