@@ -71,7 +71,8 @@
  *
  * QR login cards: one random 12-character code per student (about 59
  * bits), found by a keyed digest, kept sealed so the card can be printed
- * again, revocable at once. A card logs in students only.
+ * again, revocable at once: revoking a card also ends the sessions opened
+ * with it (sessions.card_id). A card logs in students only.
  */
 #ifndef TRELLIS_APP_AUTH_H
 #define TRELLIS_APP_AUTH_H
@@ -199,7 +200,10 @@ int auth_mfa_check(struct ctx *c, const char *code, int64_t *ret_retry_after_s);
  * base_url + "/card#" + code). Needs ACT_CREDENTIALS on the class.
  */
 int auth_cards(struct ctx *c, int64_t class_id, const char *base_url, json_t **ret);
-/* Revoke a student's card (a new one is issued when the cards are next listed). */
+/*
+ * Revoke a student's card (a new one is issued when the cards are next
+ * listed); the sessions opened with it end.
+ */
 int auth_card_revoke(struct ctx *c, int64_t class_id, int64_t student_id);
 
 /* ---- administration (the operator, from the CLI) ---- */

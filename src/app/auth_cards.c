@@ -203,21 +203,27 @@ struct revoke_arg {
     int64_t class_id, student;
 };
 
+/* Revoke the card and end the sessions opened with it, audited: one transaction. */
 static int revoke_fn(struct db *db, void *arg)
 {
     struct revoke_arg *x = arg;
     struct ctx *c = x->c;
-    int64_t card_id;
+    char obj[48], detail[96];
+    int64_t card_id, ended = 0;
     int r = store_card_revoke(db, c->who->district_id, x->student, c->now_ms, &card_id);
+    if (r == 0)
+        r = store_session_end_card(db, c->who->district_id, card_id, c->now_ms, "card revoked",
+                                   &ended);
     if (r < 0)
         return r;
-    char obj[48];
     snprintf(obj, sizeof(obj), "class:%lld:cards", (long long)x->class_id);
+    snprintf(detail, sizeof(detail), "login card revoked; %lld session%s opened with it ended",
+             (long long)ended, ended == 1 ? "" : "s");
     struct audit_entry e = {.action = "credentials",
                             .object = obj,
                             .subjects = &x->student,
                             .n_subjects = 1,
-                            .detail = "login card revoked"};
+                            .detail = detail};
     return audit_append(c, db, &e);
 }
 

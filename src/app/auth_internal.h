@@ -115,10 +115,11 @@ int auth_throttle_clear_name(struct ctx *c, struct db *db, const char *login);
 /*
  * A new session for account a (inside the caller's write transaction):
  * ret->token and ret->who; method as recorded ("password+totp"), mfa when
- * a second factor was checked.
+ * a second factor was checked, card_id the login card it was opened with
+ * (0: none; revoking the card ends the session).
  */
 int auth_new_session(struct ctx *c, struct db *db, const struct account_row *a, const char *method,
-                     bool mfa, struct auth_login *ret);
+                     bool mfa, int64_t card_id, struct auth_login *ret);
 
 /* ---- auth_totp.c ---- */
 

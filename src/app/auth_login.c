@@ -26,6 +26,7 @@ struct login_tx {
     const char *second;
     const char *how; /* "password" or "card" */
     int64_t card_user;
+    int64_t card_id; /* the card logging in, or 0 */
 };
 
 static int login_unit(struct db *db, void *arg, struct ctx *c)
@@ -107,7 +108,7 @@ static int login_unit(struct db *db, void *arg, struct ctx *c)
         return r;
     char method[48];
     snprintf(method, sizeof(method), "%s%s%s", x->how, method2 ? "+" : "", method2 ? method2 : "");
-    r = auth_new_session(c, db, a, method, method2 != NULL, x->ret);
+    r = auth_new_session(c, db, a, method, method2 != NULL, x->card_id, x->ret);
     if (r < 0)
         return r;
     x->ret->refusal = AUTH_OK;
@@ -331,8 +332,8 @@ static int login_run(struct ctx *c, struct auth_pending *p)
     if (at.refused)
         goto out; /* p->ret says how long to wait */
     ok = auth_verify_password(at.found ? a.password_hash : NULL, p->password);
-    struct login_tx x = {p->ret, NULL,      &p->t,      p->second ? &p->t2 : NULL,
-                         ok,     p->second, "password", 0};
+    struct login_tx x = {p->ret,     NULL, &p->t, p->second ? &p->t2 : NULL, ok, p->second,
+                         "password", 0,    0};
     struct tx_arg ta = {c, &x, at.found ? a.id : 0, a.password_hash};
     r = store_tx(db, login_tx_fn, &ta);
     if (r < 0)
@@ -457,8 +458,9 @@ static int card_fn(struct db *db, void *arg)
         y->ret->retry_after_s = wait;
         return 0;
     }
-    struct login_tx x = {y->ret, found ? &a : NULL,       &t, NULL, found && !card.revoked_at, NULL,
-                         "card", found ? card.user_id : 0};
+    struct login_tx x = {y->ret, found ? &a : NULL,         &t,
+                         NULL,   found && !card.revoked_at, NULL,
+                         "card", found ? card.user_id : 0,  found ? card.id : 0};
     return login_unit(db, &x, c);
 }
 

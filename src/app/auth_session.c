@@ -100,7 +100,7 @@ static int make_principal(struct ctx *c, struct db *db, const struct account_row
 }
 
 int auth_new_session(struct ctx *c, struct db *db, const struct account_row *a, const char *method,
-                     bool mfa, struct auth_login *ret)
+                     bool mfa, int64_t card_id, struct auth_login *ret)
 {
     struct session_row s;
     uint8_t raw[32], h[AUTH_HASH_LEN];
@@ -120,6 +120,7 @@ int auth_new_session(struct ctx *c, struct db *db, const struct account_row *a, 
     s.created_at = s.seen_at = c->now_ms;
     s.expires_at = c->now_ms + c->cfg->session_max_hours * HOUR_MS;
     s.mfa_at = mfa ? c->now_ms : 0;
+    s.card_id = card_id;
     r = store_session_insert(db, &s, h, c->client_addr, &id);
     if (r < 0)
         return r;

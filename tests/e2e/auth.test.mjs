@@ -287,6 +287,12 @@ test('QR login cards: a teacher prints them, a student logs in with one, revokin
   assert.equal(again.body.cards[0].code, card.code, 'the same card prints again');
   assert.equal((await t.req(`/api/v1/classes/${known.teacher2.classes[0]}/cards`)).status, 404);
 
+  // the student also has a password session: revoking the card leaves that one alone
+  const username = sql(srv.db, `SELECT username FROM users WHERE id = ${card.student.id}`);
+  const pw = trellis(['admin', 'set-password', '--db', srv.db, '--username', username]);
+  assert.equal(pw.status, 0, pw.stderr);
+  const p = client();
+  assert.equal((await p.login({ username, password: JSON.parse(pw.stdout).password })).status, 200);
   const s = client();
   r = await s.req('/api/v1/session/card', { method: 'POST', json: { code: card.code.toLowerCase() } });
   assert.equal(r.status, 200, r.text);
@@ -297,6 +303,11 @@ test('QR login cards: a teacher prints them, a student logs in with one, revokin
   assert.equal(r.status, 200, 'the scanned URL works as well as the typed code');
   r = await t.req(`/api/v1/classes/${classId}/cards/${card.student.id}/revoke`, { method: 'POST' });
   assert.equal(r.status, 204);
+  for (const c of [s, s2]) {
+    r = await c.req('/api/v1/me');
+    assert.equal(r.status, 401, 'the sessions opened with the revoked card ended');
+  }
+  assert.equal((await p.req('/api/v1/me')).status, 200, 'a password session is not the card\'s');
   r = await client().req('/api/v1/session/card', { method: 'POST', json: { code: card.code } });
   assert.equal(r.status, 401);
   assert.equal(r.body.code, 'invalid_credentials');
