@@ -103,7 +103,8 @@
 /* Why a login was refused (for the HTTP answer's code). */
 enum auth_refusal {
     AUTH_OK = 0,
-    AUTH_INVALID,     /* 401 invalid_credentials (same for unknown name and wrong password) */
+    AUTH_INVALID,  /* 401 invalid_credentials (same for unknown name and wrong password) */
+    AUTH_DISABLED, /* 403 account_disabled: the password (or card) was right, the account is off */
     AUTH_NEED_SECOND, /* 401 second_factor_required: the password was right */
     AUTH_THROTTLED,   /* 429 too_many_requests, retry_after seconds */
     AUTH_BUSY,        /* 429 busy: every password-checking thread is taken; retry_after 1 */

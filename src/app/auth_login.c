@@ -56,9 +56,22 @@ static int login_unit(struct db *db, void *arg, struct ctx *c)
         goto failed;
     }
     if (a->disabled_at || !a->roster_active) {
+        /*
+         * the right password (or card) for an account that is off: say so,
+         * which tells nothing to anyone without it; not a guess to count
+         */
+        r = auth_throttle_refund(c, db, x->t);
+        if (r == 0 && x->t2)
+            r = auth_throttle_refund(c, db, x->t2);
+        if (r < 0)
+            return r;
+        x->ret->refusal = AUTH_DISABLED;
         snprintf(detail, sizeof(detail), "%s right, but the account is %s", x->how,
                  a->disabled_at ? "turned off" : "deactivated in the roster");
-        goto failed;
+        e.action = "login_failed";
+        e.outcome = "denied";
+        e.detail = detail;
+        return audit_append(c, db, &e);
     }
     if (x->card_user && strcmp(a->roster_role, "student") != 0) {
         snprintf(detail, sizeof(detail), "card: login cards are for students only");

@@ -138,6 +138,10 @@ static int login_answer(struct request *rq, const struct auth_login *l)
         return problem_extra(rq, 401, "second_factor_required",
                              "Enter the code from your authenticator app (or a recovery code)",
                              NULL);
+    case AUTH_DISABLED:
+        /* only ever after the right password: it tells nothing to anyone without it */
+        return problem_extra(rq, 403, "account_disabled",
+                             "This account is turned off: ask your school's administrator", NULL);
     case AUTH_BUSY:
         http_add_header(rq, "Retry-After", "1");
         return problem_extra(rq, 429, "busy",

@@ -326,11 +326,38 @@ test('a person deactivated in the roster can no longer log in, and their session
   assert.equal((await t.login(l)).status, 200);
   sql(srv.db, `UPDATE users SET enabled_user = 0 WHERE username = '${l.username}'`);
   assert.equal((await t.req('/api/v1/me')).status, 401, 'the open session ended');
-  const r = await client().login(l);
+  // a wrong password learns nothing; the right one is told the account is off
+  let r = await client().req('/api/v1/session', { method: 'POST', json: { username: l.username, password: 'not-the-password' } });
   assert.equal(r.status, 401);
   assert.equal(r.body.code, 'invalid_credentials');
+  r = await client().login(l);
+  assert.equal(r.status, 403);
+  assert.equal(r.body.code, 'account_disabled');
   sql(srv.db, `UPDATE users SET enabled_user = 1 WHERE username = '${l.username}'`);
   assert.equal((await client().login(l)).status, 200);
+});
+
+test('a turned-off account says so at login, but only to someone who gave its right password', async () => {
+  const add = trellis(['admin', 'add-account', '--db', srv.db, '--username', 'off.teacher', '--name', 'Robin Off', '--role', 'teacher', '--school', 'sch-001']);
+  assert.equal(add.status, 0, add.stderr);
+  const acct = { username: 'off.teacher', password: JSON.parse(add.stdout).password };
+  const t = client();
+  assert.equal((await t.login(acct)).status, 200);
+  assert.equal(trellis(['admin', 'disable', '--db', srv.db, '--username', acct.username]).status, 0);
+  let r = await t.req('/api/v1/me');
+  assert.equal(r.status, 401, 'turning it off ended its session');
+  const c = client();
+  const unknown = await c.req('/api/v1/session', { method: 'POST', json: { username: 'nobody-at-all', password: 'not-the-password' } });
+  const wrong = await c.req('/api/v1/session', { method: 'POST', json: { username: acct.username, password: 'not-the-password' } });
+  assert.equal(wrong.status, 401);
+  assert.deepEqual(wrong.body, unknown.body, 'without the password, a turned-off account looks like any other');
+  r = await c.login(acct);
+  assert.equal(r.status, 403);
+  assert.equal(r.body.code, 'account_disabled');
+  assert.equal(r.body.detail, 'This account is turned off: ask your school\'s administrator');
+  assert.equal(r.headers.get('set-cookie'), null, 'no session');
+  assert.equal(trellis(['admin', 'enable', '--db', srv.db, '--username', acct.username]).status, 0);
+  assert.equal((await c.login(acct)).status, 200);
 });
 
 test('school and district administrators without a second factor can only enrol', async () => {

@@ -187,6 +187,11 @@ async function onPassword(ev) {
     creds = null;
     pass.value = '';
     setFieldError(user, null);
+    if (e.code === 'account_disabled') {
+      // the password was right: nothing to fix in the form, someone must turn the account on
+      showError(() => errorText(e), { focus: user });
+      return;
+    }
     user.setAttribute('aria-invalid', 'true');
     pass.setAttribute('aria-invalid', 'true');
     showError(() => errorText(e), { focus: e.code === 'invalid_credentials' ? pass : user });
