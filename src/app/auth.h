@@ -164,6 +164,15 @@ int auth_logout(struct ctx *c);
  * session's last use (at most once a minute).
  */
 int auth_session(struct ctx *c, const char *token, const struct principal **ret);
+/*
+ * Why the session of a cookie value ended, when the person should be told
+ * at the login page: 1 and out (a Trellis-Session-Ended header value:
+ * "idle; seconds=N" after N seconds without use, "expired; seconds=N" at
+ * the end of its N seconds, "off" when the account was turned off or
+ * deactivated, "card" when the login card that opened it was revoked), or
+ * 0 (no such session, still open, or ended otherwise, e.g. by logging out).
+ */
+int auth_session_ended(struct ctx *c, const char *token, char *out, size_t n);
 /* The CSRF token of a session cookie value; out holds AUTH_TOKEN_LEN + 1 bytes. */
 void auth_csrf_token(const char *token, char *out);
 /* Does csrf match the session cookie value (constant time)? */

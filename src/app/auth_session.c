@@ -223,6 +223,48 @@ int auth_session(struct ctx *c, const char *token, const struct principal **ret)
     return 0;
 }
 
+int auth_session_ended(struct ctx *c, const char *token, char *out, size_t n)
+{
+    static const struct {
+        const char *reason, *told;
+    } told[] = {
+        {"idle", "idle"},
+        {"expired", "expired"},
+        {"account turned off", "off"},
+        {"deactivated in the roster", "off"},
+        {"card revoked", "card"},
+    };
+    uint8_t h[AUTH_HASH_LEN];
+    struct session_row s;
+    struct account_row a;
+    struct db *db;
+    int r;
+
+    if (!token || strlen(token) != AUTH_TOKEN_LEN)
+        return 0;
+    r = ctx_db(c, &db);
+    if (r < 0)
+        return 0;
+    token_digest(token, h);
+    r = store_session_lookup(db, h, &s, &a);
+    if (r < 0 || !s.ended_at)
+        return 0;
+    sodium_memzero(&a, sizeof(a));
+    for (size_t i = 0; i < ARRAY_SIZE(told); i++) {
+        if (strcmp(s.end_reason, told[i].reason) != 0)
+            continue;
+        if (!strcmp(told[i].told, "idle"))
+            snprintf(out, n, "idle; seconds=%lld", (long long)(idle_ms(c->cfg) / SECOND_MS));
+        else if (!strcmp(told[i].told, "expired"))
+            snprintf(out, n, "expired; seconds=%lld",
+                     (long long)((s.expires_at - s.created_at) / SECOND_MS));
+        else
+            snprintf(out, n, "%s", told[i].told);
+        return 1;
+    }
+    return 0;
+}
+
 void auth_csrf_token(const char *token, char *out)
 {
     static const char domain[] = "trellis-csrf";

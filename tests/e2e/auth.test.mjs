@@ -306,6 +306,7 @@ test('QR login cards: a teacher prints them, a student logs in with one, revokin
   for (const c of [s, s2]) {
     r = await c.req('/api/v1/me');
     assert.equal(r.status, 401, 'the sessions opened with the revoked card ended');
+    assert.equal(r.headers.get('trellis-session-ended'), 'card', 'and the page is told why');
   }
   assert.equal((await p.req('/api/v1/me')).status, 200, 'a password session is not the card\'s');
   r = await client().req('/api/v1/session/card', { method: 'POST', json: { code: card.code } });
@@ -346,6 +347,7 @@ test('a turned-off account says so at login, but only to someone who gave its ri
   assert.equal(trellis(['admin', 'disable', '--db', srv.db, '--username', acct.username]).status, 0);
   let r = await t.req('/api/v1/me');
   assert.equal(r.status, 401, 'turning it off ended its session');
+  assert.equal(r.headers.get('trellis-session-ended'), 'off');
   const c = client();
   const unknown = await c.req('/api/v1/session', { method: 'POST', json: { username: 'nobody-at-all', password: 'not-the-password' } });
   const wrong = await c.req('/api/v1/session', { method: 'POST', json: { username: acct.username, password: 'not-the-password' } });

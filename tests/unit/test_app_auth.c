@@ -93,6 +93,10 @@ static void test_session_timeouts_follow_the_clock(void **state)
     /* absolute: session_max_hours (12) after the login, used or not */
     F.ctx.now_ms = F.now + 12 * 3600000LL;
     assert_int_equal(auth_session(&F.ctx, l.token, &p), -ENOENT);
+    /* and the login page can say why */
+    char why[64];
+    assert_int_equal(auth_session_ended(&F.ctx, l.token, why, sizeof(why)), 1);
+    assert_string_equal(why, "expired; seconds=43200");
     ctx_release(&F.ctx);
 
     assert_int_equal(login(F.now, "b", "blue-kite-river", NULL, &l), 0);
@@ -100,6 +104,15 @@ static void test_session_timeouts_follow_the_clock(void **state)
     assert_int_equal(auth_session(&F.ctx, l.token, &p), 0);
     F.ctx.now_ms = F.now + 29 * 60000LL + 30 * 60000LL;
     assert_int_equal(auth_session(&F.ctx, l.token, &p), -ENOENT);
+    assert_int_equal(auth_session_ended(&F.ctx, l.token, why, sizeof(why)), 1);
+    assert_string_equal(why, "idle; seconds=1800");
+    /* an open session, or a logout, has nothing to explain */
+    assert_int_equal(login(F.now, "b", "blue-kite-river", NULL, &l), 0);
+    assert_int_equal(auth_session_ended(&F.ctx, l.token, why, sizeof(why)), 0);
+    F.ctx.who = l.who;
+    assert_int_equal(auth_logout(&F.ctx), 0);
+    F.ctx.who = NULL;
+    assert_int_equal(auth_session_ended(&F.ctx, l.token, why, sizeof(why)), 0);
     /* once ended, always ended */
     F.ctx.now_ms = F.now + 60000LL;
     assert_int_equal(auth_session(&F.ctx, l.token, &p), -ENOENT);

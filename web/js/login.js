@@ -321,8 +321,21 @@ $('show-password').addEventListener('change', (ev) => {
 $('scan-start').addEventListener('click', startScan);
 $('scan-stop').addEventListener('click', () => stopScan && stopScan());
 
+// Why the last session ended (/login?ended=idle; seconds=1800, from the
+// server's Trellis-Session-Ended header): said once, politely, above the form.
+function endedMessage(v) {
+  const m = /^(idle|expired|off|card)(?:; *seconds=(\d+))?$/.exec(v || '');
+  if (!m) return null;
+  const s = Number(m[2] || 0);
+  if (m[1] === 'idle')
+    return s % 60 === 0 ? () => t('login.ended_idle', { count: s / 60 }) : () => t('login.ended_idle_s', { count: s });
+  if (m[1] === 'expired') return () => t('login.ended_expired', { count: Math.round(s / 3600) });
+  return () => t(`login.ended_${m[1]}`);
+}
+
 const who = await start({ auth: 'optional' });
 if (params.has('bye')) showStatus(() => t('login.bye'));
+else if (endedMessage(params.get('ended'))) showStatus(endedMessage(params.get('ended')));
 function paintAlready() {
   if (who) $('already-text').textContent = t('login.already', { name: who.name || who.username });
 }
