@@ -242,10 +242,10 @@ function confirmSecondFactor() {
       [h('label', { for: 'stepup-code' }), 'stepup.label'],
       [h('button', { type: 'submit', class: 'primary' }), 'stepup.submit'],
     ];
-    let errKey = null;
+    let errKey = null; // a catalog key, or a function that renders the message
     const paint = () => {
       for (const [el, key] of texts) el.textContent = t(key);
-      err.textContent = errKey ? t(errKey) : '';
+      err.textContent = !errKey ? '' : typeof errKey === 'function' ? errKey() : t(errKey);
     };
     paint();
     onLangChange(paint);
@@ -264,7 +264,9 @@ function confirmSecondFactor() {
         try {
           await api('/api/v1/session/mfa', { method: 'POST', body: { totp: code }, stepUp: false });
         } catch (e) {
-          errKey = e.network ? (navigator.onLine === false ? 'net.offline' : 'net.failed') : 'login.bad_code';
+          // 429: too many wrong codes, the server says how long to wait
+          errKey = e.network ? (navigator.onLine === false ? 'net.offline' : 'net.failed')
+            : e.status === 429 ? () => errorText(e) : 'login.bad_code';
         }
       }
       if (errKey) {
