@@ -11,20 +11,50 @@
  * interactive limits). At most AUTH_HASH_CONCURRENCY hashes run at once
  * (each takes 64 MiB). An unknown login name is checked against a dummy
  * hash, so a refusal takes as long whether or not the account exists.
+ * Over HTTP, passwords are checked by a pool of threads of their own (one
+ * per processor, at most AUTH_HASH_CONCURRENCY, at a lower priority) with a
+ * queue of AUTH_HASH_QUEUE per thread: the login request waits suspended,
+ * holding no HTTP worker, and when the queue is full it is answered 429
+ * with Retry-After at once, so a login flood never slows other requests.
  *
- * Throttling (all keyed by digests of the name and address, whether or not
- * the account exists, so the answers reveal nothing): with
- * N = login_max_failures,
+ * Throttling (NIST SP 800-63B section 5.2.2; auth_throttle.c). Counters of
+ * failed checks, keyed by keyed digests of the name and the address whether
+ * or not the account exists (no answer reveals existence), one set for
+ * passwords and card codes and one for second factors (TOTP and recovery
+ * codes: the login's second step, step-up, enrolment). IPv6 addresses count
+ * by their /64. With N = login_max_failures:
  *   - one name from one address: after N failures each further failure
- *     makes the next attempt wait 1 s, then 2, 4 ... up to 1 hour;
- *   - one name from any address: the same after 5 N failures;
- *   - one address over every name (and every card code): after 10 N.
- * Attempts during a wait are refused unchecked and not counted, a
- * successful login clears the name's counts, and counts lapse after 24
- * hours without a failure. A wait is never permanent, and an attacker who
- * fails from their own address only slows their own address (the account
- * key needs 5 N failures), which keeps the lock from being a way to shut
- * someone out; `trellis admin unlock` clears a name's counts.
+ *     makes the next attempt from there wait 1 s, then 2, 4 ... up to 1
+ *     hour, the right password too: this address is throttled for this name;
+ *   - one name from any address (the account): after min(5 N, 50) failures
+ *     the same waits, but only for addresses the name has not logged in
+ *     from in the last 90 days; at AUTH_ACCOUNT_CAP (100) failures such
+ *     addresses are not checked at all until the count lapses, 30 days
+ *     after the last failure (or `trellis admin unlock`). The owner's
+ *     familiar addresses are checked all along: an attack on an account
+ *     from elsewhere never keeps its owner out, and an attacker never gets
+ *     more than 100 guesses in a row (NIST's "Accepting only authentication
+ *     requests that come from an allowlist of IP addresses from which the
+ *     subscriber has been successfully authenticated before");
+ *   - one address over every name (and every card code): after 10 N
+ *     failures the same waits, again only for names that have not logged
+ *     in from there. The signal is failures that are not followed by a
+ *     login: when a name logs in, its failures from that address are
+ *     forgiven on every counter (800-63B: "disregard any previous failed
+ *     attempts for that user from the same IP address"), so a school
+ *     behind one NAT whose students mistype and then log in never fills
+ *     its address's counter, and a sprayer behind the same NAT slows
+ *     itself and first-time logins there, never the students who log in
+ *     from school every day.
+ * So a right password is refused only from an address that is itself
+ * throttled: for that name (its own failures), or, for an address the name
+ * never logged in from, while the account or the address is under attack.
+ * The check and the count are one step: an attempt that may go ahead is
+ * counted as a failure in the same write transaction before its password
+ * is checked, so parallel attempts see each other and at most the allowed
+ * number are checked; a right password that still needs its second factor
+ * is taken back. Attempts during a wait are refused unchecked and not
+ * counted; counts per address lapse after 24 hours without a failure.
  *
  * Sessions: the cookie holds 32 random bytes (base64url); the database
  * only their BLAKE2b-256 digest. A session ends after session_idle_min (or
@@ -41,7 +71,8 @@
  *
  * QR login cards: one random 12-character code per student (about 59
  * bits), found by a keyed digest, kept sealed so the card can be printed
- * again, revocable at once. A card logs in students only.
+ * again, revocable at once: revoking a card also ends the sessions opened
+ * with it (sessions.card_id). A card logs in students only.
  */
 #ifndef TRELLIS_APP_AUTH_H
 #define TRELLIS_APP_AUTH_H
@@ -56,8 +87,12 @@
 #define AUTH_PASSWORD_MAX     256
 #define AUTH_TOKEN_LEN        43 /* base64url of 32 bytes, without padding */
 #define AUTH_HASH_CONCURRENCY 4
+#define AUTH_HASH_QUEUE       8 /* logins waiting for a hashing thread, per thread */
 #define AUTH_CARD_LEN         12
 #define AUTH_RECOVERY_CODES   10
+/* NIST SP 800-63B 5.2.2: at most this many failures of one account in a row (see Throttling) */
+#define AUTH_ACCOUNT_CAP        100
+#define AUTH_ACCOUNT_LAPSE_DAYS 30
 /* The session cookie; over TLS it gets the __Host- prefix (Secure, Path=/, no Domain). */
 #define AUTH_COOKIE        "trellis_session"
 #define AUTH_COOKIE_SECURE "__Host-trellis_session"
@@ -68,9 +103,11 @@
 /* Why a login was refused (for the HTTP answer's code). */
 enum auth_refusal {
     AUTH_OK = 0,
-    AUTH_INVALID,     /* 401 invalid_credentials (same for unknown name and wrong password) */
+    AUTH_INVALID,  /* 401 invalid_credentials (same for unknown name and wrong password) */
+    AUTH_DISABLED, /* 403 account_disabled: the password (or card) was right, the account is off */
     AUTH_NEED_SECOND, /* 401 second_factor_required: the password was right */
     AUTH_THROTTLED,   /* 429 too_many_requests, retry_after seconds */
+    AUTH_BUSY,        /* 429 busy: every password-checking thread is taken; retry_after 1 */
 };
 
 struct auth_login {
@@ -96,6 +133,25 @@ bool auth_password_is_common(const char *s);
  */
 int auth_login_password(struct ctx *c, const char *username, const char *password,
                         const char *second, struct auth_login *ret);
+/*
+ * The same in two halves, so that the password is checked, and the login
+ * recorded, on a thread of the identity pool while the HTTP worker serves
+ * others (see auth_hash.c). auth_login_begin() checks the input, takes a
+ * place in the pool and reads the throttle; it answers at once (0 with
+ * ret->refusal set and *ret_p NULL: AUTH_BUSY when the pool's queue is
+ * full, AUTH_THROTTLED) or gives 0 and *ret_p, a pending login in ctx's
+ * arena with its own copy of the password. The caller hands it over with
+ * auth_login_submit(): the pool works on a copy of ctx (its own database
+ * connection; the same arena, which nobody else may use until done), fills
+ * ret, and calls done(arg) on its thread when the login is recorded;
+ * auth_login_finish(ctx, p) then returns what auth_login_password() would
+ * have (0 and ret, or a negative errno with ctx->err).
+ */
+struct auth_pending;
+int auth_login_begin(struct ctx *c, const char *username, const char *password, const char *second,
+                     struct auth_login *ret, struct auth_pending **ret_p);
+void auth_login_submit(struct auth_pending *p, void (*done)(void *arg), void *arg);
+int auth_login_finish(struct ctx *c, struct auth_pending *p);
 /* Log in with a login card's code (typed or from the QR code's URL). */
 int auth_login_card(struct ctx *c, const char *code, struct auth_login *ret);
 /* End ctx->who's session (logout): 0, -EPERM. */
@@ -108,6 +164,15 @@ int auth_logout(struct ctx *c);
  * session's last use (at most once a minute).
  */
 int auth_session(struct ctx *c, const char *token, const struct principal **ret);
+/*
+ * Why the session of a cookie value ended, when the person should be told
+ * at the login page: 1 and out (a Trellis-Session-Ended header value:
+ * "idle; seconds=N" after N seconds without use, "expired; seconds=N" at
+ * the end of its N seconds, "off" when the account was turned off or
+ * deactivated, "card" when the login card that opened it was revoked), or
+ * 0 (no such session, still open, or ended otherwise, e.g. by logging out).
+ */
+int auth_session_ended(struct ctx *c, const char *token, char *out, size_t n);
 /* The CSRF token of a session cookie value; out holds AUTH_TOKEN_LEN + 1 bytes. */
 void auth_csrf_token(const char *token, char *out);
 /* Does csrf match the session cookie value (constant time)? */
@@ -125,10 +190,18 @@ int auth_set_lang(struct ctx *c, const char *lang);
 
 /* Start TOTP enrolment: {otpauth_uri, secret, qr_svg}. Re-enrolling needs a fresh second factor. */
 int auth_totp_begin(struct ctx *c, json_t **ret);
-/* Confirm with the first code: {recovery_codes:[...]}; the session counts as second-factored. */
-int auth_totp_confirm(struct ctx *c, const char *code, json_t **ret);
-/* Check a second factor again in this session (step-up for the export tripwire). */
-int auth_mfa_check(struct ctx *c, const char *code);
+/*
+ * Confirm with the first code: {recovery_codes:[...]}; the session counts
+ * as second-factored. Throttled like every second factor: -EAGAIN and
+ * *ret_retry_after_s when the code may not be checked now.
+ */
+int auth_totp_confirm(struct ctx *c, const char *code, json_t **ret, int64_t *ret_retry_after_s);
+/*
+ * Check a second factor again in this session (step-up for the export
+ * tripwire): 0, -EINVAL for a wrong or used code, -EAGAIN and
+ * *ret_retry_after_s when throttled (nothing checked).
+ */
+int auth_mfa_check(struct ctx *c, const char *code, int64_t *ret_retry_after_s);
 
 /*
  * The login cards of a class's students, issuing a card to each student
@@ -137,7 +210,10 @@ int auth_mfa_check(struct ctx *c, const char *code);
  * base_url + "/card#" + code). Needs ACT_CREDENTIALS on the class.
  */
 int auth_cards(struct ctx *c, int64_t class_id, const char *base_url, json_t **ret);
-/* Revoke a student's card (a new one is issued when the cards are next listed). */
+/*
+ * Revoke a student's card (a new one is issued when the cards are next
+ * listed); the sessions opened with it end.
+ */
 int auth_card_revoke(struct ctx *c, int64_t class_id, int64_t student_id);
 
 /* ---- administration (the operator, from the CLI) ---- */

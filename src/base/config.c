@@ -60,7 +60,8 @@ static const struct setting table[] = {
       "overrides session_idle_min"),
     S(export_alert_limit, C_INT, "500", 1, 100000000, false,
       "student records per hour one person may export or list before a fresh second factor"),
-    S(login_max_failures, C_INT, "10", 1, 1000, false, "failed logins before an account locks"),
+    S(login_max_failures, C_INT, "10", 1, 1000, false,
+      "failed logins of one name from one address before its attempts wait"),
     S(secure_cookies, C_BOOL, "false", 0, 0, false, "mark cookies Secure (serve over TLS)"),
     S(trust_proxy, C_BOOL, "false", 0, 0, false,
       "believe a proxy on this machine (127.0.0.0/8, ::1): the same as adding those to "

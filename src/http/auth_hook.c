@@ -69,6 +69,9 @@ int http_authenticate(struct request *rq)
     r = auth_session(&rq->ctx, token, &p);
     if (r == -ENOENT) {
         /* an ended or unknown session: forget the cookie, go on as nobody */
+        char why[64];
+        if (auth_session_ended(&rq->ctx, token, why, sizeof(why)) > 0)
+            http_add_header(rq, "Trellis-Session-Ended", why); /* for the login page */
         http_clear_session_cookie(rq);
         rq->ctx.err[0] = '\0';
         return 0;

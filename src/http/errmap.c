@@ -21,6 +21,8 @@ static const struct errmap_entry errmap[] = {
     {-EPERM, 401, "unauthenticated", "Log in required"},
     {ERR_BAD_CREDENTIALS, 401, "invalid_credentials", "Log in required"},
     {ERR_NEED_TOTP, 401, "second_factor_required", "Log in required"},
+    {ERR_ACCOUNT_DISABLED, 403, "account_disabled", "Not allowed"},
+    {ERR_BUSY, 429, "busy", "Too many requests"},
     {-EACCES, 403, "forbidden", "Not allowed"},
     {-ENOKEY, 403, "second_factor_required", "A fresh second factor is needed"},
     {ERR_CSRF, 403, "csrf", "Not allowed"},

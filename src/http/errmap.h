@@ -10,9 +10,11 @@
 #define TRELLIS_HTTP_ERRMAP_H
 
 /* Errors that are not an errno (below -4095, so they never collide with one). */
-#define ERR_CSRF            (-5001) /* 403 "csrf": X-CSRF-Token or Origin wrong */
-#define ERR_BAD_CREDENTIALS (-5002) /* 401 "invalid_credentials": a login that failed */
-#define ERR_NEED_TOTP       (-5003) /* 401 "second_factor_required": a login needs its code */
+#define ERR_CSRF             (-5001) /* 403 "csrf": X-CSRF-Token or Origin wrong */
+#define ERR_BAD_CREDENTIALS  (-5002) /* 401 "invalid_credentials": a login that failed */
+#define ERR_NEED_TOTP        (-5003) /* 401 "second_factor_required": a login needs its code */
+#define ERR_ACCOUNT_DISABLED (-5004) /* 403 "account_disabled": the right password, account off */
+#define ERR_BUSY             (-5005) /* 429 "busy": the password checks are all taken, try again */
 
 struct errmap_entry {
     int err;

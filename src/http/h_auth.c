@@ -90,10 +90,22 @@ static int id_param(struct request *rq, const char *name, int64_t *ret)
     return 0;
 }
 
+/* 429 too_many_requests with Retry-After: the throttle refused the attempt unchecked. */
+static int throttled_answer(struct request *rq, int64_t retry_after_s)
+{
+    char ra[24], detail[96];
+    snprintf(ra, sizeof(ra), "%lld", (long long)retry_after_s);
+    http_add_header(rq, "Retry-After", ra);
+    snprintf(detail, sizeof(detail), "Too many attempts: try again in %lld seconds",
+             (long long)retry_after_s);
+    return http_problem_ex(rq, -EAGAIN, detail,
+                           json_pack("{s:I}", "retry_after", (json_int_t)retry_after_s));
+}
+
 /* The answer to a login: the session and who it is, or the refusal. */
 static int login_answer(struct request *rq, const struct auth_login *l)
 {
-    char csrf[AUTH_TOKEN_LEN + 1], detail[96];
+    char csrf[AUTH_TOKEN_LEN + 1];
     json_t *me = NULL;
     int r;
 
@@ -103,15 +115,17 @@ static int login_answer(struct request *rq, const struct auth_login *l)
     case AUTH_NEED_SECOND:
         return http_problem(rq, ERR_NEED_TOTP,
                             "Enter the code from your authenticator app (or a recovery code)");
-    case AUTH_THROTTLED: {
-        char ra[24];
-        snprintf(ra, sizeof(ra), "%lld", (long long)l->retry_after_s);
-        http_add_header(rq, "Retry-After", ra);
-        snprintf(detail, sizeof(detail), "Too many attempts: try again in %lld seconds",
-                 (long long)l->retry_after_s);
-        return http_problem_ex(rq, -EAGAIN, detail,
-                               json_pack("{s:I}", "retry_after", (json_int_t)l->retry_after_s));
-    }
+    case AUTH_DISABLED:
+        /* only ever after the right password: it tells nothing to anyone without it */
+        return http_problem(rq, ERR_ACCOUNT_DISABLED,
+                            "This account is turned off: ask your school's administrator");
+    case AUTH_BUSY:
+        http_add_header(rq, "Retry-After", "1");
+        return http_problem_ex(rq, ERR_BUSY,
+                               "Trellis is busy checking other logins: try again in a second",
+                               json_pack("{s:i}", "retry_after", 1));
+    case AUTH_THROTTLED:
+        return throttled_answer(rq, l->retry_after_s);
     default:
         return http_problem(rq, ERR_BAD_CREDENTIALS, "Wrong name, password or code");
     }
@@ -138,10 +152,35 @@ static int login_preamble(struct request *rq, json_t **ret)
 
 /* ---- endpoints ---- */
 
+/* A password login while its password is checked on the hashing pool. */
+struct pending_login {
+    struct auth_login l;
+    struct auth_pending *p;
+};
+
+static void wake(void *arg)
+{
+    http_resume(arg);
+}
+
+static int session_create_finish(struct request *rq)
+{
+    struct pending_login *x = rq->user;
+    int r = auth_login_finish(&rq->ctx, x->p);
+    if (r < 0)
+        return r;
+    return login_answer(rq, &x->l);
+}
+
+/*
+ * The password is checked by the hashing pool (auth_hash.c), not on this
+ * worker: the request waits suspended and is answered once it is done, or
+ * at once (429 busy) when the pool's queue is full.
+ */
 int h_session_create(struct request *rq)
 {
     const char *user = NULL, *pw = NULL, *second = NULL;
-    struct auth_login l;
+    struct pending_login *x;
     json_error_t jerr;
     json_t *body;
     int r = login_preamble(rq, &body);
@@ -156,11 +195,17 @@ int h_session_create(struct request *rq)
         return http_problem(rq, -EINVAL, d);
     }
     rq->ctx.purpose = "log in";
-    r = auth_login_password(&rq->ctx, user, pw, second, &l);
-    json_decref(body);
+    x = arena_calloc(&rq->arena, 1, sizeof(*x));
+    r = x ? auth_login_begin(&rq->ctx, user, pw, second, &x->l, &x->p) : -ENOMEM;
+    json_decref(body); /* the pending login has its own copies */
     if (r < 0)
         return r;
-    return login_answer(rq, &l);
+    if (!x->p)
+        return login_answer(rq, &x->l);
+    rq->user = x;
+    http_suspend(rq, session_create_finish);
+    auth_login_submit(x->p, wake, rq);
+    return 0;
 }
 
 int h_session_card(struct request *rq)
@@ -202,6 +247,7 @@ int h_session_delete(struct request *rq)
 int h_session_mfa(struct request *rq)
 {
     const char *code = NULL;
+    int64_t retry = 0;
     json_error_t jerr;
     json_t *body;
     int r = http_json_body_or_respond(rq, &body);
@@ -212,8 +258,10 @@ int h_session_mfa(struct request *rq)
         json_decref(body);
         return http_problem(rq, -EINVAL, "body: expected {totp}");
     }
-    r = auth_mfa_check(&rq->ctx, code);
+    r = auth_mfa_check(&rq->ctx, code, &retry);
     json_decref(body);
+    if (r == -EAGAIN)
+        return throttled_answer(rq, retry);
     if (r < 0)
         return r;
     return http_respond_empty(rq, 204);
@@ -266,6 +314,7 @@ int h_me_totp(struct request *rq)
 int h_me_totp_confirm(struct request *rq)
 {
     const char *code = NULL;
+    int64_t retry = 0;
     json_t *body, *o;
     int r = http_json_body_or_respond(rq, &body);
 
@@ -275,8 +324,10 @@ int h_me_totp_confirm(struct request *rq)
         json_decref(body);
         return http_problem(rq, -EINVAL, "body: expected {totp}");
     }
-    r = auth_totp_confirm(&rq->ctx, code, &o);
+    r = auth_totp_confirm(&rq->ctx, code, &o, &retry);
     json_decref(body);
+    if (r == -EAGAIN)
+        return throttled_answer(rq, retry);
     if (r < 0)
         return r;
     return http_respond_json_take(rq, 200, o);

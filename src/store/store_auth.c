@@ -251,9 +251,11 @@ int store_session_insert(struct db *db, const struct session_row *s,
     return db_query_int64(
         db, ret_id,
         "INSERT INTO sessions (district_id, account_id, token_hash, method, created_at, seen_at, "
-        "expires_at, mfa_at, client_addr) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-        "iibsiiizs", s->district_id, s->account_id, (const void *)token_hash, (size_t)AUTH_HASH_LEN,
-        s->method, s->created_at, s->seen_at, s->expires_at, s->mfa_at, client_addr);
+        "expires_at, mfa_at, client_addr, card_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+        "RETURNING id",
+        "iibsiiizsz", s->district_id, s->account_id, (const void *)token_hash,
+        (size_t)AUTH_HASH_LEN, s->method, s->created_at, s->seen_at, s->expires_at, s->mfa_at,
+        client_addr, s->card_id);
 }
 
 int store_session_lookup(struct db *db, const uint8_t token_hash[AUTH_HASH_LEN],
@@ -262,7 +264,7 @@ int store_session_lookup(struct db *db, const uint8_t token_hash[AUTH_HASH_LEN],
     struct db_stmt *st;
     int r = db_query(db, &st,
                      "SELECT s.id, s.district_id, s.account_id, s.method, s.created_at, s.seen_at, "
-                     "s.expires_at, s.mfa_at, s.ended_at, " ACCOUNT_COLS
+                     "s.expires_at, s.mfa_at, s.ended_at, s.card_id, s.end_reason, " ACCOUNT_COLS
                      " FROM sessions s JOIN accounts a ON a.id = s.account_id "
                      "LEFT JOIN users u ON u.id = a.user_id WHERE s.token_hash = ?",
                      "b", (const void *)token_hash, (size_t)AUTH_HASH_LEN);
@@ -280,7 +282,10 @@ int store_session_lookup(struct db *db, const uint8_t token_hash[AUTH_HASH_LEN],
         ret_s->expires_at = db_col_int64(st, 6);
         ret_s->mfa_at = db_col_null(st, 7) ? 0 : db_col_int64(st, 7);
         ret_s->ended_at = db_col_null(st, 8) ? 0 : db_col_int64(st, 8);
-        fill_account(st, 9, ret_a);
+        ret_s->card_id = db_col_null(st, 9) ? 0 : db_col_int64(st, 9);
+        if (!db_col_null(st, 10))
+            snprintf(ret_s->end_reason, sizeof(ret_s->end_reason), "%s", db_col_text(st, 10));
+        fill_account(st, 11, ret_a);
         r = 0;
     } else if (r == 0) {
         r = -ENOENT;
@@ -317,6 +322,19 @@ int store_session_end_account(struct db *db, int64_t account_id, int64_t now_ms,
                         "AND ended_at IS NULL",
                         "isii", now_ms, reason, account_id, account_id);
     return n < 0 ? (int)n : 0;
+}
+
+int store_session_end_card(struct db *db, int64_t district_id, int64_t card_id, int64_t now_ms,
+                           const char *reason, int64_t *ret_n)
+{
+    int64_t n = db_exec(db,
+                        "UPDATE sessions SET ended_at = ?, end_reason = ? WHERE district_id = ? "
+                        "AND card_id = ? AND ended_at IS NULL",
+                        "isii", now_ms, reason, district_id, card_id);
+    if (n < 0)
+        return (int)n;
+    *ret_n = n;
+    return 0;
 }
 
 /* ---- recovery codes ---- */
@@ -409,12 +427,25 @@ int store_card_by_index(struct db *db, const uint8_t index[16], struct card_row 
                     "b", 0, 0, index, ret);
 }
 
-int store_card_revoke(struct db *db, int64_t district_id, int64_t user_id, int64_t now_ms)
+int store_card_revoke(struct db *db, int64_t district_id, int64_t user_id, int64_t now_ms,
+                      int64_t *ret_card_id)
 {
-    return changed_one(db_exec(db,
-                               "UPDATE login_cards SET revoked_at = ? WHERE district_id = ? AND "
-                               "user_id = ? AND revoked_at IS NULL",
-                               "iii", now_ms, district_id, user_id));
+    struct db_stmt *st;
+    int r = db_query(db, &st,
+                     "UPDATE login_cards SET revoked_at = ? WHERE district_id = ? AND user_id = ? "
+                     "AND revoked_at IS NULL RETURNING id",
+                     "iii", now_ms, district_id, user_id);
+    if (r < 0)
+        return r;
+    r = db_step(st);
+    if (r > 0) {
+        *ret_card_id = db_col_int64(st, 0);
+        r = 0;
+    } else if (r == 0) {
+        r = -ENOENT;
+    }
+    db_done(st);
+    return r;
 }
 
 /* ---- throttling ---- */
@@ -423,8 +454,8 @@ int store_throttle_get(struct db *db, const uint8_t key[16], struct throttle_row
 {
     struct db_stmt *st;
     int r = db_query(db, &st,
-                     "SELECT failures, last_failure_at, blocked_until FROM login_throttle "
-                     "WHERE tkey = ?",
+                     "SELECT failures, last_failure_at, blocked_until, last_success_at FROM "
+                     "login_throttle WHERE tkey = ?",
                      "b", (const void *)key, (size_t)16);
     if (r < 0)
         return r;
@@ -433,6 +464,7 @@ int store_throttle_get(struct db *db, const uint8_t key[16], struct throttle_row
         ret->failures = db_col_int64(st, 0);
         ret->last_failure_at = db_col_int64(st, 1);
         ret->blocked_until = db_col_int64(st, 2);
+        ret->last_success_at = db_col_int64(st, 3);
         r = 0;
     } else if (r == 0) {
         r = -ENOENT;
@@ -445,11 +477,12 @@ int store_throttle_put(struct db *db, const uint8_t key[16], const struct thrott
 {
     int64_t n = db_exec(db,
                         "INSERT INTO login_throttle (tkey, failures, last_failure_at, "
-                        "blocked_until) VALUES (?, ?, ?, ?) ON CONFLICT (tkey) DO UPDATE SET "
-                        "failures = excluded.failures, last_failure_at = excluded.last_failure_at, "
-                        "blocked_until = excluded.blocked_until",
-                        "biii", (const void *)key, (size_t)16, t->failures, t->last_failure_at,
-                        t->blocked_until);
+                        "blocked_until, last_success_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (tkey) "
+                        "DO UPDATE SET failures = excluded.failures, last_failure_at = "
+                        "excluded.last_failure_at, blocked_until = excluded.blocked_until, "
+                        "last_success_at = excluded.last_success_at",
+                        "biiii", (const void *)key, (size_t)16, t->failures, t->last_failure_at,
+                        t->blocked_until, t->last_success_at);
     return n < 0 ? (int)n : 0;
 }
 

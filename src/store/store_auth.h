@@ -83,8 +83,10 @@ struct session_row {
     int64_t id;
     int64_t district_id;
     int64_t account_id;
+    int64_t card_id; /* the login card that opened it; 0: none */
     char method[48];
     int64_t created_at, seen_at, expires_at, mfa_at, ended_at;
+    char end_reason[48]; /* why it ended ("idle", "logout" ...); "" while open */
 };
 
 int store_session_insert(struct db *db, const struct session_row *s,
@@ -99,6 +101,9 @@ int store_session_end(struct db *db, int64_t id, int64_t now_ms, const char *rea
 /* End every open session of an account (password change, disabling). */
 int store_session_end_account(struct db *db, int64_t account_id, int64_t now_ms,
                               const char *reason);
+/* End every open session opened with a login card: the number ended. */
+int store_session_end_card(struct db *db, int64_t district_id, int64_t card_id, int64_t now_ms,
+                           const char *reason, int64_t *ret_n);
 
 /* Replace an account's unused recovery codes with these digests. */
 int store_recovery_replace(struct db *db, int64_t district_id, int64_t account_id,
@@ -122,13 +127,15 @@ int store_card_insert(struct db *db, const struct card_row *c, const uint8_t ind
 int store_card_active(struct db *db, int64_t district_id, int64_t user_id, struct card_row *ret);
 /* A card (active or not) by code digest: 0 or -ENOENT. */
 int store_card_by_index(struct db *db, const uint8_t index[16], struct card_row *ret);
-/* Revoke a student's active card: 0 or -ENOENT. */
-int store_card_revoke(struct db *db, int64_t district_id, int64_t user_id, int64_t now_ms);
+/* Revoke a student's active card: 0 and its id, or -ENOENT. */
+int store_card_revoke(struct db *db, int64_t district_id, int64_t user_id, int64_t now_ms,
+                      int64_t *ret_card_id);
 
 struct throttle_row {
     int64_t failures;
     int64_t last_failure_at;
     int64_t blocked_until;
+    int64_t last_success_at; /* (name, address) keys: the name's last login from there; 0: none */
 };
 /* 0 and the row, or -ENOENT (no failures on record). */
 int store_throttle_get(struct db *db, const uint8_t key[16], struct throttle_row *ret);

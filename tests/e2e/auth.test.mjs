@@ -287,6 +287,12 @@ test('QR login cards: a teacher prints them, a student logs in with one, revokin
   assert.equal(again.body.cards[0].code, card.code, 'the same card prints again');
   assert.equal((await t.req(`/api/v1/classes/${known.teacher2.classes[0]}/cards`)).status, 404);
 
+  // the student also has a password session: revoking the card leaves that one alone
+  const username = sql(srv.db, `SELECT username FROM users WHERE id = ${card.student.id}`);
+  const pw = trellis(['admin', 'set-password', '--db', srv.db, '--username', username]);
+  assert.equal(pw.status, 0, pw.stderr);
+  const p = client();
+  assert.equal((await p.login({ username, password: JSON.parse(pw.stdout).password })).status, 200);
   const s = client();
   r = await s.req('/api/v1/session/card', { method: 'POST', json: { code: card.code.toLowerCase() } });
   assert.equal(r.status, 200, r.text);
@@ -297,6 +303,12 @@ test('QR login cards: a teacher prints them, a student logs in with one, revokin
   assert.equal(r.status, 200, 'the scanned URL works as well as the typed code');
   r = await t.req(`/api/v1/classes/${classId}/cards/${card.student.id}/revoke`, { method: 'POST' });
   assert.equal(r.status, 204);
+  for (const c of [s, s2]) {
+    r = await c.req('/api/v1/me');
+    assert.equal(r.status, 401, 'the sessions opened with the revoked card ended');
+    assert.equal(r.headers.get('trellis-session-ended'), 'card', 'and the page is told why');
+  }
+  assert.equal((await p.req('/api/v1/me')).status, 200, 'a password session is not the card\'s');
   r = await client().req('/api/v1/session/card', { method: 'POST', json: { code: card.code } });
   assert.equal(r.status, 401);
   assert.equal(r.body.code, 'invalid_credentials');
@@ -315,11 +327,62 @@ test('a person deactivated in the roster can no longer log in, and their session
   assert.equal((await t.login(l)).status, 200);
   sql(srv.db, `UPDATE users SET enabled_user = 0 WHERE username = '${l.username}'`);
   assert.equal((await t.req('/api/v1/me')).status, 401, 'the open session ended');
-  const r = await client().login(l);
+  // a wrong password learns nothing; the right one is told the account is off
+  let r = await client().req('/api/v1/session', { method: 'POST', json: { username: l.username, password: 'not-the-password' } });
   assert.equal(r.status, 401);
   assert.equal(r.body.code, 'invalid_credentials');
+  r = await client().login(l);
+  assert.equal(r.status, 403);
+  assert.equal(r.body.code, 'account_disabled');
   sql(srv.db, `UPDATE users SET enabled_user = 1 WHERE username = '${l.username}'`);
   assert.equal((await client().login(l)).status, 200);
+});
+
+test('a turned-off account says so at login, but only to someone who gave its right password', async () => {
+  const add = trellis(['admin', 'add-account', '--db', srv.db, '--username', 'off.teacher', '--name', 'Robin Off', '--role', 'teacher', '--school', 'sch-001']);
+  assert.equal(add.status, 0, add.stderr);
+  const acct = { username: 'off.teacher', password: JSON.parse(add.stdout).password };
+  const t = client();
+  assert.equal((await t.login(acct)).status, 200);
+  assert.equal(trellis(['admin', 'disable', '--db', srv.db, '--username', acct.username]).status, 0);
+  let r = await t.req('/api/v1/me');
+  assert.equal(r.status, 401, 'turning it off ended its session');
+  assert.equal(r.headers.get('trellis-session-ended'), 'off');
+  const c = client();
+  const unknown = await c.req('/api/v1/session', { method: 'POST', json: { username: 'nobody-at-all', password: 'not-the-password' } });
+  const wrong = await c.req('/api/v1/session', { method: 'POST', json: { username: acct.username, password: 'not-the-password' } });
+  assert.equal(wrong.status, 401);
+  assert.deepEqual(wrong.body, unknown.body, 'without the password, a turned-off account looks like any other');
+  r = await c.login(acct);
+  assert.equal(r.status, 403);
+  assert.equal(r.body.code, 'account_disabled');
+  assert.equal(r.body.detail, 'This account is turned off: ask your school\'s administrator');
+  assert.equal(r.headers.get('set-cookie'), null, 'no session');
+  assert.equal(trellis(['admin', 'enable', '--db', srv.db, '--username', acct.username]).status, 0);
+  assert.equal((await c.login(acct)).status, 200);
+});
+
+test('school and district administrators without a second factor can only enrol', async () => {
+  for (const [role, school] of [['school_admin', 'sch-001'], ['district_admin', null]]) {
+    const username = `noenrol.${role}`;
+    const args = ['admin', 'add-account', '--db', srv.db, '--username', username, '--name', 'Alex Admin', '--role', role];
+    if (school) args.push('--school', school);
+    const add = trellis(args);
+    assert.equal(add.status, 0, add.stderr);
+    const c = client();
+    let r = await c.login({ username, password: JSON.parse(add.stdout).password });
+    assert.equal(r.status, 200, `${role}: ${r.text}`);
+    assert.deepEqual(r.body.roles, [role]);
+    assert.deepEqual([r.body.mfa.required, r.body.mfa.enrolled], [true, false], role);
+    r = await c.req('/api/v1/home');
+    assert.deepEqual(r.body, { role, enrol_required: true }, `${role}: nothing but enrolment`);
+    for (const path of [`/api/v1/users/${known.roster1[0]}`, `/api/v1/classes/${known.teacher1.classes[0]}/students`,
+      `/api/v1/classes/${known.teacher1.classes[0]}/cards`]) {
+      r = await c.req(path);
+      assert.equal(r.status, 403, `${role} ${path}`);
+    }
+    assert.equal((await c.req('/api/v1/me/totp', { method: 'POST' })).status, 200, `${role} may enrol`);
+  }
 });
 
 test('every access is in the audit log with who, where, what, which student, request id and purpose', async () => {

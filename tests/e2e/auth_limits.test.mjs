@@ -21,9 +21,22 @@ test('a session ends after the idle time-out and the cookie is cleared', async (
     assert.equal((await c.req('/api/v1/me')).status, 200, 'use keeps it alive');
   }
   await new Promise((r) => setTimeout(r, 2300));
-  const r = await c.req('/api/v1/me');
-  assert.equal(r.status, 401, 'idle too long');
-  assert.match(r.headers.getSetCookie().join('\n'), /trellis_session=; Path=\/; Max-Age=0/);
+  // a page's requests in parallel all carry the old cookie: each is told why it ended,
+  // so the page can send its reader to /login?ended=idle&seconds=2 with the reason
+  const [r, r2] = await Promise.all([c.req('/api/v1/me'), c.req('/api/v1/home')]);
+  for (const x of [r, r2]) {
+    assert.equal(x.status, 401, 'idle too long');
+    assert.equal(x.headers.get('trellis-session-ended'), 'idle; seconds=2');
+    assert.match(x.headers.getSetCookie().join('\n'), /trellis_session=; Path=\/; Max-Age=0/);
+  }
+  // logging out is not an ending to explain
+  const d = new Client(srv.url);
+  assert.equal((await d.login(srv.login('student'))).status, 200);
+  const cookie = d.cookieHeader();
+  assert.equal((await d.req('/api/v1/session', { method: 'DELETE' })).status, 204);
+  const after = await d.req('/api/v1/me', { headers: { cookie } });
+  assert.equal(after.status, 401);
+  assert.equal(after.headers.get('trellis-session-ended'), null);
 });
 
 test('the export tripwire asks for a fresh second factor and raises an alert', async () => {

@@ -204,7 +204,7 @@ export async function api(path, { method = 'GET', body, timeout = 20000, stepUp 
   }
   if (r.status === 401 && !path.startsWith('/api/v1/session') && path !== '/api/v1/me') {
     // the session ended (idle or absolute time-out) while the page was open
-    location.replace(loginUrl());
+    location.replace(loginUrl(r.headers.get('Trellis-Session-Ended')));
   }
   if (r.status === 403 && data?.code === 'second_factor_required' && stepUp) {
     // many student records within the hour, or changing the authenticator: the
@@ -215,6 +215,7 @@ export async function api(path, { method = 'GET', body, timeout = 20000, stepUp 
   if (!r.ok) {
     const e = new ApiError(r.status, data);
     if (!e.retryAfter) e.retryAfter = Number(r.headers.get('Retry-After')) || 0;
+    e.ended = r.headers.get('Trellis-Session-Ended'); // why a session ended, for the login page
     throw e;
   }
   if (data && data.csrf_token) setCsrf(data.csrf_token);
@@ -241,10 +242,10 @@ function confirmSecondFactor() {
       [h('label', { for: 'stepup-code' }), 'stepup.label'],
       [h('button', { type: 'submit', class: 'primary' }), 'stepup.submit'],
     ];
-    let errKey = null;
+    let errKey = null; // a catalog key, or a function that renders the message
     const paint = () => {
       for (const [el, key] of texts) el.textContent = t(key);
-      err.textContent = errKey ? t(errKey) : '';
+      err.textContent = !errKey ? '' : typeof errKey === 'function' ? errKey() : t(errKey);
     };
     paint();
     onLangChange(paint);
@@ -263,7 +264,9 @@ function confirmSecondFactor() {
         try {
           await api('/api/v1/session/mfa', { method: 'POST', body: { totp: code }, stepUp: false });
         } catch (e) {
-          errKey = e.network ? (navigator.onLine === false ? 'net.offline' : 'net.failed') : 'login.bad_code';
+          // 429: too many wrong codes, the server says how long to wait
+          errKey = e.network ? (navigator.onLine === false ? 'net.offline' : 'net.failed')
+            : e.status === 429 ? () => errorText(e) : 'login.bad_code';
         }
       }
       if (errKey) {
@@ -376,8 +379,10 @@ export function safeNext(v) {
   return v;
 }
 
-export function loginUrl() {
-  return '/login?next=' + encodeURIComponent(location.pathname + location.search);
+// ended: the server's Trellis-Session-Ended value, which the login page explains.
+export function loginUrl(ended) {
+  const u = '/login?next=' + encodeURIComponent(location.pathname + location.search);
+  return ended ? `${u}&ended=${encodeURIComponent(ended)}` : u;
 }
 
 // Start a page: load the catalog and, in parallel, who is logged in.
@@ -400,7 +405,7 @@ export async function start({ auth = 'required' } = {}) {
   updateLangSwitch();
   if (m instanceof ApiError) {
     if (m.status === 401 && auth === 'required') {
-      location.replace(loginUrl());
+      location.replace(loginUrl(m.ended));
       return new Promise(() => {}); // the page is going away
     }
     if (m.network && auth === 'required') showNetProblem('failed', () => location.reload());

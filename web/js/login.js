@@ -27,6 +27,7 @@ const code = $('card-code');
 let creds = null; // username and password, kept for the second-factor step
 let busy = false;
 let throttleUntil = 0;
+let throttleKey = 'errors.too_many_requests'; // or errors.busy: the server is checking other logins
 let timer = null;
 let errorMessage = null; // () => text of the error shown now, in the current language
 let statusMessage = null;
@@ -99,10 +100,11 @@ function setSubmitsDisabled(off) {
   }
 }
 
-function throttle(seconds) {
+function throttle(seconds, key = 'errors.too_many_requests') {
   throttleUntil = Date.now() + Math.max(1, seconds) * 1000;
+  throttleKey = key;
   setSubmitsDisabled(true);
-  showError(() => t('errors.too_many_requests', { count: secondsLeft() }));
+  showError(() => t(throttleKey, { count: secondsLeft() }));
   clearInterval(timer);
   timer = setInterval(() => {
     if (secondsLeft() > 0) {
@@ -119,7 +121,7 @@ function throttle(seconds) {
 
 function throttled() {
   if (secondsLeft() === 0) return false;
-  showError(() => t('errors.too_many_requests', { count: secondsLeft() }));
+  showError(() => t(throttleKey, { count: secondsLeft() }));
   return true;
 }
 
@@ -157,7 +159,11 @@ async function send(path, body, onFail) {
     return;
   } catch (e) {
     showStatus(null);
-    if (e.code === 'too_many_requests' || e.status === 429) throttle(e.retryAfter || 30);
+    if ((e.code === 'too_many_requests' || e.status === 429) && e.retryAfter > 3600) {
+      // the account stopped new places after too many failures: no countdown to wait out
+      showError(() => t('login.locked_here'), { focus: user });
+    } else if (e.code === 'too_many_requests' || e.status === 429)
+      throttle(e.retryAfter || 30, e.code === 'busy' ? 'errors.busy' : 'errors.too_many_requests');
     else if (e.network) {
       showError(() => errorText(e));
       showNetProblem(navigator.onLine === false ? 'offline' : 'failed');
@@ -181,6 +187,11 @@ async function onPassword(ev) {
     creds = null;
     pass.value = '';
     setFieldError(user, null);
+    if (e.code === 'account_disabled') {
+      // the password was right: nothing to fix in the form, someone must turn the account on
+      showError(() => errorText(e), { focus: user });
+      return;
+    }
     user.setAttribute('aria-invalid', 'true');
     pass.setAttribute('aria-invalid', 'true');
     showError(() => errorText(e), { focus: e.code === 'invalid_credentials' ? pass : user });
@@ -310,8 +321,21 @@ $('show-password').addEventListener('change', (ev) => {
 $('scan-start').addEventListener('click', startScan);
 $('scan-stop').addEventListener('click', () => stopScan && stopScan());
 
+// Why the last session ended (/login?ended=idle; seconds=1800, from the
+// server's Trellis-Session-Ended header): said once, politely, above the form.
+function endedMessage(v) {
+  const m = /^(idle|expired|off|card)(?:; *seconds=(\d+))?$/.exec(v || '');
+  if (!m) return null;
+  const s = Number(m[2] || 0);
+  if (m[1] === 'idle')
+    return s % 60 === 0 ? () => t('login.ended_idle', { count: s / 60 }) : () => t('login.ended_idle_s', { count: s });
+  if (m[1] === 'expired') return () => t('login.ended_expired', { count: Math.round(s / 3600) });
+  return () => t(`login.ended_${m[1]}`);
+}
+
 const who = await start({ auth: 'optional' });
 if (params.has('bye')) showStatus(() => t('login.bye'));
+else if (endedMessage(params.get('ended'))) showStatus(endedMessage(params.get('ended')));
 function paintAlready() {
   if (who) $('already-text').textContent = t('login.already', { name: who.name || who.username });
 }
