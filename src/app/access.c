@@ -496,6 +496,24 @@ static int storage(struct ctx *c, int r)
     return ctx_fail(c, r, "cannot check access: the database is not available");
 }
 
+/* An API client refused for its scopes: say which scopes would allow it, from the table. */
+static int deny_scope(struct ctx *c, const struct access_resource *res, unsigned action)
+{
+    char need[200] = "";
+    size_t off = 0;
+    for (size_t i = 0; i < ARRAY_SIZE(policy) && off < sizeof(need); i++) {
+        const char *w = who_names[policy[i].who];
+        if (policy[i].kind != res->kind || !(policy[i].actions & action) ||
+            strncmp(w, "client:", 7) != 0 || strstr(need, w + 7))
+            continue;
+        off += (size_t)snprintf(need + off, sizeof(need) - off, "%s%s", off ? ", " : "", w + 7);
+    }
+    return deny(c, res, action, -EACCES,
+                "scope: this client's scopes do not allow it to %s %s%s%s%s",
+                access_action_name(action), access_kind_name(res->kind),
+                need[0] ? " (it needs one of: " : "", need, need[0] ? ", or all)" : "");
+}
+
 /* Find the record's district (and the facts every rule needs). */
 static int resolve(struct facts *f, const struct access_resource *res)
 {
@@ -645,8 +663,7 @@ static int check(struct ctx *c, enum access_action action, const struct access_r
             r = deny(c, res, action, -EACCES, "not allowed: you may see this but not %s it",
                      access_action_name(action));
         else if (clientish)
-            r = deny(c, res, action, -EACCES, "not allowed: this client's scopes do not allow %s",
-                     access_action_name(action));
+            r = deny_scope(c, res, action);
         else
             r = deny(c, res, action, -ENOENT, "not found");
         goto out;

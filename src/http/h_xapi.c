@@ -405,8 +405,6 @@ static const struct xapi_resource statements_res = {
     .get = statements_get,
     .put = statements_put,
     .post = statements_post,
-    .read_scopes = SCOPE_STATEMENTS_READ | SCOPE_STATEMENTS_READ_MINE,
-    .write_scopes = SCOPE_STATEMENTS_WRITE,
 };
 
 int h_xapi_statements(struct request *rq)

@@ -172,8 +172,6 @@ static const struct xapi_resource state_res = {
     .put = state_put,
     .post = state_post,
     .del = state_del,
-    .read_scopes = SCOPE_STATE,
-    .write_scopes = SCOPE_STATE,
 };
 
 int h_xapi_state(struct request *rq)
@@ -205,8 +203,6 @@ static const struct xapi_resource activity_profile_res = {
     .put = aprof_put,
     .post = aprof_post,
     .del = aprof_del,
-    .read_scopes = SCOPE_PROFILE,
-    .write_scopes = SCOPE_PROFILE,
 };
 
 int h_xapi_activity_profile(struct request *rq)
@@ -238,8 +234,6 @@ static const struct xapi_resource agent_profile_res = {
     .put = gprof_put,
     .post = gprof_post,
     .del = gprof_del,
-    .read_scopes = SCOPE_PROFILE,
-    .write_scopes = SCOPE_PROFILE,
 };
 
 int h_xapi_agent_profile(struct request *rq)
@@ -265,7 +259,6 @@ static int activities_get(struct xapi *x)
 
 static const struct xapi_resource activities_res = {
     .get = activities_get,
-    .read_scopes = SCOPE_STATEMENTS_READ | SCOPE_STATEMENTS_READ_MINE | SCOPE_STATE | SCOPE_PROFILE,
 };
 
 int h_xapi_activities(struct request *rq)
@@ -291,7 +284,6 @@ static int agents_get(struct xapi *x)
 
 static const struct xapi_resource agents_res = {
     .get = agents_get,
-    .read_scopes = SCOPE_STATEMENTS_READ | SCOPE_STATEMENTS_READ_MINE | SCOPE_STATE | SCOPE_PROFILE,
 };
 
 int h_xapi_agents(struct request *rq)

@@ -6,8 +6,9 @@
  *     1.0, 1.0.x or 2.0.x, else 400 naming the rule; every response carries
  *     the version this server speaks for it ("1.0.3" or "2.0.0");
  *   - who: HTTP Basic API clients (auth_hook.c authenticates them into
- *     ctx.who) or a person's session; nobody: 401 with WWW-Authenticate; an
- *     API client without one of the resource's scopes: 403;
+ *     ctx.who) or a person's session; nobody: 401 with WWW-Authenticate
+ *     (what a client's scopes allow is the access gate's decision, in the
+ *     service: 403 naming the scopes that would);
  *   - the 1.0.3 alternate request syntax (POST ?method=PUT with the headers
  *     and the content as form fields), which 2.0.0 removed;
  *   - error answers: a negative errno (errmap.c chooses the status) and an
@@ -21,8 +22,6 @@
  *
  *     static const struct xapi_resource res = {
  *         .get = statements_get, .put = statements_put, .post = statements_post,
- *         .read_scopes = SCOPE_STATEMENTS_READ | SCOPE_STATEMENTS_READ_MINE,
- *         .write_scopes = SCOPE_STATEMENTS_WRITE,
  *     };
  *     int h_xapi_statements(struct request *rq) { return xapi_serve(rq, &res); }
  *
@@ -63,14 +62,12 @@ struct xapi_resource {
     int (*put)(struct xapi *x);
     int (*post)(struct xapi *x);
     int (*del)(struct xapi *x);
-    unsigned read_scopes;  /* an API client needs one of these for GET/HEAD (or SCOPE_ALL) */
-    unsigned write_scopes; /* ... and one of these for the other methods */
-    bool public_get;       /* GET without a version header or credentials (about) */
+    bool public_get; /* GET without a version header or credentials (about) */
 };
 
 /*
- * Run one request on resource res: version, alternate syntax, who and
- * scope, then the method function (405 with Allow if it has none).
+ * Run one request on resource res: version, alternate syntax, who, then
+ * the method function (405 with Allow if it has none).
  */
 int xapi_serve(struct request *rq, const struct xapi_resource *res);
 
