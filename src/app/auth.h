@@ -12,7 +12,7 @@
  * (each takes 64 MiB). An unknown login name is checked against a dummy
  * hash, so a refusal takes as long whether or not the account exists.
  * Over HTTP, passwords are checked by a pool of threads of their own (one
- * per processor, at most AUTH_HASH_CONCURRENCY, at a lower priority) with a
+ * per processor but one, at least one, at most AUTH_HASH_CONCURRENCY, at a lower priority) with a
  * queue of AUTH_HASH_QUEUE per thread: the login request waits suspended,
  * holding no HTTP worker, and when the queue is full it is answered 429
  * with Retry-After at once, so a login flood never slows other requests.

@@ -4,7 +4,7 @@
  * a dummy hash to check unknown names against (see auth.h), and the pool of
  * threads that checks the passwords of logins made over HTTP.
  *
- * The pool: a few threads of its own (one per processor, at most
+ * The pool: a few threads of its own (one per processor but one, at least one, at most
  * AUTH_HASH_CONCURRENCY) and a queue of at most AUTH_HASH_QUEUE jobs per
  * thread. A caller takes a place first (auth_pool_reserve(), which says
  * -EBUSY at once when every place is taken) and then hands its job over
@@ -146,7 +146,8 @@ static void *pool_main(void *arg)
 static unsigned pool_start(void)
 {
     long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-    unsigned want = cpus < 1 ? 1 : (unsigned)MIN(cpus, (long)AUTH_HASH_CONCURRENCY);
+    /* one processor is left to everything else: a login flood never takes the whole machine */
+    unsigned want = cpus <= 2 ? 1 : (unsigned)MIN(cpus - 1, (long)AUTH_HASH_CONCURRENCY);
     while (pool_threads < want) {
         pthread_t t;
         pthread_attr_t attr;

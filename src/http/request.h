@@ -106,6 +106,9 @@ int http_respond_take(struct request *rq, unsigned status, const char *content_t
 /* Respond with static bytes that outlive the server. */
 int http_respond_static(struct request *rq, unsigned status, const char *content_type,
                         const void *p, size_t n);
+/* Respond with a libmicrohttpd response (taken, even on failure), bytes for the access log. */
+int http_respond_response(struct request *rq, unsigned status, struct MHD_Response *resp,
+                          size_t bytes);
 /* 204 or another status without a body. */
 int http_respond_empty(struct request *rq, unsigned status);
 /*
