@@ -1,0 +1,156 @@
+/*
+ * The OneRoster import's row checks (see roster_imp.h): each field against
+ * its column in the specification's tables (required, enumerations with
+ * their case, dates, booleans, clean text) and each file's header against
+ * the table's columns and order. Every problem is reported as
+ * "file:line:column: field: reason". Nothing here writes.
+ */
+#include "base/common.h"
+
+#include <stdio.h>
+
+#include "app/roster_imp.h"
+#include "base/timeutil.h"
+
+int imp_enum_index(const char *const *en, struct str v)
+{
+    for (int i = 0; en[i]; i++)
+        if (str_eq_cstr(v, en[i]))
+            return i;
+    return -1;
+}
+
+static void enum_list(const char *const *en, char *out, size_t n)
+{
+    size_t off = 0;
+    out[0] = '\0';
+    for (int i = 0; en[i] && off < n; i++)
+        off += (size_t)snprintf(out + off, n - off, "%s%s", i ? ", " : "", en[i]);
+}
+
+bool imp_parse_dlm(struct str v, int64_t *ret)
+{
+    bool zone;
+    /* ISO 8601 date-time in UTC as the binding shows it, e.g. 2025-10-15T09:30:00.000Z */
+    if (time_parse_iso8601(v, false, ret, &zone) < 0 || !zone || v.len < 11 || v.p[10] != 'T')
+        return false;
+    return true;
+}
+
+/* Check one field against its column; report and return false when it is bad. */
+bool imp_check_field(struct imp *m, const char *file, size_t line, size_t col, const struct col *cd,
+                     struct str v, const char *mode)
+{
+    char list[256];
+    int64_t tmp;
+
+    if (v.len == 0) {
+        if (cd->t == T_STATUS || cd->t == T_DLM) {
+            if (strcmp(mode, "delta") == 0) {
+                imp_err(m, "%s:%zu:%zu: %s: required in a delta file", file, line, col, cd->name);
+                return false;
+            }
+            return true;
+        }
+        if (cd->req) {
+            imp_err(m, "%s:%zu:%zu: %s: required, but blank", file, line, col, cd->name);
+            return false;
+        }
+        return true;
+    }
+    switch (cd->t) {
+    case T_STATUS:
+    case T_ENUM:
+        if (imp_enum_index(cd->en, v) >= 0)
+            return true;
+        if (cd->ext && m->ver == 12 && str_starts_with(v, "ext:") && v.len > 4)
+            return true;
+        enum_list(cd->en, list, sizeof(list));
+        imp_err(m, "%s:%zu:%zu: %s: '%.*s' is not one of %s (values are case-sensitive)", file,
+                line, col, cd->name, STR_FMT(v), list);
+        return false;
+    case T_DLM:
+        if (imp_parse_dlm(v, &tmp))
+            return true;
+        imp_err(m,
+                "%s:%zu:%zu: %s: '%.*s' is not an ISO 8601 UTC date-time such as "
+                "2025-10-15T09:30:00.000Z",
+                file, line, col, cd->name, STR_FMT(v));
+        return false;
+    case T_DATE:
+        if (v.len == 10 && time_parse_date(v, &tmp) == 0)
+            return true;
+        imp_err(m, "%s:%zu:%zu: %s: '%.*s' is not a date in the form YYYY-MM-DD", file, line, col,
+                cd->name, STR_FMT(v));
+        return false;
+    case T_YEAR:
+        if (v.len == 4 && str_to_int64(v, 1900, 2999, &tmp) == 0)
+            return true;
+        imp_err(m, "%s:%zu:%zu: %s: '%.*s' is not a year in the form YYYY", file, line, col,
+                cd->name, STR_FMT(v));
+        return false;
+    case T_BOOL:
+        if (str_eq_cstr(v, "true") || str_eq_cstr(v, "false"))
+            return true;
+        imp_err(m, "%s:%zu:%zu: %s: '%.*s' is not true or false (values are case-sensitive)", file,
+                line, col, cd->name, STR_FMT(v));
+        return false;
+    case T_PASSWORD:
+        m->passwords++;
+        return true;
+    default:
+        if (!str_is_clean_text(v)) {
+            imp_err(m, "%s:%zu:%zu: %s: holds control characters", file, line, col, cd->name);
+            return false;
+        }
+        return true;
+    }
+}
+
+bool imp_check_header(struct imp *m, const struct fdesc *fd, struct csvr *cr)
+{
+    const struct col *c = m->ver == 12 ? fd->c12 : fd->c11;
+    size_t n = m->ver == 12 ? fd->n12 : fd->n11;
+    const char *v = m->ver == 12 ? "1.2" : "1.1";
+
+    for (size_t i = 0; i < n; i++) {
+        if (i >= cr->n) {
+            imp_err(m,
+                    "%s:1:%zu: header: column '%s' is missing (OneRoster %s %s has %zu columns "
+                    "in a fixed order)",
+                    fd->name, i + 1, c[i].name, v, fd->name, n);
+            return false;
+        }
+        if (!str_eq_cstr(cr->fields[i], c[i].name)) {
+            imp_err(m,
+                    "%s:1:%zu: header: expected '%s', found '%.*s' (OneRoster %s columns are "
+                    "case-sensitive and in a fixed order)",
+                    fd->name, i + 1, c[i].name, STR_FMT(cr->fields[i]), v);
+            return false;
+        }
+    }
+    for (size_t i = n; i < cr->n; i++) {
+        for (size_t j = 0; j < i; j++) {
+            if (str_eq(cr->fields[i], cr->fields[j])) {
+                imp_err(m, "%s:1:%zu: header: '%.*s' appears twice", fd->name, i + 1,
+                        STR_FMT(cr->fields[i]));
+                return false;
+            }
+        }
+        if (!str_starts_with(cr->fields[i], "metadata."))
+            imp_warn(m, "%s:1:%zu: header: '%.*s' is not a OneRoster %s column: ignored", fd->name,
+                     i + 1, STR_FMT(cr->fields[i]), v);
+    }
+    return true;
+}
+
+void imp_format_warnings(struct imp *m, const char *name, const struct csvr *cr)
+{
+    if (cr->bom)
+        imp_warn(m, "%s:1:1: a UTF-8 byte order mark starts the file: ignored", name);
+    if (cr->crlf)
+        imp_warn(m, "%s:1:0: lines end with CRLF: accepted", name);
+    if (cr->needless_quotes)
+        imp_warn(m, "%s:0:0: %zu fields are quoted without needing it: accepted", name,
+                 cr->needless_quotes);
+}

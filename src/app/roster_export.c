@@ -1,0 +1,348 @@
+/*
+ * OneRoster export (see roster.h): the district's roster as a 1.2 set in
+ * delta mode, written file by file from one read snapshot, each file to a
+ * temporary name first and readable by its owner only. Sealed contact data
+ * and demographics are unsealed with the key.
+ */
+#include "base/common.h"
+
+#include <fcntl.h>
+#include <stdio.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "app/access.h"
+#include "app/principal.h"
+#include "app/roster.h"
+#include "app/roster_spec.h"
+#include "base/buf.h"
+#include "base/mem.h"
+#include "base/strmap.h"
+#include "base/timeutil.h"
+#include "store/seal.h"
+#include "store/store.h"
+#include "store/store_roster.h"
+
+/* How each 1.2 column is written: s text, T instant, D date, B boolean, I integer,
+   U sealed text, L a link list, P blank (passwords are never stored), J sealed demographics */
+static const char *const colfmt[RK_COUNT] = {
+    [RK_ORG] = "ssTssss",
+    [RK_SESSION] = "ssTssDDsI",
+    [RK_COURSE] = "ssTsssssss",
+    [RK_CLASS] = "ssTsssssssLsss",
+    [RK_USER] = "ssTBssssssUUULsPssssss",
+    [RK_PROFILE] = "ssTsssssssP",
+    [RK_ROLE] = "ssTsssDDss",
+    [RK_ENROLLMENT] = "ssTsssssDD",
+    [RK_DEMOGRAPHIC] = "ssTJ",
+};
+
+struct exp {
+    struct ctx *c;
+    const struct seal *seal;
+    FILE *f;
+    enum roster_kind kind;
+    struct strmap links; /* owner sourcedId -> index into link_text */
+    char **link_text;
+    size_t n_links, cap_links;
+    struct buf line, tmp;
+    long count;
+    int err;
+};
+
+static int put_field(struct buf *b, const char *p, size_t n)
+{
+    bool quote = memchr(p, ',', n) || memchr(p, '"', n);
+    int r = 0;
+    if (!quote)
+        return buf_append(b, p, n);
+    r |= buf_putc(b, '"');
+    for (size_t i = 0; i < n; i++) {
+        if (p[i] == '"')
+            r |= buf_putc(b, '"');
+        r |= buf_putc(b, p[i]);
+    }
+    r |= buf_putc(b, '"');
+    return r;
+}
+
+static int link_cb(void *arg, struct str owner, struct str target)
+{
+    struct exp *x = arg;
+    struct strmap_entry *e;
+    bool added;
+    int r = strmap_put(&x->links, owner, &e, &added);
+    if (r < 0)
+        return r;
+    if (added) {
+        if (x->n_links == x->cap_links) {
+            size_t cap = x->cap_links ? x->cap_links * 2 : 256;
+            char **p = mem_realloc(x->link_text, cap * sizeof(*p));
+            if (!p)
+                return -ENOMEM;
+            x->link_text = p;
+            x->cap_links = cap;
+        }
+        e->id = (int64_t)x->n_links;
+        x->link_text[x->n_links++] = mem_strndup(target.p, target.len);
+        return x->link_text[x->n_links - 1] ? 0 : -ENOMEM;
+    }
+    char **t = &x->link_text[e->id];
+    size_t a = strlen(*t);
+    char *grown = mem_realloc(*t, a + 1 + target.len + 1);
+    if (!grown)
+        return -ENOMEM;
+    grown[a] = ',';
+    memcpy(grown + a + 1, target.p, target.len);
+    grown[a + 1 + target.len] = '\0';
+    *t = grown;
+    return 0;
+}
+
+static int unseal_field(struct exp *x, const struct rval *v)
+{
+    buf_reset(&x->tmp);
+    if (v->t != RVAL_BLOB)
+        return 0;
+    int r = seal_decrypt(x->seal, v->b, v->n, &x->tmp);
+    if (r < 0)
+        return ctx_fail(x->c, -EIO, "a sealed value cannot be opened: is this the database's key?");
+    return 0;
+}
+
+static int row_cb(void *arg, const struct rval *cols, size_t n)
+{
+    struct exp *x = arg;
+    const char *fmt = colfmt[x->kind];
+    char t[40];
+    int r = 0;
+
+    buf_reset(&x->line);
+    for (size_t i = 0; i < n && fmt[i]; i++) {
+        const struct rval *v = &cols[i];
+        if (i > 0)
+            r |= buf_putc(&x->line, ',');
+        switch (fmt[i]) {
+        case 'T':
+            if (v->t == RVAL_INT) {
+                time_format_iso8601(v->i, t);
+                r |= buf_appends(&x->line, t);
+            }
+            break;
+        case 'D':
+            if (v->t == RVAL_INT) {
+                time_format_date(v->i, t);
+                r |= buf_appends(&x->line, t);
+            }
+            break;
+        case 'B':
+            r |= buf_appends(&x->line, v->t == RVAL_INT && v->i ? "true" : "false");
+            break;
+        case 'I':
+            if (v->t == RVAL_INT)
+                r |= buf_appendf(&x->line, "%lld", (long long)v->i);
+            break;
+        case 'U':
+            if (unseal_field(x, v) < 0)
+                return -EIO;
+            r |= put_field(&x->line, buf_cstr(&x->tmp), x->tmp.len);
+            break;
+        case 'L': {
+            struct strmap_entry *e = strmap_get(&x->links, cols[0].s);
+            if (e)
+                r |= put_field(&x->line, x->link_text[e->id], strlen(x->link_text[e->id]));
+            break;
+        }
+        case 'P':
+            break;
+        case 'J': {
+            json_t *o;
+            if (unseal_field(x, v) < 0)
+                return -EIO;
+            o = json_loadb(buf_cstr(&x->tmp), x->tmp.len, 0, NULL);
+            if (!o)
+                return ctx_fail(x->c, -EIO, "a demographics record is damaged");
+            for (size_t k = 0; k < ROSTER_SPEC_N_DEMO; k++) {
+                const char *s = json_string_value(json_object_get(o, roster_spec_demo_fields[k]));
+                if (k > 0)
+                    r |= buf_putc(&x->line, ',');
+                if (s)
+                    r |= put_field(&x->line, s, strlen(s));
+            }
+            json_decref(o);
+            break;
+        }
+        default:
+            if (v->t == RVAL_TEXT)
+                r |= put_field(&x->line, v->s.p, v->s.len);
+            break;
+        }
+    }
+    r |= buf_putc(&x->line, '\n');
+    if (r < 0)
+        return -ENOMEM;
+    if (fwrite(x->line.data, 1, x->line.len, x->f) != x->line.len)
+        return -EIO;
+    x->count++;
+    return 0;
+}
+
+static int count_cb(void *arg, const struct rval *cols, size_t n)
+{
+    (void)cols;
+    (void)n;
+    (*(long *)arg)++;
+    return 0;
+}
+
+static int write_file(struct exp *x, struct db *db, int64_t district, const char *dir,
+                      enum roster_kind k)
+{
+    const char *names[32];
+    char path[4096], tmp[4200];
+    size_t n = roster_columns(k, true, names, ARRAY_SIZE(names));
+    int r;
+
+    snprintf(path, sizeof(path), "%s/%s", dir, roster_file_name(k));
+    snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+    /* roster files hold student records: readable by their owner only */
+    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    x->f = fd >= 0 ? fdopen(fd, "w") : NULL;
+    if (!x->f) {
+        if (fd >= 0)
+            close(fd);
+        return ctx_fail(x->c, -EIO, "%s: %s", tmp, strerror(errno));
+    }
+    for (size_t i = 0; i < n; i++)
+        fprintf(x->f, "%s%s", i ? "," : "", names[i]);
+    fputc('\n', x->f);
+    x->kind = k;
+    strmap_release(&x->links);
+    for (size_t i = 0; i < x->n_links; i++)
+        mem_free(x->link_text[i]);
+    x->n_links = 0;
+    r = 0;
+    if (k == RK_CLASS)
+        r = store_roster_export_links(db, LINK_CLASS_TERMS, district, link_cb, x);
+    else if (k == RK_USER)
+        r = store_roster_export_links(db, LINK_USER_AGENTS, district, link_cb, x);
+    if (r == 0)
+        r = store_roster_export(db, k, district, row_cb, x);
+    if (fclose(x->f) != 0 && r == 0)
+        r = -EIO;
+    x->f = NULL;
+    if (r == 0 && rename(tmp, path) < 0)
+        r = -errno;
+    if (r < 0) {
+        (void)unlink(tmp);
+        if (!x->c->err[0])
+            ctx_fail(x->c, r, "%s: %s", path, strerror(-r));
+    }
+    return r;
+}
+
+int roster_export(struct ctx *c, int64_t district_id, bool as_operator, const char *dir,
+                  long *ret_records)
+{
+    struct exp x = {0};
+    struct principal op;
+    struct db *db;
+    bool present[RK_COUNT] = {0};
+    char path[4096];
+    FILE *mf;
+    int r;
+
+    x.c = c;
+    x.seal = store_seal(c->store);
+    buf_init(&x.line, 1 << 20);
+    buf_init(&x.tmp, 1 << 20);
+    r = ctx_db(c, &db);
+    if (r < 0)
+        goto out;
+    if (!district_id) {
+        r = store_district_only(db, &district_id);
+        if (r == -ENOENT) {
+            r = ctx_fail(c, -ENOENT, "district: the database holds no district yet");
+            goto out;
+        }
+        if (r == -EEXIST) {
+            r = ctx_fail(c, -EINVAL, "district: the database holds several: say which");
+            goto out;
+        }
+        if (r < 0)
+            goto out;
+    }
+    if (as_operator) {
+        principal_operator(&op, district_id, "operator (cli)");
+        c->who = &op;
+    }
+    struct access_resource res = {RES_DISTRICT, district_id, district_id};
+    r = access_check(c, ACT_EXPORT, &res);
+    if (r < 0)
+        goto out;
+    if (mkdir(dir, 0700) < 0 && errno != EEXIST) {
+        r = ctx_fail(c, -errno, "%s: %s", dir, strerror(errno));
+        goto out;
+    }
+    /* one snapshot for every file */
+    r = store_begin_read(db);
+    if (r < 0)
+        goto out;
+    for (size_t k = 0; k < RK_COUNT; k++) {
+        long n = 0;
+        r = store_roster_export(db, (enum roster_kind)k, district_id, count_cb, &n);
+        if (r < 0)
+            goto out;
+        present[k] = n > 0;
+        snprintf(path, sizeof(path), "%s/%s", dir, roster_file_name((enum roster_kind)k));
+        if (!present[k]) {
+            /* OneRoster does not permit files without rows: the manifest says absent */
+            (void)unlink(path);
+            continue;
+        }
+        r = write_file(&x, db, district_id, dir, (enum roster_kind)k);
+        if (r < 0)
+            goto out;
+    }
+    snprintf(path, sizeof(path), "%s/manifest.csv", dir);
+    int mfd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    mf = mfd >= 0 ? fdopen(mfd, "w") : NULL;
+    if (!mf && mfd >= 0)
+        close(mfd);
+    if (!mf) {
+        r = ctx_fail(c, -EIO, "%s: %s", path, strerror(errno));
+        goto out;
+    }
+    fprintf(mf, "propertyName,value\nmanifest.version,1.0\noneroster.version,1.2\n");
+    static const char *const others[] = {
+        "categories", "classResources",      "courseResources", "lineItemLearningObjectiveIds",
+        "lineItems",  "lineItemScoreScales", "resources",       "resultLearningObjectiveIds",
+        "results",    "resultScoreScales",   "scoreScales",     "userResources",
+    };
+    for (size_t k = 0; k < RK_COUNT; k++) {
+        const char *name = roster_file_name((enum roster_kind)k);
+        fprintf(mf, "file.%.*s,%s\n", (int)(strlen(name) - 4), name,
+                present[k] ? "delta" : "absent");
+    }
+    for (size_t i = 0; i < ARRAY_SIZE(others); i++)
+        fprintf(mf, "file.%s,absent\n", others[i]);
+    fprintf(mf, "source.systemName,Trellis\nsource.systemCode,trellis\n");
+    if (fclose(mf) != 0) {
+        r = ctx_fail(c, -EIO, "%s: cannot write", path);
+        goto out;
+    }
+    *ret_records = x.count;
+    r = 0;
+out:
+    if (db && store_in_tx(db))
+        store_rollback(db);
+    if (c->who == &op)
+        c->who = NULL;
+    strmap_release(&x.links);
+    for (size_t i = 0; i < x.n_links; i++)
+        mem_free(x.link_text[i]);
+    mem_free(x.link_text);
+    buf_release(&x.line);
+    buf_release(&x.tmp);
+    return r;
+}
