@@ -496,11 +496,13 @@ static int w_user(struct imp *m, const struct row *r)
             }
         }
     }
-    if (!ok) {
+    if (ok) {
+        rc = w_user_write(m, r, role, orgs, norgs, primary_org);
+    } else {
         imp_mark_bad(m, RK_USER, r->sid);
-        return 0;
+        rc = 0;
     }
-    rc = w_user_write(m, r, role, orgs, norgs, primary_org);
+    /* a stored user's role is read before its row's other checks: freed whichever way it went */
     mem_free(kept_role);
     return rc;
 }

@@ -1,8 +1,11 @@
 /*
  * Fuzz the OneRoster validator and import: the input is a set of files
- * separated by lines "==> NAME" (manifest.csv, orgs.csv, users.csv ...). The
- * import runs against an in-memory SQLite database; it must never crash, and
- * an import that fails must report at least one error or a reason.
+ * separated by lines "==> NAME" (manifest.csv, orgs.csv, users.csv ...). A
+ * line "==> --" ends a set: the files after it are a second set, imported
+ * after the first into the same database (a delta on top of a bulk set, in
+ * one input). The import runs against an in-memory SQLite database; it must
+ * never crash or leak, and an import that fails must report at least one
+ * error or a reason.
  */
 #include "base/common.h"
 
@@ -31,32 +34,37 @@ static void open_store(void)
     }
 }
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+/*
+ * Import one set: the files from "==> NAME" sections up to "==> --" or the
+ * end; *p moves on. True when a second set follows ("==> --" was met).
+ */
+static bool import_set(const char **p, const char *end)
 {
+    bool more = false;
     struct roster_memfile files[12];
     char names[12][40];
     size_t n = 0;
-    const char *p = (const char *)data, *end = p + size;
     struct roster_source *src = NULL;
     struct roster_report rep;
     struct arena arena = ARENA_INIT;
     struct ctx c;
     int r;
 
-    if (!store || ++runs % 500 == 0) {
-        store_close(store);
-        open_store();
-    }
     /* split "==> name\n" sections */
-    while (p < end && n < ARRAY_SIZE(files)) {
+    while (*p < end && n < ARRAY_SIZE(files)) {
         const char *nl, *next;
-        if (end - p < 4 || memcmp(p, "==> ", 4) != 0)
+        if (end - *p < 4 || memcmp(*p, "==> ", 4) != 0)
             break;
-        nl = memchr(p, '\n', (size_t)(end - p));
-        if (!nl || nl - p - 4 >= (long)sizeof(names[0]))
+        nl = memchr(*p, '\n', (size_t)(end - *p));
+        if (!nl || nl - *p - 4 >= (long)sizeof(names[0]))
             break;
-        snprintf(names[n], sizeof(names[n]), "%.*s", (int)(nl - p - 4), p + 4);
+        snprintf(names[n], sizeof(names[n]), "%.*s", (int)(nl - *p - 4), *p + 4);
         next = nl + 1;
+        if (strcmp(names[n], "--") == 0) {
+            *p = next;
+            more = true;
+            break;
+        }
         const char *q = next;
         while (q < end &&
                !(q + 4 <= end && memcmp(q, "==> ", 4) == 0 && (q == next || q[-1] == '\n')))
@@ -65,10 +73,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         files[n].data = next;
         files[n].len = (size_t)(q - next);
         n++;
-        p = q;
+        *p = q;
     }
     if (roster_source_memory(files, n, &src) < 0)
-        return 0;
+        return false;
     ctx_init(&c, store, NULL, &arena, 1700000000000LL, "fuzz");
     struct roster_import_opts o = {.as_operator = true, .source_label = "fuzz"};
     r = roster_import(&c, src, &o, &rep);
@@ -78,5 +86,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     roster_report_release(&rep);
     roster_source_free(src);
     arena_release(&arena);
+    return more;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    const char *p = (const char *)data, *end = p + size;
+
+    if (!store || ++runs % 500 == 0) {
+        store_close(store);
+        open_store();
+    }
+    if (import_set(&p, end))
+        (void)import_set(&p, end);
     return 0;
 }
