@@ -56,6 +56,14 @@ int roster_source_get(struct roster_source *s, const char *name, const char **re
  * again (a large mapped file then stops counting against memory).
  */
 void roster_source_done_before(struct roster_source *s, const char *name, const char *upto);
+/*
+ * The most bytes one member of a .zip may unpack to (default
+ * ROSTER_SOURCE_MAX): a member that claims or unpacks to more makes get
+ * fail with -E2BIG, having allocated at most that much. Callers pass the
+ * configured upload limit. Folders and files in memory are not limited.
+ */
+#define ROSTER_SOURCE_MAX ((size_t)256 << 20)
+void roster_source_limit(struct roster_source *s, size_t max);
 /* Let go of a file's bytes (a later get reads it again). */
 void roster_source_drop(struct roster_source *s, const char *name);
 void roster_source_free(struct roster_source *s);

@@ -71,7 +71,8 @@ struct imp {
     struct buf s1, s2, s3, js;
     long passwords;
     long status_in_bulk;
-    int fatal; /* a storage error met where it could not be returned */
+    int fatal;   /* a storage error met where it could not be returned */
+    int refusal; /* what a set with errors fails with: 0 (-EINVAL), or -E2BIG (a file too large) */
     struct colcache {
         const char *name;
         const struct fdesc *fd;

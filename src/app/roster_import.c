@@ -105,6 +105,8 @@ static int run_file(struct imp *m, const struct fdesc *fd)
     if (rc < 0) {
         imp_err(m, "%s:0:0: cannot read: %s", fd->name, emsg[0] ? emsg : strerror(-rc));
         m->broken[fd->kind] = true;
+        if (rc == -E2BIG)
+            m->refusal = -E2BIG;
         return rc == -ENOMEM ? rc : 0;
     }
     m->passwords = 0;
@@ -329,7 +331,8 @@ fail:
     store_rollback(m.db);
     if (rc >= 0 || imp_has_errors(&m)) {
         if (rc >= 0 || rc == -EINVAL)
-            rc = ctx_fail(c, -EINVAL, "the roster set has %zu errors; nothing was imported",
+            rc = ctx_fail(c, m.refusal ? m.refusal : -EINVAL,
+                          "the roster set has %zu errors; nothing was imported",
                           rep->n_errors + rep->more_errors);
     } else if (!c->err[0]) {
         ctx_fail(c, rc, "the import failed: %s", strerror(-rc));
@@ -369,6 +372,8 @@ int roster_import_zip(struct ctx *c, int64_t district_id, const void *p, size_t 
         return ctx_fail(c, rc, "out of memory");
     if (rc < 0)
         return ctx_fail(c, -EINVAL, "body: %s", emsg);
+    /* a member unpacks to at most what the route accepts as a body */
+    roster_source_limit(src, c->cfg ? (size_t)c->cfg->upload_limit : ROSTER_SOURCE_MAX);
     rc = roster_import(c, src, &o, rep);
     roster_source_free(src);
     return rc;

@@ -29,6 +29,8 @@ int imp_read_manifest(struct imp *m, struct manifest *mf)
     }
     if (rc < 0) {
         imp_err(m, "manifest.csv:0:0: cannot read: %s", emsg[0] ? emsg : strerror(-rc));
+        if (rc == -E2BIG)
+            m->refusal = -E2BIG;
         return rc == -ENOMEM ? rc : 0;
     }
     csvr_init(&cr, data, len);

@@ -119,6 +119,8 @@ int cmd_import_oneroster(int argc, char **argv)
         rc = cli_fail("import oneroster", "%s", err);
         goto out;
     }
+    /* a .zip member unpacks to at most the upload limit (a folder is not limited) */
+    roster_source_limit(src, (size_t)cfg.upload_limit);
     ctx_init(&c, store, &cfg, &arena, time_now_ms(), "cli");
     struct roster_import_opts o = {.as_operator = true, .source_label = argv[pos]};
     r = roster_import(&c, src, &o, &rep);

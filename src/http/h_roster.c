@@ -2,11 +2,13 @@
  * Roster endpoints. POST /api/v1/districts/{id}/roster/imports takes a
  * OneRoster CSV set as a .zip body (an upload route: up to upload_limit)
  * and answers the import summary, or a problem whose "errors" member lists
- * every "file:line:column: reason" (nothing was imported then).
+ * every "file:line:column: reason" (nothing was imported then). Each .zip
+ * member unpacks to at most upload_limit bytes (413 past it).
  */
 #include "base/common.h"
 
 #include "app/roster.h"
+#include "http/errmap.h"
 #include "http/handlers.h"
 #include "http/request.h"
 
@@ -32,16 +34,19 @@ int h_roster_import(struct request *rq)
         return -ENOMEM;
     if (r == 0)
         return http_respond_json_take(rq, 200, o);
-    /* an RFC 9457 problem with the list of errors as an extension member */
+    /* an RFC 9457 problem with the list of errors as an extension member; the status is the
+       service's error's (400 for a bad set, 413 for a file past the upload limit, 403 for a
+       set the caller may not import) */
+    const struct errmap_entry *em = errmap_lookup(r);
     json_object_set_new(o, "type", json_string("about:blank"));
-    json_object_set_new(o, "title", json_string("Bad request"));
-    json_object_set_new(o, "status", json_integer(400));
-    json_object_set_new(o, "code", json_string("invalid_argument"));
+    json_object_set_new(o, "title", json_string(em->title));
+    json_object_set_new(o, "status", json_integer(em->status));
+    json_object_set_new(o, "code", json_string(em->code));
     json_object_set_new(o, "detail", json_string(rq->ctx.err));
     char *text = json_dumps(o, JSON_COMPACT);
     json_decref(o);
     if (!text)
         return -ENOMEM;
     http_add_header(rq, "Cache-Control", "no-store");
-    return http_respond_take(rq, 400, "application/problem+json", text, strlen(text));
+    return http_respond_take(rq, em->status, "application/problem+json", text, strlen(text));
 }
