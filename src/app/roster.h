@@ -46,6 +46,13 @@ int roster_source_zip_buffer(const void *p, size_t n, struct roster_source **ret
 /* Files held in memory (names and data borrowed until the source is freed). */
 int roster_source_memory(const struct roster_memfile *files, size_t n, struct roster_source **ret);
 /*
+ * Call cb(arg, name) for each file at the top level of the set (a folder's
+ * regular files, a .zip's members outside folders, the files in memory);
+ * names starting with '.' are skipped. Stops at cb's first nonzero return
+ * and returns it; 0, or a negative errno if the folder cannot be read.
+ */
+int roster_source_list(struct roster_source *s, int (*cb)(void *arg, const char *name), void *arg);
+/*
  * The bytes of a file of the set: 0, -ENOENT if it is not there, or another
  * negative errno (err says why). Borrowed until the source is freed.
  */

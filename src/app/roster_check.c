@@ -107,12 +107,33 @@ bool imp_check_field(struct imp *m, const char *file, size_t line, size_t col, c
     }
 }
 
+/* Does the header start with the columns c[0..n)? */
+static bool header_is(const struct csvr *cr, const struct col *c, size_t n)
+{
+    if (cr->n < n)
+        return false;
+    for (size_t i = 0; i < n; i++)
+        if (!str_eq_cstr(cr->fields[i], c[i].name))
+            return false;
+    return true;
+}
+
 bool imp_check_header(struct imp *m, const struct fdesc *fd, struct csvr *cr)
 {
     const struct col *c = m->ver == 12 ? fd->c12 : fd->c11;
     size_t n = m->ver == 12 ? fd->n12 : fd->n11;
     const char *v = m->ver == 12 ? "1.2" : "1.1";
+    const struct col *oc = m->ver == 12 ? fd->c11 : fd->c12;
+    size_t on = m->ver == 12 ? fd->n11 : fd->n12;
 
+    /* users.csv differs between the versions: say so when the file is the other version's */
+    if (!header_is(cr, c, n) && header_is(cr, oc, on)) {
+        imp_err(m,
+                "%s:1:0: header: these are the OneRoster %s columns, but manifest.csv says "
+                "oneroster.version %s",
+                fd->name, m->ver == 12 ? "1.1" : "1.2", v);
+        return false;
+    }
     for (size_t i = 0; i < n; i++) {
         if (i >= cr->n) {
             imp_err(m,

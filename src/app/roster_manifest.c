@@ -7,20 +7,140 @@
 #include "base/common.h"
 
 #include <stdio.h>
+#include <strings.h>
 
 #include "app/roster_imp.h"
 #include "base/mem.h"
 #include "store/store.h"
 
+/* Every file a manifest may list: the imported kinds, then the others. */
+#define N_MFILES (RK_COUNT + ROSTER_SPEC_N_OTHER)
+
+struct mfile {
+    const char *key; /* "file.users" */
+    char name[48];   /* "users.csv" */
+    bool v12_only;
+    int kind;         /* enum roster_kind, or -1 for a file Trellis does not import */
+    const char *mode; /* "bulk", "delta", or NULL (absent or not listed) */
+    size_t line;      /* its manifest line; 0: not listed */
+    bool present;     /* the set holds the file */
+};
+
+struct listing {
+    struct mfile *f;
+    char unknown[8][64]; /* files that are no OneRoster file (the first few) */
+    size_t n_unknown, more_unknown;
+};
+
+static void mfiles_init(struct mfile *f)
+{
+    for (size_t i = 0; i < N_MFILES; i++) {
+        const char *key = i < RK_COUNT ? roster_spec_files[i].manifest
+                                       : roster_spec_other_files[i - RK_COUNT].manifest;
+        memset(&f[i], 0, sizeof(f[i]));
+        f[i].key = key;
+        snprintf(f[i].name, sizeof(f[i].name), "%s.csv", key + 5);
+        f[i].v12_only = i < RK_COUNT ? roster_spec_files[i].v12_only
+                                     : roster_spec_other_files[i - RK_COUNT].v12_only;
+        f[i].kind = i < RK_COUNT ? (int)i : -1;
+    }
+}
+
+static int list_cb(void *arg, const char *name)
+{
+    struct listing *l = arg;
+    if (strcmp(name, "manifest.csv") == 0)
+        return 0;
+    for (size_t i = 0; i < N_MFILES; i++) {
+        if (strcmp(name, l->f[i].name) == 0) {
+            l->f[i].present = true;
+            return 0;
+        }
+    }
+    if (l->n_unknown < ARRAY_SIZE(l->unknown))
+        snprintf(l->unknown[l->n_unknown++], sizeof(l->unknown[0]), "%s", name);
+    else
+        l->more_unknown++;
+    return 0;
+}
+
+/*
+ * The manifest and the files must agree (OneRoster 1.1 CSV Tables, Table
+ * 2.1 and the manifest's file.* properties; the same in the 1.2 CSV
+ * Binding): a file marked bulk or delta is in the set, a file marked absent
+ * (or not listed) is not, the set holds no other file, and no file or
+ * property belongs to another version than oneroster.version says.
+ */
+static int check_files(struct imp *m, struct mfile *f, size_t vline)
+{
+    struct listing l = {.f = f};
+    int rc = roster_source_list(m->src, list_cb, &l);
+
+    if (rc < 0) {
+        imp_err(m, "manifest.csv:0:0: cannot list the set's files: %s", strerror(-rc));
+        return 0;
+    }
+    for (size_t i = 0; i < N_MFILES; i++) {
+        struct mfile *x = &f[i];
+        if (x->v12_only && m->ver == 11) {
+            if (x->line)
+                imp_err(m,
+                        "manifest.csv:%zu:1: %s: not part of OneRoster 1.1 (line %zu says "
+                        "oneroster.version 1.1)",
+                        x->line, x->key, vline);
+            if (x->present)
+                imp_err(m,
+                        "%s:0:0: present, but not part of OneRoster 1.1 (manifest.csv line %zu "
+                        "says oneroster.version 1.1)",
+                        x->name, vline);
+            x->mode = NULL;
+        } else if (x->mode && !x->present) {
+            imp_err(m,
+                    "%s:0:0: missing: manifest.csv line %zu marks it %s, but the set has no "
+                    "such file",
+                    x->name, x->line, x->mode);
+        } else if (!x->mode && x->present && x->line) {
+            imp_err(m, "%s:0:0: present, but manifest.csv line %zu marks it absent", x->name,
+                    x->line);
+        } else if (!x->mode && x->present) {
+            imp_err(m, "%s:0:0: present, but manifest.csv does not list %s", x->name, x->key);
+        }
+    }
+    for (size_t i = 0; i < l.n_unknown; i++) {
+        const char *u = l.unknown[i], *dot = strrchr(u, '.');
+        const char *near = NULL;
+        for (size_t k = 0; !near && k < N_MFILES; k++)
+            if (strcasecmp(u, f[k].name) == 0)
+                near = f[k].name;
+        if (!near && strcasecmp(u, "manifest.csv") == 0)
+            near = "manifest.csv";
+        if (near)
+            imp_err(m, "%s:0:0: not a OneRoster file: file names are case-sensitive (%s?)", u,
+                    near);
+        else if (dot && strcasecmp(dot, ".csv") == 0)
+            imp_err(m, "%s:0:0: not a OneRoster file, and manifest.csv cannot list it", u);
+        else
+            imp_warn(m, "%s:0:0: not a OneRoster file: ignored", u);
+    }
+    if (l.more_unknown)
+        imp_err(m, "manifest.csv:0:0: the set holds %zu more files that are no OneRoster file",
+                l.more_unknown);
+    for (size_t i = 0; i < RK_COUNT; i++)
+        m->mode[i] = f[i].mode;
+    return 0;
+}
+
 int imp_read_manifest(struct imp *m, struct manifest *mf)
 {
     char emsg[256] = "";
     const char *data;
-    size_t len, line = 0;
-    bool seen_file[RK_COUNT] = {0}, have_version = false, have_mversion = false;
+    size_t len, line = 0, vline = 0;
+    bool have_mversion = false;
+    struct mfile f[N_MFILES];
     struct csvr cr;
     int rc;
 
+    mfiles_init(f);
     rc = roster_source_get(m->src, "manifest.csv", &data, &len, emsg, sizeof(emsg));
     if (rc == -ENOENT) {
         imp_err(m, "manifest.csv:0:0: missing: a OneRoster set must have manifest.csv at its top "
@@ -60,7 +180,7 @@ int imp_read_manifest(struct imp *m, struct manifest *mf)
                 imp_err(m, "manifest.csv:%zu:2: manifest.version: '%.*s' is not 1.0", line,
                         STR_FMT(v));
         } else if (str_eq_cstr(k, "oneroster.version")) {
-            have_version = true;
+            vline = line;
             if (str_eq_cstr(v, "1.1") || str_eq_cstr(v, "1.2"))
                 snprintf(mf->version, sizeof(mf->version), "%.*s", STR_FMT(v));
             else
@@ -71,38 +191,31 @@ int imp_read_manifest(struct imp *m, struct manifest *mf)
         } else if (str_eq_cstr(k, "source.systemCode")) {
             snprintf(mf->system_code, sizeof(mf->system_code), "%.*s", STR_FMT(v));
         } else if (str_starts_with(k, "file.")) {
-            bool known = false;
+            struct mfile *x = NULL;
             if (!str_eq_cstr(v, "absent") && !str_eq_cstr(v, "bulk") && !str_eq_cstr(v, "delta")) {
                 imp_err(m, "manifest.csv:%zu:2: %.*s: '%.*s' is not absent, bulk or delta", line,
                         STR_FMT(k), STR_FMT(v));
                 continue;
             }
-            for (size_t i = 0; i < RK_COUNT; i++) {
-                if (str_eq_cstr(k, roster_spec_files[i].manifest)) {
-                    known = true;
-                    if (seen_file[i]) {
-                        imp_err(m, "manifest.csv:%zu:1: %.*s: given twice", line, STR_FMT(k));
-                        break;
-                    }
-                    seen_file[i] = true;
-                    m->mode[i] = str_eq_cstr(v, "absent") ? NULL
-                                 : str_eq_cstr(v, "bulk") ? "bulk"
-                                                          : "delta";
-                }
+            for (size_t i = 0; !x && i < N_MFILES; i++)
+                if (str_eq_cstr(k, f[i].key))
+                    x = &f[i];
+            if (!x) {
+                imp_err(m, "manifest.csv:%zu:1: %.*s: not a OneRoster file", line, STR_FMT(k));
+                continue;
             }
-            for (size_t i = 0; !known && i < ARRAY_SIZE(roster_spec_other_files); i++) {
-                if (str_eq_cstr(k, roster_spec_other_files[i])) {
-                    known = true;
-                    if (!str_eq_cstr(v, "absent"))
-                        imp_warn(m,
-                                 "manifest.csv:%zu:2: %.*s: Trellis imports rosters only; this "
-                                 "file is ignored",
-                                 line, STR_FMT(k));
-                }
+            if (x->line) {
+                imp_err(m, "manifest.csv:%zu:1: %.*s: given twice (line %zu)", line, STR_FMT(k),
+                        x->line);
+                continue;
             }
-            if (!known)
-                imp_warn(m, "manifest.csv:%zu:1: '%.*s' is not a OneRoster file: ignored", line,
-                         STR_FMT(k));
+            x->line = line;
+            x->mode = str_eq_cstr(v, "absent") ? NULL : str_eq_cstr(v, "bulk") ? "bulk" : "delta";
+            if (x->kind < 0 && x->mode)
+                imp_warn(m,
+                         "manifest.csv:%zu:2: %.*s: Trellis imports rosters only; this file is "
+                         "ignored",
+                         line, STR_FMT(k));
         } else {
             imp_warn(m, "manifest.csv:%zu:1: '%.*s' is not a OneRoster manifest property: ignored",
                      line, STR_FMT(k));
@@ -114,30 +227,15 @@ int imp_read_manifest(struct imp *m, struct manifest *mf)
         return rc;
     if (!have_mversion)
         imp_err(m, "manifest.csv:0:0: manifest.version: required");
-    if (!have_version)
+    if (!vline)
         imp_err(m, "manifest.csv:0:0: oneroster.version: required");
-    if (mf->version[0]) {
-        m->ver = strcmp(mf->version, "1.2") == 0 ? 12 : 11;
-        for (size_t i = 0; i < RK_COUNT; i++) {
-            if (roster_spec_files[i].v12_only && m->ver == 11 && seen_file[i]) {
-                imp_err(m, "manifest.csv:0:0: %s: not part of OneRoster 1.1",
-                        roster_spec_files[i].manifest);
-                m->mode[i] = NULL;
-            }
-        }
-        if (m->ver == 11)
-            m->mode[RK_ROLE] = m->mode[RK_USER]; /* derived from users.csv */
-    }
-    /* a file the set carries but the manifest leaves out (or marks absent) is not read */
-    for (size_t i = 0; i < RK_COUNT; i++) {
-        const char *d;
-        size_t n;
-        if (!m->mode[i] && !(m->ver == 11 && roster_spec_files[i].v12_only) &&
-            roster_source_get(m->src, roster_spec_files[i].name, &d, &n, emsg, sizeof(emsg)) == 0)
-            imp_warn(m, "%s:0:0: present, but manifest.csv marks it absent: not read",
-                     roster_spec_files[i].name);
-    }
-    return 0;
+    if (!mf->version[0])
+        return 0;
+    m->ver = strcmp(mf->version, "1.2") == 0 ? 12 : 11;
+    rc = check_files(m, f, vline);
+    if (m->ver == 11)
+        m->mode[RK_ROLE] = m->mode[RK_USER]; /* derived from users.csv */
+    return rc;
 }
 
 /* The set's district org, if any: 1 and its sourcedId and name, 0 if none, <0 on error. */

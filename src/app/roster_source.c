@@ -12,6 +12,7 @@
  */
 #include "base/common.h"
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <sys/mman.h>
@@ -272,6 +273,40 @@ static int load_zip(struct roster_source *s, const char *name, struct loaded *l,
     l->data = heap;
     l->len = len;
     return 0;
+}
+
+int roster_source_list(struct roster_source *s, int (*cb)(void *arg, const char *name), void *arg)
+{
+    int r = 0;
+
+    if (s->type == SRC_MEM) {
+        for (size_t i = 0; r == 0 && i < s->n_mem; i++)
+            if (s->mem[i].name[0] != '.' && !strchr(s->mem[i].name, '/'))
+                r = cb(arg, s->mem[i].name);
+        return r;
+    }
+    if (s->type == SRC_ZIP) {
+        zip_int64_t n = zip_get_num_entries(s->zip, 0);
+        for (zip_int64_t i = 0; r == 0 && i < n; i++) {
+            const char *name = zip_get_name(s->zip, (zip_uint64_t)i, 0);
+            /* members in folders (and the folders themselves) are not part of the set */
+            if (name && name[0] && name[0] != '.' && !strchr(name, '/'))
+                r = cb(arg, name);
+        }
+        return r;
+    }
+    DIR *d = opendir(s->dir);
+    struct dirent *e;
+    if (!d)
+        return -errno;
+    while (r == 0 && (e = readdir(d))) {
+        struct stat st;
+        if (e->d_name[0] == '.' || fstatat(dirfd(d), e->d_name, &st, 0) < 0 || !S_ISREG(st.st_mode))
+            continue;
+        r = cb(arg, e->d_name);
+    }
+    closedir(d);
+    return r;
 }
 
 int roster_source_get(struct roster_source *s, const char *name, const char **ret_data,

@@ -200,19 +200,20 @@ const struct fdesc roster_spec_files[RK_COUNT] = {
 };
 
 /* Manifest files Trellis does not import (gradebook and resources): accepted, ignored. */
-const char *const roster_spec_other_files[ROSTER_SPEC_N_OTHER] = {
-    "file.categories",
-    "file.classResources",
-    "file.courseResources",
-    "file.lineItems",
-    "file.resources",
-    "file.results",
-    "file.scoreScales",
-    "file.userResources",
-    "file.lineItemLearningObjectiveIds",
-    "file.lineItemScoreScales",
-    "file.resultLearningObjectiveIds",
-    "file.resultScoreScales",
+/* OneRoster 1.1 CSV Tables Table 2.1 lists the 1.1 files; the 1.2 CSV Binding adds the rest */
+const struct roster_other_file roster_spec_other_files[ROSTER_SPEC_N_OTHER] = {
+    {"file.categories", false},
+    {"file.classResources", false},
+    {"file.courseResources", false},
+    {"file.lineItems", false},
+    {"file.resources", false},
+    {"file.results", false},
+    {"file.scoreScales", true},
+    {"file.userResources", true},
+    {"file.lineItemLearningObjectiveIds", true},
+    {"file.lineItemScoreScales", true},
+    {"file.resultLearningObjectiveIds", true},
+    {"file.resultScoreScales", true},
 };
 
 const char *const roster_spec_noun[RK_COUNT] = {

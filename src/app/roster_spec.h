@@ -59,8 +59,12 @@ struct fdesc {
 extern const struct fdesc roster_spec_files[RK_COUNT];
 
 /* Manifest files Trellis does not import (gradebook and resources): accepted, ignored. */
+struct roster_other_file {
+    const char *manifest; /* "file.<name>" key */
+    bool v12_only;        /* not part of OneRoster 1.1 */
+};
 #define ROSTER_SPEC_N_OTHER 12
-extern const char *const roster_spec_other_files[ROSTER_SPEC_N_OTHER];
+extern const struct roster_other_file roster_spec_other_files[ROSTER_SPEC_N_OTHER];
 
 /* What one record of each kind is called in messages ("org", "academic session" ...). */
 extern const char *const roster_spec_noun[RK_COUNT];
