@@ -47,6 +47,10 @@ struct touched {
     bool primary, active;
 };
 
+enum { IMP_SKIPPED, IMP_CREATED, IMP_UPDATED, IMP_UNCHANGED };
+
+struct guard_rec;
+
 struct imp {
     struct ctx *c;
     struct db *db;
@@ -71,6 +75,14 @@ struct imp {
     struct buf s1, s2, s3, js;
     long passwords;
     long status_in_bulk;
+    /* what the last upsert did (IMP_CREATED ...), for the checks that follow a write */
+    int upserted;
+    /* administrators (roster_guard.c): 0 when the importer may create, promote and change
+       them; else what an import that would is refused with (-EACCES, -ENOKEY), and why */
+    int guard;
+    const char *guard_why;
+    struct guard_rec *admins; /* the stored administrators' records, sorted */
+    size_t n_admins, cap_admins, n_guarded;
     int fatal;   /* a storage error met where it could not be returned */
     int refusal; /* what a set with errors fails with: 0 (-EINVAL), or -E2BIG (a file too large) */
     struct colcache {
@@ -144,5 +156,30 @@ int imp_finish_roles(struct imp *m);
 int imp_prescan_roles(struct imp *m);
 /* Bulk files: deactivate the district's records of their kind that the set lacks. */
 int imp_bulk_deactivate(struct imp *m);
+
+/* ---- roster_guard.c ---- */
+
+/* Is role one that makes an administrator (administrator, principal, siteAdministrator,
+   districtAdministrator, systemAdministrator)? */
+bool imp_role_is_admin(struct str role);
+/* After the district and the importer are known: may they grant administrator rights? If not,
+   load the district's administrators so the checks below can refuse what would. */
+int imp_guard_init(struct imp *m);
+void imp_guard_release(struct imp *m);
+/*
+ * Checks after a row's upsert (m->upserted says what it did); each reports an error naming the
+ * row and marks the import refused when the importer may not do what the row did.
+ */
+void imp_guard_user(struct imp *m, const struct row *r, int64_t user_id);
+void imp_guard_role(struct imp *m, const struct row *r, size_t col, struct str role,
+                    struct str user_sid, int64_t user_id, struct str org_sid);
+void imp_guard_profile(struct imp *m, const struct row *r, size_t col, struct str user_sid,
+                       int64_t user_id);
+void imp_guard_org(struct imp *m, const struct row *r, size_t col, int64_t org_id, struct str type);
+/* A user's agents changed (after users.csv). */
+void imp_guard_agents(struct imp *m, const char *file, size_t line, size_t col,
+                      const struct strmap_entry *e);
+/* A bulk file would deactivate e: true (and reported) if that is refused. */
+bool imp_guard_deactivate(struct imp *m, enum roster_kind k, const struct strmap_entry *e);
 
 #endif

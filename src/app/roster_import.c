@@ -286,6 +286,9 @@ int roster_import(struct ctx *c, struct roster_source *src, const struct roster_
         if (store_district_get(m.db, m.district_id, &dsid, &rep->district_name) == 0)
             mem_free(dsid);
     }
+    rc = imp_guard_init(&m);
+    if (rc < 0)
+        goto fail;
     rc = imp_prescan_roles(&m);
     if (rc < 0)
         goto fail;
@@ -313,6 +316,10 @@ int roster_import(struct ctx *c, struct roster_source *src, const struct roster_
     rc = imp_bulk_deactivate(&m);
     if (rc < 0)
         goto fail;
+    if (imp_has_errors(&m)) {
+        rc = -EINVAL; /* a bulk file would deactivate what the importer may not change */
+        goto fail;
+    }
     {
         char *sum = summary_text(rep);
         const struct principal *who = c->who;
@@ -330,7 +337,12 @@ int roster_import(struct ctx *c, struct roster_source *src, const struct roster_
 fail:
     store_rollback(m.db);
     if (rc >= 0 || imp_has_errors(&m)) {
-        if (rc >= 0 || rc == -EINVAL)
+        if ((rc >= 0 || rc == -EINVAL) && m.n_guarded)
+            rc = ctx_fail(c, m.refusal,
+                          "%zu rows would create, promote or change administrators (%s); the "
+                          "roster set has %zu errors; nothing was imported",
+                          m.n_guarded, m.guard_why, rep->n_errors + rep->more_errors);
+        else if (rc >= 0 || rc == -EINVAL)
             rc = ctx_fail(c, m.refusal ? m.refusal : -EINVAL,
                           "the roster set has %zu errors; nothing was imported",
                           rep->n_errors + rep->more_errors);
@@ -347,6 +359,7 @@ out:
     mem_free(m.pend);
     mem_free(m.touched);
     mem_free(m.district_sid);
+    imp_guard_release(&m);
     buf_release(&m.s1);
     buf_release(&m.s2);
     buf_release(&m.s3);

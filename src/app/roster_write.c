@@ -222,6 +222,7 @@ static int upsert(struct imp *m, enum roster_kind k, const struct row *r, const 
 
     *ret_e = NULL;
     *ret_fresh = false;
+    m->upserted = IMP_SKIPPED;
     int rc = strmap_put(&m->map[k], r->sid, &e, NULL);
     if (rc < 0)
         return rc;
@@ -242,6 +243,7 @@ static int upsert(struct imp *m, enum roster_kind k, const struct row *r, const 
         e->flags |= F_EXISTS | F_CREATED;
         fc->created++;
         *ret_fresh = true;
+        m->upserted = IMP_CREATED;
     } else {
         ch = store_roster_update(m->db, k, e->id, r->status, r->dlm ? r->dlm : m->now,
                                  r->dlm ? r->dlm : e->aux, vals);
@@ -249,9 +251,11 @@ static int upsert(struct imp *m, enum roster_kind k, const struct row *r, const 
             return ch;
         if (ch) {
             fc->updated++;
+            m->upserted = IMP_UPDATED;
         } else {
             fc->unchanged++;
             e->flags |= F_COUNTED_UNCHANGED;
+            m->upserted = IMP_UNCHANGED;
         }
     }
     e->flags |= F_SEEN;
@@ -298,6 +302,7 @@ static int w_org(struct imp *m, const struct row *r)
     rc = upsert(m, RK_ORG, r, v, &e, &fresh);
     if (rc < 0 || !e)
         return rc;
+    imp_guard_org(m, r, imp_colidx(m, r->fd, "type") + 1, e->id, fld(m, r, "type"));
     return add_pending(m, r, fld(m, r, "parentSourcedId"), imp_colidx(m, r->fd, "parentSourcedId"));
 }
 
@@ -573,6 +578,7 @@ static int w_user_write(struct imp *m, const struct row *r, const char *role, co
     rc = upsert(m, RK_USER, r, v, &e, &fresh);
     if (rc < 0 || !e)
         return rc;
+    imp_guard_user(m, r, e->id);
     if (m->ver == 11) {
         /* 1.1: each of orgSourcedIds becomes a derived 1.2 role; the user's orgs follow them */
         struct str rest = fld(m, r, "orgSourcedIds"), tok;
@@ -589,12 +595,16 @@ static int w_user_write(struct imp *m, const struct row *r, const char *role, co
             rr.sid = (struct str){sid, (size_t)n};
             rv[ROL_USER] = rid(e->id);
             rv[ROL_TYPE] = rtext(str_from(i == 0 ? "primary" : "secondary"));
-            rv[ROL_ROLE] = rtext(str_from(role_from_11(m, fld(m, r, "role"), str_trim(tok))));
+            struct str rtxt = str_from(role_from_11(m, fld(m, r, "role"), str_trim(tok)));
+            rv[ROL_ROLE] = rtext(rtxt);
             rv[ROL_ORG] = rid(orgs[i]);
             /* derived roles are counted under users.csv, not roles.csv */
             struct roster_file_counts save = m->rep->files[RK_ROLE];
             rc = upsert(m, RK_ROLE, &rr, rv, &re, &rfresh);
             m->rep->files[RK_ROLE] = save;
+            if (rc == 0 && re)
+                imp_guard_role(m, r, imp_colidx(m, r->fd, "role") + 1, rtxt, r->sid, e->id,
+                               str_trim(tok));
             if (rc == 0 && re)
                 rc = touch_user(m, e->id, fresh, orgs[i], rr.sid, i == 0,
                                 strcmp(r->status, "active") == 0);
@@ -625,8 +635,10 @@ int imp_finish_agents(struct imp *m, const struct fdesc *fd)
                                     (e->flags & F_CREATED) != 0);
         if (ch < 0)
             return ch;
-        if (ch)
+        if (ch) {
             count_late_change(m, RK_USER, e);
+            imp_guard_agents(m, fd->name, p->line, p->col + 1, e);
+        }
     }
     m->n_pend = 0;
     return 0;
@@ -650,7 +662,11 @@ static int w_profile(struct imp *m, const struct row *r)
     v[PRF_DESCRIPTION] = rtext(fld(m, r, "description"));
     v[PRF_CREDENTIAL] = rtext(fld(m, r, "credentialType"));
     v[PRF_USERNAME] = rtext(fld(m, r, "username"));
-    return upsert(m, RK_PROFILE, r, v, &e, &fresh);
+    int rc = upsert(m, RK_PROFILE, r, v, &e, &fresh);
+    if (rc == 0 && e)
+        imp_guard_profile(m, r, imp_colidx(m, r->fd, "userSourcedId") + 1,
+                          fld(m, r, "userSourcedId"), user);
+    return rc;
 }
 
 static int touch_user(struct imp *m, int64_t user, bool fresh, int64_t org, struct str sid,
@@ -716,6 +732,8 @@ static int w_role(struct imp *m, const struct row *r)
     rc = upsert(m, RK_ROLE, r, v, &e, &fresh);
     if (rc < 0 || !e)
         return rc;
+    imp_guard_role(m, r, imp_colidx(m, r->fd, "role") + 1, fld(m, r, "role"),
+                   fld(m, r, "userSourcedId"), user, fld(m, r, "orgSourcedId"));
     struct strmap_entry *ue = strmap_get(&m->map[RK_USER], fld(m, r, "userSourcedId"));
     return touch_user(m, user, ue && (ue->flags & F_CREATED), org, r->sid,
                       str_eq_cstr(fld(m, r, "roleType"), "primary"),
@@ -889,6 +907,8 @@ int imp_bulk_deactivate(struct imp *m)
         strmap_foreach(&m->map[k], e)
         {
             if ((e->flags & (F_EXISTS | F_SEEN | F_ACTIVE)) != (F_EXISTS | F_ACTIVE))
+                continue;
+            if (imp_guard_deactivate(m, (enum roster_kind)k, e))
                 continue;
             int rc = store_roster_deactivate(m->db, (enum roster_kind)k, e->id, m->now);
             if (rc < 0)

@@ -439,6 +439,61 @@ int store_roster_log_import(struct db *db, int64_t district_id, int64_t at, cons
     return n < 0 ? (int)n : 0;
 }
 
+/* The roles that make an administrator (auth.c's map_role reads them the same way). */
+#define ADMIN_ROLES                                                                 \
+    "('administrator', 'principal', 'siteAdministrator', 'districtAdministrator', " \
+    "'systemAdministrator')"
+#define ADMIN_USERS                                                                    \
+    "(SELECT user_id FROM user_roles WHERE district_id = ? AND status = 'active' AND " \
+    "role IN " ADMIN_ROLES ")"
+
+int store_roster_admins(struct db *db, int64_t district_id,
+                        int (*cb)(void *arg, const struct roster_admin_rec *rec), void *arg)
+{
+    struct db_stmt *st;
+    struct roster_admin_rec rec;
+    int r = db_query(db, &st,
+                     "SELECT r.id, r.user_id, r.org_id, o.type, CASE WHEN r.status = 'active' AND "
+                     "r.role IN " ADMIN_ROLES " THEN 1 ELSE 0 END FROM user_roles r JOIN orgs o "
+                     "ON o.id = r.org_id WHERE r.district_id = ? AND r.user_id IN " ADMIN_USERS,
+                     "ii", district_id, district_id);
+    if (r < 0)
+        return r;
+    while ((r = db_step(st)) > 0) {
+        memset(&rec, 0, sizeof(rec));
+        rec.kind = RK_ROLE;
+        rec.id = db_col_int64(st, 0);
+        rec.user_id = db_col_int64(st, 1);
+        rec.org_id = db_col_int64(st, 2);
+        rec.org_type = db_col_text(st, 3);
+        rec.admin_role = db_col_int64(st, 4) != 0;
+        r = cb(arg, &rec);
+        if (r < 0)
+            break;
+    }
+    db_done(st);
+    if (r < 0)
+        return r;
+    r = db_query(
+        db, &st,
+        "SELECT id, user_id FROM user_profiles WHERE district_id = ? AND user_id IN " ADMIN_USERS,
+        "ii", district_id, district_id);
+    if (r < 0)
+        return r;
+    while ((r = db_step(st)) > 0) {
+        memset(&rec, 0, sizeof(rec));
+        rec.kind = RK_PROFILE;
+        rec.id = db_col_int64(st, 0);
+        rec.user_id = db_col_int64(st, 1);
+        rec.org_type = "";
+        r = cb(arg, &rec);
+        if (r < 0)
+            break;
+    }
+    db_done(st);
+    return r < 0 ? r : 0;
+}
+
 /* ---- districts ---- */
 
 int store_district_find(struct db *db, struct str sourced_id, int64_t *ret_id)

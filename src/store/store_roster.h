@@ -168,6 +168,24 @@ int store_roster_set_links(struct db *db, enum roster_link l, int64_t district_i
  */
 int store_roster_sync_user_orgs(struct db *db, int64_t district_id, int64_t user_id, bool fresh);
 
+/*
+ * The district's roster administrators (users holding an active role
+ * administrator, principal, siteAdministrator, districtAdministrator or
+ * systemAdministrator) and what is theirs: cb is called for each of their
+ * roles (kind RK_ROLE: org_id and org_type where it holds, admin_role when
+ * the role itself makes an administrator) and each of their user profiles
+ * (RK_PROFILE). org_type is borrowed for the call. A negative return from cb
+ * stops and is returned.
+ */
+struct roster_admin_rec {
+    enum roster_kind kind;
+    int64_t id, user_id, org_id;
+    const char *org_type;
+    bool admin_role;
+};
+int store_roster_admins(struct db *db, int64_t district_id,
+                        int (*cb)(void *arg, const struct roster_admin_rec *rec), void *arg);
+
 /* Record a committed import. */
 int store_roster_log_import(struct db *db, int64_t district_id, int64_t at, const char *principal,
                             const char *source, const char *version, const char *summary);

@@ -4,11 +4,11 @@
 // roster over time. Fixtures are made here (the demo district and sets cut from its export).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, writeFileSync, readFileSync, existsSync } from 'node:fs';
+import { mkdirSync, writeFileSync, readFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { request, trellis, dumpDb, sqlShell, PG } from './lib/trellis.mjs';
-import { demoServer, Client } from './lib/auth.mjs';
+import { request, trellis, dumpDb, sqlShell } from './lib/trellis.mjs';
+import { demoServer, Client, nextTotp } from './lib/auth.mjs';
 
 const LIMIT = 2 << 20; // the server's upload_limit in these tests
 const ROSTER_TABLES = /^INSERT INTO "?(districts|orgs|academic_sessions|courses|classes|class_terms|users|user_orgs|user_agents|user_roles|user_profiles|enrollments|demographics|roster_imports)"? /;
@@ -65,6 +65,60 @@ async function upload(body, auth) {
 
 const MANIFEST = (version, modes) => ['propertyName,value', 'manifest.version,1.0', `oneroster.version,${version}`,
   ...Object.entries(modes).map(([f, m]) => `file.${f},${m}`)].join('\n') + '\n';
+
+// RFC 4180 fields of one line (quoted fields may hold commas).
+function fields(line) {
+  const out = [];
+  let cur = '', q = false;
+  for (let i = 0; i < line.length; i++) {
+    const ch = line[i];
+    if (q) {
+      if (ch === '"' && line[i + 1] === '"') { cur += '"'; i++; } else if (ch === '"') q = false; else cur += ch;
+    } else if (ch === '"') q = true;
+    else if (ch === ',') { out.push(cur); cur = ''; } else cur += ch;
+  }
+  out.push(cur);
+  return out;
+}
+
+// The demo district as the CLI exports it now: { file: [{column: value}] }.
+function exported(name = 'export') {
+  const dir = join(work, `${name}-${Date.now()}`);
+  const r = trellis(['export', 'oneroster', '--db', srv.db, dir]);
+  assert.equal(r.status, 0, r.stderr);
+  const rows = (f) => {
+    const [head, ...lines] = readFileSync(join(dir, f), 'utf8').split('\n').filter(Boolean);
+    const h = head.split(',');
+    return lines.map((l) => Object.fromEntries(fields(l).map((v, i) => [h[i], v])));
+  };
+  return { dir, orgs: rows('orgs.csv'), users: rows('users.csv'), roles: rows('roles.csv'), enrollments: rows('enrollments.csv') };
+}
+
+const WHEN = '2026-01-15T09:30:00.000Z';
+const H = {
+  users12: 'sourcedId,status,dateLastModified,enabledUser,username,userIds,givenName,familyName,middleName,identifier,email,sms,phone,agentSourcedIds,grades,password,userMasterIdentifier,preferredGivenName,preferredMiddleName,preferredFamilyName,primaryOrgSourcedId,pronouns',
+  users11: 'sourcedId,status,dateLastModified,enabledUser,orgSourcedIds,role,username,userIds,givenName,familyName,middleName,identifier,email,sms,phone,agentSourcedIds,grades,password',
+  roles: 'sourcedId,status,dateLastModified,userSourcedId,roleType,role,beginDate,endDate,orgSourcedId,userProfileSourcedId',
+  enrollments: 'sourcedId,status,dateLastModified,classSourcedId,schoolSourcedId,userSourcedId,role,primary,beginDate,endDate',
+  orgs: 'sourcedId,status,dateLastModified,name,type,identifier,parentSourcedId',
+  profiles: 'sourcedId,status,dateLastModified,userSourcedId,profileType,vendorId,applicationId,description,credentialType,username,password',
+};
+const csvLine = (h, row) => h.split(',').map((c) => {
+  const v = row[c] ?? '';
+  return /[",]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v;
+}).join(',');
+
+// A 1.2 delta set of users.csv and roles.csv rows (objects by column) as a .zip body.
+function delta12(name, { users = [], roles = [] }) {
+  const files = { 'manifest.csv': MANIFEST('1.2', { users: users.length ? 'delta' : 'absent', roles: roles.length ? 'delta' : 'absent' }) };
+  if (users.length) files['users.csv'] = [H.users12, ...users.map((u) => csvLine(H.users12, { status: 'active', dateLastModified: WHEN, enabledUser: 'true', ...u }))].join('\n') + '\n';
+  if (roles.length) files['roles.csv'] = [H.roles, ...roles.map((r) => csvLine(H.roles, { status: 'active', dateLastModified: WHEN, roleType: 'primary', ...r }))].join('\n') + '\n';
+  return makeZip(join(work, `${name}.zip`), files);
+}
+
+function newUser(sid, org) {
+  return { sourcedId: sid, username: sid, givenName: 'New', familyName: 'Person', primaryOrgSourcedId: org };
+}
 
 before(async () => {
   srv = await demoServer({ TRELLIS_UPLOAD_LIMIT: String(LIMIT), TRELLIS_BODY_LIMIT: String(1 << 20) });
@@ -127,4 +181,131 @@ test('the CLI reads a .zip up to the configured upload limit too', () => {
   const r = trellis(['import', 'oneroster', '--db', srv.db, '--json', path], { env: { TRELLIS_UPLOAD_LIMIT: String(LIMIT), TRELLIS_BODY_LIMIT: String(1 << 20) } });
   assert.equal(r.status, 1, r.stdout);
   assert.deepEqual(JSON.parse(r.stdout).errors, [`users.csv:0:0: cannot read: users.csv: the .zip says it unpacks to ${128 << 20} bytes, more than the upload limit of ${LIMIT} bytes`]);
+});
+
+// ---- administrators: who may create, promote or change them ----
+
+const CLIENT_WHY = 'API clients cannot create, promote or change administrators';
+const STALE_WHY = 'a district administrator must have confirmed a second factor within the last 15 minutes (POST /api/v1/session/mfa) to create, promote or change administrators';
+
+async function refused(body, auth, errors, code = 'forbidden') {
+  const before = rosterDump();
+  const r = await upload(body, auth);
+  assert.equal(r.status, 403, r.text);
+  assert.equal(r.body.code, code);
+  assert.deepEqual(r.body.errors, errors);
+  assert.match(r.body.detail, /would create, promote or change administrators.*nothing was imported/);
+  assert.equal(rosterDump(), before, 'nothing changed');
+}
+
+test('an API client cannot create a district or school administrator (1.2 roles.csv)', async () => {
+  const body = delta12('client-create', {
+    users: [newUser('u-evil1', 'sch-001'), newUser('u-evil2', 'sch-001')],
+    roles: [{ sourcedId: 'r-evil1', userSourcedId: 'u-evil1', role: 'districtAdministrator', orgSourcedId: 'cv-district' },
+      { sourcedId: 'r-evil2', userSourcedId: 'u-evil2', role: 'principal', orgSourcedId: 'sch-001' }],
+  });
+  await refused(body, client, [
+    `roles.csv:2:6: role: 'districtAdministrator' at org 'cv-district' would make 'u-evil1' an administrator: ${CLIENT_WHY}`,
+    `roles.csv:3:6: role: 'principal' at org 'sch-001' would make 'u-evil2' an administrator: ${CLIENT_WHY}`]);
+});
+
+test('an API client cannot create an administrator through a 1.1 users.csv either', async () => {
+  const body = makeZip(join(work, 'client-create-11.zip'), {
+    'manifest.csv': MANIFEST('1.1', { users: 'delta' }),
+    'users.csv': [H.users11, csvLine(H.users11, { sourcedId: 'u-evil11', status: 'active', dateLastModified: WHEN, enabledUser: 'true',
+      orgSourcedIds: 'cv-district', role: 'administrator', username: 'evil11', givenName: 'E', familyName: 'Vil' })].join('\n') + '\n',
+  });
+  await refused(body, client, [
+    `users.csv:2:6: role: 'districtAdministrator' at org 'cv-district' would make 'u-evil11' an administrator: ${CLIENT_WHY}`]);
+});
+
+test('an API client cannot promote a teacher to administrator', async () => {
+  const x = exported();
+  const role = x.roles.find((r) => r.userSourcedId.startsWith('tch-') && r.roleType === 'primary' && r.status === 'active');
+  const body = delta12('client-promote', { roles: [{ ...role, dateLastModified: WHEN, role: 'siteAdministrator' }] });
+  await refused(body, client, [
+    `roles.csv:2:6: role: 'siteAdministrator' at org '${role.orgSourcedId}' would make '${role.userSourcedId}' an administrator: ${CLIENT_WHY}`]);
+});
+
+test('an API client cannot change an existing administrator, nor deactivate one by leaving it out of a bulk file', async () => {
+  const x = exported();
+  const admin = x.users.find((u) => u.sourcedId === 'adm-00002');
+  let body = delta12('client-change-admin', { users: [{ ...admin, dateLastModified: WHEN, email: 'attacker@evil.example' }] });
+  await refused(body, client, [
+    `users.csv:2:1: sourcedId: 'adm-00002' is an administrator, and this row changes their record: ${CLIENT_WHY}`]);
+  // a bulk roles.csv without the site administrator's role would deactivate it
+  const rest = x.roles.filter((r) => r.sourcedId !== 'r-adm-00002');
+  body = makeZip(join(work, 'client-bulk-drop-admin.zip'), {
+    'manifest.csv': MANIFEST('1.2', { roles: 'bulk' }),
+    'roles.csv': [H.roles, ...rest.map((r) => csvLine(H.roles, r))].join('\n') + '\n',
+  });
+  await refused(body, client, [
+    `roles.csv:0:1: sourcedId: role 'r-adm-00002' of an administrator is not in this bulk file, which would deactivate it: ${CLIENT_WHY}`]);
+  // nor the type of the org where administrators hold their roles, their agents or their user profiles
+  const school = x.orgs.find((o) => o.sourcedId === 'sch-001');
+  const other = x.users.find((u) => u.sourcedId === 'adm-00021');
+  const line = (h, row) => csvLine(h, { ...row, status: 'active', dateLastModified: WHEN });
+  body = makeZip(join(work, 'client-admin-others.zip'), {
+    'manifest.csv': MANIFEST('1.2', { orgs: 'delta', users: 'delta', userProfiles: 'delta' }),
+    'orgs.csv': [H.orgs, line(H.orgs, { ...school, type: 'local' })].join('\n') + '\n',
+    'users.csv': [H.users12, line(H.users12, { ...other, agentSourcedIds: 'stu-000001' })].join('\n') + '\n',
+    'userProfiles.csv': [H.profiles, line(H.profiles, { sourcedId: 'p-adm-00040', userSourcedId: 'adm-00040', profileType: 'lms', vendorId: 'v1', username: 'adm40' })].join('\n') + '\n',
+  });
+  await refused(body, client, [
+    `orgs.csv:2:5: type: administrators hold their roles at org 'sch-001', and this row changes its type from 'school' to 'local': ${CLIENT_WHY}`,
+    `users.csv:2:1: sourcedId: 'adm-00021' is an administrator, and this row changes their record: ${CLIENT_WHY}`,
+    `users.csv:2:14: agentSourcedIds: 'adm-00021' is an administrator, and this row changes their agents: ${CLIENT_WHY}`,
+    `userProfiles.csv:2:4: userSourcedId: 'adm-00040' is an administrator, and this row changes their user profile: ${CLIENT_WHY}`]);
+});
+
+test('an API client may still change everyone else (a new teacher)', async () => {
+  const body = delta12('client-teacher', {
+    users: [newUser('u-newteacher', 'sch-001')],
+    roles: [{ sourcedId: 'r-newteacher', userSourcedId: 'u-newteacher', role: 'teacher', orgSourcedId: 'sch-001' }],
+  });
+  const r = await upload(body, client);
+  assert.equal(r.status, 200, r.text);
+  assert.equal(r.body.files['roles.csv'].created, 1);
+});
+
+test('a district administrator needs a fresh second factor to create an administrator; the operator does not', async () => {
+  const l = srv.login('district_admin');
+  const admin = new Client(srv.url, '127.0.0.21');
+  let r = await admin.login(l);
+  assert.equal(r.status, 200, r.text);
+  const up = (body) => admin.req(`/api/v1/districts/${district}/roster/imports`, { method: 'POST', body, headers: { 'content-type': 'application/zip' } });
+  // signed in with the second factor just now: allowed
+  let body = delta12('admin-fresh', {
+    users: [newUser('u-vp1', 'sch-002')],
+    roles: [{ sourcedId: 'r-vp1', userSourcedId: 'u-vp1', role: 'siteAdministrator', orgSourcedId: 'sch-002' }],
+  });
+  r = await up(body);
+  assert.equal(r.status, 200, r.text);
+  assert.equal(r.body.files['roles.csv'].created, 1);
+  // twenty minutes later (the session's second factor moved back): refused, 403 second_factor_required
+  sqlShell(srv.db, `UPDATE sessions SET mfa_at = mfa_at - 1200000 WHERE ended_at IS NULL AND account_id = (SELECT id FROM accounts WHERE login = '${l.username.toLowerCase()}')`);
+  body = delta12('admin-stale', {
+    users: [newUser('u-vp2', 'sch-002')],
+    roles: [{ sourcedId: 'r-vp2', userSourcedId: 'u-vp2', role: 'districtAdministrator', orgSourcedId: 'cv-district' }],
+  });
+  const before = rosterDump();
+  r = await up(body);
+  assert.equal(r.status, 403, r.text);
+  assert.equal(r.body.code, 'second_factor_required');
+  assert.deepEqual(r.body.errors, [`roles.csv:2:6: role: 'districtAdministrator' at org 'cv-district' would make 'u-vp2' an administrator: ${STALE_WHY}`]);
+  assert.equal(rosterDump(), before);
+  // confirming the second factor again allows it
+  r = await admin.req('/api/v1/session/mfa', { method: 'POST', json: { totp: await nextTotp(l.totp_secret) } });
+  assert.ok(r.status === 200 || r.status === 204, r.text);
+  r = await up(body);
+  assert.equal(r.status, 200, r.text);
+  // the operator (CLI) may
+  const dir = join(work, 'operator-admin');
+  mkdirSync(dir);
+  writeFileSync(join(dir, 'manifest.csv'), MANIFEST('1.2', { users: 'delta', roles: 'delta' }));
+  writeFileSync(join(dir, 'users.csv'), [H.users12, csvLine(H.users12, { ...newUser('u-vp3', 'sch-003'), status: 'active', dateLastModified: WHEN, enabledUser: 'true' })].join('\n') + '\n');
+  writeFileSync(join(dir, 'roles.csv'), [H.roles, csvLine(H.roles, { sourcedId: 'r-vp3', status: 'active', dateLastModified: WHEN, userSourcedId: 'u-vp3', roleType: 'primary', role: 'principal', orgSourcedId: 'sch-003' })].join('\n') + '\n');
+  const cli = trellis(['import', 'oneroster', '--db', srv.db, '--json', dir]);
+  assert.equal(cli.status, 0, cli.stderr);
+  assert.equal(JSON.parse(cli.stdout).files['roles.csv'].created, 1);
 });
