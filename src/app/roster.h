@@ -16,7 +16,10 @@
  * TAO fixtures) goes into the district the caller names, or the only
  * district of the database; into an empty database it creates a district
  * named after the manifest's source.systemName (sourcedId
- * "trellis:" + source.systemCode, or "trellis:default").
+ * "trellis:" + source.systemCode, or "trellis:default"). A set whose
+ * district is not the one the caller names is refused; so is, when the
+ * caller asks (existing_district_only), a set for a district the database
+ * does not hold while it holds others.
  */
 #ifndef TRELLIS_APP_ROSTER_H
 #define TRELLIS_APP_ROSTER_H
@@ -103,6 +106,12 @@ size_t roster_columns(enum roster_kind k, bool v12, const char **names, size_t m
 struct roster_import_opts {
     /* the district to import into (the HTTP route's); 0: decided by the set (see above) */
     int64_t district_id;
+    /* the same by sourcedId (the CLI's --district); NULL: decided by the set. With either, a set
+       whose district org is another district is refused. */
+    const char *district_sourced_id;
+    /* a set whose district the database does not hold is refused when the database holds other
+       districts (the CLI without --new-district); false: such a district is created */
+    bool existing_district_only;
     /* the caller is the server's operator (the CLI): the service acts for the resolved
        district as its operator, through the same access check */
     bool as_operator;

@@ -238,8 +238,11 @@ int imp_read_manifest(struct imp *m, struct manifest *mf)
     return rc;
 }
 
-/* The set's district org, if any: 1 and its sourcedId and name, 0 if none, <0 on error. */
-static int find_district_org(struct imp *m, char **ret_sid, char **ret_name)
+/*
+ * The set's district org, if any: 1 and its sourcedId, name and orgs.csv
+ * line, 0 if none, <0 on error.
+ */
+static int find_district_org(struct imp *m, char **ret_sid, char **ret_name, size_t *ret_line)
 {
     const char *data;
     size_t len;
@@ -271,29 +274,59 @@ static int find_district_org(struct imp *m, char **ret_sid, char **ret_name)
             break;
         }
         found_line = cr.rec_line;
+        *ret_line = found_line;
         result = 1;
     }
     csvr_release(&cr);
     return result;
 }
 
+/* What districts the database holds, for a message: "it holds 'a'" or "it holds several". */
+static void district_names(struct imp *m, char *out, size_t n)
+{
+    int64_t id;
+    char *dsid = NULL, *dname = NULL;
+    int rc = store_district_only(m->db, &id);
+
+    if (rc == 0 && store_district_get(m->db, id, &dsid, &dname) == 0)
+        snprintf(out, n, "it holds '%s'", dsid);
+    else
+        snprintf(out, n, "it holds several");
+    mem_free(dsid);
+    mem_free(dname);
+}
+
 int imp_resolve_district(struct imp *m, const struct roster_import_opts *o,
                          const struct manifest *mf)
 {
     char *sid = NULL, *name = NULL;
-    int rc = find_district_org(m, &sid, &name);
-    int64_t id = 0;
+    size_t sid_line = 0;
+    int rc = find_district_org(m, &sid, &name, &sid_line);
+    int64_t id = o->district_id;
 
     if (rc < 0)
         goto out;
-    if (o->district_id) {
+    if (!id && o->district_sourced_id) {
+        rc = store_district_find(m->db, str_from(o->district_sourced_id), &id);
+        if (rc == -ENOENT) {
+            imp_err(m, "orgs.csv:0:0: district: this database holds no district '%s'",
+                    o->district_sourced_id);
+            rc = -EINVAL;
+        }
+        if (rc < 0)
+            goto out;
+    }
+    if (id) {
+        /* the district is named (the HTTP route's, or --district): a set for another is refused */
         char *have_sid = NULL, *have_name = NULL;
-        rc = store_district_get(m->db, o->district_id, &have_sid, &have_name);
+        rc = store_district_get(m->db, id, &have_sid, &have_name);
         if (rc < 0)
             goto out;
         if (sid && strcmp(sid, have_sid) != 0) {
-            imp_err(m, "orgs.csv:0:0: the set's district '%s' is not this district ('%s')", sid,
-                    have_sid);
+            imp_err(m,
+                    "orgs.csv:%zu:1: sourcedId: the set is for district '%s', not this district "
+                    "('%s')",
+                    sid_line, sid, have_sid);
             mem_free(have_sid);
             mem_free(have_name);
             rc = -EINVAL;
@@ -301,12 +334,25 @@ int imp_resolve_district(struct imp *m, const struct roster_import_opts *o,
         }
         m->district_sid = have_sid;
         mem_free(have_name);
-        m->district_id = o->district_id;
+        m->district_id = id;
         rc = 0;
         goto out;
     }
     if (sid) {
         rc = store_district_find(m->db, str_from(sid), &id);
+        if (rc == -ENOENT && o->existing_district_only &&
+            store_district_only(m->db, &id) != -ENOENT) {
+            /* a database that holds districts gets another only when asked to */
+            char held[200];
+            district_names(m, held, sizeof(held));
+            imp_err(m,
+                    "orgs.csv:%zu:1: sourcedId: the set is for district '%s', which this "
+                    "database does not hold (%s); to add it as a new district, import with "
+                    "--new-district",
+                    sid_line, sid, held);
+            rc = -EINVAL;
+            goto out;
+        }
         if (rc == -ENOENT) {
             rc = store_district_create(m->db, str_from(sid), str_from(name), m->now, &id);
             m->new_district = true;

@@ -336,6 +336,44 @@ test('a file that is no CSV file (a README) is only a warning', () => {
   assert.equal(r.report.files['users.csv'].created, 4);
 });
 
+// A set for another district: set12() is district d1's; this one is district d2's.
+function set12d2() {
+  const f = set12();
+  f['orgs.csv'] = [H.orgs, 'd2,,,Other District,district,,', 's1,,,Test School,school,S1,d2'];
+  return f;
+}
+
+test('a set for another district is refused and changes nothing (CLI)', () => {
+  const db = newDb(work, 'tenant.db');
+  imp(db, writeSet(join(work, 'tenant-d1'), set12()));
+  const before = dump(db);
+  const other = writeSet(join(work, 'tenant-d2'), set12d2());
+  let r = imp(db, other, false);
+  assert.deepEqual(r.report.errors, ["orgs.csv:2:1: sourcedId: the set is for district 'd2', which this database does not hold (it holds 'd1'); to add it as a new district, import with --new-district"]);
+  assert.match(r.stderr, /nothing was imported/);
+  assert.equal(dump(db), before);
+  // --district names the district the set must be for
+  r = trellis(['import', 'oneroster', '--db', db, '--json', '--district', 'd1', other]);
+  assert.equal(r.status, 1, r.stdout);
+  assert.deepEqual(JSON.parse(r.stdout).errors, ["orgs.csv:2:1: sourcedId: the set is for district 'd2', not this district ('d1')"]);
+  r = trellis(['import', 'oneroster', '--db', db, '--json', '--district', 'nope', other]);
+  assert.equal(r.status, 1, r.stdout);
+  assert.deepEqual(JSON.parse(r.stdout).errors, ["orgs.csv:0:0: district: this database holds no district 'nope'"]);
+  assert.equal(dump(db), before);
+  // the same district's set is still imported without a flag, and --new-district adds d2
+  imp(db, writeSet(join(work, 'tenant-d1'), set12()));
+  r = trellis(['import', 'oneroster', '--db', db, '--json', '--new-district', other]);
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(JSON.parse(r.stdout).district.sourcedId, 'd2');
+  assert.equal(JSON.parse(r.stdout).district.created, true);
+  // a set naming no district goes into the one --district names (the database now holds two)
+  const noDistrict = set12();
+  noDistrict['orgs.csv'] = [H.orgs, 's1,,,Test School,school,S1,'];
+  r = trellis(['import', 'oneroster', '--db', db, '--json', '--district', 'd2', writeSet(join(work, 'tenant-none'), noDistrict)]);
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(JSON.parse(r.stdout).district.sourcedId, 'd2');
+});
+
 test('sealed fields never reach the database file, its WAL or a backup', () => {
   const db = newDb(work, 'seal.db');
   const planted = {

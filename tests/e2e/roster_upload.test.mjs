@@ -309,3 +309,72 @@ test('a district administrator needs a fresh second factor to create an administ
   assert.equal(cli.status, 0, cli.stderr);
   assert.equal(JSON.parse(cli.stdout).files['roles.csv'].created, 1);
 });
+
+// ---- tenancy ----
+
+test('a set for another district is refused through the upload route and changes nothing', async () => {
+  const before = rosterDump();
+  const body = makeZip(join(work, 'other-district.zip'), {
+    'manifest.csv': MANIFEST('1.2', { orgs: 'bulk' }),
+    'orgs.csv': [H.orgs, 'other-district,,,Other District,district,,', 'other-school,,,Other School,school,,other-district'].join('\n') + '\n',
+  });
+  const r = await upload(body, client);
+  assert.equal(r.status, 400, r.text);
+  assert.deepEqual(r.body.errors, ["orgs.csv:2:1: sourcedId: the set is for district 'other-district', not this district ('cv-district')"]);
+  assert.equal(rosterDump(), before);
+});
+
+// ---- access follows the roster over time ----
+
+test('after an import ends an enrolment, the teacher gets 404 for the student and the class roster no longer lists them', async () => {
+  const teacher = new Client(srv.url, '127.0.0.31');
+  let r = await teacher.login(srv.login('teacher'));
+  assert.equal(r.status, 200, r.text);
+  r = await teacher.req('/api/v1/home');
+  assert.equal(r.status, 200, r.text);
+  const klass = r.body.classes[0].id;
+  const roster = async () => {
+    const x = await teacher.req(`/api/v1/classes/${klass}/students`);
+    assert.equal(x.status, 200, x.text);
+    return x.body.students.map((s) => s.id);
+  };
+  const ids = await roster();
+  assert.ok(ids.length >= 2, 'the class has two students');
+  const student = async (id) => teacher.req(`/api/v1/users/${id}`);
+  const sid = async (id) => { const x = await student(id); assert.equal(x.status, 200, x.text); return x.body.sourced_id; };
+  const [a, b] = [ids[0], ids[1]];
+  const [sa, sb] = [await sid(a), await sid(b)];
+  // the enrolments that tie each student to this teacher (every class of theirs the student is in)
+  const x = exported();
+  const me = x.users.find((u) => u.username === srv.login('teacher').username).sourcedId;
+  const mine = new Set(x.enrollments.filter((e) => e.userSourcedId === me && e.role === 'teacher' && e.status === 'active').map((e) => e.classSourcedId));
+  const ties = (s) => x.enrollments.filter((e) => e.userSourcedId === s && mine.has(e.classSourcedId) && e.status === 'active');
+  assert.ok(ties(sa).length >= 1 && ties(sb).length >= 1);
+
+  // a delta marks student a's enrolments tobedeleted (the CLI)
+  const dir = join(work, 'end-delta');
+  mkdirSync(dir);
+  writeFileSync(join(dir, 'manifest.csv'), MANIFEST('1.2', { enrollments: 'delta' }));
+  writeFileSync(join(dir, 'enrollments.csv'), [H.enrollments, ...ties(sa).map((e) => csvLine(H.enrollments, { ...e, status: 'tobedeleted', dateLastModified: WHEN }))].join('\n') + '\n');
+  const cli = trellis(['import', 'oneroster', '--db', srv.db, '--json', dir]);
+  assert.equal(cli.status, 0, cli.stderr);
+  assert.equal(JSON.parse(cli.stdout).files['enrollments.csv'].updated, ties(sa).length);
+  r = await student(a);
+  assert.equal(r.status, 404, r.text);
+  assert.ok(!(await roster()).includes(a), 'the class roster no longer lists student a');
+  assert.equal((await student(b)).status, 200);
+
+  // a bulk enrollments.csv without student b's enrolments (the upload route) deactivates them
+  const now = exported();
+  const keep = now.enrollments.filter((e) => !(e.userSourcedId === sb && mine.has(e.classSourcedId)));
+  const body = makeZip(join(work, 'end-bulk.zip'), {
+    'manifest.csv': MANIFEST('1.2', { enrollments: 'bulk' }),
+    'enrollments.csv': [H.enrollments, ...keep.map((e) => csvLine(H.enrollments, e))].join('\n') + '\n',
+  });
+  r = await upload(body, client);
+  assert.equal(r.status, 200, r.text);
+  assert.equal(r.body.files['enrollments.csv'].deactivated, ties(sb).length);
+  r = await student(b);
+  assert.equal(r.status, 404, r.text);
+  assert.ok(!(await roster()).includes(b), 'the class roster no longer lists student b');
+});
