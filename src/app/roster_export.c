@@ -2,7 +2,10 @@
  * OneRoster export (see roster.h): the district's roster as a 1.2 set in
  * delta mode, written file by file from one read snapshot, each file to a
  * temporary name first and readable by its owner only. Sealed contact data
- * and demographics are unsealed with the key.
+ * and demographics are unsealed with the key. The export's audit-chain
+ * entry (who, district, counts, what was unsealed, the students) is
+ * committed before the files take their names; if it cannot be written,
+ * the files are removed.
  */
 #include "base/common.h"
 
@@ -12,6 +15,7 @@
 #include <unistd.h>
 
 #include "app/access.h"
+#include "app/audit.h"
 #include "app/principal.h"
 #include "app/roster.h"
 #include "app/roster_spec.h"
@@ -47,6 +51,12 @@ struct exp {
     size_t n_links, cap_links;
     struct buf line, tmp;
     long count;
+    long rows[RK_COUNT];
+    long contact;      /* users whose sealed contact data (email, sms, phone) was unsealed */
+    long demographics; /* demographics records unsealed */
+    bool row_contact;  /* this row unsealed contact data */
+    int64_t *students; /* the students whose records leave (the audit entry's subjects) */
+    size_t n_students, cap_students;
     int err;
 };
 
@@ -118,6 +128,7 @@ static int row_cb(void *arg, const struct rval *cols, size_t n)
     int r = 0;
 
     buf_reset(&x->line);
+    x->row_contact = false;
     for (size_t i = 0; i < n && fmt[i]; i++) {
         const struct rval *v = &cols[i];
         if (i > 0)
@@ -145,6 +156,7 @@ static int row_cb(void *arg, const struct rval *cols, size_t n)
         case 'U':
             if (unseal_field(x, v) < 0)
                 return -EIO;
+            x->row_contact |= v->t == RVAL_BLOB;
             r |= put_field(&x->line, buf_cstr(&x->tmp), x->tmp.len);
             break;
         case 'L': {
@@ -162,6 +174,7 @@ static int row_cb(void *arg, const struct rval *cols, size_t n)
             o = json_loadb(buf_cstr(&x->tmp), x->tmp.len, 0, NULL);
             if (!o)
                 return ctx_fail(x->c, -EIO, "a demographics record is damaged");
+            x->demographics++;
             for (size_t k = 0; k < ROSTER_SPEC_N_DEMO; k++) {
                 const char *s = json_string_value(json_object_get(o, roster_spec_demo_fields[k]));
                 if (k > 0)
@@ -184,6 +197,7 @@ static int row_cb(void *arg, const struct rval *cols, size_t n)
     if (fwrite(x->line.data, 1, x->line.len, x->f) != x->line.len)
         return -EIO;
     x->count++;
+    x->contact += x->row_contact;
     return 0;
 }
 
@@ -231,8 +245,6 @@ static int write_file(struct exp *x, struct db *db, int64_t district, const char
     if (fclose(x->f) != 0 && r == 0)
         r = -EIO;
     x->f = NULL;
-    if (r == 0 && rename(tmp, path) < 0)
-        r = -errno;
     if (r < 0) {
         (void)unlink(tmp);
         if (!x->c->err[0])
@@ -241,15 +253,143 @@ static int write_file(struct exp *x, struct db *db, int64_t district, const char
     return r;
 }
 
+static int student_cb(void *arg, int64_t user_id)
+{
+    struct exp *x = arg;
+    if (x->n_students == x->cap_students) {
+        size_t cap = x->cap_students ? x->cap_students * 2 : 1024;
+        int64_t *p = mem_realloc(x->students, cap * sizeof(*p));
+        if (!p)
+            return -ENOMEM;
+        x->students = p;
+        x->cap_students = cap;
+    }
+    x->students[x->n_students++] = user_id;
+    return 0;
+}
+
+/* manifest.csv (to its temporary name): every file delta or absent. */
+static int write_manifest(struct ctx *c, const char *dir, const bool *present)
+{
+    char path[4200];
+    FILE *mf;
+
+    snprintf(path, sizeof(path), "%s/manifest.csv.tmp", dir);
+    int mfd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    mf = mfd >= 0 ? fdopen(mfd, "w") : NULL;
+    if (!mf && mfd >= 0)
+        close(mfd);
+    if (!mf)
+        return ctx_fail(c, -EIO, "%s: %s", path, strerror(errno));
+    fprintf(mf, "propertyName,value\nmanifest.version,1.0\noneroster.version,1.2\n");
+    static const char *const others[] = {
+        "categories", "classResources",      "courseResources", "lineItemLearningObjectiveIds",
+        "lineItems",  "lineItemScoreScales", "resources",       "resultLearningObjectiveIds",
+        "results",    "resultScoreScales",   "scoreScales",     "userResources",
+    };
+    for (size_t k = 0; k < RK_COUNT; k++) {
+        const char *name = roster_file_name((enum roster_kind)k);
+        fprintf(mf, "file.%.*s,%s\n", (int)(strlen(name) - 4), name,
+                present[k] ? "delta" : "absent");
+    }
+    for (size_t i = 0; i < ARRAY_SIZE(others); i++)
+        fprintf(mf, "file.%s,absent\n", others[i]);
+    fprintf(mf, "source.systemName,Trellis\nsource.systemCode,trellis\n");
+    if (fclose(mf) != 0)
+        return ctx_fail(c, -EIO, "%s: cannot write", path);
+    return 0;
+}
+
+/*
+ * The export's audit-chain entry, durable before any file takes its name:
+ * who, which district, where to, what each file holds, whether sealed
+ * contact data and demographics were unsealed, and the students concerned.
+ */
+static int audit_export(struct exp *x, struct db *db, int64_t district_id, const char *dir)
+{
+    struct buf d = BUF_INIT(8192);
+    char *dsid = NULL, *dname = NULL;
+    bool any = false;
+    int r = store_district_get(db, district_id, &dsid, &dname);
+
+    if (r == 0)
+        r = buf_appendf(&d, "OneRoster 1.2 export of district '%s' to '%s':", dsid, dir);
+    for (size_t k = 0; r == 0 && k < RK_COUNT; k++) {
+        if (!x->rows[k])
+            continue;
+        r = buf_appendf(&d, "%s %s %ld", any ? "," : "", roster_file_name((enum roster_kind)k),
+                        x->rows[k]);
+        any = true;
+    }
+    if (r == 0)
+        r = buf_appendf(&d, " (%ld records); unsealed: ", x->count);
+    if (r == 0 && !x->contact && !x->demographics)
+        r = buf_appends(&d, "nothing");
+    if (r == 0 && x->contact)
+        r = buf_appendf(&d, "contact data (email, sms, phone) of %ld users", x->contact);
+    if (r == 0 && x->demographics)
+        r = buf_appendf(&d, "%sdemographics of %ld students", x->contact ? ", " : "",
+                        x->demographics);
+    mem_free(dsid);
+    mem_free(dname);
+    if (r < 0) {
+        buf_release(&d);
+        return r == -ENOENT ? ctx_fail(x->c, r, "district: not found") : -ENOMEM;
+    }
+    struct audit_entry e = {.district_id = district_id,
+                            .action = "export",
+                            .object = "roster:export",
+                            .subjects = x->students,
+                            .n_subjects = x->n_students,
+                            .detail = buf_cstr(&d)};
+    r = store_begin(db);
+    if (r == 0)
+        r = audit_append(x->c, db, &e);
+    if (r == 0)
+        r = store_commit(db);
+    else if (store_in_tx(db))
+        store_rollback(db);
+    buf_release(&d);
+    return r < 0 && !x->c->err[0] ? ctx_fail(x->c, r, "cannot write the audit log") : r;
+}
+
+/* Give the written files their names (manifest.csv last); drop the sets' files not written. */
+static int publish(struct ctx *c, const char *dir, const bool *present)
+{
+    char path[4096], tmp[4200];
+    for (size_t k = 0; k <= RK_COUNT; k++) {
+        const char *name = k < RK_COUNT ? roster_file_name((enum roster_kind)k) : "manifest.csv";
+        snprintf(path, sizeof(path), "%s/%s", dir, name);
+        snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+        if (k < RK_COUNT && !present[k]) {
+            /* OneRoster does not permit files without rows: the manifest says absent */
+            (void)unlink(path);
+            continue;
+        }
+        if (rename(tmp, path) < 0)
+            return ctx_fail(c, -errno, "%s: %s", path, strerror(errno));
+    }
+    return 0;
+}
+
+/* Remove the temporary files of an export that did not finish. */
+static void discard(const char *dir)
+{
+    char tmp[4200];
+    for (size_t k = 0; k <= RK_COUNT; k++) {
+        snprintf(tmp, sizeof(tmp), "%s/%s.tmp", dir,
+                 k < RK_COUNT ? roster_file_name((enum roster_kind)k) : "manifest.csv");
+        (void)unlink(tmp);
+    }
+}
+
 int roster_export(struct ctx *c, int64_t district_id, bool as_operator, const char *dir,
                   long *ret_records)
 {
     struct exp x = {0};
     struct principal op;
     struct db *db;
-    bool present[RK_COUNT] = {0};
-    char path[4096];
-    FILE *mf;
+    bool present[RK_COUNT] = {0}, wrote = false;
     int r;
 
     x.c = c;
@@ -284,64 +424,54 @@ int roster_export(struct ctx *c, int64_t district_id, bool as_operator, const ch
         r = ctx_fail(c, -errno, "%s: %s", dir, strerror(errno));
         goto out;
     }
-    /* one snapshot for every file */
+    /* one snapshot for every file; each is written to a temporary name first */
     r = store_begin_read(db);
     if (r < 0)
         goto out;
+    wrote = true;
     for (size_t k = 0; k < RK_COUNT; k++) {
         long n = 0;
         r = store_roster_export(db, (enum roster_kind)k, district_id, count_cb, &n);
         if (r < 0)
             goto out;
         present[k] = n > 0;
-        snprintf(path, sizeof(path), "%s/%s", dir, roster_file_name((enum roster_kind)k));
-        if (!present[k]) {
-            /* OneRoster does not permit files without rows: the manifest says absent */
-            (void)unlink(path);
+        x.rows[k] = n;
+        if (!present[k])
             continue;
-        }
         r = write_file(&x, db, district_id, dir, (enum roster_kind)k);
         if (r < 0)
             goto out;
     }
-    snprintf(path, sizeof(path), "%s/manifest.csv", dir);
-    int mfd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-    mf = mfd >= 0 ? fdopen(mfd, "w") : NULL;
-    if (!mf && mfd >= 0)
-        close(mfd);
-    if (!mf) {
-        r = ctx_fail(c, -EIO, "%s: %s", path, strerror(errno));
+    r = store_roster_students(db, district_id, student_cb, &x);
+    if (r < 0) {
+        r = ctx_fail(c, r, "cannot read the roster");
         goto out;
     }
-    fprintf(mf, "propertyName,value\nmanifest.version,1.0\noneroster.version,1.2\n");
-    static const char *const others[] = {
-        "categories", "classResources",      "courseResources", "lineItemLearningObjectiveIds",
-        "lineItems",  "lineItemScoreScales", "resources",       "resultLearningObjectiveIds",
-        "results",    "resultScoreScales",   "scoreScales",     "userResources",
-    };
-    for (size_t k = 0; k < RK_COUNT; k++) {
-        const char *name = roster_file_name((enum roster_kind)k);
-        fprintf(mf, "file.%.*s,%s\n", (int)(strlen(name) - 4), name,
-                present[k] ? "delta" : "absent");
-    }
-    for (size_t i = 0; i < ARRAY_SIZE(others); i++)
-        fprintf(mf, "file.%s,absent\n", others[i]);
-    fprintf(mf, "source.systemName,Trellis\nsource.systemCode,trellis\n");
-    if (fclose(mf) != 0) {
-        r = ctx_fail(c, -EIO, "%s: cannot write", path);
+    r = write_manifest(c, dir, present);
+    if (r < 0)
         goto out;
-    }
+    store_rollback(db); /* the end of the snapshot */
+    /* no record leaves before its audit entry is durable */
+    r = audit_export(&x, db, district_id, dir);
+    if (r < 0)
+        goto out;
+    r = publish(c, dir, present);
+    if (r < 0)
+        goto out;
+    wrote = false;
     *ret_records = x.count;
-    r = 0;
 out:
     if (db && store_in_tx(db))
         store_rollback(db);
+    if (wrote)
+        discard(dir);
     if (c->who == &op)
         c->who = NULL;
     strmap_release(&x.links);
     for (size_t i = 0; i < x.n_links; i++)
         mem_free(x.link_text[i]);
     mem_free(x.link_text);
+    mem_free(x.students);
     buf_release(&x.line);
     buf_release(&x.tmp);
     return r;

@@ -439,6 +439,24 @@ int store_roster_log_import(struct db *db, int64_t district_id, int64_t at, cons
     return n < 0 ? (int)n : 0;
 }
 
+int store_roster_students(struct db *db, int64_t district_id, int (*cb)(void *arg, int64_t user_id),
+                          void *arg)
+{
+    struct db_stmt *st;
+    int r = db_query(db, &st,
+                     "SELECT id FROM users WHERE district_id = ? AND role = 'student' ORDER BY id",
+                     "i", district_id);
+    if (r < 0)
+        return r;
+    while ((r = db_step(st)) > 0) {
+        r = cb(arg, db_col_int64(st, 0));
+        if (r < 0)
+            break;
+    }
+    db_done(st);
+    return r < 0 ? r : 0;
+}
+
 /* The roles that make an administrator (auth.c's map_role reads them the same way). */
 #define ADMIN_ROLES                                                                 \
     "('administrator', 'principal', 'siteAdministrator', 'districtAdministrator', " \

@@ -205,6 +205,10 @@ int store_roster_export(struct db *db, enum roster_kind k, int64_t district_id,
 int store_roster_export_links(struct db *db, enum roster_link l, int64_t district_id,
                               int (*cb)(void *arg, struct str owner, struct str target), void *arg);
 
+/* The district's students (users.role 'student', active or not), by id: cb(arg, users.id). */
+int store_roster_students(struct db *db, int64_t district_id, int (*cb)(void *arg, int64_t user_id),
+                          void *arg);
+
 /* A person as services see it; strings are malloc'ed (roster_person_release). */
 struct roster_person_row {
     int64_t id, district_id, primary_org_id;

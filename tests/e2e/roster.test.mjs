@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync, readFileSync, existsSync, readdirSync, statSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { startServer, request, trellis, tempDir, DATA, hasData, dumpDb, PG } from './lib/trellis.mjs';
+import { startServer, request, trellis, tempDir, DATA, hasData, dumpDb, sqlShell, PG } from './lib/trellis.mjs';
 
 const MANIFEST12 = (modes) => ['propertyName,value', 'manifest.version,1.0', 'oneroster.version,1.2',
   ...['academicSessions', 'categories', 'classes', 'classResources', 'courses', 'courseResources',
@@ -77,8 +77,9 @@ z.close()`, dir, out], { encoding: 'utf8' });
   return out;
 }
 
+// skipLog: without the logs an import or export adds to (the import log, the audit chain)
 function dump(db, { skipLog = false } = {}) {
-  return dumpDb(db).split('\n').filter((l) => !(skipLog && l.startsWith('INSERT INTO roster_imports'))).join('\n');
+  return dumpDb(db).split('\n').filter((l) => !(skipLog && /^INSERT INTO "?(roster_imports|audit_log|audit_chain|audit_subjects)"? /.test(l))).join('\n');
 }
 
 function newDb(dir, name = 'r.db') {
@@ -372,6 +373,45 @@ test('a set for another district is refused and changes nothing (CLI)', () => {
   r = trellis(['import', 'oneroster', '--db', db, '--json', '--district', 'd2', writeSet(join(work, 'tenant-none'), noDistrict)]);
   assert.equal(r.status, 0, r.stderr);
   assert.equal(JSON.parse(r.stdout).district.sourcedId, 'd2');
+});
+
+function auditShow(db, args = []) {
+  const r = trellis(['audit', 'show', '--db', db, '--json', ...args]);
+  assert.equal(r.status, 0, r.stderr);
+  return r.stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l));
+}
+
+test('imports and exports write audit-chain entries that trellis audit show lists', () => {
+  const db = newDb(work, 'audit.db');
+  imp(db, writeSet(join(work, 'audit-set'), set12()));
+  let entries = auditShow(db).filter((e) => e.object === 'roster:import');
+  assert.equal(entries.length, 1);
+  assert.equal(entries[0].action, 'admin');
+  assert.equal(entries[0].actor_kind, 'operator');
+  assert.equal(entries[0].actor, 'operator (cli)');
+  assert.equal(entries[0].outcome, 'ok');
+  assert.match(entries[0].detail, /^OneRoster 1\.2 import from '[^']*audit-set' into district 'd1': orgs\.csv bulk 2 rows \(created 2, updated 0, unchanged 0, deactivated 0\);/);
+  assert.match(entries[0].detail, /; users\.csv bulk 4 rows \(created 4, updated 0, unchanged 0, deactivated 0\);/);
+  assert.match(entries[0].detail, /; enrollments\.csv bulk 3 rows \(created 3, updated 0, unchanged 0, deactivated 0\);/);
+  // a rejected import leaves no entry (nothing was imported)
+  const bad = set12();
+  bad['users.csv'][1] = bad['users.csv'][1].replace(',true,', ',TRUE,');
+  imp(db, writeSet(join(work, 'audit-bad'), bad), false);
+  assert.equal(auditShow(db).filter((e) => e.object === 'roster:import').length, 1);
+  // the export: who, district, counts, what was unsealed, and the students concerned
+  const out = join(work, 'audit-export');
+  assert.equal(trellis(['export', 'oneroster', '--db', db, out]).status, 0);
+  entries = auditShow(db).filter((e) => e.object === 'roster:export');
+  assert.equal(entries.length, 1);
+  assert.equal(entries[0].action, 'export');
+  assert.equal(entries[0].actor, 'operator (cli)');
+  assert.equal(entries[0].detail, `OneRoster 1.2 export of district 'd1' to '${out}': orgs.csv 2, academicSessions.csv 2, courses.csv 1, classes.csv 1, users.csv 4, roles.csv 4, enrollments.csv 3, demographics.csv 1 (18 records); unsealed: contact data (email, sms, phone) of 2 users, demographics of 1 students`);
+  const students = sqlShell(db, "SELECT id FROM users WHERE role = 'student' ORDER BY id").split('\n').join(',');
+  assert.equal(entries[0].subjects, students);
+  // it is in each student's history, and the chain verifies
+  assert.ok(auditShow(db, ['--student', 'u-s1']).some((e) => e.object === 'roster:export'));
+  const v = trellis(['audit', 'verify', '--db', db]);
+  assert.equal(v.status, 0, v.stderr);
 });
 
 test('sealed fields never reach the database file, its WAL or a backup', () => {

@@ -266,6 +266,13 @@ test('an API client may still change everyone else (a new teacher)', async () =>
   const r = await upload(body, client);
   assert.equal(r.status, 200, r.text);
   assert.equal(r.body.files['roles.csv'].created, 1);
+  // its audit-chain entry names the client, the district and the counts
+  const a = trellis(['audit', 'show', '--db', srv.db, '--json']);
+  assert.equal(a.status, 0, a.stderr);
+  const e = a.stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l)).filter((x) => x.object === 'roster:import').pop();
+  assert.equal(e.actor_kind, 'client');
+  assert.equal(e.actor, 'SIS sync');
+  assert.equal(e.detail, "OneRoster 1.2 import from 'upload' into district 'cv-district': users.csv delta 1 rows (created 1, updated 0, unchanged 0, deactivated 0); roles.csv delta 1 rows (created 1, updated 0, unchanged 0, deactivated 0)");
 });
 
 test('a district administrator needs a fresh second factor to create an administrator; the operator does not', async () => {
