@@ -282,18 +282,13 @@ static int write_manifest(struct ctx *c, const char *dir, const bool *present)
     if (!mf)
         return ctx_fail(c, -EIO, "%s: %s", path, strerror(errno));
     fprintf(mf, "propertyName,value\nmanifest.version,1.0\noneroster.version,1.2\n");
-    static const char *const others[] = {
-        "categories", "classResources",      "courseResources", "lineItemLearningObjectiveIds",
-        "lineItems",  "lineItemScoreScales", "resources",       "resultLearningObjectiveIds",
-        "results",    "resultScoreScales",   "scoreScales",     "userResources",
-    };
     for (size_t k = 0; k < RK_COUNT; k++) {
         const char *name = roster_file_name((enum roster_kind)k);
         fprintf(mf, "file.%.*s,%s\n", (int)(strlen(name) - 4), name,
                 present[k] ? "delta" : "absent");
     }
-    for (size_t i = 0; i < ARRAY_SIZE(others); i++)
-        fprintf(mf, "file.%s,absent\n", others[i]);
+    for (size_t i = 0; i < ROSTER_SPEC_N_OTHER; i++)
+        fprintf(mf, "%s,absent\n", roster_spec_other_files[i].manifest);
     fprintf(mf, "source.systemName,Trellis\nsource.systemCode,trellis\n");
     if (fclose(mf) != 0)
         return ctx_fail(c, -EIO, "%s: cannot write", path);

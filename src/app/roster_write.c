@@ -798,19 +798,6 @@ static int w_enrollment(struct imp *m, const struct row *r)
 
 static int w_demographic(struct imp *m, const struct row *r)
 {
-    static const char *const fields[] = {"birthDate",
-                                         "sex",
-                                         "americanIndianOrAlaskaNative",
-                                         "asian",
-                                         "blackOrAfricanAmerican",
-                                         "nativeHawaiianOrOtherPacificIslander",
-                                         "white",
-                                         "demographicRaceTwoOrMoreRaces",
-                                         "hispanicOrLatinoEthnicity",
-                                         "countryOfBirthCode",
-                                         "stateOfBirthAbbreviation",
-                                         "cityOfBirth",
-                                         "publicSchoolResidenceStatus"};
     struct rval v[DEM_NCOLS];
     struct strmap_entry *e;
     uint8_t digest[SEAL_INDEX_LEN];
@@ -828,9 +815,10 @@ static int w_demographic(struct imp *m, const struct row *r)
     o = json_object();
     if (!o)
         return -ENOMEM;
-    for (size_t i = 0; i < ARRAY_SIZE(fields); i++) {
-        struct str s = fld(m, r, fields[i]);
-        if (s.len && json_object_set_new(o, fields[i], json_stringn(s.p, s.len)) < 0) {
+    for (size_t i = 0; i < ROSTER_SPEC_N_DEMO; i++) {
+        struct str s = fld(m, r, roster_spec_demo_fields[i]);
+        if (s.len &&
+            json_object_set_new(o, roster_spec_demo_fields[i], json_stringn(s.p, s.len)) < 0) {
             json_decref(o);
             return -ENOMEM;
         }
