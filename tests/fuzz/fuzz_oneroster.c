@@ -3,9 +3,11 @@
  * separated by lines "==> NAME" (manifest.csv, orgs.csv, users.csv ...). A
  * line "==> --" ends a set: the files after it are a second set, imported
  * after the first into the same database (a delta on top of a bulk set, in
- * one input). The import runs against an in-memory SQLite database; it must
- * never crash or leak, and an import that fails must report at least one
- * error or a reason.
+ * one input), by an API client with roster/write into the first set's
+ * district when that one was imported (as the HTTP route would), else by
+ * the operator. The import runs against an in-memory SQLite database; it
+ * must never crash or leak, and an import that fails must report at least
+ * one error or a reason.
  */
 #include "base/common.h"
 
@@ -14,6 +16,7 @@
 #include <unistd.h>
 
 #include "app/ctx.h"
+#include "app/principal.h"
 #include "app/roster.h"
 #include "base/arena.h"
 #include "fuzz.h"
@@ -21,6 +24,7 @@
 
 static struct store *store;
 static unsigned runs;
+static bool verbose;
 
 static void open_store(void)
 {
@@ -36,9 +40,11 @@ static void open_store(void)
 
 /*
  * Import one set: the files from "==> NAME" sections up to "==> --" or the
- * end; *p moves on. True when a second set follows ("==> --" was met).
+ * end; *p moves on. *district: in, the district to import into as an API
+ * client (0: as the operator); out, the district imported into (0 if the
+ * import failed). True when a second set follows ("==> --" was met).
  */
-static bool import_set(const char **p, const char *end)
+static bool import_set(const char **p, const char *end, int64_t *district)
 {
     bool more = false;
     struct roster_memfile files[12];
@@ -79,9 +85,24 @@ static bool import_set(const char **p, const char *end)
         return false;
     ctx_init(&c, store, NULL, &arena, 1700000000000LL, "fuzz");
     struct roster_import_opts o = {.as_operator = true, .source_label = "fuzz"};
+    struct principal client = {.kind = PRINCIPAL_CLIENT,
+                               .district_id = *district,
+                               .account_id = 1,
+                               .name = "fuzz client",
+                               .scopes = SCOPE_ROSTER_WRITE};
+    if (*district) {
+        c.who = &client;
+        o.as_operator = false;
+        o.district_id = *district;
+    }
     r = roster_import(&c, src, &o, &rep);
-    if (r == -EINVAL && rep.n_errors == 0 && rep.more_errors == 0 && !c.err[0])
+    if ((r == -EINVAL || r == -EACCES || r == -ENOKEY || r == -E2BIG) && rep.n_errors == 0 &&
+        rep.more_errors == 0 && !c.err[0])
         abort();
+    *district = r == 0 ? rep.district_id : 0;
+    if (verbose) /* FUZZ_VERBOSE=1: what each set of an input did (for writing corpus entries) */
+        for (size_t i = 0; i < rep.n_errors; i++)
+            fprintf(stderr, "%s: %s\n", c.who == &client ? "client" : "operator", rep.errors[i]);
     ctx_release(&c);
     roster_report_release(&rep);
     roster_source_free(src);
@@ -93,11 +114,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     const char *p = (const char *)data, *end = p + size;
 
+    if (!store)
+        verbose = getenv("FUZZ_VERBOSE") != NULL;
     if (!store || ++runs % 500 == 0) {
         store_close(store);
         open_store();
     }
-    if (import_set(&p, end))
-        (void)import_set(&p, end);
+    int64_t district = 0;
+    if (import_set(&p, end, &district))
+        (void)import_set(&p, end, &district);
     return 0;
 }
