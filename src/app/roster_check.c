@@ -12,12 +12,18 @@
 #include "app/roster_imp.h"
 #include "base/timeutil.h"
 
-int imp_enum_index(const char *const *en, struct str v)
+static int enum_index(const char *const *en, struct str v)
 {
     for (int i = 0; en[i]; i++)
         if (str_eq_cstr(v, en[i]))
             return i;
     return -1;
+}
+
+/* For the other parts (enum_index stays static: the checks call it for every field, inlined). */
+int imp_enum_index(const char *const *en, struct str v)
+{
+    return enum_index(en, v);
 }
 
 static void enum_list(const char *const *en, char *out, size_t n)
@@ -37,74 +43,112 @@ bool imp_parse_dlm(struct str v, int64_t *ret)
     return true;
 }
 
-/* Check one field against its column; report and return false when it is bad. */
-bool imp_check_field(struct imp *m, const char *file, size_t line, size_t col, const struct col *cd,
-                     struct str v, const char *mode)
+/* What is wrong with a field, if anything. */
+enum verdict {
+    V_OK,
+    V_REQUIRED_IN_DELTA,
+    V_REQUIRED,
+    V_ENUM,
+    V_DLM,
+    V_DATE,
+    V_YEAR,
+    V_BOOL,
+    V_CONTROL,
+};
+
+/* Check one field against its column: small enough to inline into the row loop (the report
+   of a bad field is report(), out of line). */
+static enum verdict check_field(struct imp *m, const struct col *cd, struct str v, bool delta)
 {
-    char list[256];
     int64_t tmp;
 
     if (v.len == 0) {
-        if (cd->t == T_STATUS || cd->t == T_DLM) {
-            if (strcmp(mode, "delta") == 0) {
-                imp_err(m, "%s:%zu:%zu: %s: required in a delta file", file, line, col, cd->name);
-                return false;
-            }
-            return true;
-        }
-        if (cd->req) {
-            imp_err(m, "%s:%zu:%zu: %s: required, but blank", file, line, col, cd->name);
-            return false;
-        }
-        return true;
+        if (cd->t == T_STATUS || cd->t == T_DLM)
+            return delta ? V_REQUIRED_IN_DELTA : V_OK;
+        return cd->req ? V_REQUIRED : V_OK;
     }
     switch (cd->t) {
     case T_STATUS:
     case T_ENUM:
-        if (imp_enum_index(cd->en, v) >= 0)
-            return true;
+        if (enum_index(cd->en, v) >= 0)
+            return V_OK;
         if (cd->ext && m->ver == 12 && str_starts_with(v, "ext:") && v.len > 4)
-            return true;
+            return V_OK;
+        return V_ENUM;
+    case T_DLM:
+        return imp_parse_dlm(v, &tmp) ? V_OK : V_DLM;
+    case T_DATE:
+        return v.len == 10 && time_parse_date(v, &tmp) == 0 ? V_OK : V_DATE;
+    case T_YEAR:
+        return v.len == 4 && str_to_int64(v, 1900, 2999, &tmp) == 0 ? V_OK : V_YEAR;
+    case T_BOOL:
+        return str_eq_cstr(v, "true") || str_eq_cstr(v, "false") ? V_OK : V_BOOL;
+    case T_PASSWORD:
+        m->passwords++;
+        return V_OK;
+    default:
+        return str_is_clean_text(v) ? V_OK : V_CONTROL;
+    }
+}
+
+/* Report a bad field as file:line:column: field: reason. */
+static void report(struct imp *m, const char *file, size_t line, size_t col, const struct col *cd,
+                   struct str v, enum verdict what)
+{
+    char list[256];
+
+    switch (what) {
+    case V_OK:
+        break;
+    case V_REQUIRED_IN_DELTA:
+        imp_err(m, "%s:%zu:%zu: %s: required in a delta file", file, line, col, cd->name);
+        break;
+    case V_REQUIRED:
+        imp_err(m, "%s:%zu:%zu: %s: required, but blank", file, line, col, cd->name);
+        break;
+    case V_ENUM:
         enum_list(cd->en, list, sizeof(list));
         imp_err(m, "%s:%zu:%zu: %s: '%.*s' is not one of %s (values are case-sensitive)", file,
                 line, col, cd->name, STR_FMT(v), list);
-        return false;
-    case T_DLM:
-        if (imp_parse_dlm(v, &tmp))
-            return true;
+        break;
+    case V_DLM:
         imp_err(m,
                 "%s:%zu:%zu: %s: '%.*s' is not an ISO 8601 UTC date-time such as "
                 "2025-10-15T09:30:00.000Z",
                 file, line, col, cd->name, STR_FMT(v));
-        return false;
-    case T_DATE:
-        if (v.len == 10 && time_parse_date(v, &tmp) == 0)
-            return true;
+        break;
+    case V_DATE:
         imp_err(m, "%s:%zu:%zu: %s: '%.*s' is not a date in the form YYYY-MM-DD", file, line, col,
                 cd->name, STR_FMT(v));
-        return false;
-    case T_YEAR:
-        if (v.len == 4 && str_to_int64(v, 1900, 2999, &tmp) == 0)
-            return true;
+        break;
+    case V_YEAR:
         imp_err(m, "%s:%zu:%zu: %s: '%.*s' is not a year in the form YYYY", file, line, col,
                 cd->name, STR_FMT(v));
-        return false;
-    case T_BOOL:
-        if (str_eq_cstr(v, "true") || str_eq_cstr(v, "false"))
-            return true;
+        break;
+    case V_BOOL:
         imp_err(m, "%s:%zu:%zu: %s: '%.*s' is not true or false (values are case-sensitive)", file,
                 line, col, cd->name, STR_FMT(v));
-        return false;
-    case T_PASSWORD:
-        m->passwords++;
-        return true;
-    default:
-        if (!str_is_clean_text(v)) {
-            imp_err(m, "%s:%zu:%zu: %s: holds control characters", file, line, col, cd->name);
-            return false;
-        }
-        return true;
+        break;
+    case V_CONTROL:
+        imp_err(m, "%s:%zu:%zu: %s: holds control characters", file, line, col, cd->name);
+        break;
     }
+}
+
+bool imp_check_row(struct imp *m, const struct fdesc *fd, const struct csvr *cr, const char *mode)
+{
+    const struct col *cols = m->ver == 12 ? fd->c12 : fd->c11;
+    size_t ncols = m->ver == 12 ? fd->n12 : fd->n11;
+    bool delta = strcmp(mode, "delta") == 0, ok = true;
+
+    for (size_t i = 0; i < ncols; i++) {
+        enum verdict what = check_field(m, &cols[i], cr->fields[i], delta);
+        if (what != V_OK) {
+            report(m, fd->name, cr->rec_line, i + 1, &cols[i], cr->fields[i], what);
+            ok = false;
+        }
+    }
+    return ok;
 }
 
 /* Does the header start with the columns c[0..n)? */

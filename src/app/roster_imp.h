@@ -128,9 +128,9 @@ int imp_resolve_district(struct imp *m, const struct roster_import_opts *o,
 int imp_enum_index(const char *const *en, struct str v);
 /* An ISO 8601 UTC date-time as the binding writes dateLastModified. */
 bool imp_parse_dlm(struct str v, int64_t *ret);
-/* Check one field against its column; report and return false when it is bad. */
-bool imp_check_field(struct imp *m, const char *file, size_t line, size_t col, const struct col *cd,
-                     struct str v, const char *mode);
+/* Check each field of a data row (cr: as many fields as the header) against its column;
+   report each bad one and return false if there was any. */
+bool imp_check_row(struct imp *m, const struct fdesc *fd, const struct csvr *cr, const char *mode);
 /* Check a file's header against the table: false (reported) when it does not match. */
 bool imp_check_header(struct imp *m, const struct fdesc *fd, struct csvr *cr);
 /* Warnings for what the reader accepted (BOM, CRLF, needless quotes). */

@@ -80,8 +80,6 @@ bool imp_has_errors(const struct imp *m)
 static int run_file(struct imp *m, const struct fdesc *fd)
 {
     const char *mode = m->mode[fd->kind];
-    const struct col *cols = m->ver == 12 ? fd->c12 : fd->c11;
-    size_t ncols = m->ver == 12 ? fd->n12 : fd->n11;
     struct roster_file_counts *fc = &m->rep->files[fd->kind];
     char emsg[256];
     const char *data;
@@ -140,9 +138,7 @@ static int run_file(struct imp *m, const struct fdesc *fd)
             imp_mark_bad(m, fd->kind, cr.fields[0]);
             continue;
         }
-        bool ok = true;
-        for (size_t i = 0; i < ncols; i++)
-            ok &= imp_check_field(m, fd->name, cr.rec_line, i + 1, &cols[i], cr.fields[i], mode);
+        bool ok = imp_check_row(m, fd, &cr, mode);
         struct row r = {.fd = fd,
                         .file = fd->name,
                         .mode = mode,

@@ -42,7 +42,7 @@ int imp_ensure_loaded(struct imp *m, enum roster_kind k)
 }
 
 /* The field of the column named name (the spec's tables fix the positions). */
-size_t imp_colidx(const struct imp *m, const struct fdesc *fd, const char *name)
+static size_t colidx(const struct imp *m, const struct fdesc *fd, const char *name)
 {
     const struct col *c = m->ver == 12 ? fd->c12 : fd->c11;
     size_t n = m->ver == 12 ? fd->n12 : fd->n11;
@@ -61,9 +61,15 @@ size_t imp_colidx(const struct imp *m, const struct fdesc *fd, const char *name)
     return SIZE_MAX; /* a programming error; callers only ask for real columns */
 }
 
+/* For the other parts (colidx stays static: the writers call it for every field, inlined). */
+size_t imp_colidx(const struct imp *m, const struct fdesc *fd, const char *name)
+{
+    return colidx(m, fd, name);
+}
+
 static struct str fld(const struct imp *m, const struct row *r, const char *name)
 {
-    size_t i = imp_colidx(m, r->fd, name);
+    size_t i = colidx(m, r->fd, name);
     return i == SIZE_MAX ? STR_NULL : r->f[i];
 }
 
@@ -123,7 +129,7 @@ static int64_t resolve(struct imp *m, const struct row *r, const char *field, en
                        struct str v)
 {
     struct strmap_entry *e;
-    size_t col = imp_colidx(m, r->fd, field) + 1;
+    size_t col = colidx(m, r->fd, field) + 1;
 
     if (m->broken[k])
         return 0;
@@ -166,7 +172,7 @@ static bool resolve_list(struct imp *m, const struct row *r, const char *field, 
         tok = str_trim(tok);
         if (tok.len == 0) {
             imp_err(m, "%s:%zu:%zu: %s: an empty item in the list", r->file, r->line,
-                    imp_colidx(m, r->fd, field) + 1, field);
+                    colidx(m, r->fd, field) + 1, field);
             ok = false;
             continue;
         }
@@ -181,7 +187,7 @@ static bool resolve_list(struct imp *m, const struct row *r, const char *field, 
             continue;
         if (n >= MAX_REFS) {
             imp_err(m, "%s:%zu:%zu: %s: more than %d items", r->file, r->line,
-                    imp_colidx(m, r->fd, field) + 1, field, MAX_REFS);
+                    colidx(m, r->fd, field) + 1, field, MAX_REFS);
             return false;
         }
         ids[n++] = id;
@@ -302,8 +308,8 @@ static int w_org(struct imp *m, const struct row *r)
     rc = upsert(m, RK_ORG, r, v, &e, &fresh);
     if (rc < 0 || !e)
         return rc;
-    imp_guard_org(m, r, imp_colidx(m, r->fd, "type") + 1, e->id, fld(m, r, "type"));
-    return add_pending(m, r, fld(m, r, "parentSourcedId"), imp_colidx(m, r->fd, "parentSourcedId"));
+    imp_guard_org(m, r, colidx(m, r->fd, "type") + 1, e->id, fld(m, r, "type"));
+    return add_pending(m, r, fld(m, r, "parentSourcedId"), colidx(m, r->fd, "parentSourcedId"));
 }
 
 static int w_session(struct imp *m, const struct row *r)
@@ -325,7 +331,7 @@ static int w_session(struct imp *m, const struct row *r)
     (void)time_parse_date(fld(m, r, "endDate"), &ed);
     if (ed < sd) {
         imp_err(m, "%s:%zu:%zu: endDate: %.*s is before startDate %.*s", r->file, r->line,
-                imp_colidx(m, r->fd, "endDate") + 1, STR_FMT(fld(m, r, "endDate")),
+                colidx(m, r->fd, "endDate") + 1, STR_FMT(fld(m, r, "endDate")),
                 STR_FMT(fld(m, r, "startDate")));
         imp_mark_bad(m, RK_SESSION, r->sid);
         return 0;
@@ -333,7 +339,7 @@ static int w_session(struct imp *m, const struct row *r)
     rc = upsert(m, RK_SESSION, r, v, &e, &fresh);
     if (rc < 0 || !e)
         return rc;
-    return add_pending(m, r, fld(m, r, "parentSourcedId"), imp_colidx(m, r->fd, "parentSourcedId"));
+    return add_pending(m, r, fld(m, r, "parentSourcedId"), colidx(m, r->fd, "parentSourcedId"));
 }
 
 /* After orgs.csv / academicSessions.csv: parents (which may come later in the file). */
@@ -603,7 +609,7 @@ static int w_user_write(struct imp *m, const struct row *r, const char *role, co
             rc = upsert(m, RK_ROLE, &rr, rv, &re, &rfresh);
             m->rep->files[RK_ROLE] = save;
             if (rc == 0 && re)
-                imp_guard_role(m, r, imp_colidx(m, r->fd, "role") + 1, rtxt, r->sid, e->id,
+                imp_guard_role(m, r, colidx(m, r->fd, "role") + 1, rtxt, r->sid, e->id,
                                str_trim(tok));
             if (rc == 0 && re)
                 rc = touch_user(m, e->id, fresh, orgs[i], rr.sid, i == 0,
@@ -613,7 +619,7 @@ static int w_user_write(struct imp *m, const struct row *r, const char *role, co
         }
     }
     struct str agents = fld(m, r, "agentSourcedIds");
-    return add_pending(m, r, agents, imp_colidx(m, r->fd, "agentSourcedIds"));
+    return add_pending(m, r, agents, colidx(m, r->fd, "agentSourcedIds"));
 }
 
 /* After users.csv: agents (guardians and their children may come in any order). */
@@ -664,8 +670,8 @@ static int w_profile(struct imp *m, const struct row *r)
     v[PRF_USERNAME] = rtext(fld(m, r, "username"));
     int rc = upsert(m, RK_PROFILE, r, v, &e, &fresh);
     if (rc == 0 && e)
-        imp_guard_profile(m, r, imp_colidx(m, r->fd, "userSourcedId") + 1,
-                          fld(m, r, "userSourcedId"), user);
+        imp_guard_profile(m, r, colidx(m, r->fd, "userSourcedId") + 1, fld(m, r, "userSourcedId"),
+                          user);
     return rc;
 }
 
@@ -732,7 +738,7 @@ static int w_role(struct imp *m, const struct row *r)
     rc = upsert(m, RK_ROLE, r, v, &e, &fresh);
     if (rc < 0 || !e)
         return rc;
-    imp_guard_role(m, r, imp_colidx(m, r->fd, "role") + 1, fld(m, r, "role"),
+    imp_guard_role(m, r, colidx(m, r->fd, "role") + 1, fld(m, r, "role"),
                    fld(m, r, "userSourcedId"), user, fld(m, r, "orgSourcedId"));
     struct strmap_entry *ue = strmap_get(&m->map[RK_USER], fld(m, r, "userSourcedId"));
     return touch_user(m, user, ue && (ue->flags & F_CREATED), org, r->sid,
