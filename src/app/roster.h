@@ -119,11 +119,16 @@ struct roster_import_opts {
 };
 
 /*
- * Import a OneRoster set. 0 on success (the report counts what changed);
- * -EINVAL when the set has errors (report->errors lists them, nothing was
- * changed); -EPERM, -EACCES or -ENOENT when the caller may not import into
- * the district; other negative errnos for storage faults. The report is
- * filled in every case; release it with roster_report_release().
+ * Import a OneRoster set. 0 on success (the report counts what changed, and
+ * an audit-chain entry records it); -EINVAL when the set has errors
+ * (report->errors lists them, nothing was changed); -E2BIG when a file of a
+ * .zip is past the source's limit; -EACCES (or -ENOKEY: a fresh second
+ * factor would allow it) when rows would create, promote or change
+ * administrators and the caller is not the operator or a district
+ * administrator with a fresh second factor (the rows are in report->errors);
+ * -EPERM, -EACCES or -ENOENT when the caller may not import into the
+ * district; other negative errnos for storage faults. The report is filled
+ * in every case; release it with roster_report_release().
  */
 int roster_import(struct ctx *c, struct roster_source *src, const struct roster_import_opts *o,
                   struct roster_report *report);
@@ -145,6 +150,8 @@ json_t *roster_report_json(const struct roster_report *r);
  * written, active or not, in delta mode (status and dateLastModified filled
  * in), so importing the export changes nothing. district_id 0: the only
  * district. Needs ACT_EXPORT on the district; as_operator as for import.
+ * An audit-chain entry (who, district, counts, what was unsealed, the
+ * students) is committed before the files take their names.
  */
 int roster_export(struct ctx *c, int64_t district_id, bool as_operator, const char *dir,
                   long *ret_records);
