@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 what=${1:-run}
 
 pkgs="build-essential meson ninja-build pkg-config python3 libmicrohttpd-dev libjansson-dev
-libsqlite3-dev sqlite3 libsodium-dev libcsv-dev libzip-dev libqrencode-dev zlib1g-dev libpq-dev libssl-dev libcurl4-openssl-dev"
+libsqlite3-dev sqlite3 libsodium-dev libzip-dev libqrencode-dev zlib1g-dev libpq-dev libssl-dev libcurl4-openssl-dev"
 case "$what" in
   run) ;;
   test) pkgs="$pkgs libcmocka-dev clang-14 libclang-rt-14-dev postgresql chromium nodejs npm" ;;

@@ -16,7 +16,10 @@
  * TAO fixtures) goes into the district the caller names, or the only
  * district of the database; into an empty database it creates a district
  * named after the manifest's source.systemName (sourcedId
- * "trellis:" + source.systemCode, or "trellis:default").
+ * "trellis:" + source.systemCode, or "trellis:default"). A set whose
+ * district is not the one the caller names is refused; so is, when the
+ * caller asks (existing_district_only), a set for a district the database
+ * does not hold while it holds others.
  */
 #ifndef TRELLIS_APP_ROSTER_H
 #define TRELLIS_APP_ROSTER_H
@@ -46,6 +49,13 @@ int roster_source_zip_buffer(const void *p, size_t n, struct roster_source **ret
 /* Files held in memory (names and data borrowed until the source is freed). */
 int roster_source_memory(const struct roster_memfile *files, size_t n, struct roster_source **ret);
 /*
+ * Call cb(arg, name) for each file at the top level of the set (a folder's
+ * regular files, a .zip's members outside folders, the files in memory);
+ * names starting with '.' are skipped. Stops at cb's first nonzero return
+ * and returns it; 0, or a negative errno if the folder cannot be read.
+ */
+int roster_source_list(struct roster_source *s, int (*cb)(void *arg, const char *name), void *arg);
+/*
  * The bytes of a file of the set: 0, -ENOENT if it is not there, or another
  * negative errno (err says why). Borrowed until the source is freed.
  */
@@ -56,6 +66,14 @@ int roster_source_get(struct roster_source *s, const char *name, const char **re
  * again (a large mapped file then stops counting against memory).
  */
 void roster_source_done_before(struct roster_source *s, const char *name, const char *upto);
+/*
+ * The most bytes one member of a .zip may unpack to (default
+ * ROSTER_SOURCE_MAX): a member that claims or unpacks to more makes get
+ * fail with -E2BIG, having allocated at most that much. Callers pass the
+ * configured upload limit. Folders and files in memory are not limited.
+ */
+#define ROSTER_SOURCE_MAX ((size_t)256 << 20)
+void roster_source_limit(struct roster_source *s, size_t max);
 /* Let go of a file's bytes (a later get reads it again). */
 void roster_source_drop(struct roster_source *s, const char *name);
 void roster_source_free(struct roster_source *s);
@@ -88,6 +106,12 @@ size_t roster_columns(enum roster_kind k, bool v12, const char **names, size_t m
 struct roster_import_opts {
     /* the district to import into (the HTTP route's); 0: decided by the set (see above) */
     int64_t district_id;
+    /* the same by sourcedId (the CLI's --district); NULL: decided by the set. With either, a set
+       whose district org is another district is refused. */
+    const char *district_sourced_id;
+    /* a set whose district the database does not hold is refused when the database holds other
+       districts (the CLI without --new-district); false: such a district is created */
+    bool existing_district_only;
     /* the caller is the server's operator (the CLI): the service acts for the resolved
        district as its operator, through the same access check */
     bool as_operator;
@@ -95,11 +119,16 @@ struct roster_import_opts {
 };
 
 /*
- * Import a OneRoster set. 0 on success (the report counts what changed);
- * -EINVAL when the set has errors (report->errors lists them, nothing was
- * changed); -EPERM, -EACCES or -ENOENT when the caller may not import into
- * the district; other negative errnos for storage faults. The report is
- * filled in every case; release it with roster_report_release().
+ * Import a OneRoster set. 0 on success (the report counts what changed, and
+ * an audit-chain entry records it); -EINVAL when the set has errors
+ * (report->errors lists them, nothing was changed); -E2BIG when a file of a
+ * .zip is past the source's limit; -EACCES (or -ENOKEY: a fresh second
+ * factor would allow it) when rows would create, promote or change
+ * administrators and the caller is not the operator or a district
+ * administrator with a fresh second factor (the rows are in report->errors);
+ * -EPERM, -EACCES or -ENOENT when the caller may not import into the
+ * district; other negative errnos for storage faults. The report is filled
+ * in every case; release it with roster_report_release().
  */
 int roster_import(struct ctx *c, struct roster_source *src, const struct roster_import_opts *o,
                   struct roster_report *report);
@@ -121,6 +150,8 @@ json_t *roster_report_json(const struct roster_report *r);
  * written, active or not, in delta mode (status and dateLastModified filled
  * in), so importing the export changes nothing. district_id 0: the only
  * district. Needs ACT_EXPORT on the district; as_operator as for import.
+ * An audit-chain entry (who, district, counts, what was unsealed, the
+ * students) is committed before the files take their names.
  */
 int roster_export(struct ctx *c, int64_t district_id, bool as_operator, const char *dir,
                   long *ret_records);

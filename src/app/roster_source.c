@@ -3,9 +3,16 @@
  * an upload, read with libzip), or files held in memory (the demo
  * generator). Files are read whole on first use and kept until the source
  * is freed; only the top level of a .zip counts, as the CSV binding says.
+ *
+ * A .zip member's sizes are the archive's claims: a member that claims more
+ * than the source's limit (the upload limit) is refused before anything is
+ * allocated, and a member is read into a buffer that grows with what it
+ * really unpacks to and stops at the limit, so a lying header or a zip bomb
+ * costs at most the limit.
  */
 #include "base/common.h"
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <sys/mman.h>
@@ -16,8 +23,9 @@
 #include "app/roster.h"
 #include "base/mem.h"
 
-#define MAX_FILES  16
-#define MAX_MEMBER ((zip_uint64_t)4 << 30)
+#define MAX_FILES 16
+/* the first read buffer of a .zip member; it doubles as the member unpacks */
+#define ZIP_CHUNK ((size_t)64 << 10)
 
 enum src_type { SRC_DIR, SRC_ZIP, SRC_MEM };
 
@@ -37,6 +45,7 @@ struct roster_source {
     size_t n_mem;
     struct loaded files[MAX_FILES];
     size_t n_files;
+    size_t max; /* the most bytes a .zip member may unpack to */
 };
 
 static int new_source(enum src_type t, struct roster_source **ret)
@@ -45,8 +54,14 @@ static int new_source(enum src_type t, struct roster_source **ret)
     if (!s)
         return -ENOMEM;
     s->type = t;
+    s->max = ROSTER_SOURCE_MAX;
     *ret = s;
     return 0;
+}
+
+void roster_source_limit(struct roster_source *s, size_t max)
+{
+    s->max = MIN(max, SIZE_MAX / 4);
 }
 
 int roster_source_dir(const char *path, struct roster_source **ret, char *err, size_t errlen)
@@ -191,36 +206,107 @@ static int load_zip(struct roster_source *s, const char *name, struct loaded *l,
     zip_stat_t zst;
     zip_file_t *zf;
     zip_int64_t idx = zip_name_locate(s->zip, name, 0);
-    zip_int64_t got;
+    size_t cap, len = 0;
+    char *heap;
+    int r = 0;
 
     if (idx < 0)
         return -ENOENT;
-    if (zip_stat_index(s->zip, (zip_uint64_t)idx, 0, &zst) < 0 || !(zst.valid & ZIP_STAT_SIZE)) {
-        snprintf(err, errlen, "%s: cannot read its size in the .zip", name);
+    if (zip_stat_index(s->zip, (zip_uint64_t)idx, 0, &zst) < 0) {
+        snprintf(err, errlen, "%s: cannot read its entry in the .zip", name);
         return -EINVAL;
     }
-    if (zst.size > MAX_MEMBER) {
-        snprintf(err, errlen, "%s: larger than 4 GiB", name);
+    /* what the archive claims only serves to refuse early; nothing is allocated by it */
+    if ((zst.valid & ZIP_STAT_SIZE) && zst.size > s->max) {
+        snprintf(err, errlen,
+                 "%s: the .zip says it unpacks to %llu bytes, more than the upload limit of %zu "
+                 "bytes",
+                 name, (unsigned long long)zst.size, s->max);
         return -E2BIG;
     }
-    l->heap = mem_alloc((size_t)zst.size + 1);
-    if (!l->heap)
-        return -ENOMEM;
     zf = zip_fopen_index(s->zip, (zip_uint64_t)idx, 0);
     if (!zf) {
         snprintf(err, errlen, "%s: %s", name, zip_strerror(s->zip));
         return -EINVAL;
     }
-    got = zip_fread(zf, l->heap, zst.size);
-    if (got < 0 || (zip_uint64_t)got != zst.size) {
-        snprintf(err, errlen, "%s: damaged in the .zip (%s)", name, zip_file_strerror(zf));
+    cap = MIN(ZIP_CHUNK, s->max + 1);
+    heap = mem_alloc(cap + 1);
+    if (!heap) {
         zip_fclose(zf);
-        return -EINVAL;
+        return -ENOMEM;
+    }
+    for (;;) {
+        if (len == cap) {
+            /* read one byte past the limit to know that it is past it */
+            size_t grown = cap > (s->max + 1) / 2 ? s->max + 1 : cap * 2;
+            char *p = mem_realloc(heap, grown + 1);
+            if (!p) {
+                r = -ENOMEM;
+                break;
+            }
+            heap = p;
+            cap = grown;
+        }
+        zip_int64_t got = zip_fread(zf, heap + len, cap - len);
+        if (got < 0) {
+            snprintf(err, errlen, "%s: damaged in the .zip (%s)", name, zip_file_strerror(zf));
+            r = -EINVAL;
+            break;
+        }
+        if (got == 0)
+            break;
+        len += (size_t)got;
+        if (len > s->max) {
+            snprintf(err, errlen, "%s: unpacks to more than the upload limit of %zu bytes", name,
+                     s->max);
+            r = -E2BIG;
+            break;
+        }
     }
     zip_fclose(zf);
-    l->data = l->heap;
-    l->len = (size_t)zst.size;
+    if (r < 0) {
+        mem_free(heap);
+        return r;
+    }
+    heap[len] = '\0';
+    l->heap = heap;
+    l->data = heap;
+    l->len = len;
     return 0;
+}
+
+int roster_source_list(struct roster_source *s, int (*cb)(void *arg, const char *name), void *arg)
+{
+    int r = 0;
+
+    if (s->type == SRC_MEM) {
+        for (size_t i = 0; r == 0 && i < s->n_mem; i++)
+            if (s->mem[i].name[0] != '.' && !strchr(s->mem[i].name, '/'))
+                r = cb(arg, s->mem[i].name);
+        return r;
+    }
+    if (s->type == SRC_ZIP) {
+        zip_int64_t n = zip_get_num_entries(s->zip, 0);
+        for (zip_int64_t i = 0; r == 0 && i < n; i++) {
+            const char *name = zip_get_name(s->zip, (zip_uint64_t)i, 0);
+            /* members in folders (and the folders themselves) are not part of the set */
+            if (name && name[0] && name[0] != '.' && !strchr(name, '/'))
+                r = cb(arg, name);
+        }
+        return r;
+    }
+    DIR *d = opendir(s->dir);
+    struct dirent *e;
+    if (!d)
+        return -errno;
+    while (r == 0 && (e = readdir(d))) {
+        struct stat st;
+        if (e->d_name[0] == '.' || fstatat(dirfd(d), e->d_name, &st, 0) < 0 || !S_ISREG(st.st_mode))
+            continue;
+        r = cb(arg, e->d_name);
+    }
+    closedir(d);
+    return r;
 }
 
 int roster_source_get(struct roster_source *s, const char *name, const char **ret_data,

@@ -1,9 +1,13 @@
 /*
- * trellis import oneroster --db PATH SRC and trellis export oneroster --db
- * PATH DIR: the roster service run by the server's operator. The CLI has no
- * login: it asks the service to act as the operator of the district the set
- * names (as_operator), and the service still passes its access check and
- * records "operator (cli)" in the import log.
+ * trellis import oneroster --db PATH [--district SID] [--new-district] SRC
+ * and trellis export oneroster --db PATH DIR: the roster service run by the
+ * server's operator. The CLI has no login: it is the operator
+ * ("cli:import oneroster"), which the service narrows to the district the
+ * set names (as_operator); the service still passes its access check and
+ * records that name in the import log and the audit log. A set for a district the database does not hold is refused while
+ * the database holds others, unless --new-district says to add it;
+ * --district names the district a set must be for (or goes into, when it
+ * names none).
  *
  * import prints a summary (per file: created, updated, unchanged,
  * deactivated) and the warnings on stdout, and each error as
@@ -25,11 +29,14 @@
 static const struct option opts[] = {
     {"db", required_argument, NULL, 'd'},       {"config", required_argument, NULL, 'c'},
     {"key-file", required_argument, NULL, 'k'}, {"json", no_argument, NULL, 'j'},
+    {"district", required_argument, NULL, 'D'}, {"new-district", no_argument, NULL, 'N'},
     {"help", no_argument, NULL, 'h'},           {NULL, 0, NULL, 0},
 };
 
-/* Shared option handling: fills cfg, returns the index of the one positional argument. */
-static int parse(const char *name, int argc, char **argv, struct config *cfg, bool *json)
+/* Shared option handling: fills cfg, returns the index of the one positional argument.
+   io (import only) takes --json, --district and --new-district. */
+static int parse(const char *name, int argc, char **argv, struct config *cfg, bool *json,
+                 struct roster_import_opts *io)
 {
     const char *config_file = NULL;
     int c;
@@ -55,6 +62,16 @@ static int parse(const char *name, int argc, char **argv, struct config *cfg, bo
                 *json = true;
             else
                 goto usage;
+            break;
+        case 'D':
+            if (!io)
+                goto usage;
+            io->district_sourced_id = optarg;
+            break;
+        case 'N':
+            if (!io)
+                goto usage;
+            io->existing_district_only = false;
             break;
         case 'c':
             break;
@@ -108,7 +125,8 @@ int cmd_import_oneroster(int argc, char **argv)
     bool json = false;
     int rc = EXIT_FAIL, r, pos;
 
-    pos = parse("import oneroster", argc, argv, &cfg, &json);
+    struct roster_import_opts o = {.as_operator = true, .existing_district_only = true};
+    pos = parse("import oneroster", argc, argv, &cfg, &json, &o);
     if (pos < 0)
         return pos == -EXIT_OK - 100 ? EXIT_OK : -pos;
     struct store_options so = {.pool_size = 1};
@@ -119,12 +137,14 @@ int cmd_import_oneroster(int argc, char **argv)
         rc = cli_fail("import oneroster", "%s", err);
         goto out;
     }
+    /* a .zip member unpacks to at most the upload limit (a folder is not limited) */
+    roster_source_limit(src, (size_t)cfg.upload_limit);
     ctx_init(&c, store, &cfg, &arena, time_now_ms(), "cli");
     struct principal op;
     principal_operator(&op, 0, "cli:import oneroster");
     c.who = &op;
     c.client_addr = "local";
-    struct roster_import_opts o = {.as_operator = true, .source_label = argv[pos]};
+    o.source_label = argv[pos];
     r = roster_import(&c, src, &o, &rep);
     ctx_release(&c);
     if (json) {
@@ -167,7 +187,7 @@ int cmd_export_oneroster(int argc, char **argv)
     long n = 0;
     int rc = EXIT_FAIL, r, pos;
 
-    pos = parse("export oneroster", argc, argv, &cfg, NULL);
+    pos = parse("export oneroster", argc, argv, &cfg, NULL, NULL);
     if (pos < 0)
         return pos == -EXIT_OK - 100 ? EXIT_OK : -pos;
     struct store_options so = {.pool_size = 1};

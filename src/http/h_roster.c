@@ -2,11 +2,13 @@
  * Roster endpoints. POST /api/v1/districts/{id}/roster/imports takes a
  * OneRoster CSV set as a .zip body (an upload route: up to upload_limit)
  * and answers the import summary, or a problem whose "errors" member lists
- * every "file:line:column: reason" (nothing was imported then).
+ * every "file:line:column: reason" (nothing was imported then). Each .zip
+ * member unpacks to at most upload_limit bytes (413 past it).
  */
 #include "base/common.h"
 
 #include "app/roster.h"
+#include "http/errmap.h"
 #include "http/handlers.h"
 #include "http/request.h"
 
@@ -32,6 +34,8 @@ int h_roster_import(struct request *rq)
         return -ENOMEM;
     if (r == 0)
         return http_respond_json_take(rq, 200, o);
-    /* an RFC 9457 problem with the report (the list of errors) as extension members */
-    return http_problem_ex(rq, -EINVAL, rq->ctx.err, o);
+    /* an RFC 9457 problem with the list of errors as extension members; the status is the
+       service's error's (400 for a bad set, 413 for a file past the upload limit, 403 for a
+       set the caller may not import) */
+    return http_problem_ex(rq, r, rq->ctx.err, o);
 }

@@ -440,6 +440,82 @@ int store_roster_log_import(struct db *db, int64_t district_id, int64_t at, cons
     return n < 0 ? (int)n : 0;
 }
 
+int store_roster_students(struct db *db, struct grant *g, int64_t district_id,
+                          int (*cb)(void *arg, int64_t user_id), void *arg)
+{
+    struct db_stmt *st;
+    int r = grant_covers(g, db, RES_DISTRICT, district_id, district_id, ACT_EXPORT);
+    if (r < 0)
+        return r;
+    r = db_query(db, &st,
+                 "SELECT id FROM users WHERE district_id = ? AND role = 'student' ORDER BY id", "i",
+                 district_id);
+    if (r < 0)
+        return r;
+    while ((r = db_step(st)) > 0) {
+        r = cb(arg, db_col_int64(st, 0));
+        if (r < 0)
+            break;
+    }
+    db_done(st);
+    return r < 0 ? r : 0;
+}
+
+/* The roles that make an administrator (auth.c's map_role reads them the same way). */
+#define ADMIN_ROLES                                                                 \
+    "('administrator', 'principal', 'siteAdministrator', 'districtAdministrator', " \
+    "'systemAdministrator')"
+#define ADMIN_USERS                                                                    \
+    "(SELECT user_id FROM user_roles WHERE district_id = ? AND status = 'active' AND " \
+    "role IN " ADMIN_ROLES ")"
+
+int store_roster_admins(struct db *db, int64_t district_id,
+                        int (*cb)(void *arg, const struct roster_admin_rec *rec), void *arg)
+{
+    struct db_stmt *st;
+    struct roster_admin_rec rec;
+    int r = db_query(db, &st,
+                     "SELECT r.id, r.user_id, r.org_id, o.type, CASE WHEN r.status = 'active' AND "
+                     "r.role IN " ADMIN_ROLES " THEN 1 ELSE 0 END FROM user_roles r JOIN orgs o "
+                     "ON o.id = r.org_id WHERE r.district_id = ? AND r.user_id IN " ADMIN_USERS,
+                     "ii", district_id, district_id);
+    if (r < 0)
+        return r;
+    while ((r = db_step(st)) > 0) {
+        memset(&rec, 0, sizeof(rec));
+        rec.kind = RK_ROLE;
+        rec.id = db_col_int64(st, 0);
+        rec.user_id = db_col_int64(st, 1);
+        rec.org_id = db_col_int64(st, 2);
+        rec.org_type = db_col_text(st, 3);
+        rec.admin_role = db_col_int64(st, 4) != 0;
+        r = cb(arg, &rec);
+        if (r < 0)
+            break;
+    }
+    db_done(st);
+    if (r < 0)
+        return r;
+    r = db_query(
+        db, &st,
+        "SELECT id, user_id FROM user_profiles WHERE district_id = ? AND user_id IN " ADMIN_USERS,
+        "ii", district_id, district_id);
+    if (r < 0)
+        return r;
+    while ((r = db_step(st)) > 0) {
+        memset(&rec, 0, sizeof(rec));
+        rec.kind = RK_PROFILE;
+        rec.id = db_col_int64(st, 0);
+        rec.user_id = db_col_int64(st, 1);
+        rec.org_type = "";
+        r = cb(arg, &rec);
+        if (r < 0)
+            break;
+    }
+    db_done(st);
+    return r < 0 ? r : 0;
+}
+
 /* ---- districts ---- */
 
 int store_district_find(struct db *db, struct str sourced_id, int64_t *ret_id)
@@ -517,10 +593,12 @@ int store_district_get(struct db *db, int64_t id, char **ret_sourced_id, char **
 
 /* ---- export and reads ---- */
 
-int store_roster_export(struct db *db, enum roster_kind k, int64_t district_id,
+int store_roster_export(struct db *db, struct grant *g, enum roster_kind k, int64_t district_id,
                         int (*cb)(void *arg, const struct rval *cols, size_t n), void *arg)
 {
     const struct kdesc *d = &kinds[k];
+    if (grant_covers(g, db, RES_DISTRICT, district_id, district_id, ACT_EXPORT) < 0)
+        return -EACCES;
     size_t n = strlen(d->export_types);
     struct rval cols[32];
     struct db_stmt *st;
@@ -558,10 +636,13 @@ int store_roster_export(struct db *db, enum roster_kind k, int64_t district_id,
     return r < 0 ? r : 0;
 }
 
-int store_roster_export_links(struct db *db, enum roster_link l, int64_t district_id,
+int store_roster_export_links(struct db *db, struct grant *g, enum roster_link l,
+                              int64_t district_id,
                               int (*cb)(void *arg, struct str owner, struct str target), void *arg)
 {
     struct db_stmt *st;
+    if (grant_covers(g, db, RES_DISTRICT, district_id, district_id, ACT_EXPORT) < 0)
+        return -EACCES;
     int r = db_query(db, &st, links[l].export, "i", district_id);
     if (r < 0)
         return r;

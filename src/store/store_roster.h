@@ -169,6 +169,24 @@ int store_roster_set_links(struct db *db, enum roster_link l, int64_t district_i
  */
 int store_roster_sync_user_orgs(struct db *db, int64_t district_id, int64_t user_id, bool fresh);
 
+/*
+ * The district's roster administrators (users holding an active role
+ * administrator, principal, siteAdministrator, districtAdministrator or
+ * systemAdministrator) and what is theirs: cb is called for each of their
+ * roles (kind RK_ROLE: org_id and org_type where it holds, admin_role when
+ * the role itself makes an administrator) and each of their user profiles
+ * (RK_PROFILE). org_type is borrowed for the call. A negative return from cb
+ * stops and is returned.
+ */
+struct roster_admin_rec {
+    enum roster_kind kind;
+    int64_t id, user_id, org_id;
+    const char *org_type;
+    bool admin_role;
+};
+int store_roster_admins(struct db *db, int64_t district_id,
+                        int (*cb)(void *arg, const struct roster_admin_rec *rec), void *arg);
+
 /* Record a committed import. */
 int store_roster_log_import(struct db *db, int64_t district_id, int64_t at, const char *principal,
                             const char *source, const char *version, const char *summary);
@@ -182,11 +200,21 @@ int store_roster_log_import(struct db *db, int64_t district_id, int64_t at, cons
  * come from store_roster_export_links()). Column counts per kind are those
  * of the 1.2 CSV files; the caller formats them.
  */
-int store_roster_export(struct db *db, enum roster_kind k, int64_t district_id,
+int store_roster_export(struct db *db, struct grant *g, enum roster_kind k, int64_t district_id,
                         int (*cb)(void *arg, const struct rval *cols, size_t n), void *arg);
 /* Every link of the district as (owner sourcedId, target sourcedId), by owner then order. */
-int store_roster_export_links(struct db *db, enum roster_link l, int64_t district_id,
+int store_roster_export_links(struct db *db, struct grant *g, enum roster_link l,
+                              int64_t district_id,
                               int (*cb)(void *arg, struct str owner, struct str target), void *arg);
+
+/*
+ * The export's reads, each under the gate's grant to export the district
+ * (-EACCES otherwise); the export writes its own audit entry, with every
+ * student as a subject, before its files take their names.
+ */
+/* The district's students (users.role 'student', active or not), by id: cb(arg, users.id). */
+int store_roster_students(struct db *db, struct grant *g, int64_t district_id,
+                          int (*cb)(void *arg, int64_t user_id), void *arg);
 
 /* A person as services see it; strings are malloc'ed (roster_person_release). */
 struct roster_person_row {

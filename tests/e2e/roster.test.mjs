@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync, readFileSync, existsSync, readdirSync, statSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { startServer, request, trellis, tempDir, DATA, hasData, dumpDb, PG } from './lib/trellis.mjs';
+import { startServer, request, trellis, tempDir, DATA, hasData, dumpDb, sqlShell, PG } from './lib/trellis.mjs';
 
 const MANIFEST12 = (modes) => ['propertyName,value', 'manifest.version,1.0', 'oneroster.version,1.2',
   ...['academicSessions', 'categories', 'classes', 'classResources', 'courses', 'courseResources',
@@ -77,8 +77,9 @@ z.close()`, dir, out], { encoding: 'utf8' });
   return out;
 }
 
+// skipLog: without the logs an import or export adds to (the import log, the audit chain)
 function dump(db, { skipLog = false } = {}) {
-  return dumpDb(db).split('\n').filter((l) => !(skipLog && l.startsWith('INSERT INTO roster_imports'))).join('\n');
+  return dumpDb(db).split('\n').filter((l) => !(skipLog && /^INSERT INTO "?(roster_imports|audit_log|audit_chain|audit_subjects)"? /.test(l))).join('\n');
 }
 
 function newDb(dir, name = 'r.db') {
@@ -188,7 +189,8 @@ test('delta files add, change and deactivate records by status and dateLastModif
   assert.match(enr, /^e1,active,/m, 'records a delta does not name are left alone');
   assert.match(readFileSync(join(out, 'users.csv'), 'utf8'), /^u-s2,active,[^,]+,true,s101,,Ben,Cho-Lee,/m);
   // a delta row without dateLastModified is refused (delta rows fill status and dateLastModified)
-  const bad = { ...delta, 'users.csv': [H.users12, 'u-s4,active,,true,s103,,Di,Lu,,103,,,,,04,,,,,,s1,'],
+  // (only the files the manifest lists: it and the files must agree)
+  const bad = { 'users.csv': [H.users12, 'u-s4,active,,true,s103,,Di,Lu,,103,,,,,04,,,,,,s1,'],
     'manifest.csv': MANIFEST12({ users: 'delta' }) };
   const before = dump(db);
   const b = imp(db, writeSet(join(work, 'd3'), bad), false);
@@ -271,6 +273,146 @@ for (const [what, change, message] of rejections) {
     assert.equal(dump(db), before);
   });
 }
+
+// The manifest and the files must agree. OneRoster 1.1 CSV Tables (v1.1.1), Table 2.1: manifest.csv
+// "contains the version ... and the list of files that are supplied in this data set", each as a
+// file.<name> property whose value is absent (the file is not supplied), bulk or delta (it is);
+// manifest.version is 1.0 and oneroster.version 1.1. The OneRoster 1.2 CSV Binding (1.2.1) keeps these
+// manifest rules with oneroster.version 1.2 and adds roles.csv, userProfiles.csv and the gradebook
+// files, which are therefore not part of a 1.1 set. Line numbers refer to MANIFEST12's order:
+// 4 academicSessions, 8 courses, 10 demographics, 12 lineItems, 16 roles, 17 userProfiles, 18 users.
+const disagreements = [
+  ['a file marked absent that is present', (f) => { f['manifest.csv'] = f['manifest.csv'].replace('file.demographics,bulk', 'file.demographics,absent'); },
+    ['demographics.csv:0:0: present, but manifest.csv line 10 marks it absent']],
+  ['a file marked bulk that is missing', (f) => { delete f['courses.csv']; },
+    ['courses.csv:0:0: missing: manifest.csv line 8 marks it bulk, but the set has no such file']],
+  ['a file marked delta that is missing (one Trellis does not import)', (f) => { f['manifest.csv'] = f['manifest.csv'].replace('file.lineItems,absent', 'file.lineItems,delta'); },
+    ['lineItems.csv:0:0: missing: manifest.csv line 12 marks it delta, but the set has no such file']],
+  ['a file the manifest does not list', (f) => { f['manifest.csv'] = f['manifest.csv'].replace('file.demographics,bulk\n', ''); },
+    ['demographics.csv:0:0: present, but manifest.csv does not list file.demographics']],
+  ['an unknown file in the set', (f) => { f['teachers.csv'] = ['sourcedId', 't1']; f['userprofiles.csv'] = ['sourcedId']; },
+    ['teachers.csv:0:0: not a OneRoster file, and manifest.csv cannot list it',
+      'userprofiles.csv:0:0: not a OneRoster file: file names are case-sensitive (userProfiles.csv?)']],
+  ['an unknown file in the manifest', (f) => { f['manifest.csv'] += 'file.teachers,bulk\n'; },
+    ['manifest.csv:21:1: file.teachers: not a OneRoster file']],
+  ['1.2 files in a 1.1 set', (f) => { f['manifest.csv'] = f['manifest.csv'].replace('oneroster.version,1.2', 'oneroster.version,1.1'); },
+    ['manifest.csv:17:1: file.userProfiles: not part of OneRoster 1.1 (line 3 says oneroster.version 1.1)',
+      'manifest.csv:16:1: file.roles: not part of OneRoster 1.1 (line 3 says oneroster.version 1.1)',
+      'roles.csv:0:0: present, but not part of OneRoster 1.1 (manifest.csv line 3 says oneroster.version 1.1)']],
+  ['1.2 users.csv in a 1.1 set', (f) => {
+    f['manifest.csv'] = f['manifest.csv'].replace('oneroster.version,1.2', 'oneroster.version,1.1').replace('file.roles,bulk\n', '').replace('file.userProfiles,absent\n', '');
+    delete f['roles.csv'];
+  }, ['users.csv:1:0: header: these are the OneRoster 1.2 columns, but manifest.csv says oneroster.version 1.1']],
+  ['a manifest.version other than 1.0', (f) => { f['manifest.csv'] = f['manifest.csv'].replace('manifest.version,1.0', 'manifest.version,1.1'); },
+    ["manifest.csv:2:2: manifest.version: '1.1' is not 1.0"]],
+  ['a oneroster.version other than 1.1 or 1.2', (f) => { f['manifest.csv'] = f['manifest.csv'].replace('oneroster.version,1.2', 'oneroster.version,1.3'); },
+    ["manifest.csv:3:2: oneroster.version: '1.3' is not 1.1 or 1.2"]],
+];
+
+for (const [what, change, messages] of disagreements) {
+  test(`manifest and files disagree, rejected with the file named: ${what}`, () => {
+    const name = what.replace(/\W+/g, '-');
+    const db = newDb(work, `mf-${name}.db`);
+    imp(db, writeSet(join(work, `mf-base-${name}`), set12()));
+    const before = dump(db);
+    const files = set12();
+    change(files);
+    const r = imp(db, writeSet(join(work, `mf-${name}`), files), false);
+    assert.deepEqual(r.report.errors, messages);
+    assert.match(r.stderr, /nothing was imported/);
+    assert.equal(dump(db), before);
+    // the same set as a .zip
+    const z = imp(db, zipDir(join(work, `mf-${name}`), join(work, `mf-${name}.zip`)), false);
+    assert.deepEqual(z.report.errors, messages);
+    assert.equal(dump(db), before);
+  });
+}
+
+test('a file that is no CSV file (a README) is only a warning', () => {
+  const db = newDb(work, 'mf-readme.db');
+  const files = set12();
+  files['README.txt'] = 'exported by the SIS\n';
+  const r = imp(db, writeSet(join(work, 'mf-readme'), files));
+  assert.ok(r.report.warnings.includes('README.txt:0:0: not a OneRoster file: ignored'), JSON.stringify(r.report.warnings));
+  assert.equal(r.report.files['users.csv'].created, 4);
+});
+
+// A set for another district: set12() is district d1's; this one is district d2's.
+function set12d2() {
+  const f = set12();
+  f['orgs.csv'] = [H.orgs, 'd2,,,Other District,district,,', 's1,,,Test School,school,S1,d2'];
+  return f;
+}
+
+test('a set for another district is refused and changes nothing (CLI)', () => {
+  const db = newDb(work, 'tenant.db');
+  imp(db, writeSet(join(work, 'tenant-d1'), set12()));
+  const before = dump(db);
+  const other = writeSet(join(work, 'tenant-d2'), set12d2());
+  let r = imp(db, other, false);
+  assert.deepEqual(r.report.errors, ["orgs.csv:2:1: sourcedId: the set is for district 'd2', which this database does not hold (it holds 'd1'); to add it as a new district, import with --new-district"]);
+  assert.match(r.stderr, /nothing was imported/);
+  assert.equal(dump(db), before);
+  // --district names the district the set must be for
+  r = trellis(['import', 'oneroster', '--db', db, '--json', '--district', 'd1', other]);
+  assert.equal(r.status, 1, r.stdout);
+  assert.deepEqual(JSON.parse(r.stdout).errors, ["orgs.csv:2:1: sourcedId: the set is for district 'd2', not this district ('d1')"]);
+  r = trellis(['import', 'oneroster', '--db', db, '--json', '--district', 'nope', other]);
+  assert.equal(r.status, 1, r.stdout);
+  assert.deepEqual(JSON.parse(r.stdout).errors, ["orgs.csv:0:0: district: this database holds no district 'nope'"]);
+  assert.equal(dump(db), before);
+  // the same district's set is still imported without a flag, and --new-district adds d2
+  imp(db, writeSet(join(work, 'tenant-d1'), set12()));
+  r = trellis(['import', 'oneroster', '--db', db, '--json', '--new-district', other]);
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(JSON.parse(r.stdout).district.sourcedId, 'd2');
+  assert.equal(JSON.parse(r.stdout).district.created, true);
+  // a set naming no district goes into the one --district names (the database now holds two)
+  const noDistrict = set12();
+  noDistrict['orgs.csv'] = [H.orgs, 's1,,,Test School,school,S1,'];
+  r = trellis(['import', 'oneroster', '--db', db, '--json', '--district', 'd2', writeSet(join(work, 'tenant-none'), noDistrict)]);
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(JSON.parse(r.stdout).district.sourcedId, 'd2');
+});
+
+function auditShow(db, args = []) {
+  const r = trellis(['audit', 'show', '--db', db, '--json', ...args]);
+  assert.equal(r.status, 0, r.stderr);
+  return r.stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l));
+}
+
+test('imports and exports write audit-chain entries that trellis audit show lists', () => {
+  const db = newDb(work, 'audit.db');
+  imp(db, writeSet(join(work, 'audit-set'), set12()));
+  let entries = auditShow(db).filter((e) => e.object === 'roster:import');
+  assert.equal(entries.length, 1);
+  assert.equal(entries[0].action, 'admin');
+  assert.equal(entries[0].actor_kind, 'operator');
+  assert.equal(entries[0].actor, 'cli:import oneroster');
+  assert.equal(entries[0].outcome, 'ok');
+  assert.match(entries[0].detail, /^OneRoster 1\.2 import from '[^']*audit-set' into district 'd1': orgs\.csv bulk 2 rows \(created 2, updated 0, unchanged 0, deactivated 0\);/);
+  assert.match(entries[0].detail, /; users\.csv bulk 4 rows \(created 4, updated 0, unchanged 0, deactivated 0\);/);
+  assert.match(entries[0].detail, /; enrollments\.csv bulk 3 rows \(created 3, updated 0, unchanged 0, deactivated 0\);/);
+  // a rejected import leaves no entry (nothing was imported)
+  const bad = set12();
+  bad['users.csv'][1] = bad['users.csv'][1].replace(',true,', ',TRUE,');
+  imp(db, writeSet(join(work, 'audit-bad'), bad), false);
+  assert.equal(auditShow(db).filter((e) => e.object === 'roster:import').length, 1);
+  // the export: who, district, counts, what was unsealed, and the students concerned
+  const out = join(work, 'audit-export');
+  assert.equal(trellis(['export', 'oneroster', '--db', db, out]).status, 0);
+  entries = auditShow(db).filter((e) => e.object === 'roster:export');
+  assert.equal(entries.length, 1);
+  assert.equal(entries[0].action, 'export');
+  assert.equal(entries[0].actor, 'cli:export oneroster');
+  assert.equal(entries[0].detail, `OneRoster 1.2 export of district 'd1' to '${out}': orgs.csv 2, academicSessions.csv 2, courses.csv 1, classes.csv 1, users.csv 4, roles.csv 4, enrollments.csv 3, demographics.csv 1 (18 records); unsealed: contact data (email, sms, phone) of 2 users, demographics of 1 students`);
+  const students = sqlShell(db, "SELECT id FROM users WHERE role = 'student' ORDER BY id").split('\n').join(',');
+  assert.equal(entries[0].subjects, students);
+  // it is in each student's history, and the chain verifies
+  assert.ok(auditShow(db, ['--student', 'u-s1']).some((e) => e.object === 'roster:export'));
+  const v = trellis(['audit', 'verify', '--db', db]);
+  assert.equal(v.status, 0, v.stderr);
+});
 
 test('sealed fields never reach the database file, its WAL or a backup', () => {
   const db = newDb(work, 'seal.db');
@@ -408,7 +550,9 @@ test('the Moodle and TAO fixtures are rejected with precise messages, never a cr
     'catalyst-moodle-enrol_oneroster/oneroster_test_data': [
       'users.csv:2:4: enabledUser: \'TRUE\' is not true or false (values are case-sensitive)'],
     'catalyst-moodle-enrol_oneroster/v1p2_full_dataset': [
-      'manifest.csv:22:2: file.userProfiles: \'\' is not absent, bulk or delta'],
+      'manifest.csv:22:2: file.userProfiles: \'\' is not absent, bulk or delta',
+      // its manifest leaves file.userProfiles blank and the set holds userprofiles.csv
+      'userprofiles.csv:0:0: not a OneRoster file: file names are case-sensitive (userProfiles.csv?)'],
     'oat-sa-oneroster-import/OneRosterv1p1BaseCSV': [
       'orgs.csv:1:7: header: expected \'parentSourcedId\', found \'metadata.classification\' (OneRoster 1.1 columns are case-sensitive and in a fixed order)',
       'users.csv:1:2: header: expected \'status\', found \'enabledUser\' (OneRoster 1.1 columns are case-sensitive and in a fixed order)',
@@ -422,6 +566,31 @@ test('the Moodle and TAO fixtures are rejected with precise messages, never a cr
     for (const m of messages) assert.ok(r.report.errors.includes(m), `${path}: ${JSON.stringify(r.report.errors)} lacks ${m}`);
     for (const e of r.report.errors) assert.match(e, /^[A-Za-z]+\.csv:\d+:\d+: .+/);
     assert.equal(dump(db), before);
+  }
+});
+
+test('the real-world sets get past the manifest check: their manifests and files agree', shared, () => {
+  // every set but v1p2_full_dataset (above) lists exactly the files it holds; their rejections
+  // are for their rows, never for the manifest, whether read from a folder or a .zip
+  const sets = ['catalyst-moodle-enrol_oneroster/Test_minimal_data_set', 'catalyst-moodle-enrol_oneroster/Test_minimal_data_set.zip',
+    'catalyst-moodle-enrol_oneroster/Test_full_data_set', 'catalyst-moodle-enrol_oneroster/Test_full_data_set.zip',
+    'catalyst-moodle-enrol_oneroster/oneroster_test_data', 'catalyst-moodle-enrol_oneroster/oneroster_test_data.zip',
+    'oat-sa-oneroster-import/OneRosterv1p1BaseCSV'];
+  const manifestStage = /^manifest\.csv:|:0:0: (present|missing|not a OneRoster file|cannot)/;
+  for (const path of sets) {
+    if (!existsSync(join(OR, path))) continue;
+    const db = newDb(work, `agree-${path.replace(/\W+/g, '-')}.db`);
+    const r = imp(db, join(OR, path), false);
+    assert.ok(r.report.errors.length > 0, path);
+    for (const e of r.report.errors) assert.doesNotMatch(e, manifestStage, path);
+  }
+  for (const v of ['or11-bulk', 'or11-delta', 'or12-bulk', 'or12-delta']) {
+    for (const ext of ['', '.zip']) {
+      const db = newDb(work, `agree-${v}${ext}.db`);
+      if (v.endsWith('delta')) imp(db, join(OR, 'synthetic/valid', v.replace('delta', 'bulk')));
+      const r = imp(db, join(OR, 'synthetic/valid', v + ext));
+      assert.deepEqual(r.report.errors, []);
+    }
   }
 });
 

@@ -1,6 +1,11 @@
 /*
- * Roster service: the import report, the OneRoster 1.2 export and the reads
- * other modules need (see roster.h; the import itself is roster_import.c).
+ * OneRoster export (see roster.h): the district's roster as a 1.2 set in
+ * delta mode, written file by file from one read snapshot, each file to a
+ * temporary name first and readable by its owner only. Sealed contact data
+ * and demographics are unsealed with the key. The export's audit-chain
+ * entry (who, district, counts, what was unsealed, the students) is
+ * committed before the files take their names; if it cannot be written,
+ * the files are removed.
  */
 #include "base/common.h"
 
@@ -10,8 +15,10 @@
 #include <unistd.h>
 
 #include "app/access.h"
+#include "app/audit.h"
 #include "app/principal.h"
 #include "app/roster.h"
+#include "app/roster_spec.h"
 #include "base/buf.h"
 #include "base/mem.h"
 #include "base/strmap.h"
@@ -19,71 +26,6 @@
 #include "store/seal.h"
 #include "store/store.h"
 #include "store/store_roster.h"
-
-/* ---- report ---- */
-
-void roster_report_release(struct roster_report *r)
-{
-    if (!r)
-        return;
-    for (size_t i = 0; i < r->n_warnings; i++)
-        free(r->warnings[i]); /* from vasprintf */
-    for (size_t i = 0; i < r->n_errors; i++)
-        free(r->errors[i]);
-    mem_free(r->warnings);
-    mem_free(r->errors);
-    mem_free(r->district_sourced_id);
-    mem_free(r->district_name);
-    memset(r, 0, sizeof(*r));
-}
-
-json_t *roster_report_json(const struct roster_report *r)
-{
-    json_t *o = json_object(), *fs = json_object(), *w = json_array(), *e = json_array();
-    if (!o || !fs || !w || !e)
-        goto fail;
-    for (size_t k = 0; k < RK_COUNT; k++) {
-        const struct roster_file_counts *c = &r->files[k];
-        if (!c->mode)
-            continue;
-        json_t *f = json_pack("{s:s, s:I, s:I, s:I, s:I, s:I}", "mode", c->mode, "rows",
-                              (json_int_t)c->rows, "created", (json_int_t)c->created, "updated",
-                              (json_int_t)c->updated, "unchanged", (json_int_t)c->unchanged,
-                              "deactivated", (json_int_t)c->deactivated);
-        if (!f || json_object_set_new(fs, roster_file_name((enum roster_kind)k), f) < 0)
-            goto fail;
-    }
-    for (size_t i = 0; i < r->n_warnings; i++)
-        if (json_array_append_new(w, json_string(r->warnings[i])) < 0)
-            goto fail;
-    for (size_t i = 0; i < r->n_errors; i++)
-        if (json_array_append_new(e, json_string(r->errors[i])) < 0)
-            goto fail;
-    if (json_object_set_new(o, "version", json_string(r->version)) < 0)
-        goto fail;
-    if (r->district_id &&
-        json_object_set_new(
-            o, "district",
-            json_pack("{s:I, s:s, s:s, s:b}", "id", (json_int_t)r->district_id, "sourcedId",
-                      r->district_sourced_id ? r->district_sourced_id : "", "name",
-                      r->district_name ? r->district_name : "", "created", r->district_created)) <
-            0)
-        goto fail;
-    json_object_set_new(o, "files", fs);
-    json_object_set_new(o, "warnings", w);
-    json_object_set_new(o, "errors", e);
-    if (r->more_errors)
-        json_object_set_new(o, "more_errors", json_integer((json_int_t)r->more_errors));
-    return o;
-fail:
-    json_decref(o);
-    json_decref(fs);
-    json_decref(w);
-    json_decref(e);
-    return NULL;
-}
-
-/* ---- export ---- */
 
 /* How each 1.2 column is written: s text, T instant, D date, B boolean, I integer,
    U sealed text, L a link list, P blank (passwords are never stored), J sealed demographics */
@@ -99,23 +41,10 @@ static const char *const colfmt[RK_COUNT] = {
     [RK_DEMOGRAPHIC] = "ssTJ",
 };
 
-static const char *const demo_fields[] = {"birthDate",
-                                          "sex",
-                                          "americanIndianOrAlaskaNative",
-                                          "asian",
-                                          "blackOrAfricanAmerican",
-                                          "nativeHawaiianOrOtherPacificIslander",
-                                          "white",
-                                          "demographicRaceTwoOrMoreRaces",
-                                          "hispanicOrLatinoEthnicity",
-                                          "countryOfBirthCode",
-                                          "stateOfBirthAbbreviation",
-                                          "cityOfBirth",
-                                          "publicSchoolResidenceStatus"};
-
 struct exp {
     struct ctx *c;
     const struct seal *seal;
+    struct grant *g; /* the gate's grant to export the district */
     FILE *f;
     enum roster_kind kind;
     struct strmap links; /* owner sourcedId -> index into link_text */
@@ -123,6 +52,12 @@ struct exp {
     size_t n_links, cap_links;
     struct buf line, tmp;
     long count;
+    long rows[RK_COUNT];
+    long contact;      /* users whose sealed contact data (email, sms, phone) was unsealed */
+    long demographics; /* demographics records unsealed */
+    bool row_contact;  /* this row unsealed contact data */
+    int64_t *students; /* the students whose records leave (the audit entry's subjects) */
+    size_t n_students, cap_students;
     int err;
 };
 
@@ -194,6 +129,7 @@ static int row_cb(void *arg, const struct rval *cols, size_t n)
     int r = 0;
 
     buf_reset(&x->line);
+    x->row_contact = false;
     for (size_t i = 0; i < n && fmt[i]; i++) {
         const struct rval *v = &cols[i];
         if (i > 0)
@@ -221,6 +157,7 @@ static int row_cb(void *arg, const struct rval *cols, size_t n)
         case 'U':
             if (unseal_field(x, v) < 0)
                 return -EIO;
+            x->row_contact |= v->t == RVAL_BLOB;
             r |= put_field(&x->line, buf_cstr(&x->tmp), x->tmp.len);
             break;
         case 'L': {
@@ -238,8 +175,9 @@ static int row_cb(void *arg, const struct rval *cols, size_t n)
             o = json_loadb(buf_cstr(&x->tmp), x->tmp.len, 0, NULL);
             if (!o)
                 return ctx_fail(x->c, -EIO, "a demographics record is damaged");
-            for (size_t k = 0; k < ARRAY_SIZE(demo_fields); k++) {
-                const char *s = json_string_value(json_object_get(o, demo_fields[k]));
+            x->demographics++;
+            for (size_t k = 0; k < ROSTER_SPEC_N_DEMO; k++) {
+                const char *s = json_string_value(json_object_get(o, roster_spec_demo_fields[k]));
                 if (k > 0)
                     r |= buf_putc(&x->line, ',');
                 if (s)
@@ -260,6 +198,7 @@ static int row_cb(void *arg, const struct rval *cols, size_t n)
     if (fwrite(x->line.data, 1, x->line.len, x->f) != x->line.len)
         return -EIO;
     x->count++;
+    x->contact += x->row_contact;
     return 0;
 }
 
@@ -299,22 +238,145 @@ static int write_file(struct exp *x, struct db *db, int64_t district, const char
     x->n_links = 0;
     r = 0;
     if (k == RK_CLASS)
-        r = store_roster_export_links(db, LINK_CLASS_TERMS, district, link_cb, x);
+        r = store_roster_export_links(db, x->g, LINK_CLASS_TERMS, district, link_cb, x);
     else if (k == RK_USER)
-        r = store_roster_export_links(db, LINK_USER_AGENTS, district, link_cb, x);
+        r = store_roster_export_links(db, x->g, LINK_USER_AGENTS, district, link_cb, x);
     if (r == 0)
-        r = store_roster_export(db, k, district, row_cb, x);
+        r = store_roster_export(db, x->g, k, district, row_cb, x);
     if (fclose(x->f) != 0 && r == 0)
         r = -EIO;
     x->f = NULL;
-    if (r == 0 && rename(tmp, path) < 0)
-        r = -errno;
     if (r < 0) {
         (void)unlink(tmp);
         if (!x->c->err[0])
             ctx_fail(x->c, r, "%s: %s", path, strerror(-r));
     }
     return r;
+}
+
+static int student_cb(void *arg, int64_t user_id)
+{
+    struct exp *x = arg;
+    if (x->n_students == x->cap_students) {
+        size_t cap = x->cap_students ? x->cap_students * 2 : 1024;
+        int64_t *p = mem_realloc(x->students, cap * sizeof(*p));
+        if (!p)
+            return -ENOMEM;
+        x->students = p;
+        x->cap_students = cap;
+    }
+    x->students[x->n_students++] = user_id;
+    return 0;
+}
+
+/* manifest.csv (to its temporary name): every file delta or absent. */
+static int write_manifest(struct ctx *c, const char *dir, const bool *present)
+{
+    char path[4200];
+    FILE *mf;
+
+    snprintf(path, sizeof(path), "%s/manifest.csv.tmp", dir);
+    int mfd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    mf = mfd >= 0 ? fdopen(mfd, "w") : NULL;
+    if (!mf && mfd >= 0)
+        close(mfd);
+    if (!mf)
+        return ctx_fail(c, -EIO, "%s: %s", path, strerror(errno));
+    fprintf(mf, "propertyName,value\nmanifest.version,1.0\noneroster.version,1.2\n");
+    for (size_t k = 0; k < RK_COUNT; k++) {
+        const char *name = roster_file_name((enum roster_kind)k);
+        fprintf(mf, "file.%.*s,%s\n", (int)(strlen(name) - 4), name,
+                present[k] ? "delta" : "absent");
+    }
+    for (size_t i = 0; i < ROSTER_SPEC_N_OTHER; i++)
+        fprintf(mf, "%s,absent\n", roster_spec_other_files[i].manifest);
+    fprintf(mf, "source.systemName,Trellis\nsource.systemCode,trellis\n");
+    if (fclose(mf) != 0)
+        return ctx_fail(c, -EIO, "%s: cannot write", path);
+    return 0;
+}
+
+/*
+ * The export's audit-chain entry, durable before any file takes its name:
+ * who, which district, where to, what each file holds, whether sealed
+ * contact data and demographics were unsealed, and the students concerned.
+ */
+static int audit_export(struct exp *x, struct db *db, int64_t district_id, const char *dir)
+{
+    struct buf d = BUF_INIT(8192);
+    char *dsid = NULL, *dname = NULL;
+    bool any = false;
+    int r = store_district_get(db, district_id, &dsid, &dname);
+
+    if (r == 0)
+        r = buf_appendf(&d, "OneRoster 1.2 export of district '%s' to '%s':", dsid, dir);
+    for (size_t k = 0; r == 0 && k < RK_COUNT; k++) {
+        if (!x->rows[k])
+            continue;
+        r = buf_appendf(&d, "%s %s %ld", any ? "," : "", roster_file_name((enum roster_kind)k),
+                        x->rows[k]);
+        any = true;
+    }
+    if (r == 0)
+        r = buf_appendf(&d, " (%ld records); unsealed: ", x->count);
+    if (r == 0 && !x->contact && !x->demographics)
+        r = buf_appends(&d, "nothing");
+    if (r == 0 && x->contact)
+        r = buf_appendf(&d, "contact data (email, sms, phone) of %ld users", x->contact);
+    if (r == 0 && x->demographics)
+        r = buf_appendf(&d, "%sdemographics of %ld students", x->contact ? ", " : "",
+                        x->demographics);
+    mem_free(dsid);
+    mem_free(dname);
+    if (r < 0) {
+        buf_release(&d);
+        return r == -ENOENT ? ctx_fail(x->c, r, "district: not found") : -ENOMEM;
+    }
+    struct audit_entry e = {.district_id = district_id,
+                            .action = "export",
+                            .object = "roster:export",
+                            .subjects = x->students,
+                            .n_subjects = x->n_students,
+                            .detail = buf_cstr(&d)};
+    r = store_begin(db);
+    if (r == 0)
+        r = audit_append(x->c, db, &e);
+    if (r == 0)
+        r = store_commit(db);
+    else if (store_in_tx(db))
+        store_rollback(db);
+    buf_release(&d);
+    return r < 0 && !x->c->err[0] ? ctx_fail(x->c, r, "cannot write the audit log") : r;
+}
+
+/* Give the written files their names (manifest.csv last); drop the sets' files not written. */
+static int publish(struct ctx *c, const char *dir, const bool *present)
+{
+    char path[4096], tmp[4200];
+    for (size_t k = 0; k <= RK_COUNT; k++) {
+        const char *name = k < RK_COUNT ? roster_file_name((enum roster_kind)k) : "manifest.csv";
+        snprintf(path, sizeof(path), "%s/%s", dir, name);
+        snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+        if (k < RK_COUNT && !present[k]) {
+            /* OneRoster does not permit files without rows: the manifest says absent */
+            (void)unlink(path);
+            continue;
+        }
+        if (rename(tmp, path) < 0)
+            return ctx_fail(c, -errno, "%s: %s", path, strerror(errno));
+    }
+    return 0;
+}
+
+/* Remove the temporary files of an export that did not finish. */
+static void discard(const char *dir)
+{
+    char tmp[4200];
+    for (size_t k = 0; k <= RK_COUNT; k++) {
+        snprintf(tmp, sizeof(tmp), "%s/%s.tmp", dir,
+                 k < RK_COUNT ? roster_file_name((enum roster_kind)k) : "manifest.csv");
+        (void)unlink(tmp);
+    }
 }
 
 int roster_export(struct ctx *c, int64_t district_id, bool as_operator, const char *dir,
@@ -324,9 +386,7 @@ int roster_export(struct ctx *c, int64_t district_id, bool as_operator, const ch
     struct principal op;
     const struct principal *was = c->who;
     struct db *db;
-    bool present[RK_COUNT] = {0};
-    char path[4096];
-    FILE *mf;
+    bool present[RK_COUNT] = {0}, wrote = false;
     int r;
 
     x.c = c;
@@ -365,64 +425,55 @@ int roster_export(struct ctx *c, int64_t district_id, bool as_operator, const ch
         r = ctx_fail(c, -errno, "%s: %s", dir, strerror(errno));
         goto out;
     }
-    /* one snapshot for every file */
-    r = store_begin_read(db);
+    /* one snapshot for every file (the gate's, which guards every read of the export); each
+       file is written to a temporary name first */
+    r = access_check(c, ACT_EXPORT, &res, &x.g);
     if (r < 0)
         goto out;
+    wrote = true;
     for (size_t k = 0; k < RK_COUNT; k++) {
         long n = 0;
-        r = store_roster_export(db, (enum roster_kind)k, district_id, count_cb, &n);
+        r = store_roster_export(db, x.g, (enum roster_kind)k, district_id, count_cb, &n);
         if (r < 0)
             goto out;
         present[k] = n > 0;
-        snprintf(path, sizeof(path), "%s/%s", dir, roster_file_name((enum roster_kind)k));
-        if (!present[k]) {
-            /* OneRoster does not permit files without rows: the manifest says absent */
-            (void)unlink(path);
+        x.rows[k] = n;
+        if (!present[k])
             continue;
-        }
         r = write_file(&x, db, district_id, dir, (enum roster_kind)k);
         if (r < 0)
             goto out;
     }
-    snprintf(path, sizeof(path), "%s/manifest.csv", dir);
-    int mfd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-    mf = mfd >= 0 ? fdopen(mfd, "w") : NULL;
-    if (!mf && mfd >= 0)
-        close(mfd);
-    if (!mf) {
-        r = ctx_fail(c, -EIO, "%s: %s", path, strerror(errno));
+    r = store_roster_students(db, x.g, district_id, student_cb, &x);
+    if (r < 0) {
+        r = ctx_fail(c, r, "cannot read the roster");
         goto out;
     }
-    fprintf(mf, "propertyName,value\nmanifest.version,1.0\noneroster.version,1.2\n");
-    static const char *const others[] = {
-        "categories", "classResources",      "courseResources", "lineItemLearningObjectiveIds",
-        "lineItems",  "lineItemScoreScales", "resources",       "resultLearningObjectiveIds",
-        "results",    "resultScoreScales",   "scoreScales",     "userResources",
-    };
-    for (size_t k = 0; k < RK_COUNT; k++) {
-        const char *name = roster_file_name((enum roster_kind)k);
-        fprintf(mf, "file.%.*s,%s\n", (int)(strlen(name) - 4), name,
-                present[k] ? "delta" : "absent");
-    }
-    for (size_t i = 0; i < ARRAY_SIZE(others); i++)
-        fprintf(mf, "file.%s,absent\n", others[i]);
-    fprintf(mf, "source.systemName,Trellis\nsource.systemCode,trellis\n");
-    if (fclose(mf) != 0) {
-        r = ctx_fail(c, -EIO, "%s: cannot write", path);
+    r = write_manifest(c, dir, present);
+    if (r < 0)
         goto out;
-    }
+    access_read_end(c); /* the end of the snapshot */
+    /* no record leaves before its audit entry is durable */
+    r = audit_export(&x, db, district_id, dir);
+    if (r < 0)
+        goto out;
+    r = publish(c, dir, present);
+    if (r < 0)
+        goto out;
+    wrote = false;
     *ret_records = x.count;
-    r = 0;
 out:
     if (db && store_in_tx(db))
         store_rollback(db);
+    if (wrote)
+        discard(dir);
     if (c->who == &op)
         c->who = was;
     strmap_release(&x.links);
     for (size_t i = 0; i < x.n_links; i++)
         mem_free(x.link_text[i]);
     mem_free(x.link_text);
+    mem_free(x.students);
     buf_release(&x.line);
     buf_release(&x.tmp);
     return r;
