@@ -699,6 +699,7 @@ static int check(struct ctx *c, enum access_action action, const struct access_r
                            ? p->account_id
                            : 0;
         g->audit = audit_mode(p, action, &f);
+        g->self_id = p->kind == PRINCIPAL_USER ? p->user_id : 0;
         g->object = object_of(c, res);
         g->arena = c->arena;
         g->next = st->grants;
