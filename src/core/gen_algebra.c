@@ -153,6 +153,9 @@ static int eval_expr(struct gen *g)
 
 /* ---- one-step equations ---- */
 
+static const struct gen_param eq1_params[] = {
+    {"negative", 0, 1, 1, "1: solutions and right-hand sides may be negative"},
+};
 static const char *const eq1_mis[] = {"eq-same-operation", NULL};
 
 static int eq_one_step(struct gen *g)
@@ -162,10 +165,11 @@ static int eq_one_step(struct gen *g)
     char v = pick_var(g);
     struct gen_q *q, *s;
 
+    bool neg = param(g, "negative");
     do {
         a = rnd(g, 2, 12);
-        x = rnd(g, -20, 30);
-    } while (x == 0 || x == 1 || x == a || x == -a);
+        x = rnd(g, neg ? -20 : 2, 30);
+    } while (x == 0 || x == 1 || x == a || x == -a || (!neg && form == 1 && x < a));
     if (form == 3)
         x = x * a; /* x / a = b with b whole */
     switch (form) {
@@ -536,13 +540,14 @@ static int eq_both_sides(struct gen *g)
 /* ---- inequalities ---- */
 
 static const struct gen_param ineq_params[] = {
-    {"negative", 0, 1, 0, "1: the coefficient may be negative (the sign flips)"},
+    {"negative", 0, 1, 0, "1: numbers may be negative, the coefficient too (the sign flips)"},
+    {"two_step", 0, 1, 1, "0: one step (x + b or a x), 1: a x + b"},
 };
 static const char *const ineq_mis[] = {"ineq-no-flip", "ineq-flip-unneeded", "eq-sign-error", NULL};
 
 static int inequality(struct gen *g)
 {
-    int64_t neg = param(g, "negative"), a, b, k, c;
+    int64_t neg = param(g, "negative"), two = param(g, "two_step"), a, b, k, c;
     int rel = (int)rnd(g, 0, 3); /* < > <= >= */
     static const char *const rel_tex[] = {"<", ">", "\\le", "\\ge"};
     static const unsigned flip[] = {1, 0, 3, 2};
@@ -551,8 +556,12 @@ static int inequality(struct gen *g)
 
     do {
         a = neg ? rnd(g, -9, 9) : rnd(g, 1, 9);
-        b = rnd(g, -15, 15);
-        k = rnd(g, -10, 12);
+        b = neg ? rnd(g, -15, 15) : rnd(g, 0, 15);
+        k = neg ? rnd(g, -10, 12) : rnd(g, 0, 15);
+        if (!two && rnd(g, 0, 1))
+            a = 1; /* x + b */
+        else if (!two)
+            b = 0; /* a x */
     } while (a == 0 || (neg && a > 0 && rnd(g, 0, 2) != 0) || a == -1 || (a == 1 && b == 0));
     c = a * k + b;
     unsigned sol = a < 0 ? flip[rel] : (unsigned)rel;
@@ -843,7 +852,7 @@ static int slope(struct gen *g)
 const struct gen_info gen_algebra_infos[] = {
     {"eval_expr", 6, "evaluate an expression for a value of the variable", NULL, 0, eval_mis,
      eval_expr},
-    {"eq_one_step", 6, "one-step equations", NULL, 0, eq1_mis, eq_one_step},
+    {"eq_one_step", 6, "one-step equations", P(eq1_params), eq1_mis, eq_one_step},
     {"distribute", 6, "expand with the distributive property", NULL, 0, dist_mis, distribute},
     {"inequality", 6, "solve a linear inequality", P(ineq_params), ineq_mis, inequality},
     {"combine_like", 7, "combine like terms", NULL, 0, combine_mis, combine_like},
