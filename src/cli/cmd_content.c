@@ -217,8 +217,8 @@ int cmd_content_list(int argc, char **argv)
                     snprintf(grade, sizeof(grade), "G%" JSON_INTEGER_FORMAT, json_integer_value(g));
                 printf("  %-4s %-34s ", grade, json_string_value(json_object_get(s, "id")));
                 print_text(json_object_get(s, "name"));
-                printf(" (%" JSON_INTEGER_FORMAT " items",
-                       json_integer_value(json_object_get(s, "items")));
+                json_int_t n_it = json_integer_value(json_object_get(s, "items"));
+                printf(" (%" JSON_INTEGER_FORMAT " item%s", n_it, n_it == 1 ? "" : "s");
                 if (json_array_size(pre)) {
                     size_t m;
                     json_t *x;

@@ -252,10 +252,6 @@ static const struct gen_misconception misconceptions[] = {
     {"pyth-add-legs",
      {"added the sides instead of using the Pythagorean theorem",
       "sumó los lados en lugar de usar el teorema de Pitágoras"}},
-    {"pyth-leg-add",
-     {"added the squares when a leg was missing (subtract from the hypotenuse's square)",
-      "sumó los cuadrados cuando faltaba un cateto (hay que restar del cuadrado de la "
-      "hipotenusa)"}},
     {"slope-run-over-rise",
      {"divided the run by the rise", "dividió el cambio en x entre el cambio en y"}},
     {"slope-sign-error",

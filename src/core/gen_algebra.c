@@ -134,8 +134,8 @@ static int eval_expr(struct gen *g)
               "$@w$ reads $@a@x$ as the number $@a@v$. $@a@x$ means $@a \\times @x$.",
               "$@w$ lee $@a@x$ como el número $@a@v$. $@a@x$ significa $@a \\times @x$.");
     wrong_int(g, q, minus ? a + v - b : a + v + b, "eval-add-coefficient",
-              "$@w$ adds $@a$ and $@v$. $@a@x$ means $@a \\times @x$.",
-              "$@w$ suma $@a$ y $@v$. $@a@x$ significa $@a \\times @x$.");
+              "$@w$ comes from adding $@a$ and $@v$. $@a@x$ means $@a \\times @x$.",
+              "$@w$ sale de sumar $@a$ y $@v$. $@a@x$ significa $@a \\times @x$.");
     hint(g, q, "$@a@x$ means $@a \\times @x$. Put $@v$ in place of $@x$.",
          "$@a@x$ significa $@a \\times @x$. Pon $@v$ en lugar de $@x$.");
     var_s(g, "open", minus ? "subtract" : "add");

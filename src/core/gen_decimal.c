@@ -312,8 +312,16 @@ static int decimal_mult(struct gen *g)
          "Multiplica como si no hubiera puntos decimales: $@ai \\times @bi$.");
     hint(g, q, "Count the decimal places in both factors: $@p$ in all.",
          "Cuenta las cifras decimales de los dos factores: $@p$ en total.");
-    hint(g, q, "$@ai \\times @bi = @pi$; with $@p$ decimal places that is $@r$.",
-         "$@ai \\times @bi = @pi$; con $@p$ cifras decimales queda $@r$.");
+    var_s(g, "pen",
+          p == 1   ? "one decimal place"
+          : p == 2 ? "two decimal places"
+                   : "three decimal places");
+    var_s(g, "pes",
+          p == 1   ? "una cifra decimal"
+          : p == 2 ? "dos cifras decimales"
+                   : "tres cifras decimales");
+    hint(g, q, "$@ai \\times @bi = @pi$; with @pen that is $@r$.",
+         "$@ai \\times @bi = @pi$; con @pes queda $@r$.");
     s = new_scaffold(g);
     prompt(g, s, "What is $@ai \\times @bi$?", "¿Cuánto es $@ai \\times @bi$?");
     ans_int(g, s, a * b);

@@ -46,11 +46,18 @@ static int frac_of_shape(struct gen *g)
                "de la pizza se come?");
     }
     ans_frac(g, q, n, d, false);
-    wrong_frac(g, q, n, d - n, "frac-part-to-part",
-               "$@w$ compares the $@n$ parts with the $@rest$ other parts. A fraction compares "
-               "the part with the whole: all $@d$ parts.",
-               "$@w$ compara las $@n$ partes con las otras $@rest$. Una fracción compara la parte "
-               "con el total: las $@d$ partes.");
+    if (d - n == 1)
+        wrong_frac(g, q, n, d - n, "frac-part-to-part",
+                   "$@w$ compares the part taken with the one part left. A fraction compares the "
+                   "part with the whole: all $@d$ parts.",
+                   "$@w$ compara lo que se toma con la parte que queda. Una fracción compara la "
+                   "parte con el total: las $@d$ partes.");
+    else
+        wrong_frac(g, q, n, d - n, "frac-part-to-part",
+                   "$@w$ compares the part taken with the $@rest$ parts left. A fraction compares "
+                   "the part with the whole: all $@d$ parts.",
+                   "$@w$ compara lo que se toma con las $@rest$ partes que quedan. Una fracción "
+                   "compara la parte con el total: las $@d$ partes.");
     wrong_frac(g, q, d, n, "frac-inverted",
                "$@w$ is upside down: the number of parts taken goes on top.",
                "$@w$ está al revés: arriba va el número de partes que se toman.");
@@ -99,7 +106,7 @@ static int frac_equiv(struct gen *g)
               "Multiplica los dos por el mismo número.");
     wrong_int(g, q, a, "frac-equiv-numerator-unchanged",
               "The denominator was multiplied by $@k$; the numerator must be too.",
-              "El denominador se multiplicó por $@k$; el numerador también.");
+              "El denominador se multiplicó por $@k$; hay que multiplicar también el numerador.");
     hint(g, q, "What do you multiply $@b$ by to get $@bk$?",
          "¿Por qué número multiplicas $@b$ para obtener $@bk$?");
     hint(g, q, "Multiply the numerator by the same number.",
@@ -289,7 +296,7 @@ static int mixed_numbers(struct gen *g)
          "$\\frac{1}{@d}$.",
          "Cada entero es $\\frac{@d}{@d}$: $@wh$ enteros son $@wh \\times @d$ partes de tamaño "
          "$\\frac{1}{@d}$.");
-    hint(g, q, "Add the $@n$ parts of the fraction.", "Suma las $@n$ partes de la fracción.");
+    hint(g, q, "Then add the numerator, $@n$.", "Después suma el numerador, $@n$.");
     hint(g, q, "$@wh \\times @d + @n = @wd + @n = @t$, so $@wh\\frac{@n}{@d} = \\frac{@t}{@d}$.",
          "$@wh \\times @d + @n = @wd + @n = @t$, así que $@wh\\frac{@n}{@d} = \\frac{@t}{@d}$.");
     s = new_scaffold(g);

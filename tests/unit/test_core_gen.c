@@ -728,7 +728,14 @@ static void test_registry(void **state)
     }
     for (size_t i = 0; i < gen_misconception_count(); i++) {
         const struct gen_misconception *m = gen_misconception_at(i);
+        bool used = false;
         assert_true(*m->name[GEN_EN] && *m->name[GEN_ES]);
+        /* every misconception is one some generator can name */
+        for (size_t k = 0; k < gen_count(); k++)
+            for (const char *const *d = gen_at(k)->misconceptions; *d; d++)
+                used |= !strcmp(*d, m->id);
+        if (!used)
+            fail_msg("no generator names misconception '%s'", m->id);
         for (size_t k = 0; k < i; k++)
             assert_string_not_equal(m->id, gen_misconception_at(k)->id);
     }
