@@ -721,22 +721,29 @@ int content_graph(struct ctx *c, int64_t district_id, struct content_graph *ret)
     if (r == 0)
         r = store_content_prerequisites(db, district_id, graph_edge_cb, &g);
     end_read(db, opened);
-    /* each skill's prerequisites: the edges are ordered by skill */
+    /* each skill's prerequisites: the edges come ordered by skill, so each skill's are a run
+       found by binary search */
     for (size_t i = 0; r == 0 && i < g.n; i++) {
         struct content_skill *s = &g.v[i];
-        size_t k = 0;
-        for (size_t j = 0; j < g.n_edges; j++)
-            k += g.edges[2 * j] == s->id;
-        if (!k)
+        size_t lo = 0, hi = g.n_edges, k;
+        while (lo < hi) {
+            size_t mid = (lo + hi) / 2;
+            if (g.edges[2 * mid] < s->id)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        for (k = lo; k < g.n_edges && g.edges[2 * k] == s->id; k++)
+            ;
+        if (k == lo)
             continue;
-        s->prerequisites = arena_alloc(c->arena, k * sizeof(int64_t));
+        s->prerequisites = arena_alloc(c->arena, (k - lo) * sizeof(int64_t));
         if (!s->prerequisites) {
             r = -ENOMEM;
             break;
         }
-        for (size_t j = 0; j < g.n_edges; j++)
-            if (g.edges[2 * j] == s->id)
-                s->prerequisites[s->n_prerequisites++] = g.edges[2 * j + 1];
+        for (size_t j = lo; j < k; j++)
+            s->prerequisites[s->n_prerequisites++] = g.edges[2 * j + 1];
     }
     mem_free(g.edges);
     if (r < 0) {
