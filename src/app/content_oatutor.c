@@ -674,11 +674,15 @@ int content_parse_oatutor(const struct content_source *src, const char *pack_hin
     for (size_t i = 0; i < src->n;) {
         const struct content_file *f = &src->files[i];
         char pid[300], want[700];
-        if (strncmp(f->path, POOL, strlen(POOL)) != 0 ||
-            sscanf(f->path + strlen(POOL), "%299[^/]/", pid) != 1) {
-            i++;
+        const char *slash =
+            !strncmp(f->path, POOL, strlen(POOL)) ? strchr(f->path + strlen(POOL), '/') : NULL;
+        size_t plen = slash ? (size_t)(slash - f->path - strlen(POOL)) : 0;
+        if (!slash || plen == 0 || plen >= sizeof(pid)) {
+            i++; /* not in a problem's folder */
             continue;
         }
+        memcpy(pid, f->path + strlen(POOL), plen);
+        pid[plen] = '\0';
         snprintf(want, sizeof(want), POOL "%s/%s.json", pid, pid);
         const struct content_file *pf = content_source_get(src, want);
         if (!pf || !pf->data) {
