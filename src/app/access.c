@@ -160,7 +160,7 @@ static const struct rule policy[] = {
     {WHO_OPERATOR, REL_DISTRICT, RES_DOC_META, ACT_ALL, false},
     {WHO_OPERATOR, REL_DISTRICT, RES_AUDIT, ACT_ALL, false},
     /* Trellis itself: keeps the learner model, forwards and deletes learning records */
-    {WHO_SYSTEM, REL_DISTRICT, RES_STATEMENTS, RL_ | ACT_EXPORT | ACT_ADMIN, false},
+    {WHO_SYSTEM, REL_DISTRICT, RES_STATEMENTS, RL_ | ACT_WRITE | ACT_EXPORT | ACT_ADMIN, false},
     {WHO_SYSTEM, REL_DISTRICT, RES_MASTERY, RL_ | ACT_WRITE, false},
     {WHO_SYSTEM, REL_DISTRICT, RES_DOC_META, R_, false},
     {WHO_SYSTEM, REL_DISTRICT, RES_DISTRICT, R_, false},

@@ -86,7 +86,9 @@ int model_event_of(json_t *st, struct model_event *ret)
     if (!hint) {
         ret->correct = json_is_true(success);
         /* only a first attempt at a step is evidence; one made after hints shows help was needed */
-        ret->opportunity = ext_int(result, MODEL_EXT_ATTEMPT, 1) <= 1;
+        ret->opportunity = ext_int(result, MODEL_EXT_ATTEMPT, 1) <= 1 &&
+                           !json_is_true(json_object_get(json_object_get(result, "extensions"),
+                                                         MODEL_EXT_SCAFFOLD));
         ret->assisted = ext_int(result, MODEL_EXT_HINTS, 0) > 0;
     }
     return 1;

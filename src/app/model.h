@@ -81,6 +81,8 @@ int model_mastery(struct ctx *c, int64_t user_id, json_t **ret);
 /* Result extensions of an answer: which attempt at the step (1: the first), and the hints seen. */
 #define MODEL_EXT_ATTEMPT "https://trellis.invalid/xapi/extensions/attempt"
 #define MODEL_EXT_HINTS   "https://trellis.invalid/xapi/extensions/hints"
+/* ... and whether it answered a scaffold sub-question (help, not evidence of the skill). */
+#define MODEL_EXT_SCAFFOLD "https://trellis.invalid/xapi/extensions/scaffold"
 
 enum model_event_kind { MODEL_ANSWER = 1, MODEL_HINT = 2 };
 
