@@ -160,7 +160,7 @@ static const struct rule policy[] = {
     {WHO_OPERATOR, REL_DISTRICT, RES_DOC_META, ACT_ALL, false},
     {WHO_OPERATOR, REL_DISTRICT, RES_AUDIT, ACT_ALL, false},
     /* Trellis itself: keeps the learner model, forwards and deletes learning records */
-    {WHO_SYSTEM, REL_DISTRICT, RES_STATEMENTS, RL_ | ACT_EXPORT | ACT_ADMIN, false},
+    {WHO_SYSTEM, REL_DISTRICT, RES_STATEMENTS, RL_ | ACT_WRITE | ACT_EXPORT | ACT_ADMIN, false},
     {WHO_SYSTEM, REL_DISTRICT, RES_MASTERY, RL_ | ACT_WRITE, false},
     {WHO_SYSTEM, REL_DISTRICT, RES_DOC_META, R_, false},
     {WHO_SYSTEM, REL_DISTRICT, RES_DISTRICT, R_, false},
@@ -699,6 +699,7 @@ static int check(struct ctx *c, enum access_action action, const struct access_r
                            ? p->account_id
                            : 0;
         g->audit = audit_mode(p, action, &f);
+        g->self_id = p->kind == PRINCIPAL_USER ? p->user_id : 0;
         g->object = object_of(c, res);
         g->arena = c->arena;
         g->next = st->grants;

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "app/auth.h"
+#include "app/content.h"
 #include "app/demo.h"
 #include "app/principal.h"
 #include "base/mem.h"
@@ -527,6 +528,12 @@ int demo_install(struct ctx *c, const struct demo_opts *o, struct demo_set *set,
         for (size_t i = 0; r == 0 && i < set->n_logins; i++)
             r = demo_provision_login(c, &set->logins[i]);
         c->who = was;
+    }
+    if (r == 0) {
+        /* the mathematics pack built into the program (app/content.h) */
+        struct content_report crep;
+        r = content_install_builtin(c, report->district_id, &crep);
+        content_report_release(&crep);
     }
     return r;
 }

@@ -59,6 +59,9 @@ struct lrs_write {
  * Blocks until the statements are durable.
  */
 int lrs_append(struct ctx *c, const char *json, size_t len, const char ***ret_ids, size_t *ret_n);
+/* The same with the write's options (the server's base URL, for linking actors' accounts). */
+int lrs_append_write(struct ctx *c, const struct lrs_write *w, const char *json, size_t len,
+                     const char ***ret_ids, size_t *ret_n);
 
 /*
  * Asynchronous append for HTTP handlers that suspend the request while the

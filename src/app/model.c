@@ -3,6 +3,7 @@
  */
 #include "base/common.h"
 
+#include <math.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <time.h>
@@ -18,6 +19,7 @@
 #include "base/mem.h"
 #include "base/timeutil.h"
 #include "core/bkt.h"
+#include "core/fsrs.h"
 #include "store/store.h"
 #include "store/store_model.h"
 
@@ -49,14 +51,25 @@ static const char *objective_in(json_t *ctx_acts, const char *key)
     return found;
 }
 
-int model_answer_of(json_t *st, const char **ret_skill, const char **ret_item, bool *ret_correct)
+/* An extension of the result, as an integer (def when absent or not one). */
+static int64_t ext_int(json_t *result, const char *key, int64_t def)
+{
+    json_t *v = json_object_get(json_object_get(result, "extensions"), key);
+    return json_is_integer(v) ? (int64_t)json_integer_value(v) : def;
+}
+
+int model_event_of(json_t *st, struct model_event *ret)
 {
     json_t *obj = json_object_get(st, "object");
-    json_t *success = json_object_get(json_object_get(st, "result"), "success");
+    json_t *result = json_object_get(st, "result");
+    json_t *success = json_object_get(result, "success");
     const char *type = json_string_value(json_object_get(obj, "objectType"));
     const char *item = json_string_value(json_object_get(obj, "id"));
+    const char *verb = json_string_value(json_object_get(json_object_get(st, "verb"), "id"));
+    bool hint = verb && strcmp(verb, MODEL_VERB_ASKED) == 0;
 
-    if (!json_is_boolean(success) || !item || (type && strcmp(type, "Activity") != 0))
+    memset(ret, 0, sizeof(*ret));
+    if (!item || (type && strcmp(type, "Activity") != 0) || (!hint && !json_is_boolean(success)))
         return 0;
     json_t *acts = json_object_get(json_object_get(st, "context"), "contextActivities");
     const char *skill = NULL;
@@ -65,9 +78,19 @@ int model_answer_of(json_t *st, const char **ret_skill, const char **ret_item, b
         for (size_t k = 0; k < ARRAY_SIZE(keys) && !skill; k++)
             skill = objective_in(acts, keys[k]);
     }
-    *ret_skill = skill ? skill : item;
-    *ret_item = item;
-    *ret_correct = json_is_true(success);
+    if (hint && !skill)
+        return 0; /* a question asked about no skill says nothing about one */
+    ret->kind = hint ? MODEL_HINT : MODEL_ANSWER;
+    ret->skill = skill ? skill : item;
+    ret->item = item;
+    if (!hint) {
+        ret->correct = json_is_true(success);
+        /* only a first attempt at a step is evidence; one made after hints shows help was needed */
+        ret->opportunity = ext_int(result, MODEL_EXT_ATTEMPT, 1) <= 1 &&
+                           !json_is_true(json_object_get(json_object_get(result, "extensions"),
+                                                         MODEL_EXT_SCAFFOLD));
+        ret->assisted = ext_int(result, MODEL_EXT_HINTS, 0) > 0;
+    }
     return 1;
 }
 
@@ -76,7 +99,10 @@ int model_answer_of(json_t *st, const char **ret_skill, const char **ret_item, b
 struct answer {
     int64_t user_id, timestamp_ms;
     const char *skill;
-    bool correct;
+    enum model_event_kind kind;
+    bool correct;     /* the evidence for BKT (wrong when assisted) */
+    bool success;     /* what the statement says */
+    bool opportunity; /* a first attempt */
 };
 
 struct collect {
@@ -97,14 +123,23 @@ static int collect_row(const struct lrs_row *row, void *arg)
 
     k->last_seq = row->seq;
     k->rows++;
-    if (row->voided || row->user_id == 0 || !row->has_success || !row->activity_id)
+    if (row->voided || row->user_id == 0 || !row->activity_id)
+        return 0;
+    if (!row->has_success && !(row->verb_id && strcmp(row->verb_id, MODEL_VERB_ASKED) == 0))
         return 0;
     json_t *st = json_loadb(row->json, row->json_len, 0, &jerr);
     if (!st)
         return 0; /* the LRS stores only valid JSON; nothing to learn from what it is not */
     int r = 0;
-    if (model_answer_of(st, &skill, &item, &correct) == 1) {
-        if (k->csv) {
+    struct model_event ev;
+    if (model_event_of(st, &ev) == 1) {
+        skill = ev.skill;
+        item = ev.item;
+        /* the evidence BKT sees: a first attempt, counted wrong when it needed hints */
+        correct = ev.correct && !ev.assisted;
+        if (k->csv && (ev.kind != MODEL_ANSWER || !ev.opportunity)) {
+            /* fitting uses first attempts only */
+        } else if (k->csv) {
             /* user,skill,item,correct,order: IRIs quoted, quotes doubled */
             r = buf_appendf(k->csv, "%lld,\"", (long long)row->user_id);
             for (const char *p = skill; r == 0 && *p; p++)
@@ -133,6 +168,9 @@ static int collect_row(const struct lrs_row *row, void *arg)
             a->user_id = row->user_id;
             a->timestamp_ms = row->timestamp_ms;
             a->correct = correct;
+            a->success = ev.correct;
+            a->kind = ev.kind;
+            a->opportunity = ev.opportunity;
             a->skill = arena_strdup(k->arena, skill);
             if (!a->skill)
                 r = -ENOMEM;
@@ -214,6 +252,69 @@ static int skill_get(struct db *db, int64_t district_id, const char *name,
     return 0;
 }
 
+/*
+ * One event on a learner's state in a skill: a hint request is counted; a
+ * first attempt is BKT evidence (wrong when it needed hints), counts toward
+ * spinning until the skill is mastered, and once the skill is mastered it
+ * is a review for the spacing model (FSRS: good when right, again when
+ * wrong); later attempts at the same step only count as answers.
+ */
+static int apply_event(const struct model_skill_row *sk, const struct answer *a,
+                       struct model_mastery_row *m)
+{
+    int64_t day = a->timestamp_ms / 86400000;
+
+    m->last_ms = MAX(m->last_ms, a->timestamp_ms);
+    if (a->kind == MODEL_HINT) {
+        m->hints++;
+        return 0;
+    }
+    m->answers++;
+    m->correct += a->success;
+    if (!a->opportunity)
+        return 0;
+    struct bkt_params p = {.prior = sk->prior,
+                           .learn = sk->learn,
+                           .forget = sk->forget,
+                           .guess = sk->guess,
+                           .slip = sk->slip};
+    struct bkt_state bs = {.mastered = m->p_mastery, .unmastered = m->p_unmastered};
+    bool was = m->p_mastery >= MODEL_MASTERED;
+    if (bkt_update(&p, &bs, a->correct) < 0)
+        return -EINVAL;
+    m->p_mastery = bs.mastered;
+    m->p_unmastered = bs.unmastered;
+    bool now = m->p_mastery >= MODEL_MASTERED;
+    struct fsrs_params fp;
+    if (fsrs_params_init(&fp, NULL, 0, 0.9, 36500, false) < 0)
+        return -EINVAL;
+    if (was && m->fsrs_stability > 0) {
+        struct fsrs_memory mem = {m->fsrs_stability, m->fsrs_difficulty}, next;
+        double t = m->last_day > 0 && day > m->last_day ? (double)(day - m->last_day) : 0;
+        if (fsrs_next_state(&fp, &mem, t, a->correct ? FSRS_GOOD : FSRS_AGAIN, NAN, &next) == 0) {
+            m->fsrs_stability = next.stability;
+            m->fsrs_difficulty = next.difficulty;
+        }
+    } else if (!was && now) {
+        /* just mastered: the first review of its memory */
+        struct fsrs_memory next;
+        if (fsrs_next_state(&fp, NULL, 0, FSRS_GOOD, NAN, &next) == 0) {
+            m->fsrs_stability = next.stability;
+            m->fsrs_difficulty = next.difficulty;
+        }
+    }
+    if (now) {
+        if (!was)
+            m->mastered_ms = a->timestamp_ms;
+        m->attempts_open = 0;
+    } else {
+        m->mastered_ms = 0;
+        m->attempts_open++;
+    }
+    m->last_day = MAX(m->last_day, day);
+    return 0;
+}
+
 static int apply_tx(struct db *db, void *arg)
 {
     struct apply *ap = arg;
@@ -252,19 +353,8 @@ static int apply_tx(struct db *db, void *arg)
         }
         if (r < 0)
             return r;
-        struct bkt_params p = {.prior = sk->prior,
-                               .learn = sk->learn,
-                               .forget = sk->forget,
-                               .guess = sk->guess,
-                               .slip = sk->slip};
-        struct bkt_state bs = {.mastered = m.p_mastery, .unmastered = m.p_unmastered};
-        if (bkt_update(&p, &bs, a->correct) < 0)
-            return -EINVAL;
-        m.p_mastery = bs.mastered;
-        m.p_unmastered = bs.unmastered;
-        m.answers++;
-        m.correct += a->correct;
-        m.last_ms = MAX(m.last_ms, a->timestamp_ms);
+        if ((r = apply_event(sk, a, &m)) < 0)
+            return r;
         if ((r = store_model_mastery_put(db, ap->district_id, a->user_id, &m)) < 0)
             return r;
         ap->applied++;

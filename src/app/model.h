@@ -5,7 +5,15 @@
  *
  * Which statements are answers: those whose actor is linked to a rostered
  * learner (lrs.h), whose object is an Activity and whose result has
- * `success`; voided statements are not. The skill is the first activity
+ * `success`; voided statements are not. Only the first attempt at a step
+ * (result extension MODEL_EXT_ATTEMPT absent or 1) is evidence for BKT, and
+ * one made after hints (MODEL_EXT_HINTS > 0) counts as wrong, as help-seeking
+ * BKT does: a step answered after a bottom-out hint is not evidence of
+ * mastery. Statements with the verb "asked" about a skill are hint requests,
+ * counted per skill. Per learner and skill the state also keeps the first
+ * attempts since the skill was last mastered (spinning), the spaced-review
+ * memory of a mastered skill (FSRS: each first attempt on it is a review,
+ * good when right, again when wrong) and when it was mastered. The skill is the first activity
  * in context.contextActivities (parent, then grouping, then category)
  * whose definition.type is http://adlnet.gov/expapi/activities/objective
  * (a learning objective, the ADL vocabulary's type for it); without one the
@@ -68,8 +76,27 @@ int model_fit_stored(struct ctx *c, int64_t district_id, const struct bkt_job *j
  */
 int model_mastery(struct ctx *c, int64_t user_id, json_t **ret);
 
-/* A statement (parsed) as an answer: 1 with skill and item (borrowed from st), 0 if it is none. */
-int model_answer_of(json_t *st, const char **ret_skill, const char **ret_item, bool *ret_correct);
+/* Hints: a learner "asked" (ADL verb) about a step; its context names the skill. */
+#define MODEL_VERB_ASKED "http://adlnet.gov/expapi/verbs/asked"
+/* Result extensions of an answer: which attempt at the step (1: the first), and the hints seen. */
+#define MODEL_EXT_ATTEMPT "https://trellis.invalid/xapi/extensions/attempt"
+#define MODEL_EXT_HINTS   "https://trellis.invalid/xapi/extensions/hints"
+/* ... and whether it answered a scaffold sub-question (help, not evidence of the skill). */
+#define MODEL_EXT_SCAFFOLD "https://trellis.invalid/xapi/extensions/scaffold"
+
+enum model_event_kind { MODEL_ANSWER = 1, MODEL_HINT = 2 };
+
+/* What a statement tells the model. Strings are borrowed from the statement. */
+struct model_event {
+    enum model_event_kind kind;
+    const char *skill, *item;
+    bool correct;     /* an answer: result.success */
+    bool opportunity; /* an answer: the first attempt at its step (BKT evidence) */
+    bool assisted;    /* an answer: hints were seen first (evidence of not knowing) */
+};
+
+/* A statement (parsed) as an answer or a hint request: 1 and *ret, or 0 if it is neither. */
+int model_event_of(json_t *st, struct model_event *ret);
 
 /*
  * The server's follower: a thread that catches every district up about

@@ -34,5 +34,9 @@ int cmd_model_rebuild(int argc, char **argv);
 int cmd_model_fit(int argc, char **argv);
 int cmd_model_show(int argc, char **argv);
 int cmd_access_policy(int argc, char **argv);
+int cmd_content_import(int argc, char **argv);
+int cmd_content_list(int argc, char **argv);
+int cmd_content_show(int argc, char **argv);
+int cmd_content_generators(int argc, char **argv);
 
 #endif

@@ -25,6 +25,15 @@ const struct command commands[] = {
      "import a OneRoster 1.1/1.2 CSV set (a folder or a .zip) in one transaction"},
     {"export oneroster", cmd_export_oneroster, "--db PATH DIR",
      "write the district's roster as a OneRoster 1.2 CSV set"},
+    {"content import", cmd_content_import, "--db PATH [--district SID] [--json] SRC",
+     "load a content pack (folder, .zip, OATutor pool or builtin:trellis-math-3-8) in one "
+     "transaction"},
+    {"content list", cmd_content_list, "--db PATH [--district SID] [--json]",
+     "the district's content packs and skills (--json: with items)"},
+    {"content show", cmd_content_show, "--db PATH [--seed N] [--district SID] ITEM",
+     "an item as the practice service gets it (a generator item's instance for the seed)"},
+    {"content generators", cmd_content_generators, "[--json]",
+     "the problem generators, their parameters and misconceptions"},
     {"backup", cmd_backup, "--db PATH OUT", "make a consistent copy while the server runs"},
     {"migrate", cmd_migrate, "--from sqlite:PATH --to postgresql://... [--key-file FILE] [--json]",
      "copy a SQLite database into an empty PostgreSQL database, verified by row counts and "

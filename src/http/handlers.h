@@ -36,6 +36,10 @@ int h_class_card_revoke(struct request *rq);
 int h_home(struct request *rq);
 int h_user(struct request *rq);
 int h_user_mastery(struct request *rq);
+int h_practice_next(struct request *rq);
+int h_practice_attempts(struct request *rq);
+int h_practice_hints(struct request *rq);
+int h_practice_progress(struct request *rq);
 int h_class_students(struct request *rq);
 
 /* h_roster.c */

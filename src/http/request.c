@@ -221,7 +221,8 @@ int http_respond_json_take(struct request *rq, unsigned status, json_t *body)
     char *text;
     if (!body)
         return -ENOMEM;
-    text = json_dumps(body, JSON_COMPACT | JSON_ENCODE_ANY);
+    /* numbers as people write them: 0.95, not 0.94999999999999996 */
+    text = json_dumps(body, JSON_COMPACT | JSON_ENCODE_ANY | JSON_REAL_PRECISION(12));
     json_decref(body);
     if (!text)
         return -ENOMEM;

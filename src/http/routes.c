@@ -27,6 +27,10 @@ const struct route routes[] = {
     {"POST", "/api/v1/districts/{id}/roster/imports", h_roster_import,
      ROUTE_UPLOAD | ROUTE_RAW_BODY},
     {"POST", "/api/v1/districts/{id}/lrs/deletions", h_lrs_deletions, 0},
+    {"GET", "/api/v1/practice/next", h_practice_next, ROUTE_NO_BODY},
+    {"POST", "/api/v1/practice/attempts", h_practice_attempts, 0},
+    {"POST", "/api/v1/practice/hints", h_practice_hints, 0},
+    {"GET", "/api/v1/practice/progress", h_practice_progress, ROUTE_NO_BODY},
     /* xAPI (LRS): statements side (h_xapi.c); every method of a path goes to one handler */
     {"GET", "/xapi/about", h_xapi_about, ROUTE_RAW_BODY | ROUTE_XAPI | ROUTE_PUBLIC},
     {"GET", "/xapi/statements", h_xapi_statements, ROUTE_RAW_BODY | ROUTE_XAPI},

@@ -29,7 +29,9 @@ void grant_note(struct grant *g, int64_t user_id)
 {
     /* a write reading the current state (a precondition, a merge) discloses nothing */
     unsigned discloses = ACT_READ | ACT_LIST | ACT_EXPORT | ACT_READ_SEALED | ACT_CREDENTIALS;
-    if (g->audit == GRANT_AUDIT_NONE || user_id <= 0 || !(g->asked & discloses))
+    /* a person's own record shown to them is no disclosure (34 CFR 99.32(d)(1)) */
+    if (g->audit == GRANT_AUDIT_NONE || user_id <= 0 || user_id == g->self_id ||
+        !(g->asked & discloses))
         return;
     g->records++;
     if (g->audit == GRANT_AUDIT_COUNT)

@@ -38,6 +38,7 @@ struct grant {
     unsigned asked;    /* the action the caller asked for */
     unsigned actions;  /* every action the relationship allows (e.g. ACT_READ_SEALED too) */
     int64_t client_id; /* statements/read/mine: only this API client's statements */
+    int64_t self_id;   /* the person reading (users.id): their own record is not noted */
     enum grant_audit audit;
     const char *object; /* for the audit entry: "class:12", "person:7" ... (arena) */
     const char *detail; /* what was disclosed, for the entry (arena; NULL: none) */

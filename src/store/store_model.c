@@ -95,7 +95,8 @@ int store_model_mastery(struct db *db, int64_t district_id, int64_t user_id, int
     struct db_stmt *st;
     int r = db_query(
         db, &st,
-        "SELECT p_mastery, answers, correct, last_ms, COALESCE(p_unmastered, 1 - p_mastery) "
+        "SELECT p_mastery, answers, correct, last_ms, COALESCE(p_unmastered, 1 - p_mastery), "
+        "attempts_open, hints, last_day, fsrs_stability, fsrs_difficulty, mastered_ms "
         "FROM model_mastery "
         "WHERE district_id = ? AND user_id = ? AND skill_id = ?",
         "iii", district_id, user_id, skill_id);
@@ -109,6 +110,12 @@ int store_model_mastery(struct db *db, int64_t district_id, int64_t user_id, int
         ret->correct = db_col_int64(st, 2);
         ret->last_ms = db_col_int64(st, 3);
         ret->p_unmastered = db_col_double(st, 4);
+        ret->attempts_open = db_col_int64(st, 5);
+        ret->hints = db_col_int64(st, 6);
+        ret->last_day = db_col_int64(st, 7);
+        ret->fsrs_stability = db_col_double(st, 8);
+        ret->fsrs_difficulty = db_col_double(st, 9);
+        ret->mastered_ms = db_col_int64(st, 10);
         r = 0;
     } else if (r == 0) {
         r = -ENOENT;
@@ -122,13 +129,21 @@ int store_model_mastery_put(struct db *db, int64_t district_id, int64_t user_id,
 {
     int64_t n = db_exec(db,
                         "INSERT INTO model_mastery (district_id, user_id, skill_id, p_mastery, "
-                        "p_unmastered, answers, correct, last_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
+                        "p_unmastered, answers, correct, last_ms, attempts_open, hints, last_day, "
+                        "fsrs_stability, fsrs_difficulty, mastered_ms) "
+                        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
                         "ON CONFLICT (district_id, user_id, skill_id) DO UPDATE SET "
                         "p_mastery = excluded.p_mastery, p_unmastered = excluded.p_unmastered, "
                         "answers = excluded.answers, correct = excluded.correct, "
-                        "last_ms = excluded.last_ms",
-                        "iiiddiii", district_id, user_id, row->skill_id, row->p_mastery,
-                        row->p_unmastered, row->answers, row->correct, row->last_ms);
+                        "last_ms = excluded.last_ms, attempts_open = excluded.attempts_open, "
+                        "hints = excluded.hints, last_day = excluded.last_day, "
+                        "fsrs_stability = excluded.fsrs_stability, "
+                        "fsrs_difficulty = excluded.fsrs_difficulty, "
+                        "mastered_ms = excluded.mastered_ms",
+                        "iiiddiiiiiiddi", district_id, user_id, row->skill_id, row->p_mastery,
+                        row->p_unmastered, row->answers, row->correct, row->last_ms,
+                        row->attempts_open, row->hints, row->last_day, row->fsrs_stability,
+                        row->fsrs_difficulty, row->mastered_ms);
     return n < 0 ? (int)n : 0;
 }
 
@@ -147,8 +162,9 @@ int store_model_mastery_of(struct db *db, struct grant *g, int64_t user_id,
     r = db_query(db, &st,
                  "SELECT s.id, s.skill, s.prior, s.learn, s.forget, s.guess, s.slip, "
                  "s.fitted_ms, s.fit_answers, s.fit_loglik, m.p_mastery, m.answers, "
-                 "m.correct, m.last_ms, COALESCE(m.p_unmastered, 1 - m.p_mastery) "
-                 "FROM model_mastery m JOIN model_skills s "
+                 "m.correct, m.last_ms, COALESCE(m.p_unmastered, 1 - m.p_mastery), "
+                 "m.attempts_open, m.hints, m.last_day, m.fsrs_stability, m.fsrs_difficulty, "
+                 "m.mastered_ms FROM model_mastery m JOIN model_skills s "
                  "ON s.id = m.skill_id WHERE m.district_id = ? AND m.user_id = ? "
                  "ORDER BY s.skill",
                  "ii", district_id, user_id);
@@ -164,6 +180,12 @@ int store_model_mastery_of(struct db *db, struct grant *g, int64_t user_id,
         m.correct = db_col_int64(st, 12);
         m.last_ms = db_col_int64(st, 13);
         m.p_unmastered = db_col_double(st, 14);
+        m.attempts_open = db_col_int64(st, 15);
+        m.hints = db_col_int64(st, 16);
+        m.last_day = db_col_int64(st, 17);
+        m.fsrs_stability = db_col_double(st, 18);
+        m.fsrs_difficulty = db_col_double(st, 19);
+        m.mastered_ms = db_col_int64(st, 20);
         if ((r = cb(arg, &s, &m)) != 0)
             break;
     }

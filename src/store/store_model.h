@@ -38,6 +38,11 @@ struct model_mastery_row {
     double p_mastery;
     double p_unmastered; /* P(not mastered), kept apart from p_mastery (core/bkt.h) */
     int64_t answers, correct, last_ms;
+    int64_t attempts_open; /* first attempts since the skill was last mastered */
+    int64_t hints;         /* hints asked for */
+    int64_t last_day;      /* day (since 1970-01-01) of the last first attempt; 0: none */
+    double fsrs_stability, fsrs_difficulty; /* review state once mastered; 0, 0: none */
+    int64_t mastered_ms;                    /* when it was last mastered; 0: not mastered */
 };
 /* 0, or -ENOENT. */
 int store_model_mastery(struct db *db, int64_t district_id, int64_t user_id, int64_t skill_id,

@@ -28,6 +28,7 @@ const facts = { student: new Map(), school: new Map(), teaches: new Map(), guard
   classSchool: new Map(), enrolled: new Map() };
 const targets = []; // { label, kind: 'person'|'class', id, student?, statement?, name? }
 const allowedReads = []; // request ids of 200 answers that disclosed a student record
+const ownReads = []; // request ids of a person reading their own record (no disclosure)
 
 function who(roles, scopes) {
   const s = new Set();
@@ -243,7 +244,9 @@ test('the server answers exactly as the policy table says, for every role and sc
         }
         if (got) {
           allowed++;
-          if (t.kind === 'person' && facts.student.get(t.id) || t.kind === 'class') allowedReads.push({ id: r.headers.get('x-request-id'), who: p.name, path });
+          const self = p.user && t.kind === 'person' && p.user.id === t.id;
+          if (self) ownReads.push({ id: r.headers.get('x-request-id'), who: p.name, path });
+          else if (t.kind === 'person' && facts.student.get(t.id) || t.kind === 'class') allowedReads.push({ id: r.headers.get('x-request-id'), who: p.name, path });
         } else {
           assert.ok([401, 403, 404].includes(r.status), `${p.name} ${path}: a refusal is 401, 403 or 404, got ${r.status}`);
           if (t.name) assert.ok(!r.text.includes(t.name), `${p.name} ${path}: a refusal shows nothing of the record`);
@@ -272,6 +275,10 @@ test('every allowed read of a student record has its audit entry; refusals are a
   const byReq = new Set(entries.filter((e) => e.outcome === 'ok').map((e) => e.request_id));
   const missing = allowedReads.filter((a) => !byReq.has(a.id));
   assert.deepEqual(missing, [], 'every disclosure is in the record of access');
+  // a person's own record shown to them is no disclosure (34 CFR 99.32(d)(1)): no entry
+  assert.ok(ownReads.length > 0);
+  const own = ownReads.filter((a) => entries.some((e) => e.request_id === a.id && e.outcome === 'ok'));
+  assert.deepEqual(own, [], 'a person reading their own record leaves no disclosure entry');
   for (const a of allowedReads.filter((x) => x.subjects)) {
     const named = new Set(entries.filter((e) => e.request_id === a.id).flatMap((e) => e.subjects.split(',').map(Number)));
     for (const id of a.subjects) assert.ok(named.has(id), `${a.path}: the entry names student ${id}`);
