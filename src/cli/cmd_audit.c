@@ -93,10 +93,10 @@ static int parse(const char *cmd, int argc, char **argv, struct audit_args *a)
         case 'c':
             break;
         case 'h':
-            cli_print_usage(cmd);
+            cli_print_usage(cmd, stderr);
             return -1;
         default:
-            cli_print_usage(cmd);
+            cli_print_usage(cmd, stderr);
             return EXIT_USAGE;
         }
     }

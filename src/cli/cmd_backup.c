@@ -39,7 +39,7 @@ int cmd_backup(int argc, char **argv)
         if (c == 'k' && cli_flag(&cfg, "key-file", optarg) < 0)
             goto usage;
         if (c == 'h') {
-            cli_print_usage("backup");
+            cli_print_usage("backup", stderr);
             config_release(&cfg);
             return EXIT_OK;
         }
@@ -80,6 +80,6 @@ out:
     return rc;
 usage:
     config_release(&cfg);
-    cli_print_usage("backup");
+    cli_print_usage("backup", stderr);
     return EXIT_USAGE;
 }

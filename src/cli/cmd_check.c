@@ -103,7 +103,7 @@ int cmd_check_answer(int argc, char **argv)
             spec.seed = (uint64_t)seed;
             break;
         case OPT_HELP:
-            cli_print_usage(cmd);
+            cli_print_usage(cmd, stderr);
             return EXIT_OK;
         default:
             return cli_usage_error(cmd, "unknown option '%s'", argv[optind - 1]);

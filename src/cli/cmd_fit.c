@@ -112,7 +112,7 @@ static int parse(const char *cmd, bool irt, int argc, char **argv, struct args *
                 return EXIT_USAGE;
             break;
         case OPT_HELP:
-            cli_print_usage(cmd);
+            cli_print_usage(cmd, stderr);
             return -1;
         case OPT_FORGET:
         case OPT_IDEM:

@@ -83,7 +83,7 @@ int cmd_init(int argc, char **argv)
         case 'c':
             break;
         case 'h':
-            cli_print_usage("init");
+            cli_print_usage("init", stderr);
             config_release(&cfg);
             return EXIT_OK;
         default:
@@ -169,6 +169,6 @@ out:
     return rc;
 usage:
     config_release(&cfg);
-    cli_print_usage("init");
+    cli_print_usage("init", stderr);
     return EXIT_USAGE;
 }

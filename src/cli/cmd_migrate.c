@@ -71,10 +71,10 @@ int cmd_migrate(int argc, char **argv)
             o.json = true;
             break;
         case 'h':
-            cli_print_usage("migrate");
+            cli_print_usage("migrate", stderr);
             return EXIT_OK;
         default:
-            cli_print_usage("migrate");
+            cli_print_usage("migrate", stderr);
             return EXIT_USAGE;
         }
     }

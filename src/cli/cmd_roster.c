@@ -4,8 +4,8 @@
  * server's operator. The CLI has no login: it is the operator
  * ("cli:import oneroster"), which the service narrows to the district the
  * set names (as_operator); the service still passes its access check and
- * records that name in the import log and the audit log. A set for a district the database does not hold is refused while
- * the database holds others, unless --new-district says to add it;
+ * records that name in the import log and the audit log. A set for a district the database does not
+ * hold is refused while the database holds others, unless --new-district says to add it;
  * --district names the district a set must be for (or goes into, when it
  * names none).
  *
@@ -76,7 +76,7 @@ static int parse(const char *name, int argc, char **argv, struct config *cfg, bo
         case 'c':
             break;
         case 'h':
-            cli_print_usage(name);
+            cli_print_usage(name, stderr);
             config_release(cfg);
             return -EXIT_OK - 100;
         default:
@@ -93,7 +93,7 @@ static int parse(const char *name, int argc, char **argv, struct config *cfg, bo
     return optind;
 usage:
     config_release(cfg);
-    cli_print_usage(name);
+    cli_print_usage(name, stderr);
     return -EXIT_USAGE;
 }
 

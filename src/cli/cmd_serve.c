@@ -84,13 +84,13 @@ int cmd_serve(int argc, char **argv)
             if (o->val == c)
                 name = o->name;
         if (c == 'h') {
-            cli_print_usage("serve");
+            cli_print_usage("serve", stderr);
             config_release(&cfg);
             return EXIT_OK;
         }
         if (c == '?' || !name) {
             config_release(&cfg);
-            cli_print_usage("serve");
+            cli_print_usage("serve", stderr);
             return EXIT_USAGE;
         }
         if (c == 'c')

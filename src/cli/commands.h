@@ -1,9 +1,12 @@
 /*
- * The subcommands (cmd_*.c). Each gets argv with argv[0] = the last word of
- * its name, so getopt_long works as for a program of its own.
+ * The subcommands (cmd_*.c): each is its option table and run function
+ * (struct cli_spec, cli.h), named in the command table in main.c. A command
+ * not yet on a table gets argv with argv[0] = the last word of its name.
  */
 #ifndef TRELLIS_CLI_COMMANDS_H
 #define TRELLIS_CLI_COMMANDS_H
+
+#include "cli/cli.h"
 
 int cmd_serve(int argc, char **argv);
 int cmd_init(int argc, char **argv);
@@ -33,6 +36,6 @@ int cmd_lrs_forward(int argc, char **argv);
 int cmd_model_rebuild(int argc, char **argv);
 int cmd_model_fit(int argc, char **argv);
 int cmd_model_show(int argc, char **argv);
-int cmd_access_policy(int argc, char **argv);
+extern const struct cli_spec cmd_access_policy;
 
 #endif
