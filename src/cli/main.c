@@ -80,19 +80,16 @@ const struct command commands[] = {
     {"admin enable", &cmd_admin_enable, "turn an account on again", NULL, NULL},
     {"access policy", &cmd_access_policy,
      "the access gate's policy table and the routes that disclose student data", NULL, NULL},
-    {"audit verify", NULL,
+    {"audit verify", &cmd_audit_verify,
      "check the audit log's hash chains and keyed heads (and against a checkpoint kept "
      "elsewhere); name what was altered or removed",
-     cmd_audit_verify, "--db PATH [--checkpoint FILE]"},
-    {"audit checkpoint", NULL,
-     "verify, then print one keyed line per chain to keep away from the server",
-     cmd_audit_checkpoint, "--db PATH"},
-    {"audit show", NULL,
+     NULL, NULL},
+    {"audit checkpoint", &cmd_audit_checkpoint,
+     "verify, then print one keyed line per chain to keep away from the server", NULL, NULL},
+    {"audit show", &cmd_audit_show,
      "who saw or changed a student's records and when (or the latest entries, or the refused "
      "accesses)",
-     cmd_audit_show,
-     "--db PATH [--student ID|SID | --denials] [--since ISO8601] [--limit N] [--json] "
-     "[--district SID]"},
+     NULL, NULL},
     {"version", &cmd_version_spec, "print the version", NULL, NULL},
     {"help", &cmd_help_spec, "list the commands", NULL, NULL},
 };
