@@ -27,7 +27,7 @@ const struct command commands[] = {
      cmd_import_oneroster, "--db PATH [--json] [--district SID] [--new-district] SRC"},
     {"export oneroster", NULL, "write the district's roster as a OneRoster 1.2 CSV set",
      cmd_export_oneroster, "--db PATH DIR"},
-    {"backup", NULL, "make a consistent copy while the server runs", cmd_backup, "--db PATH OUT"},
+    {"backup", &cmd_backup, "make a consistent copy while the server runs", NULL, NULL},
     {"migrate", NULL,
      "copy a SQLite database into an empty PostgreSQL database, verified by row counts and "
      "checksums",
