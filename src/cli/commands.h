@@ -30,7 +30,7 @@ int cmd_import_oneroster(int argc, char **argv);
 int cmd_export_oneroster(int argc, char **argv);
 int cmd_fit_bkt(int argc, char **argv);
 int cmd_fit_irt(int argc, char **argv);
-int cmd_check_answer(int argc, char **argv);
+extern const struct cli_spec cmd_check_answer;
 int cmd_lrs_delete(int argc, char **argv);
 int cmd_lrs_forward(int argc, char **argv);
 int cmd_model_rebuild(int argc, char **argv);

@@ -40,10 +40,8 @@ const struct command commands[] = {
      cmd_fit_irt,
      "--input FILE [--format dkt|csv] --model rasch|2pl [--quadrature N] [--threads N] --out "
      "PARAMS.json"},
-    {"check-answer", NULL,
-     "check an answer as a practice step does; prints {\"correct\", \"reason\"}", cmd_check_answer,
-     "--type number|fraction|expression|choice|text --expected E --given G [--simplified] "
-     "[--tolerance T|T%] [--seed N]"},
+    {"check-answer", &cmd_check_answer,
+     "check an answer as a practice step does; prints {\"correct\", \"reason\"}", NULL, NULL},
     {"lrs delete", NULL,
      "delete a learner's learning records, or those stored before a date (count first with "
      "--dry-run)",
