@@ -12,7 +12,7 @@ int cmd_serve(int argc, char **argv);
 int cmd_init(int argc, char **argv);
 extern const struct cli_spec cmd_backup;
 int cmd_migrate(int argc, char **argv);
-int cmd_config_show(int argc, char **argv);
+extern const struct cli_spec cmd_config_show;
 extern const struct cli_spec cmd_admin_add_district;
 extern const struct cli_spec cmd_admin_add_client;
 extern const struct cli_spec cmd_admin_list_clients;
