@@ -32,14 +32,10 @@ const struct command commands[] = {
      "copy a SQLite database into an empty PostgreSQL database, verified by row counts and "
      "checksums",
      cmd_migrate, "--from sqlite:PATH --to postgresql://... [--key-file FILE] [--json]"},
-    {"fit bkt", NULL, "fit Bayesian Knowledge Tracing per skill to an answer log", cmd_fit_bkt,
-     "--input FILE [--format dkt|csv] [--forget] [--idem] [--two-priors] [--restarts N] "
-     "[--folds K] [--threads N] [--seed N] --out PARAMS.json [--test FILE [--predictions "
-     "OUT.csv]]"},
-    {"fit irt", NULL, "calibrate items (Rasch or 2PL) and estimate abilities from an answer log",
-     cmd_fit_irt,
-     "--input FILE [--format dkt|csv] --model rasch|2pl [--quadrature N] [--threads N] --out "
-     "PARAMS.json"},
+    {"fit bkt", &cmd_fit_bkt, "fit Bayesian Knowledge Tracing per skill to an answer log", NULL,
+     NULL},
+    {"fit irt", &cmd_fit_irt,
+     "calibrate items (Rasch or 2PL) and estimate abilities from an answer log", NULL, NULL},
     {"check-answer", &cmd_check_answer,
      "check an answer as a practice step does; prints {\"correct\", \"reason\"}", NULL, NULL},
     {"lrs delete", NULL,
