@@ -9,7 +9,7 @@
 #include "cli/cli.h"
 
 int cmd_serve(int argc, char **argv);
-int cmd_init(int argc, char **argv);
+extern const struct cli_spec cmd_init;
 extern const struct cli_spec cmd_backup;
 int cmd_migrate(int argc, char **argv);
 extern const struct cli_spec cmd_config_show;

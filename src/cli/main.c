@@ -20,8 +20,7 @@ static const struct cli_spec cmd_version_spec = {.run = version_run};
 const struct command commands[] = {
     {"serve", NULL, "serve the web app and APIs", cmd_serve,
      "[--db PATH|URL] [--listen HOST:PORT] [--config FILE]"},
-    {"init", NULL, "create a database (and its key); --demo adds a demo district", cmd_init,
-     "--db PATH|URL [--demo] [--students N] [--logins FILE] [--key-file FILE]"},
+    {"init", &cmd_init, "create a database (and its key); --demo adds a demo district", NULL, NULL},
     {"import oneroster", NULL,
      "import a OneRoster 1.1/1.2 CSV set (a folder or a .zip) in one transaction",
      cmd_import_oneroster, "--db PATH [--json] [--district SID] [--new-district] SRC"},
