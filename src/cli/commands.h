@@ -11,7 +11,7 @@
 int cmd_serve(int argc, char **argv);
 extern const struct cli_spec cmd_init;
 extern const struct cli_spec cmd_backup;
-int cmd_migrate(int argc, char **argv);
+extern const struct cli_spec cmd_migrate;
 extern const struct cli_spec cmd_config_show;
 extern const struct cli_spec cmd_admin_add_district;
 extern const struct cli_spec cmd_admin_add_client;

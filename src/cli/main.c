@@ -27,10 +27,10 @@ const struct command commands[] = {
     {"export oneroster", NULL, "write the district's roster as a OneRoster 1.2 CSV set",
      cmd_export_oneroster, "--db PATH DIR"},
     {"backup", &cmd_backup, "make a consistent copy while the server runs", NULL, NULL},
-    {"migrate", NULL,
+    {"migrate", &cmd_migrate,
      "copy a SQLite database into an empty PostgreSQL database, verified by row counts and "
      "checksums",
-     cmd_migrate, "--from sqlite:PATH --to postgresql://... [--key-file FILE] [--json]"},
+     NULL, NULL},
     {"fit bkt", &cmd_fit_bkt, "fit Bayesian Knowledge Tracing per skill to an answer log", NULL,
      NULL},
     {"fit irt", &cmd_fit_irt,
