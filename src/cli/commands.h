@@ -33,9 +33,9 @@ extern const struct cli_spec cmd_fit_irt;
 extern const struct cli_spec cmd_check_answer;
 extern const struct cli_spec cmd_lrs_delete;
 extern const struct cli_spec cmd_lrs_forward;
-int cmd_model_rebuild(int argc, char **argv);
-int cmd_model_fit(int argc, char **argv);
-int cmd_model_show(int argc, char **argv);
+extern const struct cli_spec cmd_model_rebuild;
+extern const struct cli_spec cmd_model_fit;
+extern const struct cli_spec cmd_model_show;
 extern const struct cli_spec cmd_access_policy;
 
 #endif
