@@ -8,7 +8,7 @@
 
 #include "cli/cli.h"
 
-int cmd_serve(int argc, char **argv);
+extern const struct cli_spec cmd_serve;
 extern const struct cli_spec cmd_init;
 extern const struct cli_spec cmd_backup;
 extern const struct cli_spec cmd_migrate;

@@ -18,8 +18,7 @@ static const struct cli_spec cmd_help_spec = {.run = help_run};
 static const struct cli_spec cmd_version_spec = {.run = version_run};
 
 const struct command commands[] = {
-    {"serve", NULL, "serve the web app and APIs", cmd_serve,
-     "[--db PATH|URL] [--listen HOST:PORT] [--config FILE]"},
+    {"serve", &cmd_serve, "serve the web app and APIs", NULL, NULL},
     {"init", &cmd_init, "create a database (and its key); --demo adds a demo district", NULL, NULL},
     {"import oneroster", &cmd_import_oneroster,
      "import a OneRoster 1.1/1.2 CSV set (a folder or a .zip) in one transaction", NULL, NULL},
