@@ -82,10 +82,6 @@ void cli_print_usage(const char *name, FILE *f)
 
     if (!c)
         return;
-    if (!c->spec) {
-        fprintf(f, "usage: trellis %s %s\n", c->name, c->legacy_usage);
-        return;
-    }
     o = c->spec->options;
     fprintf(f, "usage: trellis %s", c->name);
     for (size_t i = 0; o && o[i].name;) {
@@ -117,45 +113,96 @@ static void help_line(const char *left, const char *help, const char *extra)
         printf("  %s\n  %-*s  %s%s\n", left, HELP_COLUMN, "", help, extra);
 }
 
+static void appendf(char *out, size_t n, const char *fmt, ...) PRINTF_FMT(3, 4);
+static void appendf(char *out, size_t n, const char *fmt, ...)
+{
+    size_t used = strlen(out);
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(out + used, n - used, fmt, ap);
+    va_end(ap);
+}
+
+/* What --help adds to an option's line from the table: " (1 to 100; default 5; required)". */
+static void option_notes(const struct cli_spec *spec, const struct cli_option *o, char *out,
+                         size_t n)
+{
+    char notes[160] = "";
+
+    if (o->kind == CLI_KIND_INT) {
+        int64_t def = 0;
+        if (o->max == INT64_MAX)
+            appendf(notes, sizeof(notes), "from %lld", (long long)o->min);
+        else
+            appendf(notes, sizeof(notes), "%lld to %lld", (long long)o->min, (long long)o->max);
+        if (spec->defaults)
+            memcpy(&def, (const char *)spec->defaults + o->field, sizeof(def));
+        if (spec->defaults && def >= o->min && def <= o->max)
+            appendf(notes, sizeof(notes), "; default %lld", (long long)def);
+    }
+    if (o->flags & CLI_REQUIRED)
+        appendf(notes, sizeof(notes), "%srequired", notes[0] ? "; " : "");
+    snprintf(out, n, notes[0] ? " (%s)" : "%s", notes);
+}
+
 /* --help: the usage line, the summary and one line per option, on stdout. */
 static void print_help(const struct command *c)
 {
     const struct cli_spec *spec = c->spec;
     const struct cli_option *o = spec->options;
-    char left[128], extra[160];
+    char left[128], notes[200];
 
     cli_print_usage(c->name, stdout);
     printf("\n%s\n\noptions:\n", c->summary);
     for (size_t i = 0; o && o[i].name; i++) {
-        extra[0] = '\0';
         option_text(&o[i], left, sizeof(left));
-        if (o[i].kind == CLI_KIND_INT) {
-            int64_t def = 0;
-            if (spec->defaults)
-                memcpy(&def, (const char *)spec->defaults + o[i].field, sizeof(def));
-            int n = o[i].max == INT64_MAX
-                        ? snprintf(extra, sizeof(extra), " (from %lld", (long long)o[i].min)
-                        : snprintf(extra, sizeof(extra), " (%lld to %lld", (long long)o[i].min,
-                                   (long long)o[i].max);
-            if (spec->defaults && def >= o[i].min && def <= o[i].max)
-                snprintf(extra + n, sizeof(extra) - (size_t)n, "; default %lld)", (long long)def);
-            else
-                snprintf(extra + n, sizeof(extra) - (size_t)n, ")");
-        } else if (o[i].kind == CLI_KIND_TIME) {
-            snprintf(extra, sizeof(extra), " (ISO 8601)");
-        }
-        if (o[i].flags & CLI_REQUIRED)
-            snprintf(extra + strlen(extra), sizeof(extra) - strlen(extra), " (required)");
-        help_line(left, o[i].help ? o[i].help : "", extra);
+        option_notes(spec, &o[i], notes, sizeof(notes));
+        help_line(left, o[i].help ? o[i].help : "", notes);
     }
     if (spec->any_setting)
         help_line("--SETTING VALUE",
-                  "any setting `trellis config show` lists (dashes or "
-                  "underscores; also --SETTING=VALUE)",
+                  "any setting `trellis config show` lists (dashes or underscores; also "
+                  "--SETTING=VALUE)",
                   "");
     if (spec->operand)
-        help_line(spec->operand, "the one argument (see the usage line)", "");
+        help_line(spec->operand, spec->operand_help ? spec->operand_help : "", "");
     help_line("-h, --help", "print this help", "");
+}
+
+/* Defaults, then the file (--config or TRELLIS_CONFIG), then the environment. */
+static int config_begin(struct config *cfg, const char *config_file)
+{
+    char err[512];
+    int r;
+
+    if (config_init(cfg, cli_default_web_root) < 0) {
+        fprintf(stderr, "trellis: out of memory\n");
+        return -ENOMEM;
+    }
+    if (!config_file)
+        config_file = getenv("TRELLIS_CONFIG");
+    if (config_file) {
+        r = config_load_file(cfg, config_file, true, err, sizeof(err));
+        if (r < 0) {
+            fprintf(stderr, "trellis: %s\n", err);
+            return r;
+        }
+    }
+    r = config_load_env(cfg, err, sizeof(err));
+    if (r < 0) {
+        fprintf(stderr, "trellis: %s\n", err);
+        return r;
+    }
+    return 0;
+}
+
+static int config_end(struct config *cfg)
+{
+    char err[512];
+    int r = config_finish(cfg, err, sizeof(err));
+    if (r < 0)
+        fprintf(stderr, "trellis: config: %s\n", err);
+    return r;
 }
 
 /* The parser's state for one command line. */
@@ -434,7 +481,7 @@ static void run_close(struct cli_run *run)
 int cli_main(const struct command *c, int argc, char **argv)
 {
     const struct cli_spec *spec = c->spec;
-    static const struct cli_option none[] = {{NULL}};
+    static const struct cli_option none[] = {{0}};
     struct parse p = {.c = c, .opts = spec->options ? spec->options : none};
     struct cli_run run = {.cmd = c->name};
     struct config cfg;
@@ -469,7 +516,7 @@ int cli_main(const struct command *c, int argc, char **argv)
         goto out;
     }
     if (with_config) {
-        if (cli_config_begin(&cfg, p.config_file) < 0)
+        if (config_begin(&cfg, p.config_file) < 0)
             goto out;
         run.cfg = &cfg;
     }
@@ -490,7 +537,7 @@ int cli_main(const struct command *c, int argc, char **argv)
     rc = check_required(&p);
     if (rc != EXIT_OK)
         goto out;
-    if (with_config && cli_config_finish(&cfg) < 0) {
+    if (with_config && config_end(&cfg) < 0) {
         rc = EXIT_USAGE;
         goto out;
     }
@@ -511,58 +558,6 @@ out:
     mem_free(p.seen);
     mem_free(p.lo);
     return rc;
-}
-
-int cli_config_begin(struct config *cfg, const char *config_file)
-{
-    char err[512];
-    int r;
-
-    if (config_init(cfg, cli_default_web_root) < 0) {
-        fprintf(stderr, "trellis: out of memory\n");
-        return -ENOMEM;
-    }
-    if (!config_file)
-        config_file = getenv("TRELLIS_CONFIG");
-    if (config_file) {
-        r = config_load_file(cfg, config_file, true, err, sizeof(err));
-        if (r < 0) {
-            fprintf(stderr, "trellis: %s\n", err);
-            return r;
-        }
-    }
-    r = config_load_env(cfg, err, sizeof(err));
-    if (r < 0) {
-        fprintf(stderr, "trellis: %s\n", err);
-        return r;
-    }
-    return 0;
-}
-
-int cli_flag(struct config *cfg, const char *name, const char *value)
-{
-    char key[64], src[80], err[512];
-    size_t n = strlen(name);
-    int r;
-
-    if (n >= sizeof(key))
-        return -EINVAL;
-    for (size_t i = 0; i <= n; i++)
-        key[i] = name[i] == '-' ? '_' : name[i];
-    snprintf(src, sizeof(src), "flag --%s", name);
-    r = config_set(cfg, key, value, src, err, sizeof(err));
-    if (r < 0)
-        fprintf(stderr, "trellis: %s\n", err);
-    return r;
-}
-
-int cli_config_finish(struct config *cfg)
-{
-    char err[512];
-    int r = config_finish(cfg, err, sizeof(err));
-    if (r < 0)
-        fprintf(stderr, "trellis: config: %s\n", err);
-    return r;
 }
 
 int cli_open_store(const struct config *cfg, const struct store_options *opt, struct store **ret)
@@ -595,37 +590,8 @@ const char *cli_db_display(const char *db, char *buf, size_t n)
     return buf;
 }
 
-int cli_run_open(struct cli_run *run, const struct config *cfg, const char *district_sid,
-                 const char *op_name)
+int cli_run_fail(struct cli_run *run, int r)
 {
-    struct store_options so = {.pool_size = 2};
-    int64_t district_id;
-    int r;
-
-    memset(run, 0, sizeof(*run));
-    r = cli_open_store(cfg, &so, &run->store);
-    if (r < 0)
-        return r;
-    ctx_init(&run->ctx, run->store, cfg, &run->arena, time_now_ms(), "cli");
-    run->ctx.client_addr = "local";
-    r = districts_pick(&run->ctx, district_sid, &district_id);
-    if (r < 0) {
-        fprintf(stderr, "trellis: %s\n", run->ctx.err);
-        cli_run_close(run);
-        return r;
-    }
-    principal_operator(&run->op, district_id, op_name);
-    run->ctx.who = &run->op;
-    return 0;
-}
-
-int cli_run_fail(struct cli_run *run, const char *cmd, int r)
-{
-    fprintf(stderr, "trellis %s: %s\n", cmd, run->ctx.err[0] ? run->ctx.err : strerror(-r));
+    fprintf(stderr, "trellis %s: %s\n", run->cmd, run->ctx.err[0] ? run->ctx.err : strerror(-r));
     return r == -EINVAL ? EXIT_USAGE : EXIT_FAIL;
-}
-
-void cli_run_close(struct cli_run *run)
-{
-    run_close(run);
 }

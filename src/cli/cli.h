@@ -19,7 +19,6 @@
 #ifndef TRELLIS_CLI_H
 #define TRELLIS_CLI_H
 
-#include <getopt.h> /* for the commands not yet on an option table */
 #include <stdio.h>
 
 #include "app/ctx.h"
@@ -36,9 +35,6 @@ struct command {
     const char *name;            /* "serve", "config show", "import oneroster" */
     const struct cli_spec *spec; /* its options and run function */
     const char *summary;         /* one line for `trellis help` */
-    /* a command not yet on an option table (going away with the last one) */
-    int (*legacy_run)(int argc, char **argv);
-    const char *legacy_usage;
 };
 
 extern const struct command commands[];
@@ -93,36 +89,27 @@ struct cli_option {
 #define CLI_STRING(T, m) .kind = CLI_KIND_STRING, .field = CLI_FIELD_OF(T, m, const char *)
 #define CLI_INT(T, m, lo, hi) \
     .kind = CLI_KIND_INT, .field = CLI_FIELD_OF(T, m, int64_t), .min = (lo), .max = (hi)
-#define CLI_TIME(T, m)        .kind = CLI_KIND_TIME, .field = CLI_FIELD_OF(T, m, int64_t)
-#define CLI_CALL(T, m, fn)    .kind = CLI_KIND_CALL, .field = offsetof(T, m), .parse = (fn)
-#define CLI_SETTING           .kind = CLI_KIND_SETTING
-#define CLI_OPERAND(T, m, nm) .operand = (nm), .operand_field = CLI_FIELD_OF(T, m, const char *)
+#define CLI_TIME(T, m)     .kind = CLI_KIND_TIME, .field = CLI_FIELD_OF(T, m, int64_t)
+#define CLI_CALL(T, m, fn) .kind = CLI_KIND_CALL, .field = offsetof(T, m), .parse = (fn)
+#define CLI_SETTING        .kind = CLI_KIND_SETTING
+#define CLI_OPERAND(T, m, nm, h) \
+    .operand = (nm), .operand_field = CLI_FIELD_OF(T, m, const char *), .operand_help = (h)
 
 /* The options every command on the database shares: --db first, the others last. */
-#define CLI_OPTION_DB                                                                 \
-    {                                                                                 \
-        "db", CLI_SETTING,                                                            \
-            .arg = "PATH|URL",                                                        \
-            .help = "the database: a SQLite file or a postgresql:// URL (setting db)" \
-    }
-#define CLI_OPTION_DISTRICT                                                                      \
-    {                                                                                            \
-        "district",                                                                              \
-            .kind = CLI_KIND_DISTRICT, .arg = "SID",                                             \
-            .help =                                                                              \
-                "the district (its sourcedId) to act on; needed when the database holds several" \
-    }
-#define CLI_OPTION_KEY_FILE                                                                 \
-    {                                                                                       \
-        "key-file", CLI_SETTING,                                                            \
-            .arg = "FILE",                                                                  \
-            .help = "the sealing key (setting key_file; default: beside a SQLite database)" \
-    }
-#define CLI_OPTION_CONFIG                                                                  \
-    {                                                                                      \
-        "config", .kind = CLI_KIND_CONFIG, .arg = "FILE",                                  \
-                  .help = "read settings from FILE (before TRELLIS_* variables and flags)" \
-    }
+/* clang-format off */
+#define CLI_OPTION_DB                                                                              \
+    {"db", CLI_SETTING, .arg = "PATH|URL",                                                         \
+     .help = "the database: a SQLite file or a postgresql:// URL (setting db)"}
+#define CLI_OPTION_DISTRICT                                                                        \
+    {"district", .kind = CLI_KIND_DISTRICT, .arg = "SID",                                          \
+     .help = "the district (its sourcedId); needed when the database holds several"}
+#define CLI_OPTION_KEY_FILE                                                                        \
+    {"key-file", CLI_SETTING, .arg = "FILE",                                                       \
+     .help = "the sealing key (setting key_file; default: beside a SQLite database)"}
+#define CLI_OPTION_CONFIG                                                                          \
+    {"config", .kind = CLI_KIND_CONFIG, .arg = "FILE",                                             \
+     .help = "read settings from FILE (before TRELLIS_* variables and flags)"}
+/* clang-format on */
 
 /* What cli_main() opens for a command before run(). */
 enum cli_open {
@@ -149,11 +136,12 @@ struct cli_run {
 };
 
 struct cli_spec {
-    const struct cli_option *options; /* ends with {NULL}; NULL: no options */
+    const struct cli_option *options; /* ends with {0}; NULL: no options */
     size_t args_size;                 /* sizeof the args struct (0: none) */
     const void *defaults;             /* copied into it before parsing (NULL: zeros) */
     const char *operand;              /* "KEY": the one positional argument; NULL: none */
     size_t operand_field;             /* offsetof its const char * in the args struct */
+    const char *operand_help;         /* one line for --help */
     bool any_setting;                 /* also --SETTING VALUE for every setting */
     enum cli_open open;
     bool readonly; /* with CLI_OPEN_*: open the store for reading only */
@@ -177,7 +165,7 @@ int cli_open_store(const struct config *cfg, const struct store_options *opt, st
 const char *cli_db_display(const char *db, char *buf, size_t n);
 
 /* Print "trellis <cmd>: <ctx err>" and return EXIT_FAIL (or EXIT_USAGE for -EINVAL). */
-int cli_run_fail(struct cli_run *run, const char *cmd, int r);
+int cli_run_fail(struct cli_run *run, int r);
 
 /* Print "trellis <cmd>: <message>" and the usage line to stderr; returns EXIT_USAGE. */
 int cli_usage_error(const char *cmd, const char *fmt, ...) PRINTF_FMT(2, 3);
@@ -185,14 +173,6 @@ int cli_usage_error(const char *cmd, const char *fmt, ...) PRINTF_FMT(2, 3);
 int cli_fail(const char *cmd, const char *fmt, ...) PRINTF_FMT(2, 3);
 /* Print the usage line of a command (generated from its table) to f. */
 void cli_print_usage(const char *name, FILE *f);
-
-/* Going away with the last command not on an option table. */
-int cli_config_begin(struct config *cfg, const char *config_file);
-int cli_flag(struct config *cfg, const char *name, const char *value);
-int cli_config_finish(struct config *cfg);
-int cli_run_open(struct cli_run *run, const struct config *cfg, const char *district_sid,
-                 const char *op_name);
-void cli_run_close(struct cli_run *run);
 
 /* The built-in web root (the source tree's web/). */
 extern const char *const cli_default_web_root;

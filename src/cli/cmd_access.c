@@ -20,7 +20,7 @@ struct access_args {
 
 static const struct cli_option options[] = {
     {"json", CLI_BOOL(struct access_args, json), .help = "print the table as JSON"},
-    {NULL},
+    {0},
 };
 
 static int policy_run(struct cli_run *run)

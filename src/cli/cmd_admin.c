@@ -52,7 +52,7 @@ static const struct cli_option add_district_options[] = {
      .help = "the district's name"},
     CLI_OPTION_KEY_FILE,
     CLI_OPTION_CONFIG,
-    {NULL},
+    {0},
 };
 
 static const struct cli_option add_client_options[] = {
@@ -65,11 +65,11 @@ static const struct cli_option add_client_options[] = {
     CLI_OPTION_DISTRICT,
     CLI_OPTION_KEY_FILE,
     CLI_OPTION_CONFIG,
-    {NULL},
+    {0},
 };
 
 static const struct cli_option list_clients_options[] = {
-    CLI_OPTION_DB, CLI_OPTION_DISTRICT, CLI_OPTION_KEY_FILE, CLI_OPTION_CONFIG, {NULL},
+    CLI_OPTION_DB, CLI_OPTION_DISTRICT, CLI_OPTION_KEY_FILE, CLI_OPTION_CONFIG, {0},
 };
 
 static const struct cli_option add_account_options[] = {
@@ -85,7 +85,7 @@ static const struct cli_option add_account_options[] = {
     CLI_OPTION_DISTRICT,
     CLI_OPTION_KEY_FILE,
     CLI_OPTION_CONFIG,
-    {NULL},
+    {0},
 };
 
 static const struct cli_option set_password_options[] = {
@@ -100,7 +100,7 @@ static const struct cli_option set_password_options[] = {
     CLI_OPTION_DISTRICT,
     CLI_OPTION_KEY_FILE,
     CLI_OPTION_CONFIG,
-    {NULL},
+    {0},
 };
 
 /* unlock, reset-totp, disable, enable */
@@ -111,7 +111,7 @@ static const struct cli_option account_options[] = {
     CLI_OPTION_DISTRICT,
     CLI_OPTION_KEY_FILE,
     CLI_OPTION_CONFIG,
-    {NULL},
+    {0},
 };
 
 static int add_district_run(struct cli_run *run)
@@ -121,7 +121,7 @@ static int add_district_run(struct cli_run *run)
     int r = districts_add(&run->ctx, a->sourced_id, a->name, &id);
 
     if (r < 0)
-        return cli_run_fail(run, run->cmd, r);
+        return cli_run_fail(run, r);
     printf("added district '%s' (%s)\n", a->sourced_id, a->name);
     return EXIT_OK;
 }
@@ -134,7 +134,7 @@ static int add_client_run(struct cli_run *run)
 
     r = clients_add(&run->ctx, a->name, a->scopes, &cred);
     if (r < 0) {
-        rc = cli_run_fail(run, run->cmd, r);
+        rc = cli_run_fail(run, r);
     } else {
         json_t *o = json_pack("{s:s, s:s}", "key", cred.key, "secret", cred.secret);
         char *text = o ? json_dumps(o, JSON_COMPACT) : NULL;
@@ -178,7 +178,7 @@ static int list_clients_run(struct cli_run *run)
     r = clients_list(&run->ctx, print_client, list);
     if (r < 0) {
         json_decref(list);
-        return cli_run_fail(run, run->cmd, r);
+        return cli_run_fail(run, r);
     }
     char *text = json_dumps(list, JSON_INDENT(2));
     if (text)
@@ -194,7 +194,7 @@ static int revoke_client_run(struct cli_run *run)
     int r = clients_revoke(&run->ctx, a->key);
 
     if (r < 0)
-        return cli_run_fail(run, run->cmd, r);
+        return cli_run_fail(run, r);
     printf("revoked %s\n", a->key);
     return EXIT_OK;
 }
@@ -207,7 +207,7 @@ static int add_account_run(struct cli_run *run)
 
     r = auth_account_add(&run->ctx, a->username, a->name, a->role, a->school, password);
     if (r < 0)
-        rc = cli_run_fail(run, run->cmd, r);
+        rc = cli_run_fail(run, r);
     else
         printf("{\"username\":\"%s\",\"password\":\"%s\"}\n", a->username, password);
     memset(password, 0, sizeof(password));
@@ -246,7 +246,7 @@ static int set_password_run(struct cli_run *run)
         r = auth_account_provision(&run->ctx, a->sourced_id, a->password_stdin ? password : NULL,
                                    made);
     if (r < 0)
-        rc = cli_run_fail(run, run->cmd, r);
+        rc = cli_run_fail(run, r);
     else if (made[0])
         printf("{\"password\":\"%s\"}\n", made);
     else
@@ -260,7 +260,7 @@ static int account_done(struct cli_run *run, int r, const char *done)
 {
     const struct admin_args *a = run->args;
     if (r < 0)
-        return cli_run_fail(run, run->cmd, r);
+        return cli_run_fail(run, r);
     printf("%s: %s\n", a->username, done);
     return EXIT_OK;
 }
@@ -305,8 +305,10 @@ const struct cli_spec cmd_admin_add_client =
     ADMIN(add_client_options, IN_DISTRICT, .run = add_client_run);
 const struct cli_spec cmd_admin_list_clients =
     ADMIN(list_clients_options, IN_DISTRICT, .run = list_clients_run);
-const struct cli_spec cmd_admin_revoke_client = ADMIN(
-    list_clients_options, IN_DISTRICT, CLI_OPERAND(ARGS, key, "KEY"), .run = revoke_client_run);
+const struct cli_spec cmd_admin_revoke_client =
+    ADMIN(list_clients_options, IN_DISTRICT,
+          CLI_OPERAND(ARGS, key, "KEY", "the client's key (`admin list-clients` shows it)"),
+          .run = revoke_client_run);
 const struct cli_spec cmd_admin_add_account =
     ADMIN(add_account_options, IN_DISTRICT, .run = add_account_run);
 const struct cli_spec cmd_admin_set_password =

@@ -38,14 +38,14 @@ static const struct cli_option verify_options[] = {
      .help = "also check the database against a checkpoint kept elsewhere (`audit checkpoint`)"},
     CLI_OPTION_KEY_FILE,
     CLI_OPTION_CONFIG,
-    {NULL},
+    {0},
 };
 
 static const struct cli_option checkpoint_options[] = {
     CLI_OPTION_DB,
     CLI_OPTION_KEY_FILE,
     CLI_OPTION_CONFIG,
-    {NULL},
+    {0},
 };
 
 static const struct cli_option show_options[] = {
@@ -60,7 +60,7 @@ static const struct cli_option show_options[] = {
     CLI_OPTION_DISTRICT,
     CLI_OPTION_KEY_FILE,
     CLI_OPTION_CONFIG,
-    {NULL},
+    {0},
 };
 
 /* The checkpoint file, whole (at most 16 MiB): 0, or 1 with the reason printed. */
@@ -205,7 +205,7 @@ static int show_run(struct cli_run *run)
     if (r == 0)
         r = access_settle(&run->ctx);
     if (r < 0)
-        rc = cli_run_fail(run, run->cmd, r);
+        rc = cli_run_fail(run, r);
     else
         fwrite(pr.out.data ? pr.out.data : "", 1, pr.out.len, stdout);
     buf_release(&pr.out);

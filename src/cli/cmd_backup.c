@@ -19,7 +19,7 @@ static const struct cli_option options[] = {
     CLI_OPTION_DB,
     CLI_OPTION_KEY_FILE,
     CLI_OPTION_CONFIG,
-    {NULL},
+    {0},
 };
 
 static int backup_run(struct cli_run *run)
@@ -51,6 +51,7 @@ static int backup_run(struct cli_run *run)
 const struct cli_spec cmd_backup = {
     .options = options,
     .args_size = sizeof(struct backup_args),
-    CLI_OPERAND(struct backup_args, out, "OUT"),
+    CLI_OPERAND(struct backup_args, out, "OUT",
+                "the copy to write: a file that does not exist yet"),
     .run = backup_run,
 };

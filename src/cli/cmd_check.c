@@ -55,7 +55,7 @@ static const struct cli_option options[] = {
      .help = "how far a number may be off: absolute (0.01) or relative (0.5%) (--type number)"},
     {"seed", CLI_INT(ARGS, seed, 0, INT64_MAX), .arg = "N",
      .help = "the seed of the random points expressions are compared at"},
-    {NULL},
+    {0},
 };
 
 /* "0.01" is an absolute tolerance, "0.5%" a relative one. */

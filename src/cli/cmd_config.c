@@ -11,7 +11,7 @@
 
 static const struct cli_option options[] = {
     CLI_OPTION_CONFIG,
-    {NULL},
+    {0},
 };
 
 static int show_run(struct cli_run *run)

@@ -55,30 +55,22 @@ static int parse_model(void *field, const char *value, char *why, size_t n)
     return 0;
 }
 
+/* the entries both tables have */
+/* clang-format off */
 #define OPTION_INPUT                                                                               \
-    {                                                                                              \
-        "input", CLI_STRING(ARGS, input),                                                          \
-            .arg = "FILE", .flags = CLI_REQUIRED,                                                  \
-            .help =                                                                                \
-                "the answer log (dkt: three lines per student; csv: user, skill, correct, order, " \
-                "optional item)"                                                                   \
-    }
-#define OPTION_FORMAT                                                               \
-    {                                                                               \
-        "format", CLI_CALL(ARGS, format, parse_format),                             \
-            .arg = "dkt|csv",                                                       \
-            .help = "the log's format (default: dkt if its first line is a number)" \
-    }
-#define OPTION_THREADS                                                           \
-    {                                                                            \
-        "threads", CLI_INT(ARGS, threads, 1, 64),                                \
-            .arg = "N", .help = "threads to fit on (default: one per processor)" \
-    }
-#define OPTION_OUT                                                                        \
-    {                                                                                     \
-        "out", CLI_STRING(ARGS, out), .arg = "PARAMS.json", .flags = CLI_REQUIRED,        \
-                                      .help = "where to write the parameters and metrics" \
-    }
+    {"input", CLI_STRING(ARGS, input), .arg = "FILE", .flags = CLI_REQUIRED,                       \
+     .help = "the answer log (dkt: three lines per student; csv: user, skill, correct, order, "    \
+             "optional item)"}
+#define OPTION_FORMAT                                                                              \
+    {"format", CLI_CALL(ARGS, format, parse_format), .arg = "dkt|csv",                             \
+     .help = "the log's format (default: dkt if its first line is a number)"}
+#define OPTION_THREADS                                                                             \
+    {"threads", CLI_INT(ARGS, threads, 1, 64), .arg = "N",                                         \
+     .help = "threads to fit on; without it, one per processor"}
+#define OPTION_OUT                                                                                 \
+    {"out", CLI_STRING(ARGS, out), .arg = "PARAMS.json", .flags = CLI_REQUIRED,                   \
+     .help = "where to write the parameters and metrics"}
+/* clang-format on */
 
 static const struct cli_option bkt_options[] = {
     OPTION_INPUT,
@@ -97,7 +89,7 @@ static const struct cli_option bkt_options[] = {
     {"test", CLI_STRING(ARGS, test), .arg = "FILE", .help = "score the fit on this answer log"},
     {"predictions", CLI_STRING(ARGS, predictions), .arg = "OUT.csv",
      .help = "write every test answer's prediction, made before it is seen (needs --test)"},
-    {NULL},
+    {0},
 };
 
 static const struct cli_option irt_options[] = {
@@ -109,7 +101,7 @@ static const struct cli_option irt_options[] = {
      .help = "quadrature points over ability"},
     OPTION_THREADS,
     OPTION_OUT,
-    {NULL},
+    {0},
 };
 
 static double now_s(void)

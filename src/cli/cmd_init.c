@@ -37,7 +37,7 @@ static const struct cli_option options[] = {
      .help = "write the demo logins to FILE as JSON (mode 0600)"},
     CLI_OPTION_KEY_FILE,
     CLI_OPTION_CONFIG,
-    {NULL},
+    {0},
 };
 
 static int init_check(const struct cli_run *run)

@@ -61,7 +61,7 @@ static const struct cli_option delete_options[] = {
     CLI_OPTION_DISTRICT,
     CLI_OPTION_KEY_FILE,
     CLI_OPTION_CONFIG,
-    {NULL},
+    {0},
 };
 
 static const struct cli_option forward_options[] = {
@@ -84,7 +84,7 @@ static const struct cli_option forward_options[] = {
     CLI_OPTION_DISTRICT,
     CLI_OPTION_KEY_FILE,
     CLI_OPTION_CONFIG,
-    {NULL},
+    {0},
 };
 
 static int delete_check(const struct cli_run *run)
@@ -117,7 +117,7 @@ static int delete_run(struct cli_run *run)
     };
     r = lrs_delete(&run->ctx, &d, &rep);
     if (r < 0) {
-        rc = cli_run_fail(run, run->cmd, r);
+        rc = cli_run_fail(run, r);
     } else {
         printf("{\"dry_run\":%s,\"statements\":%lld,\"voiding_statements\":%lld,"
                "\"documents\":%lld,\"attachments\":%lld,\"learners\":%lld%s}\n",
@@ -175,7 +175,7 @@ static int forward_run(struct cli_run *run)
            (long long)rep.sent, (long long)rep.batches, (long long)rep.skipped,
            (long long)rep.failures, (long long)rep.after_seq, (long long)rep.total);
     if (r < 0)
-        rc = cli_run_fail(run, run->cmd, r);
+        rc = cli_run_fail(run, r);
     return rc;
 }
 

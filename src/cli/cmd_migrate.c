@@ -35,7 +35,7 @@ static const struct cli_option options[] = {
      .help = "the source's sealing key, which the PostgreSQL deployment keeps using (default: "
              "PATH.key)"},
     {"json", CLI_BOOL(ARGS, json), .help = "print the report as JSON"},
-    {NULL},
+    {0},
 };
 
 struct out {

@@ -32,7 +32,7 @@ struct model_args {
 static const struct model_args defaults = {.restarts = 5};
 
 static const struct cli_option rebuild_options[] = {
-    CLI_OPTION_DB, CLI_OPTION_DISTRICT, CLI_OPTION_KEY_FILE, CLI_OPTION_CONFIG, {NULL},
+    CLI_OPTION_DB, CLI_OPTION_DISTRICT, CLI_OPTION_KEY_FILE, CLI_OPTION_CONFIG, {0},
 };
 
 static const struct cli_option fit_options[] = {
@@ -45,7 +45,7 @@ static const struct cli_option fit_options[] = {
      .help = "threads to fit on (0: one per processor)"},
     CLI_OPTION_KEY_FILE,
     CLI_OPTION_CONFIG,
-    {NULL},
+    {0},
 };
 
 static const struct cli_option show_options[] = {
@@ -55,7 +55,7 @@ static const struct cli_option show_options[] = {
     CLI_OPTION_DISTRICT,
     CLI_OPTION_KEY_FILE,
     CLI_OPTION_CONFIG,
-    {NULL},
+    {0},
 };
 
 static int rebuild_run(struct cli_run *run)
@@ -65,7 +65,7 @@ static int rebuild_run(struct cli_run *run)
 
     r = model_rebuild(&run->ctx, run->op.district_id, &applied);
     if (r < 0)
-        rc = cli_run_fail(run, run->cmd, r);
+        rc = cli_run_fail(run, r);
     else
         printf("learner model rebuilt: %lld answers applied\n", (long long)applied);
     return rc;
@@ -83,7 +83,7 @@ static int fit_run(struct cli_run *run)
     job.threads = (unsigned)a->threads;
     r = model_fit_stored(&run->ctx, run->op.district_id, &job, &report);
     if (r < 0) {
-        rc = cli_run_fail(run, run->cmd, r);
+        rc = cli_run_fail(run, r);
     } else {
         json_dumpf(report, stdout, JSON_INDENT(2) | JSON_REAL_PRECISION(6));
         putchar('\n');
@@ -118,7 +118,7 @@ static int show_run(struct cli_run *run)
             json_decref(o);
     }
     if (r < 0) {
-        rc = cli_run_fail(run, run->cmd, r);
+        rc = cli_run_fail(run, r);
     } else {
         json_dumpf(o, stdout, JSON_INDENT(2) | JSON_REAL_PRECISION(6));
         putchar('\n');

@@ -43,14 +43,14 @@ static const struct cli_option import_options[] = {
      .help = "add the set's district when the database holds others"},
     CLI_OPTION_KEY_FILE,
     CLI_OPTION_CONFIG,
-    {NULL},
+    {0},
 };
 
 static const struct cli_option export_options[] = {
     CLI_OPTION_DB,
     CLI_OPTION_KEY_FILE,
     CLI_OPTION_CONFIG,
-    {NULL},
+    {0},
 };
 
 static void print_summary(const struct roster_report *rep)
@@ -126,7 +126,8 @@ static int export_run(struct cli_run *run)
 const struct cli_spec cmd_import_oneroster = {
     .options = import_options,
     .args_size = sizeof(struct roster_args),
-    CLI_OPERAND(struct roster_args, path, "SRC"),
+    CLI_OPERAND(struct roster_args, path, "SRC",
+                "the set: a folder or a .zip of OneRoster CSV files"),
     .open = CLI_OPEN_OPERATOR,
     .run = import_run,
 };
@@ -134,7 +135,7 @@ const struct cli_spec cmd_import_oneroster = {
 const struct cli_spec cmd_export_oneroster = {
     .options = export_options,
     .args_size = sizeof(struct roster_args),
-    CLI_OPERAND(struct roster_args, path, "DIR"),
+    CLI_OPERAND(struct roster_args, path, "DIR", "the folder to write the set into"),
     .open = CLI_OPEN_OPERATOR,
     .run = export_run,
 };

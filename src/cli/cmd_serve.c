@@ -36,7 +36,7 @@ static const struct cli_option options[] = {
      .help = "the public URL (setting base_url; default: http://<listen>)"},
     CLI_OPTION_KEY_FILE,
     CLI_OPTION_CONFIG,
-    {NULL},
+    {0},
 };
 
 static bool is_new_sqlite_file(const char *db)

@@ -1,7 +1,6 @@
 /*
  * The subcommands (cmd_*.c): each is its option table and run function
- * (struct cli_spec, cli.h), named in the command table in main.c. A command
- * not yet on a table gets argv with argv[0] = the last word of its name.
+ * (struct cli_spec, cli.h); the command table in main.c names them.
  */
 #ifndef TRELLIS_CLI_COMMANDS_H
 #define TRELLIS_CLI_COMMANDS_H
