@@ -6,7 +6,6 @@
  */
 #include "base/common.h"
 
-#include <getopt.h>
 #include <jansson.h>
 #include <stdio.h>
 
@@ -15,22 +14,19 @@
 #include "cli/commands.h"
 #include "http/router.h"
 
-int cmd_access_policy(int argc, char **argv)
+struct access_args {
+    bool json;
+};
+
+static const struct cli_option options[] = {
+    {"json", CLI_BOOL(struct access_args, json), .help = "print the table as JSON"},
+    {0},
+};
+
+static int policy_run(struct cli_run *run)
 {
     static const char cmd[] = "access policy";
-    static const struct option opts[] = {{"json", no_argument, NULL, 'j'}, {NULL, 0, NULL, 0}};
-    bool json = false;
-    int c;
-
-    opterr = 0;
-    while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-        if (c == 'j')
-            json = true;
-        else
-            return cli_usage_error(cmd, "'%s': not an option of this command", argv[optind - 1]);
-    }
-    if (optind < argc)
-        return cli_usage_error(cmd, "'%s': this command takes no arguments", argv[optind]);
+    const struct access_args *args = run->args;
 
     json_t *rules = access_policy_json(), *list = json_array();
     for (size_t i = 0; list && i < route_disclosures_count; i++) {
@@ -52,7 +48,7 @@ int cmd_access_policy(int argc, char **argv)
     json_t *o = rules && list ? json_pack("{s:o, s:o}", "rules", rules, "routes", list) : NULL;
     if (!o)
         return cli_fail(cmd, "out of memory");
-    if (json) {
+    if (args->json) {
         json_dumpf(o, stdout, JSON_INDENT(2));
         putchar('\n');
     } else {
@@ -81,3 +77,9 @@ int cmd_access_policy(int argc, char **argv)
     json_decref(o);
     return EXIT_OK;
 }
+
+const struct cli_spec cmd_access_policy = {
+    .options = options,
+    .args_size = sizeof(struct access_args),
+    .run = policy_run,
+};

@@ -21,155 +21,120 @@
 #include "cli/commands.h"
 #include "store/store.h"
 
-static const struct option opts[] = {
-    {"db", required_argument, NULL, 'd'},
-    {"config", required_argument, NULL, 'c'},
-    {"key-file", required_argument, NULL, 'k'},
-    {"district", required_argument, NULL, 'D'},
-    {"name", required_argument, NULL, 'n'},
-    {"scope", required_argument, NULL, 's'},
-    {"sourced-id", required_argument, NULL, 'i'},
-    {"username", required_argument, NULL, 'u'},
-    {"role", required_argument, NULL, 'r'},
-    {"school", required_argument, NULL, 'S'},
-    {"password-stdin", no_argument, NULL, 'P'},
-    {"help", no_argument, NULL, 'h'},
-    {NULL, 0, NULL, 0},
-};
-
 struct admin_args {
-    struct config cfg;
-    const char *district;
-    const char *name;
-    const char *sourced_id;
+    const char *name, *sourced_id, *username, *role, *school, *key;
     unsigned scopes;
-    const char *bad_scope;
-    const char *username, *role, *school;
     bool password_stdin;
 };
 
-/* Parse the shared options; returns EXIT_OK to go on, or an exit status. */
-static int parse(const char *cmd, int argc, char **argv, struct admin_args *a)
-{
-    const char *config_file = NULL;
-    int c;
+#define ARGS struct admin_args
 
-    memset(a, 0, sizeof(*a));
-    for (int i = 1; i + 1 < argc; i++)
-        if (strcmp(argv[i], "--config") == 0)
-            config_file = argv[i + 1];
-    if (cli_config_begin(&a->cfg, config_file) < 0)
-        return EXIT_FAIL;
-    optind = 1;
-    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-        unsigned bit;
-        switch (c) {
-        case 'd':
-            if (cli_flag(&a->cfg, "db", optarg) < 0)
-                return EXIT_USAGE;
-            break;
-        case 'k':
-            if (cli_flag(&a->cfg, "key-file", optarg) < 0)
-                return EXIT_USAGE;
-            break;
-        case 'D':
-            a->district = optarg;
-            break;
-        case 'n':
-            a->name = optarg;
-            break;
-        case 'i':
-            a->sourced_id = optarg;
-            break;
-        case 'u':
-            a->username = optarg;
-            break;
-        case 'r':
-            a->role = optarg;
-            break;
-        case 'S':
-            a->school = optarg;
-            break;
-        case 'P':
-            a->password_stdin = true;
-            break;
-        case 's':
-            if (scope_parse(optarg, &bit) < 0)
-                return cli_usage_error(cmd,
-                                       "--scope: '%s' is not one of statements/write, "
-                                       "statements/read/mine, statements/read, state, profile, "
-                                       "all, roster/read, roster/write",
-                                       optarg);
-            a->scopes |= bit;
-            break;
-        case 'c':
-            break;
-        case 'h':
-            cli_print_usage(cmd);
-            return -1;
-        default:
-            cli_print_usage(cmd);
-            return EXIT_USAGE;
-        }
+/* --scope: one more scope (it may be given again). */
+static int parse_scope(void *field, const char *value, char *why, size_t n)
+{
+    unsigned bit, *scopes = field;
+    if (scope_parse(value, &bit) < 0) {
+        snprintf(why, n,
+                 "'%s' is not one of statements/write, statements/read/mine, statements/read, "
+                 "state, profile, all, roster/read, roster/write",
+                 value);
+        return -EINVAL;
     }
-    if (cli_config_finish(&a->cfg) < 0)
-        return EXIT_USAGE;
+    *scopes |= bit;
+    return 0;
+}
+
+static const struct cli_option add_district_options[] = {
+    CLI_OPTION_DB,
+    {"sourced-id", CLI_STRING(ARGS, sourced_id), .arg = "SID", .flags = CLI_REQUIRED,
+     .help = "the district's sourcedId (as its OneRoster files name it)"},
+    {"name", CLI_STRING(ARGS, name), .arg = "NAME", .flags = CLI_REQUIRED,
+     .help = "the district's name"},
+    CLI_OPTION_KEY_FILE,
+    CLI_OPTION_CONFIG,
+    {0},
+};
+
+static const struct cli_option add_client_options[] = {
+    CLI_OPTION_DB,
+    {"name", CLI_STRING(ARGS, name), .arg = "NAME", .flags = CLI_REQUIRED,
+     .help = "what the client is, for people reading the list and the audit log"},
+    {"scope", CLI_CALL(ARGS, scopes, parse_scope), .arg = "SCOPE...", .flags = CLI_REQUIRED,
+     .help = "what it may do (again for more): statements/write, statements/read/mine, "
+             "statements/read, state, profile, all, roster/read, roster/write"},
+    CLI_OPTION_DISTRICT,
+    CLI_OPTION_KEY_FILE,
+    CLI_OPTION_CONFIG,
+    {0},
+};
+
+static const struct cli_option list_clients_options[] = {
+    CLI_OPTION_DB, CLI_OPTION_DISTRICT, CLI_OPTION_KEY_FILE, CLI_OPTION_CONFIG, {0},
+};
+
+static const struct cli_option add_account_options[] = {
+    CLI_OPTION_DB,
+    {"username", CLI_STRING(ARGS, username), .arg = "NAME", .flags = CLI_REQUIRED,
+     .help = "the login name"},
+    {"name", CLI_STRING(ARGS, name), .arg = "TEXT", .flags = CLI_REQUIRED,
+     .help = "the person's name as the pages show it"},
+    {"role", CLI_STRING(ARGS, role), .arg = "ROLE", .flags = CLI_REQUIRED,
+     .help = "teacher, counsellor, school_admin or district_admin"},
+    {"school", CLI_STRING(ARGS, school), .arg = "SID",
+     .help = "the school (its sourcedId) of a teacher, counsellor or school administrator"},
+    CLI_OPTION_DISTRICT,
+    CLI_OPTION_KEY_FILE,
+    CLI_OPTION_CONFIG,
+    {0},
+};
+
+static const struct cli_option set_password_options[] = {
+    CLI_OPTION_DB,
+    {"username", CLI_STRING(ARGS, username), .arg = "NAME", .flags = CLI_NEEDED,
+     .help = "reset the password of this login name"},
+    {"sourced-id", CLI_STRING(ARGS, sourced_id), .arg = "SID", .flags = CLI_NEEDED | CLI_OR,
+     .help = "give this rostered person a login (or reset it)"},
+    {"password-stdin", CLI_BOOL(ARGS, password_stdin),
+     .help = "read the password from the first line of standard input (default: a random one, "
+             "printed once)"},
+    CLI_OPTION_DISTRICT,
+    CLI_OPTION_KEY_FILE,
+    CLI_OPTION_CONFIG,
+    {0},
+};
+
+/* unlock, reset-totp, disable, enable */
+static const struct cli_option account_options[] = {
+    CLI_OPTION_DB,
+    {"username", CLI_STRING(ARGS, username), .arg = "NAME", .flags = CLI_REQUIRED,
+     .help = "the account's login name"},
+    CLI_OPTION_DISTRICT,
+    CLI_OPTION_KEY_FILE,
+    CLI_OPTION_CONFIG,
+    {0},
+};
+
+static int add_district_run(struct cli_run *run)
+{
+    const struct admin_args *a = run->args;
+    int64_t id;
+    int r = districts_add(&run->ctx, a->sourced_id, a->name, &id);
+
+    if (r < 0)
+        return cli_run_fail(run, r);
+    printf("added district '%s' (%s)\n", a->sourced_id, a->name);
     return EXIT_OK;
 }
 
-static int finish(struct admin_args *a, int rc)
+static int add_client_run(struct cli_run *run)
 {
-    config_release(&a->cfg);
-    return rc < 0 ? EXIT_OK : rc;
-}
-
-int cmd_admin_add_district(int argc, char **argv)
-{
-    static const char cmd[] = "admin add-district";
-    struct admin_args a;
-    struct cli_run run;
-    struct store_options so = {.pool_size = 2};
-    int64_t id;
-    int rc = parse(cmd, argc, argv, &a), r;
-
-    if (rc != EXIT_OK)
-        return finish(&a, rc);
-    if (!a.sourced_id || !a.name)
-        return finish(&a, cli_usage_error(cmd, "--sourced-id and --name are required"));
-    memset(&run, 0, sizeof(run));
-    if (cli_open_store(&a.cfg, &so, &run.store) < 0)
-        return finish(&a, EXIT_FAIL);
-    ctx_init(&run.ctx, run.store, &a.cfg, &run.arena, time_now_ms(), "cli");
-    principal_operator(&run.op, 0, "cli:admin add-district");
-    run.ctx.who = &run.op;
-    r = districts_add(&run.ctx, a.sourced_id, a.name, &id);
-    if (r < 0)
-        rc = cli_run_fail(&run, cmd, r);
-    else
-        printf("added district '%s' (%s)\n", a.sourced_id, a.name);
-    cli_run_close(&run);
-    return finish(&a, rc);
-}
-
-int cmd_admin_add_client(int argc, char **argv)
-{
-    static const char cmd[] = "admin add-client";
-    struct admin_args a;
-    struct cli_run run;
+    const struct admin_args *a = run->args;
     struct client_credentials cred;
-    int rc = parse(cmd, argc, argv, &a), r;
+    int rc = EXIT_OK, r;
 
-    if (rc != EXIT_OK)
-        return finish(&a, rc);
-    if (!a.name)
-        return finish(&a, cli_usage_error(cmd, "--name is required"));
-    if (!a.scopes)
-        return finish(&a, cli_usage_error(cmd, "give at least one --scope"));
-    if (cli_run_open(&run, &a.cfg, a.district, "cli:admin add-client") < 0)
-        return finish(&a, EXIT_FAIL);
-    r = clients_add(&run.ctx, a.name, a.scopes, &cred);
+    r = clients_add(&run->ctx, a->name, a->scopes, &cred);
     if (r < 0) {
-        rc = cli_run_fail(&run, cmd, r);
+        rc = cli_run_fail(run, r);
     } else {
         json_t *o = json_pack("{s:s, s:s}", "key", cred.key, "secret", cred.secret);
         char *text = o ? json_dumps(o, JSON_COMPACT) : NULL;
@@ -181,8 +146,7 @@ int cmd_admin_add_client(int argc, char **argv)
         json_decref(o);
     }
     memset(&cred, 0, sizeof(cred));
-    cli_run_close(&run);
-    return finish(&a, rc);
+    return rc;
 }
 
 static int print_client(const struct client_info *ci, void *arg)
@@ -204,80 +168,50 @@ static int print_client(const struct client_info *ci, void *arg)
                : 0;
 }
 
-int cmd_admin_list_clients(int argc, char **argv)
+static int list_clients_run(struct cli_run *run)
 {
-    static const char cmd[] = "admin list-clients";
-    struct admin_args a;
-    struct cli_run run;
     json_t *list = json_array();
-    int rc = parse(cmd, argc, argv, &a), r;
+    int r;
 
-    if (rc != EXIT_OK || !list) {
-        json_decref(list);
-        return finish(&a, rc);
-    }
-    if (cli_run_open(&run, &a.cfg, a.district, "cli:admin list-clients") < 0) {
-        json_decref(list);
-        return finish(&a, EXIT_FAIL);
-    }
-    r = clients_list(&run.ctx, print_client, list);
+    if (!list)
+        return cli_fail(run->cmd, "out of memory");
+    r = clients_list(&run->ctx, print_client, list);
     if (r < 0) {
-        rc = cli_run_fail(&run, cmd, r);
-    } else {
-        char *text = json_dumps(list, JSON_INDENT(2));
-        if (text)
-            printf("%s\n", text);
-        free(text);
+        json_decref(list);
+        return cli_run_fail(run, r);
     }
+    char *text = json_dumps(list, JSON_INDENT(2));
+    if (text)
+        printf("%s\n", text);
+    free(text);
     json_decref(list);
-    cli_run_close(&run);
-    return finish(&a, rc);
+    return EXIT_OK;
 }
 
-int cmd_admin_revoke_client(int argc, char **argv)
+static int revoke_client_run(struct cli_run *run)
 {
-    static const char cmd[] = "admin revoke-client";
-    struct admin_args a;
-    struct cli_run run;
-    int rc = parse(cmd, argc, argv, &a), r;
+    const struct admin_args *a = run->args;
+    int r = clients_revoke(&run->ctx, a->key);
 
-    if (rc != EXIT_OK)
-        return finish(&a, rc);
-    if (optind != argc - 1)
-        return finish(&a, cli_usage_error(cmd, "expected one KEY"));
-    if (cli_run_open(&run, &a.cfg, a.district, "cli:admin revoke-client") < 0)
-        return finish(&a, EXIT_FAIL);
-    r = clients_revoke(&run.ctx, argv[optind]);
     if (r < 0)
-        rc = cli_run_fail(&run, cmd, r);
-    else
-        printf("revoked %s\n", argv[optind]);
-    cli_run_close(&run);
-    return finish(&a, rc);
+        return cli_run_fail(run, r);
+    printf("revoked %s\n", a->key);
+    return EXIT_OK;
 }
 
-int cmd_admin_add_account(int argc, char **argv)
+static int add_account_run(struct cli_run *run)
 {
-    static const char cmd[] = "admin add-account";
-    struct admin_args a;
-    struct cli_run run;
+    const struct admin_args *a = run->args;
     char password[32];
-    int rc = parse(cmd, argc, argv, &a), r;
+    int rc = EXIT_OK, r;
 
-    if (rc != EXIT_OK)
-        return finish(&a, rc);
-    if (!a.username || !a.name || !a.role)
-        return finish(&a, cli_usage_error(cmd, "--username, --name and --role are required"));
-    if (cli_run_open(&run, &a.cfg, a.district, "cli:admin add-account") < 0)
-        return finish(&a, EXIT_FAIL);
-    r = auth_account_add(&run.ctx, a.username, a.name, a.role, a.school, password);
+    r = auth_account_add(&run->ctx, a->username, a->name, a->role, a->school, password);
     if (r < 0)
-        rc = cli_run_fail(&run, cmd, r);
+        rc = cli_run_fail(run, r);
     else
-        printf("{\"username\":\"%s\",\"password\":\"%s\"}\n", a.username, password);
+        printf("{\"username\":\"%s\",\"password\":\"%s\"}\n", a->username, password);
     memset(password, 0, sizeof(password));
-    cli_run_close(&run);
-    return finish(&a, rc);
+    return rc;
 }
 
 /* One line from standard input, without its line end (the password). */
@@ -289,95 +223,98 @@ static int read_password(char *out, size_t n)
     return 0;
 }
 
-int cmd_admin_set_password(int argc, char **argv)
+static int set_password_check(const struct cli_run *run)
 {
-    static const char cmd[] = "admin set-password";
-    struct admin_args a;
-    struct cli_run run;
-    char password[300] = "", made[32] = "";
-    int rc = parse(cmd, argc, argv, &a), r;
+    const struct admin_args *a = run->args;
+    if (!a->username == !a->sourced_id)
+        return cli_usage_error(run->cmd, "give --username or --sourced-id");
+    return EXIT_OK;
+}
 
-    if (rc != EXIT_OK)
-        return finish(&a, rc);
-    if (!a.username == !a.sourced_id)
-        return finish(&a, cli_usage_error(cmd, "give --username or --sourced-id"));
-    if (a.password_stdin && read_password(password, sizeof(password)) < 0)
-        return finish(&a, cli_usage_error(cmd, "--password-stdin: no line on standard input"));
-    if (cli_run_open(&run, &a.cfg, a.district, "cli:admin set-password") < 0)
-        return finish(&a, EXIT_FAIL);
-    if (a.username)
-        r = auth_account_set_password(&run.ctx, a.username, a.password_stdin ? password : NULL,
+static int set_password_run(struct cli_run *run)
+{
+    const struct admin_args *a = run->args;
+    char password[300] = "", made[32] = "";
+    int rc = EXIT_OK, r;
+
+    if (a->password_stdin && read_password(password, sizeof(password)) < 0)
+        return cli_usage_error(run->cmd, "--password-stdin: no line on standard input");
+    if (a->username)
+        r = auth_account_set_password(&run->ctx, a->username, a->password_stdin ? password : NULL,
                                       made);
     else
-        r = auth_account_provision(&run.ctx, a.sourced_id, a.password_stdin ? password : NULL,
+        r = auth_account_provision(&run->ctx, a->sourced_id, a->password_stdin ? password : NULL,
                                    made);
     if (r < 0)
-        rc = cli_run_fail(&run, cmd, r);
+        rc = cli_run_fail(run, r);
     else if (made[0])
         printf("{\"password\":\"%s\"}\n", made);
     else
         printf("password set\n");
     memset(password, 0, sizeof(password));
     memset(made, 0, sizeof(made));
-    cli_run_close(&run);
-    return finish(&a, rc);
+    return rc;
 }
 
-static int account_op(const char *cmd, int argc, char **argv,
-                      int (*op)(struct ctx *c, const char *username, bool flag), bool flag,
-                      const char *done)
+static int account_done(struct cli_run *run, int r, const char *done)
 {
-    struct admin_args a;
-    struct cli_run run;
-    char who[64];
-    int rc = parse(cmd, argc, argv, &a), r;
-
-    if (rc != EXIT_OK)
-        return finish(&a, rc);
-    if (!a.username)
-        return finish(&a, cli_usage_error(cmd, "--username is required"));
-    snprintf(who, sizeof(who), "cli:%s", cmd);
-    if (cli_run_open(&run, &a.cfg, a.district, who) < 0)
-        return finish(&a, EXIT_FAIL);
-    r = op(&run.ctx, a.username, flag);
+    const struct admin_args *a = run->args;
     if (r < 0)
-        rc = cli_run_fail(&run, cmd, r);
-    else
-        printf("%s: %s\n", a.username, done);
-    cli_run_close(&run);
-    return finish(&a, rc);
+        return cli_run_fail(run, r);
+    printf("%s: %s\n", a->username, done);
+    return EXIT_OK;
 }
 
-static int op_unlock(struct ctx *c, const char *u, bool flag)
+static int unlock_run(struct cli_run *run)
 {
-    (void)flag;
-    return auth_account_unlock(c, u);
+    const struct admin_args *a = run->args;
+    return account_done(run, auth_account_unlock(&run->ctx, a->username),
+                        "failed-login counts cleared");
 }
 
-static int op_reset_totp(struct ctx *c, const char *u, bool flag)
+static int reset_totp_run(struct cli_run *run)
 {
-    (void)flag;
-    return auth_account_reset_totp(c, u);
+    const struct admin_args *a = run->args;
+    return account_done(run, auth_account_reset_totp(&run->ctx, a->username),
+                        "second factor removed; it enrols again at the next login");
 }
 
-int cmd_admin_unlock(int argc, char **argv)
+static int disable_run(struct cli_run *run)
 {
-    return account_op("admin unlock", argc, argv, op_unlock, false, "failed-login counts cleared");
+    const struct admin_args *a = run->args;
+    return account_done(run, auth_account_disable(&run->ctx, a->username, true),
+                        "turned off; its sessions ended");
 }
 
-int cmd_admin_reset_totp(int argc, char **argv)
+static int enable_run(struct cli_run *run)
 {
-    return account_op("admin reset-totp", argc, argv, op_reset_totp, false,
-                      "second factor removed; it enrols again at the next login");
+    const struct admin_args *a = run->args;
+    return account_done(run, auth_account_disable(&run->ctx, a->username, false), "turned on");
 }
 
-int cmd_admin_disable(int argc, char **argv)
-{
-    return account_op("admin disable", argc, argv, auth_account_disable, true,
-                      "turned off; its sessions ended");
-}
+/* every admin command opens the store as the operator of a district, but add-district */
+#define ADMIN(opts, ...)                                                       \
+    {                                                                          \
+        .options = (opts), .args_size = sizeof(struct admin_args), __VA_ARGS__ \
+    }
+#define IN_DISTRICT .open = CLI_OPEN_DISTRICT
 
-int cmd_admin_enable(int argc, char **argv)
-{
-    return account_op("admin enable", argc, argv, auth_account_disable, false, "turned on");
-}
+const struct cli_spec cmd_admin_add_district =
+    ADMIN(add_district_options, .open = CLI_OPEN_OPERATOR, .run = add_district_run);
+const struct cli_spec cmd_admin_add_client =
+    ADMIN(add_client_options, IN_DISTRICT, .run = add_client_run);
+const struct cli_spec cmd_admin_list_clients =
+    ADMIN(list_clients_options, IN_DISTRICT, .run = list_clients_run);
+const struct cli_spec cmd_admin_revoke_client =
+    ADMIN(list_clients_options, IN_DISTRICT,
+          CLI_OPERAND(ARGS, key, "KEY", "the client's key (`admin list-clients` shows it)"),
+          .run = revoke_client_run);
+const struct cli_spec cmd_admin_add_account =
+    ADMIN(add_account_options, IN_DISTRICT, .run = add_account_run);
+const struct cli_spec cmd_admin_set_password =
+    ADMIN(set_password_options, IN_DISTRICT, .check = set_password_check, .run = set_password_run);
+const struct cli_spec cmd_admin_unlock = ADMIN(account_options, IN_DISTRICT, .run = unlock_run);
+const struct cli_spec cmd_admin_reset_totp =
+    ADMIN(account_options, IN_DISTRICT, .run = reset_totp_run);
+const struct cli_spec cmd_admin_disable = ADMIN(account_options, IN_DISTRICT, .run = disable_run);
+const struct cli_spec cmd_admin_enable = ADMIN(account_options, IN_DISTRICT, .run = enable_run);

@@ -22,96 +22,46 @@
 #include "cli/commands.h"
 #include "store/store.h"
 
-static const struct option opts[] = {
-    {"db", required_argument, NULL, 'd'},
-    {"config", required_argument, NULL, 'c'},
-    {"key-file", required_argument, NULL, 'k'},
-    {"district", required_argument, NULL, 'D'},
-    {"student", required_argument, NULL, 's'},
-    {"since", required_argument, NULL, 'S'},
-    {"limit", required_argument, NULL, 'l'},
-    {"json", no_argument, NULL, 'j'},
-    {"checkpoint", required_argument, NULL, 'P'},
-    {"denials", no_argument, NULL, 'n'},
-    {"help", no_argument, NULL, 'h'},
-    {NULL, 0, NULL, 0},
-};
-
 struct audit_args {
-    struct config cfg;
-    const char *district, *student, *checkpoint;
+    const char *student, *checkpoint;
     int64_t since, limit;
     bool json, denials;
 };
 
-static int parse(const char *cmd, int argc, char **argv, struct audit_args *a)
-{
-    const char *config_file = NULL;
-    int c;
+#define ARGS struct audit_args
 
-    memset(a, 0, sizeof(a[0]));
-    a->limit = 1000;
-    for (int i = 1; i + 1 < argc; i++)
-        if (strcmp(argv[i], "--config") == 0)
-            config_file = argv[i + 1];
-    if (cli_config_begin(&a->cfg, config_file) < 0)
-        return EXIT_FAIL;
-    optind = 1;
-    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-        switch (c) {
-        case 'd':
-        case 'k':
-            if (cli_flag(&a->cfg, c == 'd' ? "db" : "key-file", optarg) < 0)
-                return EXIT_USAGE;
-            break;
-        case 'D':
-            a->district = optarg;
-            break;
-        case 's':
-            a->student = optarg;
-            break;
-        case 'S': {
-            bool zone;
-            if (time_parse_iso8601(str_from(optarg), true, &a->since, &zone) < 0)
-                return cli_usage_error(cmd, "--since: '%s' is not an ISO 8601 date-time", optarg);
-            break;
-        }
-        case 'l':
-            if (str_to_int64(str_from(optarg), 1, 1000000, &a->limit) < 0)
-                return cli_usage_error(cmd, "--limit: '%s' is not a number from 1 to 1000000",
-                                       optarg);
-            break;
-        case 'j':
-            a->json = true;
-            break;
-        case 'P':
-            a->checkpoint = optarg;
-            break;
-        case 'n':
-            a->denials = true;
-            break;
-        case 'c':
-            break;
-        case 'h':
-            cli_print_usage(cmd);
-            return -1;
-        default:
-            cli_print_usage(cmd);
-            return EXIT_USAGE;
-        }
-    }
-    if (optind < argc)
-        return cli_usage_error(cmd, "unexpected argument '%s'", argv[optind]);
-    if (cli_config_finish(&a->cfg) < 0)
-        return EXIT_USAGE;
-    return EXIT_OK;
-}
+static const struct audit_args defaults = {.limit = 1000};
 
-static int finish(struct audit_args *a, int rc)
-{
-    config_release(&a->cfg);
-    return rc < 0 ? EXIT_OK : rc;
-}
+static const struct cli_option verify_options[] = {
+    CLI_OPTION_DB,
+    {"checkpoint", CLI_STRING(ARGS, checkpoint), .arg = "FILE",
+     .help = "also check the database against a checkpoint kept elsewhere (`audit checkpoint`)"},
+    CLI_OPTION_KEY_FILE,
+    CLI_OPTION_CONFIG,
+    {0},
+};
+
+static const struct cli_option checkpoint_options[] = {
+    CLI_OPTION_DB,
+    CLI_OPTION_KEY_FILE,
+    CLI_OPTION_CONFIG,
+    {0},
+};
+
+static const struct cli_option show_options[] = {
+    CLI_OPTION_DB,
+    {"student", CLI_STRING(ARGS, student), .arg = "ID|SID",
+     .help = "who saw or changed this student's records (an id or a sourcedId)"},
+    {"denials", CLI_BOOL(ARGS, denials), .flags = CLI_OR,
+     .help = "the refused accesses, newest first"},
+    {"since", CLI_TIME(ARGS, since), .arg = "ISO8601", .help = "the entries from this time on"},
+    {"limit", CLI_INT(ARGS, limit, 1, 1000000), .arg = "N", .help = "at most N entries"},
+    {"json", CLI_BOOL(ARGS, json), .help = "one JSON object per line"},
+    CLI_OPTION_DISTRICT,
+    CLI_OPTION_KEY_FILE,
+    CLI_OPTION_CONFIG,
+    {0},
+};
 
 /* The checkpoint file, whole (at most 16 MiB): 0, or 1 with the reason printed. */
 static int read_checkpoint(const char *cmd, const char *path, struct buf *out)
@@ -154,69 +104,49 @@ static int print_line(const char *line, void *arg)
     return printf("%s\n", line) < 0 ? -EIO : 0;
 }
 
-/* verify (checkpoint false) or checkpoint: the same prologue, the store opened read-only */
-static int verify_or_checkpoint(const char *cmd, int argc, char **argv, bool checkpoint)
+/* verify (checkpoint false) or checkpoint, on the store opened read-only */
+static int verify_or_checkpoint(struct cli_run *run, bool checkpoint)
 {
-    struct audit_args a;
+    const struct audit_args *a = run->args;
     struct audit_verify_report rep;
-    struct store_options so = {.pool_size = 2, .readonly = true};
-    struct store *store = NULL;
-    struct arena arena = ARENA_INIT;
     struct buf text = BUF_INIT(16u << 20);
-    struct principal op;
-    struct ctx ctx;
-    int rc = parse(cmd, argc, argv, &a), r;
+    int rc = EXIT_OK, r;
 
-    if (rc != EXIT_OK)
-        return finish(&a, rc);
-    if (checkpoint && a.checkpoint)
-        rc = cli_usage_error(cmd, "--checkpoint: only for audit verify");
-    if (rc == EXIT_OK && a.checkpoint)
-        rc = read_checkpoint(cmd, a.checkpoint, &text);
-    if (rc != EXIT_OK) {
+    if (a->checkpoint && (rc = read_checkpoint(run->cmd, a->checkpoint, &text)) != EXIT_OK) {
         buf_release(&text);
-        return finish(&a, rc);
+        return rc;
     }
-    if (cli_open_store(&a.cfg, &so, &store) < 0) {
-        buf_release(&text);
-        return finish(&a, EXIT_FAIL);
-    }
-    ctx_init(&ctx, store, &a.cfg, &arena, time_now_ms(), "cli");
-    principal_operator(&op, 0, checkpoint ? "cli:audit checkpoint" : "cli:audit verify");
-    ctx.who = &op;
     if (checkpoint)
-        r = audit_checkpoint(&ctx, &rep, print_line, NULL);
+        r = audit_checkpoint(&run->ctx, &rep, print_line, NULL);
     else
-        r = audit_verify_checkpoint(&ctx, a.checkpoint ? buf_cstr(&text) : NULL, text.len, &rep);
-    ctx_release(&ctx);
+        r = audit_verify_checkpoint(&run->ctx, a->checkpoint ? buf_cstr(&text) : NULL, text.len,
+                                    &rep);
     if (r == 0 && !checkpoint) {
         printf("audit log intact: %ld entries in %ld chains, hashes, keyed tags and keyed heads "
                "checked",
                rep.entries, rep.chains);
-        if (a.checkpoint)
+        if (a->checkpoint)
             printf("; nothing the checkpoint recorded is missing (%ld chains)",
                    rep.checkpoint_lines);
         printf("\n");
     } else if (r == -EBADMSG) {
-        print_problems(cmd, &rep);
+        print_problems(run->cmd, &rep);
         rc = EXIT_FAIL;
     } else if (r < 0) {
-        rc = cli_fail(cmd, "%s", ctx.err[0] ? ctx.err : strerror(-r));
+        rc = cli_fail(run->cmd, "%s", run->ctx.err[0] ? run->ctx.err : strerror(-r));
     }
-    store_close(store);
-    arena_release(&arena);
     buf_release(&text);
-    return finish(&a, rc);
+    return rc;
 }
 
-int cmd_audit_verify(int argc, char **argv)
+static int verify_run(struct cli_run *run)
 {
-    return verify_or_checkpoint("audit verify", argc, argv, false);
+    return verify_or_checkpoint(run, false);
 }
 
-int cmd_audit_checkpoint(int argc, char **argv)
+static int checkpoint_run(struct cli_run *run)
 {
-    return verify_or_checkpoint("audit checkpoint", argc, argv, true);
+    return verify_or_checkpoint(run, true);
 }
 
 struct printer {
@@ -252,36 +182,59 @@ static int print_entry(const struct audit_view *v, void *arg)
         v->outcome, v->detail[0] ? ": " : "", v->detail, v->purpose, v->request_id);
 }
 
-int cmd_audit_show(int argc, char **argv)
+static int show_check(const struct cli_run *run)
 {
-    static const char cmd[] = "audit show";
-    struct audit_args a;
-    struct cli_run run;
-    int rc = parse(cmd, argc, argv, &a), r;
+    const struct audit_args *a = run->args;
+    if (a->denials && (a->student || a->since))
+        return cli_usage_error(run->cmd, "--denials: not with --student or --since");
+    return EXIT_OK;
+}
 
-    if (rc != EXIT_OK)
-        return finish(&a, rc);
-    if (cli_run_open(&run, &a.cfg, a.district, "cli:audit show") < 0)
-        return finish(&a, EXIT_FAIL);
-    struct printer pr = {a.json, BUF_INIT(256u << 20)};
-    if (a.denials && (a.student || a.since)) {
-        buf_release(&pr.out);
-        cli_run_close(&run);
-        return finish(&a, cli_usage_error(cmd, "--denials: not with --student or --since"));
-    }
-    if (a.denials)
-        r = audit_show_denials(&run.ctx, a.limit, print_entry, &pr);
-    else if (a.student)
-        r = audit_show_student(&run.ctx, a.student, print_entry, &pr);
+static int show_run(struct cli_run *run)
+{
+    const struct audit_args *a = run->args;
+    struct printer pr = {a->json, BUF_INIT(256u << 20)};
+    int rc = EXIT_OK, r;
+
+    if (a->denials)
+        r = audit_show_denials(&run->ctx, a->limit, print_entry, &pr);
+    else if (a->student)
+        r = audit_show_student(&run->ctx, a->student, print_entry, &pr);
     else
-        r = audit_show_recent(&run.ctx, a.since, a.limit, print_entry, &pr);
+        r = audit_show_recent(&run->ctx, a->since, a->limit, print_entry, &pr);
     if (r == 0)
-        r = access_settle(&run.ctx);
+        r = access_settle(&run->ctx);
     if (r < 0)
-        rc = cli_run_fail(&run, cmd, r);
+        rc = cli_run_fail(run, r);
     else
         fwrite(pr.out.data ? pr.out.data : "", 1, pr.out.len, stdout);
     buf_release(&pr.out);
-    cli_run_close(&run);
-    return finish(&a, rc);
+    return rc;
 }
+
+const struct cli_spec cmd_audit_verify = {
+    .options = verify_options,
+    .args_size = sizeof(struct audit_args),
+    .defaults = &defaults,
+    .open = CLI_OPEN_OPERATOR,
+    .readonly = true,
+    .run = verify_run,
+};
+
+const struct cli_spec cmd_audit_checkpoint = {
+    .options = checkpoint_options,
+    .args_size = sizeof(struct audit_args),
+    .defaults = &defaults,
+    .open = CLI_OPEN_OPERATOR,
+    .readonly = true,
+    .run = checkpoint_run,
+};
+
+const struct cli_spec cmd_audit_show = {
+    .options = show_options,
+    .args_size = sizeof(struct audit_args),
+    .defaults = &defaults,
+    .open = CLI_OPEN_DISTRICT,
+    .check = show_check,
+    .run = show_run,
+};

@@ -22,25 +22,40 @@
 #include "cli/commands.h"
 #include "core/answer.h"
 
-enum {
-    OPT_TYPE = 1000,
-    OPT_EXPECTED,
-    OPT_GIVEN,
-    OPT_SIMPLIFIED,
-    OPT_TOLERANCE,
-    OPT_SEED,
-    OPT_HELP
+struct check_args {
+    enum answer_type type;
+    const char *expected, *given, *tolerance;
+    bool simplified;
+    int64_t seed;
 };
 
-static const struct option opts[] = {
-    {"type", required_argument, NULL, OPT_TYPE},
-    {"expected", required_argument, NULL, OPT_EXPECTED},
-    {"given", required_argument, NULL, OPT_GIVEN},
-    {"simplified", no_argument, NULL, OPT_SIMPLIFIED},
-    {"tolerance", required_argument, NULL, OPT_TOLERANCE},
-    {"seed", required_argument, NULL, OPT_SEED},
-    {"help", no_argument, NULL, OPT_HELP},
-    {NULL, 0, NULL, 0},
+#define ARGS struct check_args
+
+static const struct check_args defaults = {.seed = 1};
+
+static int parse_type(void *field, const char *value, char *why, size_t n)
+{
+    if (answer_type_from_name(value, strlen(value), field) < 0) {
+        snprintf(why, n, "'%s' is not number, fraction, expression, choice or text", value);
+        return -EINVAL;
+    }
+    return 0;
+}
+
+static const struct cli_option options[] = {
+    {"type", CLI_CALL(ARGS, type, parse_type), .arg = "number|fraction|expression|choice|text",
+     .flags = CLI_REQUIRED, .help = "how the answer is read and compared"},
+    {"expected", CLI_STRING(ARGS, expected), .arg = "E", .flags = CLI_REQUIRED,
+     .help = "the right answer"},
+    {"given", CLI_STRING(ARGS, given), .arg = "G", .flags = CLI_REQUIRED,
+     .help = "the learner's answer"},
+    {"simplified", CLI_BOOL(ARGS, simplified),
+     .help = "a fraction must be in lowest terms (--type fraction)"},
+    {"tolerance", CLI_STRING(ARGS, tolerance), .arg = "T|T%",
+     .help = "how far a number may be off: absolute (0.01) or relative (0.5%) (--type number)"},
+    {"seed", CLI_INT(ARGS, seed, 0, INT64_MAX), .arg = "N",
+     .help = "the seed of the random points expressions are compared at"},
+    {0},
 };
 
 /* "0.01" is an absolute tolerance, "0.5%" a relative one. */
@@ -63,76 +78,42 @@ static int parse_tolerance(const char *v, struct answer_spec *spec)
     return 0;
 }
 
-int cmd_check_answer(int argc, char **argv)
+static int check_check(const struct cli_run *run)
 {
-    const char *cmd = "check-answer";
-    struct answer_spec spec = ANSWER_SPEC_DEFAULTS(ANSWER_NUMBER);
-    const char *expected = NULL, *given = NULL, *tolerance = NULL;
-    bool have_type = false;
+    const struct check_args *a = run->args;
+    struct answer_spec spec = ANSWER_SPEC_DEFAULTS(a->type);
+
+    if (a->tolerance && a->type != ANSWER_NUMBER)
+        return cli_usage_error(run->cmd, "--tolerance: only for --type number");
+    if (a->tolerance && parse_tolerance(a->tolerance, &spec) < 0)
+        return cli_usage_error(
+            run->cmd, "--tolerance: '%s' is not a non-negative number (0.01) or percentage (0.5%%)",
+            a->tolerance);
+    if (a->simplified && a->type != ANSWER_FRACTION)
+        return cli_usage_error(run->cmd, "--simplified: only for --type fraction");
+    return EXIT_OK;
+}
+
+static int check_run(struct cli_run *run)
+{
+    const struct check_args *a = run->args;
+    const char *cmd = run->cmd;
+    struct answer_spec spec = ANSWER_SPEC_DEFAULTS(a->type);
     struct answer_work *w = NULL;
     struct answer_result res;
-    int64_t seed;
-    int c, r;
+    int r;
 
-    optind = 1;
-    opterr = 0;
-    while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-        switch (c) {
-        case OPT_TYPE:
-            if (answer_type_from_name(optarg, strlen(optarg), &spec.type) < 0)
-                return cli_usage_error(
-                    cmd, "--type: '%s' is not number, fraction, expression, choice or text",
-                    optarg);
-            have_type = true;
-            break;
-        case OPT_EXPECTED:
-            expected = optarg;
-            break;
-        case OPT_GIVEN:
-            given = optarg;
-            break;
-        case OPT_SIMPLIFIED:
-            spec.simplified = true;
-            break;
-        case OPT_TOLERANCE:
-            tolerance = optarg;
-            break;
-        case OPT_SEED:
-            if (str_to_int64(str_from(optarg), 0, INT64_MAX, &seed) < 0)
-                return cli_usage_error(cmd, "--seed: '%s' is not a whole number from 0", optarg);
-            spec.seed = (uint64_t)seed;
-            break;
-        case OPT_HELP:
-            cli_print_usage(cmd);
-            return EXIT_OK;
-        default:
-            return cli_usage_error(cmd, "unknown option '%s'", argv[optind - 1]);
-        }
-    }
-    if (optind < argc)
-        return cli_usage_error(cmd, "unexpected argument '%s'", argv[optind]);
-    if (!have_type)
-        return cli_usage_error(cmd, "--type number|fraction|expression|choice|text is required");
-    if (!expected)
-        return cli_usage_error(cmd, "--expected E is required");
-    if (!given)
-        return cli_usage_error(cmd, "--given G is required");
-    if (tolerance && spec.type != ANSWER_NUMBER)
-        return cli_usage_error(cmd, "--tolerance: only for --type number");
-    if (tolerance && parse_tolerance(tolerance, &spec) < 0)
-        return cli_usage_error(
-            cmd, "--tolerance: '%s' is not a non-negative number (0.01) or percentage (0.5%%)",
-            tolerance);
-    if (spec.simplified && spec.type != ANSWER_FRACTION)
-        return cli_usage_error(cmd, "--simplified: only for --type fraction");
-
+    spec.simplified = a->simplified;
+    spec.seed = (uint64_t)a->seed;
+    if (a->tolerance)
+        (void)parse_tolerance(a->tolerance, &spec); /* checked by check_check() */
     w = mem_alloc(sizeof(*w));
     if (!w)
         return cli_fail(cmd, "out of memory");
-    r = answer_check(&spec, expected, strlen(expected), given, strlen(given), w, &res);
+    r = answer_check(&spec, a->expected, strlen(a->expected), a->given, strlen(a->given), w, &res);
     mem_free(w);
     if (r < 0)
-        return cli_usage_error(cmd, "--expected: '%s' is not a valid %s answer (%s)", expected,
+        return cli_usage_error(cmd, "--expected: '%s' is not a valid %s answer (%s)", a->expected,
                                answer_type_name(spec.type), res.reason);
     json_t *o = json_pack("{s:b, s:s}", "correct", res.correct, "reason", res.reason);
     char *text = o ? json_dumps(o, JSON_COMPACT) : NULL;
@@ -143,3 +124,11 @@ int cmd_check_answer(int argc, char **argv)
     free(text);
     return EXIT_OK;
 }
+
+const struct cli_spec cmd_check_answer = {
+    .options = options,
+    .args_size = sizeof(struct check_args),
+    .defaults = &defaults,
+    .check = check_check,
+    .run = check_run,
+};

@@ -26,86 +26,61 @@
 #include "cli/commands.h"
 #include "core/gen.h"
 
-static const struct option opts[] = {
-    {"db", required_argument, NULL, 'd'},       {"config", required_argument, NULL, 'c'},
-    {"key-file", required_argument, NULL, 'k'}, {"district", required_argument, NULL, 'D'},
-    {"json", no_argument, NULL, 'j'},           {"seed", required_argument, NULL, 's'},
-    {"help", no_argument, NULL, 'h'},           {NULL, 0, NULL, 0},
-};
-
 struct content_args {
-    struct config cfg;
-    const char *district;
     const char *arg; /* SRC or ITEM */
     bool json;
     uint64_t seed;
 };
 
-/* nargs: positional arguments wanted (0 or 1). Returns EXIT_OK, another exit status, or -1 (help).
- */
-static int parse(const char *cmd, int argc, char **argv, int nargs, bool needs_db,
-                 struct content_args *a)
-{
-    const char *config_file = NULL;
-    int c;
+#define ARGS struct content_args
 
-    memset(a, 0, sizeof(*a));
-    a->seed = 1;
-    for (int i = 1; i + 1 < argc; i++)
-        if (strcmp(argv[i], "--config") == 0)
-            config_file = argv[i + 1];
-    if (cli_config_begin(&a->cfg, config_file) < 0)
-        return EXIT_FAIL;
-    optind = 1;
-    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-        switch (c) {
-        case 'd':
-        case 'k':
-            if (cli_flag(&a->cfg, c == 'd' ? "db" : "key-file", optarg) < 0)
-                return EXIT_USAGE;
-            break;
-        case 'D':
-            a->district = optarg;
-            break;
-        case 'j':
-            a->json = true;
-            break;
-        case 's': {
-            char *end;
-            errno = 0;
-            unsigned long long v = strtoull(optarg, &end, 10);
-            if (errno || end == optarg || *end || optarg[0] == '-')
-                return cli_usage_error(cmd, "--seed: '%s' is not a whole number", optarg);
-            a->seed = v;
-            break;
-        }
-        case 'c':
-            break;
-        case 'h':
-            cli_print_usage(cmd);
-            return -1;
-        default:
-            cli_print_usage(cmd);
-            return EXIT_USAGE;
-        }
+static const struct content_args defaults = {.seed = 1};
+
+static int parse_seed(void *field, const char *value, char *why, size_t whylen)
+{
+    char *end;
+    errno = 0;
+    unsigned long long v = strtoull(value, &end, 10);
+    if (errno || end == value || *end || value[0] == '-') {
+        snprintf(why, whylen, "'%s' is not a whole number", value);
+        return -EINVAL;
     }
-    if (argc - optind != nargs) {
-        if (argc - optind > nargs)
-            return cli_usage_error(cmd, "unexpected argument '%s'", argv[optind + nargs]);
-        return cli_usage_error(cmd, "expected %s", strstr(cmd, "import") ? "SRC" : "ITEM");
-    }
-    if (nargs)
-        a->arg = argv[optind];
-    if (needs_db && cli_config_finish(&a->cfg) < 0)
-        return EXIT_USAGE;
-    return EXIT_OK;
+    *(uint64_t *)field = v;
+    return 0;
 }
 
-static int finish(struct content_args *a, int rc)
-{
-    config_release(&a->cfg);
-    return rc < 0 ? EXIT_OK : rc;
-}
+static const struct cli_option import_options[] = {
+    CLI_OPTION_DB,
+    CLI_OPTION_DISTRICT,
+    {"json", CLI_BOOL(ARGS, json), .help = "print the report as JSON"},
+    CLI_OPTION_KEY_FILE,
+    CLI_OPTION_CONFIG,
+    {0},
+};
+
+static const struct cli_option list_options[] = {
+    CLI_OPTION_DB,
+    CLI_OPTION_DISTRICT,
+    {"json", CLI_BOOL(ARGS, json), .help = "print JSON, with every item"},
+    CLI_OPTION_KEY_FILE,
+    CLI_OPTION_CONFIG,
+    {0},
+};
+
+static const struct cli_option show_options[] = {
+    CLI_OPTION_DB,
+    {"seed", CLI_CALL(ARGS, seed, parse_seed), .arg = "N",
+     .help = "the instance of a generator item for this seed (default 1)"},
+    CLI_OPTION_DISTRICT,
+    CLI_OPTION_KEY_FILE,
+    CLI_OPTION_CONFIG,
+    {0},
+};
+
+static const struct cli_option generators_options[] = {
+    {"json", CLI_BOOL(ARGS, json), .help = "print JSON"},
+    {0},
+};
 
 static void print_json(json_t *j)
 {
@@ -113,20 +88,14 @@ static void print_json(json_t *j)
     putchar('\n');
 }
 
-int cmd_content_import(int argc, char **argv)
+static int import_run(struct cli_run *run)
 {
-    static const char cmd[] = "content import";
-    struct content_args a;
-    struct cli_run run;
+    const struct content_args *a = run->args;
     struct content_report rep;
-    int rc = parse(cmd, argc, argv, 1, true, &a), r;
+    int rc = EXIT_OK, r;
 
-    if (rc != EXIT_OK)
-        return finish(&a, rc);
-    if (cli_run_open(&run, &a.cfg, a.district, "cli:content import") < 0)
-        return finish(&a, EXIT_FAIL);
-    r = content_import(&run.ctx, run.op.district_id, a.arg, NULL, &rep);
-    if (a.json) {
+    r = content_import(&run->ctx, run->op.district_id, a->arg, NULL, &rep);
+    if (a->json) {
         json_t *j = content_report_json(&rep);
         if (j)
             print_json(j);
@@ -162,10 +131,9 @@ int cmd_content_import(int argc, char **argv)
     if (rep.more_errors)
         fprintf(stderr, "... and %zu more errors\n", rep.more_errors);
     if (r < 0)
-        rc = cli_run_fail(&run, cmd, r == -EINVAL ? -EIO : r);
+        rc = cli_run_fail(run, r == -EINVAL ? -EIO : r);
     content_report_release(&rep);
-    cli_run_close(&run);
-    return finish(&a, rc);
+    return rc;
 }
 
 static void print_text(json_t *map)
@@ -174,22 +142,16 @@ static void print_text(json_t *map)
     printf("%s", en ? en : "");
 }
 
-int cmd_content_list(int argc, char **argv)
+static int list_run(struct cli_run *run)
 {
-    static const char cmd[] = "content list";
-    struct content_args a;
-    struct cli_run run;
+    const struct content_args *a = run->args;
     json_t *list = NULL;
-    int rc = parse(cmd, argc, argv, 0, true, &a), r;
+    int rc = EXIT_OK, r;
 
-    if (rc != EXIT_OK)
-        return finish(&a, rc);
-    if (cli_run_open(&run, &a.cfg, a.district, "cli:content list") < 0)
-        return finish(&a, EXIT_FAIL);
-    r = content_list(&run.ctx, run.op.district_id, a.json, &list);
+    r = content_list(&run->ctx, run->op.district_id, a->json, &list);
     if (r < 0) {
-        rc = cli_run_fail(&run, cmd, r);
-    } else if (a.json) {
+        rc = cli_run_fail(run, r);
+    } else if (a->json) {
         print_json(list);
     } else {
         size_t i, k;
@@ -232,48 +194,42 @@ int cmd_content_list(int argc, char **argv)
             printf("no content packs in this district (trellis content import)\n");
     }
     json_decref(list);
-    cli_run_close(&run);
-    return finish(&a, rc);
+    return rc;
 }
 
-int cmd_content_show(int argc, char **argv)
+static int show_check(const struct cli_run *run)
 {
-    static const char cmd[] = "content show";
-    struct content_args a;
-    struct cli_run run;
-    json_t *problem = NULL;
+    const struct content_args *a = run->args;
     int64_t item;
-    int rc = parse(cmd, argc, argv, 1, true, &a), r;
+    if (str_to_int64(str_from(a->arg), 1, INT64_MAX, &item) < 0)
+        return cli_usage_error(run->cmd,
+                               "ITEM: '%s' is not an item number (trellis content list --json "
+                               "shows them as \"row\")",
+                               a->arg);
+    return EXIT_OK;
+}
 
-    if (rc != EXIT_OK)
-        return finish(&a, rc);
-    if (str_to_int64(str_from(a.arg), 1, INT64_MAX, &item) < 0)
-        return finish(&a, cli_usage_error(cmd,
-                                          "ITEM: '%s' is not an item number (trellis "
-                                          "content list --json shows them as \"row\")",
-                                          a.arg));
-    if (cli_run_open(&run, &a.cfg, a.district, "cli:content show") < 0)
-        return finish(&a, EXIT_FAIL);
-    r = content_problem(&run.ctx, run.op.district_id, item, a.seed, &problem);
+static int show_run(struct cli_run *run)
+{
+    const struct content_args *a = run->args;
+    json_t *problem = NULL;
+    int64_t item = 0;
+    int rc = EXIT_OK, r;
+
+    (void)str_to_int64(str_from(a->arg), 1, INT64_MAX, &item);
+    r = content_problem(&run->ctx, run->op.district_id, item, a->seed, &problem);
     if (r < 0)
-        rc = cli_run_fail(&run, cmd, r);
+        rc = cli_run_fail(run, r);
     else
         print_json(problem);
     json_decref(problem);
-    cli_run_close(&run);
-    return finish(&a, rc);
+    return rc;
 }
 
-int cmd_content_generators(int argc, char **argv)
+static int generators_run(struct cli_run *run)
 {
-    static const char cmd[] = "content generators";
-    struct content_args a;
-    json_t *all;
-    int rc = parse(cmd, argc, argv, 0, false, &a);
-
-    if (rc != EXIT_OK)
-        return finish(&a, rc);
-    all = json_array();
+    const struct content_args *a = run->args;
+    json_t *all = json_array();
     for (size_t i = 0; all && i < gen_count(); i++) {
         const struct gen_info *g = gen_at(i);
         json_t *params = json_array(), *mis = json_array();
@@ -289,7 +245,7 @@ int cmd_content_generators(int argc, char **argv)
                               json_pack("{sssisssoso}", "name", g->name, "grade", g->grade, "about",
                                         g->about, "params", params, "misconceptions", mis));
     }
-    if (a.json) {
+    if (a->json) {
         print_json(all);
     } else {
         size_t i;
@@ -314,5 +270,40 @@ int cmd_content_generators(int argc, char **argv)
         printf("%zu generators, %zu misconceptions\n", gen_count(), gen_misconception_count());
     }
     json_decref(all);
-    return finish(&a, EXIT_OK);
+    return EXIT_OK;
 }
+
+const struct cli_spec cmd_content_import = {
+    .options = import_options,
+    .args_size = sizeof(struct content_args),
+    .defaults = &defaults,
+    CLI_OPERAND(ARGS, arg, "SRC",
+                "a pack folder or .zip, an OATutor content pool, or builtin:trellis-math-3-8"),
+    .open = CLI_OPEN_DISTRICT,
+    .run = import_run,
+};
+
+const struct cli_spec cmd_content_list = {
+    .options = list_options,
+    .args_size = sizeof(struct content_args),
+    .defaults = &defaults,
+    .open = CLI_OPEN_DISTRICT,
+    .run = list_run,
+};
+
+const struct cli_spec cmd_content_show = {
+    .options = show_options,
+    .args_size = sizeof(struct content_args),
+    .defaults = &defaults,
+    CLI_OPERAND(ARGS, arg, "ITEM", "the item's number (\"row\" in content list --json)"),
+    .open = CLI_OPEN_DISTRICT,
+    .check = show_check,
+    .run = show_run,
+};
+
+const struct cli_spec cmd_content_generators = {
+    .options = generators_options,
+    .args_size = sizeof(struct content_args),
+    .defaults = &defaults,
+    .run = generators_run,
+};

@@ -17,104 +17,57 @@
 #include "cli/commands.h"
 #include "store/store.h"
 
-static const struct option opts[] = {
-    {"db", required_argument, NULL, 'd'},
-    {"config", required_argument, NULL, 'c'},
-    {"key-file", required_argument, NULL, 'k'},
-    {"demo", no_argument, NULL, 'D'},
-    {"students", required_argument, NULL, 'n'},
-    {"seed", required_argument, NULL, 's'},
-    {"logins", required_argument, NULL, 'l'},
-    {"help", no_argument, NULL, 'h'},
-    {NULL, 0, NULL, 0},
+struct init_args {
+    bool demo;
+    int64_t students, seed;
+    const char *logins;
 };
 
-int cmd_init(int argc, char **argv)
-{
-    struct config cfg;
-    struct store *store = NULL;
-    const char *config_file = NULL;
-    bool db_given = false, demo = false;
-    const char *logins = NULL;
-    struct demo_opts dopt = {.with_passwords = true};
-    int64_t v;
-    int c, rc = EXIT_FAIL;
+#define ARGS struct init_args
 
-    for (int i = 1; i + 1 < argc; i++)
-        if (strcmp(argv[i], "--config") == 0)
-            config_file = argv[i + 1];
-    if (cli_config_begin(&cfg, config_file) < 0)
-        return EXIT_FAIL;
-    optind = 1;
-    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-        switch (c) {
-        case 'd':
-            if (cli_flag(&cfg, "db", optarg) < 0)
-                goto usage;
-            db_given = true;
-            break;
-        case 'k':
-            if (cli_flag(&cfg, "key-file", optarg) < 0)
-                goto usage;
-            break;
-        case 'D':
-            demo = true;
-            break;
-        case 'n':
-            if (str_to_int64(str_from(optarg), 1, 10000000, &v) < 0) {
-                config_release(&cfg);
-                return cli_usage_error("init",
-                                       "--students: '%s' is not a number from 1 to "
-                                       "10000000",
-                                       optarg);
-            }
-            dopt.students = (long)v;
-            break;
-        case 's':
-            if (str_to_int64(str_from(optarg), 1, INT64_MAX, &v) < 0) {
-                config_release(&cfg);
-                return cli_usage_error("init", "--seed: '%s' is not a positive number", optarg);
-            }
-            dopt.seed = (uint64_t)v;
-            break;
-        case 'l':
-            logins = optarg;
-            break;
-        case 'c':
-            break;
-        case 'h':
-            cli_print_usage("init");
-            config_release(&cfg);
-            return EXIT_OK;
-        default:
-            goto usage;
-        }
-    }
-    if (optind < argc) {
-        config_release(&cfg);
-        return cli_usage_error("init", "unexpected argument '%s'", argv[optind]);
-    }
-    if (!db_given) {
-        config_release(&cfg);
-        return cli_usage_error("init", "--db is required");
-    }
-    if (!demo && (dopt.students || dopt.seed || logins)) {
-        config_release(&cfg);
-        return cli_usage_error("init", "--students, --seed and --logins go with --demo");
-    }
-    if (cli_config_finish(&cfg) < 0)
-        goto usage;
-    if (strncmp(cfg.db, "postgres", 8) != 0 && access(cfg.db, F_OK) == 0) {
-        rc = cli_fail("init", "'%s' already exists; init never overwrites a database", cfg.db);
+static const struct cli_option options[] = {
+    {"db", CLI_SETTING, .arg = "PATH|URL", .flags = CLI_REQUIRED,
+     .help = "the database to create: a SQLite file or a postgresql:// URL"},
+    {"demo", CLI_BOOL(ARGS, demo), .help = "add the demo district"},
+    {"students", CLI_INT(ARGS, students, 1, 10000000), .arg = "N",
+     .help = "about N students in the demo district (default: about 600)"},
+    {"seed", CLI_INT(ARGS, seed, 1, INT64_MAX), .arg = "S",
+     .help = "another seed makes another demo district"},
+    {"logins", CLI_STRING(ARGS, logins), .arg = "FILE",
+     .help = "write the demo logins to FILE as JSON (mode 0600)"},
+    CLI_OPTION_KEY_FILE,
+    CLI_OPTION_CONFIG,
+    {0},
+};
+
+static int init_check(const struct cli_run *run)
+{
+    const struct init_args *a = run->args;
+    if (!a->demo && (a->students || a->seed || a->logins))
+        return cli_usage_error(run->cmd, "--students, --seed and --logins go with --demo");
+    return EXIT_OK;
+}
+
+static int init_run(struct cli_run *run)
+{
+    const struct init_args *a = run->args;
+    const struct config *cfg = run->cfg;
+    struct demo_opts dopt = {
+        .with_passwords = true, .students = (long)a->students, .seed = (uint64_t)a->seed};
+    struct store *store = NULL;
+    int rc = EXIT_FAIL;
+
+    if (strncmp(cfg->db, "postgres", 8) != 0 && access(cfg->db, F_OK) == 0) {
+        rc = cli_fail("init", "'%s' already exists; init never overwrites a database", cfg->db);
         goto out;
     }
     struct store_options so = {
         .create = true, .create_key = true, .pool_size = 2, .must_be_new = true};
-    if (cli_open_store(&cfg, &so, &store) < 0)
+    if (cli_open_store(cfg, &so, &store) < 0)
         goto out;
     char shown[1024];
-    printf("created %s\n", cli_db_display(cfg.db, shown, sizeof(shown)));
-    if (demo) {
+    printf("created %s\n", cli_db_display(cfg->db, shown, sizeof(shown)));
+    if (a->demo) {
         struct arena arena = ARENA_INIT;
         struct demo_set set;
         struct roster_report rep;
@@ -127,7 +80,7 @@ int cmd_init(int argc, char **argv)
         /* the school year under way (August to July), so the demo's sessions are current */
         time_civil_from_days(day, &y, &mo, &d);
         dopt.school_year = (int)(mo >= 8 ? y + 1 : y);
-        ctx_init(&ctx, store, &cfg, &arena, now, "init");
+        ctx_init(&ctx, store, cfg, &arena, now, "init");
         struct principal op;
         principal_operator(&op, 0, "cli:init --demo");
         ctx.who = &op;
@@ -143,12 +96,12 @@ int cmd_init(int argc, char **argv)
                    "%ld guardians, %ld classes, %ld enrollments\n",
                    rep.district_name, set.n_schools, set.n_students, set.n_teachers,
                    set.n_guardians, set.n_classes, set.n_enrollments);
-            if (logins) {
-                r = demo_write_logins(&set, logins);
+            if (a->logins) {
+                r = demo_write_logins(&set, a->logins);
                 if (r < 0)
-                    rc = cli_fail("init", "cannot write '%s': %s", logins, strerror(-r));
+                    rc = cli_fail("init", "cannot write '%s': %s", a->logins, strerror(-r));
                 else
-                    printf("wrote the demo logins to %s\n", logins);
+                    printf("wrote the demo logins to %s\n", a->logins);
             }
         }
         roster_report_release(&rep);
@@ -158,17 +111,19 @@ int cmd_init(int argc, char **argv)
             store_close(store);
             store = NULL;
             /* a half-made database helps nobody: init can be run again */
-            (void)unlink(cfg.db);
+            (void)unlink(cfg->db);
             goto out;
         }
     }
     rc = EXIT_OK;
 out:
     store_close(store);
-    config_release(&cfg);
     return rc;
-usage:
-    config_release(&cfg);
-    cli_print_usage("init");
-    return EXIT_USAGE;
 }
+
+const struct cli_spec cmd_init = {
+    .options = options,
+    .args_size = sizeof(struct init_args),
+    .check = init_check,
+    .run = init_run,
+};

@@ -19,158 +19,119 @@
 #include "cli/commands.h"
 #include "store/store.h"
 
-static const struct option opts[] = {
-    {"db", required_argument, NULL, 'd'},
-    {"config", required_argument, NULL, 'c'},
-    {"key-file", required_argument, NULL, 'k'},
-    {"district", required_argument, NULL, 'D'},
-    {"learner", required_argument, NULL, 'l'},
-    {"before", required_argument, NULL, 'b'},
-    {"dry-run", no_argument, NULL, 'n'},
-    {"to", required_argument, NULL, 't'},
-    {"key", required_argument, NULL, 'K'},
-    {"secret", required_argument, NULL, 'S'},
-    {"secret-env", required_argument, NULL, 'E'},
-    {"batch", required_argument, NULL, 'B'},
-    {"xapi-version", required_argument, NULL, 'V'},
-    {"retries", required_argument, NULL, 'r'},
-    {"follow", no_argument, NULL, 'f'},
-    {"help", no_argument, NULL, 'h'},
-    {NULL, 0, NULL, 0},
-};
-
 struct lrs_args {
-    struct config cfg;
-    const char *district, *learner, *before, *to, *key, *secret, *version;
+    const char *learner, *before, *to, *key, *secret, *version;
     bool dry_run, follow;
     int64_t batch, retries;
 };
 
-static int parse(const char *cmd, int argc, char **argv, struct lrs_args *a)
-{
-    const char *config_file = NULL;
-    int c;
+#define ARGS struct lrs_args
 
-    memset(a, 0, sizeof(*a));
-    a->retries = 5;
-    for (int i = 1; i + 1 < argc; i++)
-        if (strcmp(argv[i], "--config") == 0)
-            config_file = argv[i + 1];
-    if (cli_config_begin(&a->cfg, config_file) < 0)
-        return EXIT_FAIL;
-    optind = 1;
-    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-        switch (c) {
-        case 'd':
-            if (cli_flag(&a->cfg, "db", optarg) < 0)
-                return EXIT_USAGE;
-            break;
-        case 'k':
-            if (cli_flag(&a->cfg, "key-file", optarg) < 0)
-                return EXIT_USAGE;
-            break;
-        case 'D':
-            a->district = optarg;
-            break;
-        case 'l':
-            a->learner = optarg;
-            break;
-        case 'b':
-            a->before = optarg;
-            break;
-        case 'n':
-            a->dry_run = true;
-            break;
-        case 't':
-            a->to = optarg;
-            break;
-        case 'K':
-            a->key = optarg;
-            break;
-        case 'S':
-            a->secret = optarg;
-            break;
-        case 'E':
-            a->secret = getenv(optarg);
-            if (!a->secret)
-                return cli_usage_error(cmd, "--secret-env: the variable %s is not set", optarg);
-            break;
-        case 'B':
-            if (str_to_int64(str_from(optarg), 1, 1000, &a->batch) < 0)
-                return cli_usage_error(cmd, "--batch: must be 1 to 1000");
-            break;
-        case 'r':
-            if (str_to_int64(str_from(optarg), 0, 1000000, &a->retries) < 0)
-                return cli_usage_error(cmd, "--retries: must be 0 (never give up) to 1000000");
-            break;
-        case 'V':
-            if (strcmp(optarg, "1.0.3") != 0 && strcmp(optarg, "2.0.0") != 0)
-                return cli_usage_error(cmd, "--xapi-version: must be 1.0.3 or 2.0.0");
-            a->version = optarg;
-            break;
-        case 'f':
-            a->follow = true;
-            break;
-        case 'c':
-            break;
-        case 'h':
-            cli_print_usage(cmd);
-            return -1;
-        default:
-            cli_print_usage(cmd);
-            return EXIT_USAGE;
-        }
+static const struct lrs_args defaults = {.retries = 5};
+
+/* --secret-env VAR: the secret from the environment (kept out of the process list) */
+static int parse_secret_env(void *field, const char *value, char *why, size_t n)
+{
+    const char *secret = getenv(value);
+    if (!secret) {
+        snprintf(why, n, "the variable %s is not set", value);
+        return -EINVAL;
     }
-    if (optind < argc)
-        return cli_usage_error(cmd, "unexpected argument '%s'", argv[optind]);
-    if (cli_config_finish(&a->cfg) < 0)
-        return EXIT_USAGE;
+    *(const char **)field = secret;
+    return 0;
+}
+
+static int parse_version(void *field, const char *value, char *why, size_t n)
+{
+    if (strcmp(value, "1.0.3") != 0 && strcmp(value, "2.0.0") != 0) {
+        snprintf(why, n, "'%s' is not 1.0.3 or 2.0.0", value);
+        return -EINVAL;
+    }
+    *(const char **)field = value;
+    return 0;
+}
+
+static const struct cli_option delete_options[] = {
+    CLI_OPTION_DB,
+    {"learner", CLI_STRING(ARGS, learner), .arg = "SOURCEDID", .flags = CLI_NEEDED,
+     .help = "delete this learner's learning records"},
+    {"before", CLI_STRING(ARGS, before), .arg = "DATE", .flags = CLI_NEEDED | CLI_OR,
+     .help = "delete the records stored before this date (ISO 8601)"},
+    {"dry-run", CLI_BOOL(ARGS, dry_run), .help = "only count what would be deleted"},
+    CLI_OPTION_DISTRICT,
+    CLI_OPTION_KEY_FILE,
+    CLI_OPTION_CONFIG,
+    {0},
+};
+
+static const struct cli_option forward_options[] = {
+    CLI_OPTION_DB,
+    {"to", CLI_STRING(ARGS, to), .arg = "URL", .flags = CLI_NEEDED,
+     .help = "the upstream LRS's xAPI endpoint"},
+    {"key", CLI_STRING(ARGS, key), .arg = "K", .flags = CLI_NEEDED,
+     .help = "the upstream LRS's key (Basic authentication)"},
+    {"secret", CLI_STRING(ARGS, secret), .arg = "S", .flags = CLI_NEEDED,
+     .help = "its secret (visible to other users in the process list: see --secret-env)"},
+    {"secret-env", CLI_CALL(ARGS, secret, parse_secret_env), .arg = "VAR",
+     .flags = CLI_NEEDED | CLI_OR, .help = "read the secret from the environment variable VAR"},
+    {"batch", CLI_INT(ARGS, batch, 1, 1000), .arg = "N", .help = "statements per request"},
+    {"xapi-version", CLI_CALL(ARGS, version, parse_version), .arg = "V",
+     .help = "the xAPI version to send: 1.0.3 or 2.0.0"},
+    {"retries", CLI_INT(ARGS, retries, 0, 1000000), .arg = "N",
+     .help = "failures in a row before giving up (0: never)"},
+    {"follow", CLI_BOOL(ARGS, follow),
+     .help = "keep running and send new statements as they come (never gives up)"},
+    CLI_OPTION_DISTRICT,
+    CLI_OPTION_KEY_FILE,
+    CLI_OPTION_CONFIG,
+    {0},
+};
+
+static int delete_check(const struct cli_run *run)
+{
+    const struct lrs_args *a = run->args;
+    if (!a->learner == !a->before)
+        return cli_usage_error(run->cmd, "give exactly one of --learner and --before");
     return EXIT_OK;
 }
 
-static int finish(struct lrs_args *a, int rc)
+static int forward_check(const struct cli_run *run)
 {
-    config_release(&a->cfg);
-    return rc < 0 ? EXIT_OK : rc;
+    const struct lrs_args *a = run->args;
+    if (!a->to || !a->key || !a->secret)
+        return cli_usage_error(run->cmd, "--to, --key and --secret (or --secret-env) are required");
+    return EXIT_OK;
 }
 
-int cmd_lrs_delete(int argc, char **argv)
+static int delete_run(struct cli_run *run)
 {
-    static const char cmd[] = "lrs delete";
-    struct lrs_args a;
-    struct cli_run run;
+    const struct lrs_args *a = run->args;
     struct lrs_deletion_report rep;
-    int rc = parse(cmd, argc, argv, &a), r;
+    int rc = EXIT_OK, r;
 
-    if (rc != EXIT_OK)
-        return finish(&a, rc);
-    if (!a.learner == !a.before)
-        return finish(&a, cli_usage_error(cmd, "give exactly one of --learner and --before"));
-    if (cli_run_open(&run, &a.cfg, a.district, "cli:lrs delete") < 0)
-        return finish(&a, EXIT_FAIL);
     struct lrs_deletion d = {
-        .district_id = run.op.district_id,
-        .learner = a.learner,
-        .before = a.before,
-        .dry_run = a.dry_run,
+        .district_id = run->op.district_id,
+        .learner = a->learner,
+        .before = a->before,
+        .dry_run = a->dry_run,
     };
-    r = lrs_delete(&run.ctx, &d, &rep);
+    r = lrs_delete(&run->ctx, &d, &rep);
     if (r < 0) {
-        rc = cli_run_fail(&run, cmd, r);
+        rc = cli_run_fail(run, r);
     } else {
         printf("{\"dry_run\":%s,\"statements\":%lld,\"voiding_statements\":%lld,"
                "\"documents\":%lld,\"attachments\":%lld,\"learners\":%lld%s}\n",
-               a.dry_run ? "true" : "false", (long long)rep.statements, (long long)rep.voiding,
+               a->dry_run ? "true" : "false", (long long)rep.statements, (long long)rep.voiding,
                (long long)rep.documents, (long long)rep.attachments, (long long)rep.learners,
-               a.dry_run          ? ""
+               a->dry_run         ? ""
                : rep.checkpointed ? ",\"wal_emptied\":true"
                                   : ",\"wal_emptied\":false");
-        if (!a.dry_run)
+        if (!a->dry_run)
             fprintf(stderr,
-                    "trellis %s: deleted; backups made before now still hold these records\n", cmd);
+                    "trellis %s: deleted; backups made before now still hold these records\n",
+                    run->cmd);
     }
-    cli_run_close(&run);
-    return finish(&a, rc);
+    return rc;
 }
 
 static atomic_int stop_flag;
@@ -186,44 +147,52 @@ static void progress(const char *msg, void *arg)
     fprintf(stderr, "trellis %s: %s\n", (const char *)arg, msg);
 }
 
-int cmd_lrs_forward(int argc, char **argv)
+static int forward_run(struct cli_run *run)
 {
-    static const char cmd[] = "lrs forward";
-    struct lrs_args a;
-    struct cli_run run;
+    const struct lrs_args *a = run->args;
     struct lrs_forward_report rep;
-    int rc = parse(cmd, argc, argv, &a), r;
+    int rc = EXIT_OK, r;
 
-    if (rc != EXIT_OK)
-        return finish(&a, rc);
-    if (!a.to || !a.key || !a.secret)
-        return finish(&a, cli_usage_error(cmd, "--to, --key and --secret (or --secret-env) are "
-                                               "required"));
-    if (cli_run_open(&run, &a.cfg, a.district, "cli:lrs forward") < 0)
-        return finish(&a, EXIT_FAIL);
     atomic_init(&stop_flag, 0);
     signal(SIGINT, on_signal);
     signal(SIGTERM, on_signal);
     signal(SIGPIPE, SIG_IGN);
     struct lrs_forward_opts o = {
-        .url = a.to,
-        .key = a.key,
-        .secret = a.secret,
-        .version = a.version,
-        .batch = (size_t)a.batch,
-        .follow = a.follow,
-        .max_failures = a.follow ? 0 : (int)a.retries,
+        .url = a->to,
+        .key = a->key,
+        .secret = a->secret,
+        .version = a->version,
+        .batch = (size_t)a->batch,
+        .follow = a->follow,
+        .max_failures = a->follow ? 0 : (int)a->retries,
         .stop = &stop_flag,
         .progress = progress,
-        .progress_arg = (void *)cmd,
+        .progress_arg = (void *)run->cmd,
     };
-    r = lrs_forward_run(&run.ctx, &o, &rep);
+    r = lrs_forward_run(&run->ctx, &o, &rep);
     printf("{\"sent\":%lld,\"batches\":%lld,\"already_upstream\":%lld,\"faults\":%lld,"
            "\"after_seq\":%lld,\"total_sent\":%lld}\n",
            (long long)rep.sent, (long long)rep.batches, (long long)rep.skipped,
            (long long)rep.failures, (long long)rep.after_seq, (long long)rep.total);
     if (r < 0)
-        rc = cli_run_fail(&run, cmd, r);
-    cli_run_close(&run);
-    return finish(&a, rc);
+        rc = cli_run_fail(run, r);
+    return rc;
 }
+
+const struct cli_spec cmd_lrs_delete = {
+    .options = delete_options,
+    .args_size = sizeof(struct lrs_args),
+    .defaults = &defaults,
+    .open = CLI_OPEN_DISTRICT,
+    .check = delete_check,
+    .run = delete_run,
+};
+
+const struct cli_spec cmd_lrs_forward = {
+    .options = forward_options,
+    .args_size = sizeof(struct lrs_args),
+    .defaults = &defaults,
+    .open = CLI_OPEN_DISTRICT,
+    .check = forward_check,
+    .run = forward_run,
+};

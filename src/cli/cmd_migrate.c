@@ -10,7 +10,6 @@
  */
 #include "base/common.h"
 
-#include <getopt.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <unistd.h>
@@ -20,10 +19,23 @@
 #include "cli/commands.h"
 #include "store/store_copy.h"
 
-static const struct option opts[] = {
-    {"from", required_argument, NULL, 'f'},     {"to", required_argument, NULL, 't'},
-    {"key-file", required_argument, NULL, 'k'}, {"json", no_argument, NULL, 'j'},
-    {"help", no_argument, NULL, 'h'},           {NULL, 0, NULL, 0},
+struct migrate_args {
+    const char *from, *to, *key_file;
+    bool json;
+};
+
+#define ARGS struct migrate_args
+
+static const struct cli_option options[] = {
+    {"from", CLI_STRING(ARGS, from), .arg = "sqlite:PATH", .flags = CLI_NEEDED,
+     .help = "the SQLite database to copy"},
+    {"to", CLI_STRING(ARGS, to), .arg = "postgresql://...", .flags = CLI_NEEDED,
+     .help = "the PostgreSQL database to copy it into (empty; created if missing)"},
+    {"key-file", CLI_STRING(ARGS, key_file), .arg = "FILE",
+     .help = "the source's sealing key, which the PostgreSQL deployment keeps using (default: "
+             "PATH.key)"},
+    {"json", CLI_BOOL(ARGS, json), .help = "print the report as JSON"},
+    {0},
 };
 
 struct out {
@@ -47,57 +59,40 @@ static void report(void *arg, const struct store_copy_report *r)
         printf("  %-20s %10lld rows in the target\n", "", (long long)r->target_rows);
 }
 
-int cmd_migrate(int argc, char **argv)
+/* Both databases named, and each of the right kind (an empty value counts as none). */
+static int migrate_check(const struct cli_run *run)
 {
-    const char *from = NULL, *to = NULL, *key_file = NULL;
-    struct buf key = BUF_INIT(4096);
-    struct out o = {0};
-    char err[1024], shown[1024];
-    int c, r, rc = EXIT_FAIL;
+    const struct migrate_args *a = run->args;
 
-    optind = 1;
-    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-        switch (c) {
-        case 'f':
-            from = optarg;
-            break;
-        case 't':
-            to = optarg;
-            break;
-        case 'k':
-            key_file = optarg;
-            break;
-        case 'j':
-            o.json = true;
-            break;
-        case 'h':
-            cli_print_usage("migrate");
-            return EXIT_OK;
-        default:
-            cli_print_usage("migrate");
-            return EXIT_USAGE;
-        }
-    }
-    if (optind != argc)
-        return cli_usage_error("migrate", "unexpected argument '%s'", argv[optind]);
-    if (!from || !*from)
-        return cli_usage_error("migrate", "--from: required (sqlite:PATH)");
-    if (!to || !*to)
-        return cli_usage_error("migrate", "--to: required (postgresql://...)");
-    if (strncmp(to, "postgresql://", 13) != 0 && strncmp(to, "postgres://", 11) != 0)
-        return cli_usage_error("migrate", "--to: '%s' is not a postgresql:// URL", to);
-    if (strncmp(from, "postgresql://", 13) == 0 || strncmp(from, "postgres://", 11) == 0)
-        return cli_usage_error("migrate", "--from: must be a SQLite database (sqlite:PATH)");
+    if (!a->from || !*a->from)
+        return cli_usage_error(run->cmd, "--from: required (sqlite:PATH)");
+    if (!a->to || !*a->to)
+        return cli_usage_error(run->cmd, "--to: required (postgresql://...)");
+    if (strncmp(a->to, "postgresql://", 13) != 0 && strncmp(a->to, "postgres://", 11) != 0)
+        return cli_usage_error(run->cmd, "--to: '%s' is not a postgresql:// URL", a->to);
+    if (strncmp(a->from, "postgresql://", 13) == 0 || strncmp(a->from, "postgres://", 11) == 0)
+        return cli_usage_error(run->cmd, "--from: must be a SQLite database (sqlite:PATH)");
+    return EXIT_OK;
+}
+
+static int migrate_run(struct cli_run *run)
+{
+    const struct migrate_args *a = run->args;
+    const char *from = a->from, *to = a->to, *key_file = a->key_file;
+    struct buf key = BUF_INIT(4096);
+    struct out o = {.json = a->json};
+    char err[1024], shown[1024];
+    int r, rc = EXIT_FAIL;
     const char *path = strncmp(from, "sqlite:", 7) == 0 ? from + 7 : from;
     if (access(path, R_OK) < 0)
-        return cli_fail("migrate", "--from: cannot read '%s': %s", path, strerror(errno));
+        return cli_fail(run->cmd, "--from: cannot read '%s': %s", path, strerror(errno));
     if (!key_file) {
         if (buf_appendf(&key, "%s.key", path) < 0)
-            return cli_fail("migrate", "out of memory");
+            return cli_fail(run->cmd, "out of memory");
         key_file = buf_cstr(&key);
     }
     if (access(key_file, R_OK) < 0) {
-        rc = cli_fail("migrate",
+        rc = cli_fail(run->cmd,
                       "--key-file: cannot read '%s' (%s): the source's sealing key is needed, "
                       "and the PostgreSQL deployment keeps using it",
                       key_file, strerror(errno));
@@ -121,7 +116,7 @@ int cmd_migrate(int argc, char **argv)
         json_decref(doc);
     }
     if (r < 0) {
-        rc = cli_fail("migrate", "%s", err[0] ? err : strerror(-r));
+        rc = cli_fail(run->cmd, "%s", err[0] ? err : strerror(-r));
         goto out;
     }
     if (!o.json)
@@ -133,3 +128,10 @@ out:
     buf_release(&key);
     return rc;
 }
+
+const struct cli_spec cmd_migrate = {
+    .options = options,
+    .args_size = sizeof(struct migrate_args),
+    .check = migrate_check,
+    .run = migrate_run,
+};

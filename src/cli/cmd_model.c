@@ -21,171 +21,132 @@
 #include "store/store.h"
 #include "store/store_people.h"
 
-static const struct option opts[] = {
-    {"db", required_argument, NULL, 'd'},       {"config", required_argument, NULL, 'c'},
-    {"key-file", required_argument, NULL, 'k'}, {"district", required_argument, NULL, 'D'},
-    {"student", required_argument, NULL, 's'},  {"forget", no_argument, NULL, 'f'},
-    {"restarts", required_argument, NULL, 'r'}, {"threads", required_argument, NULL, 't'},
-    {"help", no_argument, NULL, 'h'},           {NULL, 0, NULL, 0},
-};
-
 struct model_args {
-    struct config cfg;
-    const char *district, *student;
+    const char *student;
     bool forget;
     int64_t restarts, threads;
 };
 
-static int parse(const char *cmd, int argc, char **argv, struct model_args *a)
-{
-    const char *config_file = NULL;
-    int c;
+#define ARGS struct model_args
 
-    memset(a, 0, sizeof(a[0]));
-    a->restarts = 5;
-    for (int i = 1; i + 1 < argc; i++)
-        if (strcmp(argv[i], "--config") == 0)
-            config_file = argv[i + 1];
-    if (cli_config_begin(&a->cfg, config_file) < 0)
-        return EXIT_FAIL;
-    optind = 1;
-    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-        switch (c) {
-        case 'd':
-        case 'k':
-            if (cli_flag(&a->cfg, c == 'd' ? "db" : "key-file", optarg) < 0)
-                return EXIT_USAGE;
-            break;
-        case 'D':
-            a->district = optarg;
-            break;
-        case 's':
-            a->student = optarg;
-            break;
-        case 'f':
-            a->forget = true;
-            break;
-        case 'r':
-            if (str_to_int64(str_from(optarg), 1, 100, &a->restarts) < 0)
-                return cli_usage_error(cmd, "--restarts: '%s' is not a number from 1 to 100",
-                                       optarg);
-            break;
-        case 't':
-            if (str_to_int64(str_from(optarg), 0, 256, &a->threads) < 0)
-                return cli_usage_error(cmd, "--threads: '%s' is not a number from 0 to 256",
-                                       optarg);
-            break;
-        case 'c':
-            break;
-        case 'h':
-            cli_print_usage(cmd);
-            return -1;
-        default:
-            cli_print_usage(cmd);
-            return EXIT_USAGE;
-        }
-    }
-    if (optind < argc)
-        return cli_usage_error(cmd, "unexpected argument '%s'", argv[optind]);
-    if (cli_config_finish(&a->cfg) < 0)
-        return EXIT_USAGE;
-    return EXIT_OK;
-}
+static const struct model_args defaults = {.restarts = 5};
 
-static int finish(struct model_args *a, int rc)
-{
-    config_release(&a->cfg);
-    return rc < 0 ? EXIT_OK : rc;
-}
+static const struct cli_option rebuild_options[] = {
+    CLI_OPTION_DB, CLI_OPTION_DISTRICT, CLI_OPTION_KEY_FILE, CLI_OPTION_CONFIG, {0},
+};
 
-int cmd_model_rebuild(int argc, char **argv)
+static const struct cli_option fit_options[] = {
+    CLI_OPTION_DB,
+    CLI_OPTION_DISTRICT,
+    {"forget", CLI_BOOL(ARGS, forget), .help = "fit a forgetting rate too"},
+    {"restarts", CLI_INT(ARGS, restarts, 1, 100), .arg = "N",
+     .help = "EM runs from random starts per skill"},
+    {"threads", CLI_INT(ARGS, threads, 0, 256), .arg = "N",
+     .help = "threads to fit on (0: one per processor)"},
+    CLI_OPTION_KEY_FILE,
+    CLI_OPTION_CONFIG,
+    {0},
+};
+
+static const struct cli_option show_options[] = {
+    CLI_OPTION_DB,
+    {"student", CLI_STRING(ARGS, student), .arg = "SID", .flags = CLI_REQUIRED,
+     .help = "the learner (their sourcedId)"},
+    CLI_OPTION_DISTRICT,
+    CLI_OPTION_KEY_FILE,
+    CLI_OPTION_CONFIG,
+    {0},
+};
+
+static int rebuild_run(struct cli_run *run)
 {
-    static const char cmd[] = "model rebuild";
-    struct model_args a;
-    struct cli_run run;
     int64_t applied = 0;
-    int rc = parse(cmd, argc, argv, &a), r;
+    int rc = EXIT_OK, r;
 
-    if (rc != EXIT_OK)
-        return finish(&a, rc);
-    if (cli_run_open(&run, &a.cfg, a.district, "cli:model rebuild") < 0)
-        return finish(&a, EXIT_FAIL);
-    r = model_rebuild(&run.ctx, run.op.district_id, &applied);
+    r = model_rebuild(&run->ctx, run->op.district_id, &applied);
     if (r < 0)
-        rc = cli_run_fail(&run, cmd, r);
+        rc = cli_run_fail(run, r);
     else
         printf("learner model rebuilt: %lld answers applied\n", (long long)applied);
-    cli_run_close(&run);
-    return finish(&a, rc);
+    return rc;
 }
 
-int cmd_model_fit(int argc, char **argv)
+static int fit_run(struct cli_run *run)
 {
-    static const char cmd[] = "model fit";
-    struct model_args a;
-    struct cli_run run;
+    const struct model_args *a = run->args;
     struct bkt_job job = {.fit = BKT_FIT_DEFAULTS};
     json_t *report = NULL;
-    int rc = parse(cmd, argc, argv, &a), r;
+    int rc = EXIT_OK, r;
 
-    if (rc != EXIT_OK)
-        return finish(&a, rc);
-    job.fit.forget = a.forget;
-    job.fit.restarts = (unsigned)a.restarts;
-    job.threads = (unsigned)a.threads;
-    if (cli_run_open(&run, &a.cfg, a.district, "cli:model fit") < 0)
-        return finish(&a, EXIT_FAIL);
-    r = model_fit_stored(&run.ctx, run.op.district_id, &job, &report);
+    job.fit.forget = a->forget;
+    job.fit.restarts = (unsigned)a->restarts;
+    job.threads = (unsigned)a->threads;
+    r = model_fit_stored(&run->ctx, run->op.district_id, &job, &report);
     if (r < 0) {
-        rc = cli_run_fail(&run, cmd, r);
+        rc = cli_run_fail(run, r);
     } else {
         json_dumpf(report, stdout, JSON_INDENT(2) | JSON_REAL_PRECISION(6));
         putchar('\n');
         json_decref(report);
     }
-    cli_run_close(&run);
-    return finish(&a, rc);
+    return rc;
 }
 
-int cmd_model_show(int argc, char **argv)
+static int show_run(struct cli_run *run)
 {
-    static const char cmd[] = "model show";
-    struct model_args a;
-    struct cli_run run;
+    const struct model_args *a = run->args;
     struct db *db;
     int64_t user_id = 0;
     json_t *o = NULL;
-    int rc = parse(cmd, argc, argv, &a), r;
+    int rc = EXIT_OK, r;
 
-    if (rc != EXIT_OK)
-        return finish(&a, rc);
-    if (!a.student)
-        return finish(&a, cli_usage_error(cmd, "--student: required (the learner's sourcedId)"));
-    if (cli_run_open(&run, &a.cfg, a.district, "cli:model show") < 0)
-        return finish(&a, EXIT_FAIL);
-    r = ctx_db(&run.ctx, &db);
+    r = ctx_db(&run->ctx, &db);
     if (r == 0) {
         char *username = NULL;
-        r = store_user_by_sourced_id(db, run.op.district_id, a.student, &user_id, &username);
+        r = store_user_by_sourced_id(db, run->op.district_id, a->student, &user_id, &username);
         free(username);
         if (r == -ENOENT)
-            r = ctx_fail(&run.ctx, -ENOENT, "--student: no person with sourcedId '%s'", a.student);
+            r = ctx_fail(&run->ctx, -ENOENT, "--student: no person with sourcedId '%s'",
+                         a->student);
     }
     if (r == 0)
-        r = model_mastery(&run.ctx, user_id, &o);
+        r = model_mastery(&run->ctx, user_id, &o);
     if (r == 0) {
         /* the read is audited (durably) before anything is printed */
-        r = access_settle(&run.ctx);
+        r = access_settle(&run->ctx);
         if (r < 0)
             json_decref(o);
     }
     if (r < 0) {
-        rc = cli_run_fail(&run, cmd, r);
+        rc = cli_run_fail(run, r);
     } else {
         json_dumpf(o, stdout, JSON_INDENT(2) | JSON_REAL_PRECISION(6));
         putchar('\n');
         json_decref(o);
     }
-    cli_run_close(&run);
-    return finish(&a, rc);
+    return rc;
 }
+
+const struct cli_spec cmd_model_rebuild = {
+    .options = rebuild_options,
+    .args_size = sizeof(struct model_args),
+    .defaults = &defaults,
+    .open = CLI_OPEN_DISTRICT,
+    .run = rebuild_run,
+};
+
+const struct cli_spec cmd_model_fit = {
+    .options = fit_options,
+    .args_size = sizeof(struct model_args),
+    .defaults = &defaults,
+    .open = CLI_OPEN_DISTRICT,
+    .run = fit_run,
+};
+
+const struct cli_spec cmd_model_show = {
+    .options = show_options,
+    .args_size = sizeof(struct model_args),
+    .defaults = &defaults,
+    .open = CLI_OPEN_DISTRICT,
+    .run = show_run,
+};

@@ -26,76 +26,32 @@
 #include "cli/commands.h"
 #include "store/store.h"
 
-static const struct option opts[] = {
-    {"db", required_argument, NULL, 'd'},       {"config", required_argument, NULL, 'c'},
-    {"key-file", required_argument, NULL, 'k'}, {"json", no_argument, NULL, 'j'},
-    {"district", required_argument, NULL, 'D'}, {"new-district", no_argument, NULL, 'N'},
-    {"help", no_argument, NULL, 'h'},           {NULL, 0, NULL, 0},
+struct roster_args {
+    const char *path; /* SRC or DIR */
+    const char *district;
+    bool json, new_district;
 };
 
-/* Shared option handling: fills cfg, returns the index of the one positional argument.
-   io (import only) takes --json, --district and --new-district. */
-static int parse(const char *name, int argc, char **argv, struct config *cfg, bool *json,
-                 struct roster_import_opts *io)
-{
-    const char *config_file = NULL;
-    int c;
+#define ARGS struct roster_args
 
-    for (int i = 1; i + 1 < argc; i++)
-        if (strcmp(argv[i], "--config") == 0)
-            config_file = argv[i + 1];
-    if (cli_config_begin(cfg, config_file) < 0)
-        return -EXIT_FAIL;
-    optind = 1;
-    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-        switch (c) {
-        case 'd':
-            if (cli_flag(cfg, "db", optarg) < 0)
-                goto usage;
-            break;
-        case 'k':
-            if (cli_flag(cfg, "key-file", optarg) < 0)
-                goto usage;
-            break;
-        case 'j':
-            if (json)
-                *json = true;
-            else
-                goto usage;
-            break;
-        case 'D':
-            if (!io)
-                goto usage;
-            io->district_sourced_id = optarg;
-            break;
-        case 'N':
-            if (!io)
-                goto usage;
-            io->existing_district_only = false;
-            break;
-        case 'c':
-            break;
-        case 'h':
-            cli_print_usage(name);
-            config_release(cfg);
-            return -EXIT_OK - 100;
-        default:
-            goto usage;
-        }
-    }
-    if (optind != argc - 1) {
-        config_release(cfg);
-        cli_usage_error(name, "expected one %s argument", strstr(name, "import") ? "SRC" : "DIR");
-        return -EXIT_USAGE;
-    }
-    if (cli_config_finish(cfg) < 0)
-        goto usage;
-    return optind;
-usage:
-    config_release(cfg);
-    cli_print_usage(name);
-    return -EXIT_USAGE;
-}
+static const struct cli_option import_options[] = {
+    CLI_OPTION_DB,
+    {"json", CLI_BOOL(ARGS, json), .help = "print the report as JSON"},
+    {"district", CLI_STRING(ARGS, district), .arg = "SID",
+     .help = "the district (its sourcedId) the set must be for, or goes into if it names none"},
+    {"new-district", CLI_BOOL(ARGS, new_district),
+     .help = "add the set's district when the database holds others"},
+    CLI_OPTION_KEY_FILE,
+    CLI_OPTION_CONFIG,
+    {0},
+};
+
+static const struct cli_option export_options[] = {
+    CLI_OPTION_DB,
+    CLI_OPTION_KEY_FILE,
+    CLI_OPTION_CONFIG,
+    {0},
+};
 
 static void print_summary(const struct roster_report *rep)
 {
@@ -113,41 +69,25 @@ static void print_summary(const struct roster_report *rep)
     }
 }
 
-int cmd_import_oneroster(int argc, char **argv)
+static int import_run(struct cli_run *run)
 {
-    struct config cfg;
-    struct store *store = NULL;
+    const struct roster_args *a = run->args;
     struct roster_source *src = NULL;
     struct roster_report rep = {0};
-    struct arena arena = ARENA_INIT;
-    struct ctx c;
+    struct roster_import_opts o = {.as_operator = true,
+                                   .existing_district_only = !a->new_district,
+                                   .district_sourced_id = a->district,
+                                   .source_label = a->path};
     char err[512];
-    bool json = false;
-    int rc = EXIT_FAIL, r, pos;
+    int rc = EXIT_OK, r;
 
-    struct roster_import_opts o = {.as_operator = true, .existing_district_only = true};
-    pos = parse("import oneroster", argc, argv, &cfg, &json, &o);
-    if (pos < 0)
-        return pos == -EXIT_OK - 100 ? EXIT_OK : -pos;
-    struct store_options so = {.pool_size = 1};
-    if (cli_open_store(&cfg, &so, &store) < 0)
-        goto out;
-    r = roster_source_path(argv[pos], &src, err, sizeof(err));
-    if (r < 0) {
-        rc = cli_fail("import oneroster", "%s", err);
-        goto out;
-    }
+    r = roster_source_path(a->path, &src, err, sizeof(err));
+    if (r < 0)
+        return cli_fail(run->cmd, "%s", err);
     /* a .zip member unpacks to at most the upload limit (a folder is not limited) */
-    roster_source_limit(src, (size_t)cfg.upload_limit);
-    ctx_init(&c, store, &cfg, &arena, time_now_ms(), "cli");
-    struct principal op;
-    principal_operator(&op, 0, "cli:import oneroster");
-    c.who = &op;
-    c.client_addr = "local";
-    o.source_label = argv[pos];
-    r = roster_import(&c, src, &o, &rep);
-    ctx_release(&c);
-    if (json) {
+    roster_source_limit(src, (size_t)run->cfg->upload_limit);
+    r = roster_import(&run->ctx, src, &o, &rep);
+    if (a->json) {
         json_t *j = roster_report_json(&rep);
         char *s = j ? json_dumps(j, JSON_INDENT(2)) : NULL;
         if (s)
@@ -164,51 +104,38 @@ int cmd_import_oneroster(int argc, char **argv)
         fprintf(stderr, "%s\n", rep.errors[i]);
     if (rep.more_errors)
         fprintf(stderr, "... and %zu more errors\n", rep.more_errors);
-    if (r < 0) {
-        rc = cli_fail("import oneroster", "%s", c.err[0] ? c.err : strerror(-r));
-        goto out;
-    }
-    rc = EXIT_OK;
-out:
+    if (r < 0)
+        rc = cli_fail(run->cmd, "%s", run->ctx.err[0] ? run->ctx.err : strerror(-r));
     roster_report_release(&rep);
     roster_source_free(src);
-    arena_release(&arena);
-    store_close(store);
-    config_release(&cfg);
     return rc;
 }
 
-int cmd_export_oneroster(int argc, char **argv)
+static int export_run(struct cli_run *run)
 {
-    struct config cfg;
-    struct store *store = NULL;
-    struct arena arena = ARENA_INIT;
-    struct ctx c;
+    const struct roster_args *a = run->args;
     long n = 0;
-    int rc = EXIT_FAIL, r, pos;
+    int r = roster_export(&run->ctx, 0, true, a->path, &n);
 
-    pos = parse("export oneroster", argc, argv, &cfg, NULL, NULL);
-    if (pos < 0)
-        return pos == -EXIT_OK - 100 ? EXIT_OK : -pos;
-    struct store_options so = {.pool_size = 1};
-    if (cli_open_store(&cfg, &so, &store) < 0)
-        goto out;
-    ctx_init(&c, store, &cfg, &arena, time_now_ms(), "cli");
-    struct principal op;
-    principal_operator(&op, 0, "cli:export oneroster");
-    c.who = &op;
-    c.client_addr = "local";
-    r = roster_export(&c, 0, true, argv[pos], &n);
-    ctx_release(&c);
-    if (r < 0) {
-        rc = cli_fail("export oneroster", "%s", c.err[0] ? c.err : strerror(-r));
-        goto out;
-    }
-    printf("exported %ld records as a OneRoster 1.2 set to %s\n", n, argv[pos]);
-    rc = EXIT_OK;
-out:
-    arena_release(&arena);
-    store_close(store);
-    config_release(&cfg);
-    return rc;
+    if (r < 0)
+        return cli_fail(run->cmd, "%s", run->ctx.err[0] ? run->ctx.err : strerror(-r));
+    printf("exported %ld records as a OneRoster 1.2 set to %s\n", n, a->path);
+    return EXIT_OK;
 }
+
+const struct cli_spec cmd_import_oneroster = {
+    .options = import_options,
+    .args_size = sizeof(struct roster_args),
+    CLI_OPERAND(struct roster_args, path, "SRC",
+                "the set: a folder or a .zip of OneRoster CSV files"),
+    .open = CLI_OPEN_OPERATOR,
+    .run = import_run,
+};
+
+const struct cli_spec cmd_export_oneroster = {
+    .options = export_options,
+    .args_size = sizeof(struct roster_args),
+    CLI_OPERAND(struct roster_args, path, "DIR", "the folder to write the set into"),
+    .open = CLI_OPEN_OPERATOR,
+    .run = export_run,
+};

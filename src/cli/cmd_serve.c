@@ -23,17 +23,20 @@
 #include "http/webroot.h"
 #include "store/store.h"
 
-static const struct option opts[] = {
-    {"db", required_argument, NULL, 'd'},
-    {"listen", required_argument, NULL, 'l'},
-    {"config", required_argument, NULL, 'c'},
-    {"key-file", required_argument, NULL, 'k'},
-    {"web-root", required_argument, NULL, 'w'},
-    {"threads", required_argument, NULL, 't'},
-    {"log-level", required_argument, NULL, 'v'},
-    {"base-url", required_argument, NULL, 'b'},
-    {"help", no_argument, NULL, 'h'},
-    {NULL, 0, NULL, 0},
+static const struct cli_option options[] = {
+    CLI_OPTION_DB,
+    {"listen", CLI_SETTING, .arg = "HOST:PORT",
+     .help = "the address to serve on; port 0 picks a free one (setting listen)"},
+    {"web-root", CLI_SETTING, .arg = "DIR", .help = "the web pages (setting web_root)"},
+    {"threads", CLI_SETTING, .arg = "N",
+     .help = "HTTP worker threads, 0: automatic (setting threads)"},
+    {"log-level", CLI_SETTING, .arg = "LEVEL",
+     .help = "error, warn, info or debug (setting log_level)"},
+    {"base-url", CLI_SETTING, .arg = "URL",
+     .help = "the public URL (setting base_url; default: http://<listen>)"},
+    CLI_OPTION_KEY_FILE,
+    CLI_OPTION_CONFIG,
+    {0},
 };
 
 static bool is_new_sqlite_file(const char *db)
@@ -59,55 +62,17 @@ static bool loopback_only(const char *listen)
     return netaddr_parse(str_from(host), &a) == 0 && netaddr_is_loopback(&a);
 }
 
-int cmd_serve(int argc, char **argv)
+static int serve_run(struct cli_run *run)
 {
-    struct config cfg;
+    const struct config *cfg = run->cfg;
     struct store *store = NULL;
     struct webroot *web = NULL;
     struct server *srv = NULL;
     struct lrs_forwarder *fwd = NULL;
     struct model_follower *follower = NULL;
-    const char *config_file = NULL;
     char err[512];
     sigset_t sigs;
-    int c, sig, rc = EXIT_FAIL;
-
-    for (int i = 1; i + 1 < argc; i++)
-        if (strcmp(argv[i], "--config") == 0)
-            config_file = argv[i + 1];
-    if (cli_config_begin(&cfg, config_file) < 0)
-        return EXIT_FAIL;
-    optind = 1;
-    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-        const char *name = NULL;
-        for (const struct option *o = opts; o->name; o++)
-            if (o->val == c)
-                name = o->name;
-        if (c == 'h') {
-            cli_print_usage("serve");
-            config_release(&cfg);
-            return EXIT_OK;
-        }
-        if (c == '?' || !name) {
-            config_release(&cfg);
-            cli_print_usage("serve");
-            return EXIT_USAGE;
-        }
-        if (c == 'c')
-            continue;
-        if (cli_flag(&cfg, name, optarg) < 0) {
-            config_release(&cfg);
-            return EXIT_USAGE;
-        }
-    }
-    if (optind < argc) {
-        config_release(&cfg);
-        return cli_usage_error("serve", "unexpected argument '%s'", argv[optind]);
-    }
-    if (cli_config_finish(&cfg) < 0) {
-        config_release(&cfg);
-        return EXIT_USAGE;
-    }
+    int sig, rc = EXIT_FAIL;
 
     /* signals are taken by sigwait() below; worker threads inherit the mask */
     sigemptyset(&sigs);
@@ -116,48 +81,48 @@ int cmd_serve(int argc, char **argv)
     pthread_sigmask(SIG_BLOCK, &sigs, NULL);
     signal(SIGPIPE, SIG_IGN);
 
-    bool fresh = is_new_sqlite_file(cfg.db);
+    bool fresh = is_new_sqlite_file(cfg->db);
     struct store_options so = {.create = fresh, .create_key = fresh, .pool_size = 0};
-    if (cfg.db_pool > 0)
-        so.pool_size = (unsigned)cfg.db_pool;
+    if (cfg->db_pool > 0)
+        so.pool_size = (unsigned)cfg->db_pool;
     else
-        so.pool_size = 2 * (unsigned)(cfg.threads > 0 ? cfg.threads : 8) + 4;
-    if (cli_open_store(&cfg, &so, &store) < 0)
+        so.pool_size = 2 * (unsigned)(cfg->threads > 0 ? cfg->threads : 8) + 4;
+    if (cli_open_store(cfg, &so, &store) < 0)
         goto out;
     if (fresh)
         log_info("created a new empty database '%s' and its key (add a district with "
                  "`trellis import oneroster` or start over with `trellis init --demo`)",
-                 cfg.db);
-    if (webroot_load(cfg.web_root, &web, err, sizeof(err)) < 0) {
+                 cfg->db);
+    if (webroot_load(cfg->web_root, &web, err, sizeof(err)) < 0) {
         fprintf(stderr, "trellis serve: %s\n", err);
         goto out;
     }
-    if (server_start(&cfg, store, web, &srv, err, sizeof(err)) < 0) {
+    if (server_start(cfg, store, web, &srv, err, sizeof(err)) < 0) {
         fprintf(stderr, "trellis serve: %s\n", err);
         goto out;
     }
     /* the learner model follows the LRS: every learner's mastery stays current */
-    if (model_follower_start(store, &cfg, &follower) < 0)
+    if (model_follower_start(store, cfg, &follower) < 0)
         log_warn("the learner model's follower did not start; mastery is brought up to date "
                  "when it is read");
-    if (!cfg.tls_cert[0] && !loopback_only(cfg.listen))
+    if (!cfg->tls_cert[0] && !loopback_only(cfg->listen))
         log_warn("serving plain HTTP on '%s', which other machines can reach: passwords and "
                  "session cookies would cross the network readable; serve HTTPS (tls_cert and "
                  "tls_key) or listen on 127.0.0.1 behind a TLS proxy (trusted_proxies); see "
                  "docs/DEPLOY.md",
-                 cfg.listen);
+                 cfg->listen);
     printf("listening on %s\n", server_base_url(srv));
     fflush(stdout);
     log_kv(LOG_INFO, "event=start url=%s store=%s pages=%zu", LOG_VALUE(server_base_url(srv)),
            LOG_VALUE(store_backend(store)), webroot_count(web));
 
     /* lrs_forward_url: forward the statements to an upstream LRS in the background */
-    if (lrs_forward_start(store, &cfg, &fwd) < 0) {
+    if (lrs_forward_start(store, cfg, &fwd) < 0) {
         fprintf(stderr, "trellis serve: cannot start the LRS forwarder\n");
         goto out;
     }
     if (fwd)
-        log_kv(LOG_INFO, "event=lrs_forward_start target=%s", LOG_VALUE(cfg.lrs_forward_url));
+        log_kv(LOG_INFO, "event=lrs_forward_start target=%s", LOG_VALUE(cfg->lrs_forward_url));
 
     if (sigwait(&sigs, &sig) == 0)
         log_kv(LOG_INFO, "event=stopping signal=%s", sig == SIGINT ? "SIGINT" : "SIGTERM");
@@ -173,6 +138,10 @@ out:
     server_stop(srv, 0);
     webroot_free(web);
     store_close(store);
-    config_release(&cfg);
     return rc;
 }
+
+const struct cli_spec cmd_serve = {
+    .options = options,
+    .run = serve_run,
+};

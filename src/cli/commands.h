@@ -1,42 +1,44 @@
 /*
- * The subcommands (cmd_*.c). Each gets argv with argv[0] = the last word of
- * its name, so getopt_long works as for a program of its own.
+ * The subcommands (cmd_*.c): each is its option table and run function
+ * (struct cli_spec, cli.h); the command table in main.c names them.
  */
 #ifndef TRELLIS_CLI_COMMANDS_H
 #define TRELLIS_CLI_COMMANDS_H
 
-int cmd_serve(int argc, char **argv);
-int cmd_init(int argc, char **argv);
-int cmd_backup(int argc, char **argv);
-int cmd_migrate(int argc, char **argv);
-int cmd_config_show(int argc, char **argv);
-int cmd_admin_add_district(int argc, char **argv);
-int cmd_admin_add_client(int argc, char **argv);
-int cmd_admin_list_clients(int argc, char **argv);
-int cmd_admin_revoke_client(int argc, char **argv);
-int cmd_admin_add_account(int argc, char **argv);
-int cmd_admin_set_password(int argc, char **argv);
-int cmd_admin_unlock(int argc, char **argv);
-int cmd_admin_reset_totp(int argc, char **argv);
-int cmd_admin_disable(int argc, char **argv);
-int cmd_admin_enable(int argc, char **argv);
-int cmd_audit_verify(int argc, char **argv);
-int cmd_audit_checkpoint(int argc, char **argv);
-int cmd_audit_show(int argc, char **argv);
-int cmd_import_oneroster(int argc, char **argv);
-int cmd_export_oneroster(int argc, char **argv);
-int cmd_fit_bkt(int argc, char **argv);
-int cmd_fit_irt(int argc, char **argv);
-int cmd_check_answer(int argc, char **argv);
-int cmd_lrs_delete(int argc, char **argv);
-int cmd_lrs_forward(int argc, char **argv);
-int cmd_model_rebuild(int argc, char **argv);
-int cmd_model_fit(int argc, char **argv);
-int cmd_model_show(int argc, char **argv);
-int cmd_access_policy(int argc, char **argv);
-int cmd_content_import(int argc, char **argv);
-int cmd_content_list(int argc, char **argv);
-int cmd_content_show(int argc, char **argv);
-int cmd_content_generators(int argc, char **argv);
+#include "cli/cli.h"
+
+extern const struct cli_spec cmd_serve;
+extern const struct cli_spec cmd_init;
+extern const struct cli_spec cmd_backup;
+extern const struct cli_spec cmd_migrate;
+extern const struct cli_spec cmd_config_show;
+extern const struct cli_spec cmd_admin_add_district;
+extern const struct cli_spec cmd_admin_add_client;
+extern const struct cli_spec cmd_admin_list_clients;
+extern const struct cli_spec cmd_admin_revoke_client;
+extern const struct cli_spec cmd_admin_add_account;
+extern const struct cli_spec cmd_admin_set_password;
+extern const struct cli_spec cmd_admin_unlock;
+extern const struct cli_spec cmd_admin_reset_totp;
+extern const struct cli_spec cmd_admin_disable;
+extern const struct cli_spec cmd_admin_enable;
+extern const struct cli_spec cmd_audit_verify;
+extern const struct cli_spec cmd_audit_checkpoint;
+extern const struct cli_spec cmd_audit_show;
+extern const struct cli_spec cmd_import_oneroster;
+extern const struct cli_spec cmd_export_oneroster;
+extern const struct cli_spec cmd_fit_bkt;
+extern const struct cli_spec cmd_fit_irt;
+extern const struct cli_spec cmd_check_answer;
+extern const struct cli_spec cmd_lrs_delete;
+extern const struct cli_spec cmd_lrs_forward;
+extern const struct cli_spec cmd_model_rebuild;
+extern const struct cli_spec cmd_model_fit;
+extern const struct cli_spec cmd_model_show;
+extern const struct cli_spec cmd_access_policy;
+extern const struct cli_spec cmd_content_import;
+extern const struct cli_spec cmd_content_list;
+extern const struct cli_spec cmd_content_show;
+extern const struct cli_spec cmd_content_generators;
 
 #endif
