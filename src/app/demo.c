@@ -535,6 +535,20 @@ int demo_install(struct ctx *c, const struct demo_opts *o, struct demo_set *set,
         r = content_install_builtin(c, report->district_id, &crep);
         content_report_release(&crep);
     }
+    if (r == 0 && o->history_weeks > 0) {
+        /* the operator, in the district just imported, reads its students */
+        const struct principal *was = c->who;
+        struct principal op;
+        struct demo_history_opts ho = {o->history_weeks, o->seed, o->base_url};
+        struct demo_history_report hr;
+        r = principal_operator_in(&op, was, report->district_id);
+        if (r < 0)
+            return ctx_fail(c, r, "only the server's operator installs the demo");
+        c->who = &op;
+        r = demo_history(c, report->district_id, &ho, &hr);
+        c->who = was;
+        set->history = hr;
+    }
     return r;
 }
 

@@ -22,11 +22,13 @@
 #include "base/buf.h"
 
 struct demo_opts {
-    long students;       /* 0: 600 */
-    uint64_t seed;       /* 0: 1 */
-    int class_size;      /* 0: 25 */
-    int school_year;     /* the year the school year ends in (2026 for 2025-26); 0: 2026 */
-    bool with_passwords; /* make demo logins (init --demo), not for benchmark sets */
+    long students;        /* 0: 600 */
+    uint64_t seed;        /* 0: 1 */
+    int class_size;       /* 0: 25 */
+    int school_year;      /* the year the school year ends in (2026 for 2025-26); 0: 2026 */
+    bool with_passwords;  /* make demo logins (init --demo), not for benchmark sets */
+    int history_weeks;    /* weeks of simulated practice (demo_history); 0: none */
+    const char *base_url; /* the server's public URL, for the learners' xAPI accounts */
 };
 
 /* A login of the demo district (one or more per role). */
@@ -38,6 +40,15 @@ struct demo_login {
     char sourced_id[32];
 };
 
+struct demo_history_opts {
+    int weeks;
+    uint64_t seed;
+    const char *base_url; /* the learners' account homePage; NULL: http://127.0.0.1:8080 */
+};
+struct demo_history_report {
+    long statements, sessions, active, absent, masteries;
+    int64_t applied; /* answers the learner model applied */
+};
 struct demo_set {
     struct buf files[10];
     struct roster_memfile mf[10];
@@ -45,6 +56,7 @@ struct demo_set {
     struct demo_login *logins;
     size_t n_logins;
     long n_schools, n_students, n_teachers, n_guardians, n_classes, n_enrollments;
+    struct demo_history_report history; /* filled by demo_install when it simulates practice */
 };
 
 /* Make the set (pure: no I/O). 0 or -ENOMEM; release with demo_set_release(). */
@@ -58,6 +70,15 @@ int demo_write_set(const struct demo_set *s, const char *dir);
  */
 int demo_install(struct ctx *c, const struct demo_opts *o, struct demo_set *set,
                  struct roster_report *report);
+/*
+ * Weeks of simulated practice for every student of the district (see
+ * demo_history.c): statements through the LRS's write path, then the
+ * learner model caught up. Acts as the SYSTEM principal for the writes;
+ * the caller (the operator) reads the roster. 0 or a negative errno.
+ */
+int demo_history(struct ctx *c, int64_t district_id, const struct demo_history_opts *o,
+                 struct demo_history_report *rep);
+
 /* Write the logins as a JSON array of {role, username, password, totp_secret?} (mode 0600). */
 int demo_write_logins(const struct demo_set *s, const char *path);
 

@@ -19,11 +19,13 @@
 
 struct init_args {
     bool demo;
-    int64_t students, seed;
+    int64_t students, seed, history_weeks;
     const char *logins;
 };
 
 #define ARGS struct init_args
+
+static const struct init_args defaults = {.history_weeks = 6};
 
 static const struct cli_option options[] = {
     {"db", CLI_SETTING, .arg = "PATH|URL", .flags = CLI_REQUIRED,
@@ -35,6 +37,8 @@ static const struct cli_option options[] = {
      .help = "another seed makes another demo district"},
     {"logins", CLI_STRING(ARGS, logins), .arg = "FILE",
      .help = "write the demo logins to FILE as JSON (mode 0600)"},
+    {"history-weeks", CLI_INT(ARGS, history_weeks, 0, 52), .arg = "N",
+     .help = "weeks of simulated practice for every demo student (default 6; 0: none)"},
     CLI_OPTION_KEY_FILE,
     CLI_OPTION_CONFIG,
     {0},
@@ -43,8 +47,9 @@ static const struct cli_option options[] = {
 static int init_check(const struct cli_run *run)
 {
     const struct init_args *a = run->args;
-    if (!a->demo && (a->students || a->seed || a->logins))
-        return cli_usage_error(run->cmd, "--students, --seed and --logins go with --demo");
+    if (!a->demo && (a->students || a->seed || a->logins || a->history_weeks != 6))
+        return cli_usage_error(run->cmd,
+                               "--students, --seed, --logins and --history-weeks go with --demo");
     return EXIT_OK;
 }
 
@@ -52,8 +57,10 @@ static int init_run(struct cli_run *run)
 {
     const struct init_args *a = run->args;
     const struct config *cfg = run->cfg;
-    struct demo_opts dopt = {
-        .with_passwords = true, .students = (long)a->students, .seed = (uint64_t)a->seed};
+    struct demo_opts dopt = {.with_passwords = true,
+                             .students = (long)a->students,
+                             .seed = (uint64_t)a->seed,
+                             .history_weeks = (int)a->history_weeks};
     struct store *store = NULL;
     int rc = EXIT_FAIL;
 
@@ -62,7 +69,7 @@ static int init_run(struct cli_run *run)
         goto out;
     }
     struct store_options so = {
-        .create = true, .create_key = true, .pool_size = 2, .must_be_new = true};
+        .create = true, .create_key = true, .pool_size = 4, .must_be_new = true};
     if (cli_open_store(cfg, &so, &store) < 0)
         goto out;
     char shown[1024];
@@ -85,6 +92,13 @@ static int init_run(struct cli_run *run)
         principal_operator(&op, 0, "cli:init --demo");
         ctx.who = &op;
         ctx.client_addr = "local";
+        /* the learners' xAPI accounts name the server as `make run` serves it */
+        char base[300];
+        if (cfg->base_url[0])
+            snprintf(base, sizeof(base), "%s", cfg->base_url);
+        else
+            snprintf(base, sizeof(base), "http://%s", cfg->listen);
+        dopt.base_url = base;
         r = demo_install(&ctx, &dopt, &set, &rep);
         ctx_release(&ctx);
         for (size_t i = 0; i < rep.n_errors; i++)
@@ -96,6 +110,11 @@ static int init_run(struct cli_run *run)
                    "%ld guardians, %ld classes, %ld enrollments\n",
                    rep.district_name, set.n_schools, set.n_students, set.n_teachers,
                    set.n_guardians, set.n_classes, set.n_enrollments);
+            if (dopt.history_weeks > 0)
+                printf("simulated %d weeks of practice: %ld statements in %ld sessions of %ld "
+                       "students (%ld never came), %ld skills mastered\n",
+                       dopt.history_weeks, set.history.statements, set.history.sessions,
+                       set.history.active, set.history.absent, set.history.masteries);
             if (a->logins) {
                 r = demo_write_logins(&set, a->logins);
                 if (r < 0)
@@ -124,6 +143,7 @@ out:
 const struct cli_spec cmd_init = {
     .options = options,
     .args_size = sizeof(struct init_args),
+    .defaults = &defaults,
     .check = init_check,
     .run = init_run,
 };

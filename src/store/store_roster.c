@@ -729,3 +729,27 @@ int store_roster_person(struct db *db, struct grant *g, int64_t user_id,
     *ret = p;
     return 0;
 }
+
+int store_roster_students_grades(struct db *db, struct grant *g, int64_t district_id,
+                                 int (*cb)(void *arg, int64_t user_id, const char *sourced_id,
+                                           const char *grades),
+                                 void *arg)
+{
+    struct db_stmt *st;
+    int r = grant_covers(g, db, RES_DISTRICT, district_id, district_id, ACT_EXPORT);
+    if (r < 0)
+        return r;
+    r = db_query(db, &st,
+                 "SELECT id, sourced_id, grades FROM users WHERE district_id = ? AND "
+                 "role = 'student' AND status = 'active' ORDER BY id",
+                 "i", district_id);
+    if (r < 0)
+        return r;
+    while ((r = db_step(st)) > 0) {
+        r = cb(arg, db_col_int64(st, 0), db_col_text(st, 1), db_col_text(st, 2));
+        if (r < 0)
+            break;
+    }
+    db_done(st);
+    return r < 0 ? r : 0;
+}

@@ -216,6 +216,12 @@ int store_roster_export_links(struct db *db, struct grant *g, enum roster_link l
 int store_roster_students(struct db *db, struct grant *g, int64_t district_id,
                           int (*cb)(void *arg, int64_t user_id), void *arg);
 
+/* The district's active students with their sourcedId and grades (the demo's history). */
+int store_roster_students_grades(struct db *db, struct grant *g, int64_t district_id,
+                                 int (*cb)(void *arg, int64_t user_id, const char *sourced_id,
+                                           const char *grades),
+                                 void *arg);
+
 /* A person as services see it; strings are malloc'ed (roster_person_release). */
 struct roster_person_row {
     int64_t id, district_id, primary_org_id;

@@ -235,7 +235,7 @@ test('bad arguments', () => {
 test('init --demo puts the pack in the demo district', () => {
   const demo = join(dir, 'demo.db');
   const t0 = Date.now();
-  ok(['init', '--db', demo, '--demo']);
+  ok(['init', '--db', demo, '--demo', '--history-weeks', '0']);
   const p = pack(list(demo), 'trellis-math-3-8');
   assert.ok(p, 'the demo district has the pack');
   assert.equal(p.source, 'builtin:trellis-math-3-8');

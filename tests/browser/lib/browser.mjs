@@ -79,7 +79,8 @@ export async function fakeBarcodeDetector(page, value) {
 export async function demoServer({ env = {}, args = [] } = {}) {
   const dir = tempDir('trellis-browser-');
   const loginsFile = join(dir, 'logins.json');
-  const init = trellis(['init', '--db', join(dir, 'trellis.db'), '--demo', '--logins', loginsFile]);
+  const init = trellis(['init', '--db', join(dir, 'trellis.db'), '--demo', '--logins', loginsFile,
+    '--history-weeks', '0']);
   if (init.status !== 0) {
     const srv = await startServer({ dir, env, args });
     srv.logins = null;

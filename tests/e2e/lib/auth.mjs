@@ -7,11 +7,14 @@ import { join } from 'node:path';
 import { startServer, request, trellis, tempDir } from './trellis.mjs';
 
 // A server with the demo district; env sets TRELLIS_* settings. { srv, logins, login(role) }
-export async function demoServer(env = {}) {
+// The simulated practice history (init --demo's --history-weeks) is left out unless asked for:
+// it takes a while under the sanitizers and most tests do not need it.
+export async function demoServer(env = {}, { historyWeeks = 0 } = {}) {
   const dir = tempDir('trellis-auth-');
   const db = join(dir, 'trellis.db');
   const loginsFile = join(dir, 'logins.json');
-  const init = trellis(['init', '--db', db, '--demo', '--logins', loginsFile], { env });
+  const init = trellis(['init', '--db', db, '--demo', '--logins', loginsFile,
+    '--history-weeks', String(historyWeeks)], { env });
   if (init.status !== 0) throw new Error(`trellis init --demo failed: ${init.stderr}`);
   const srv = await startServer({ dir, db, init: false, env });
   const logins = JSON.parse(readFileSync(loginsFile, 'utf8'));
