@@ -6,6 +6,8 @@
  */
 #include "base/common.h"
 
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 
 #include "app/access.h"
@@ -13,6 +15,7 @@
 #include "app/content.h"
 #include "app/content_internal.h"
 #include "app/principal.h"
+#include "base/arena.h"
 #include "base/mem.h"
 #include "base/timeutil.h"
 #include "core/gen.h"
@@ -643,8 +646,97 @@ out:
     return r;
 }
 
+/*
+ * The graph is read on every practice request, and packs change only when
+ * imported: it is built once per district and shared, read-only, by every
+ * request until a fingerprint of the district's packs changes (an import
+ * by this process or another).
+ */
+struct content_graph_shared {
+    atomic_int refs;
+    int64_t district_id;
+    int64_t fp[3];
+    struct arena arena; /* the skills, their strings and prerequisites */
+    struct content_skill *skills;
+    size_t n;
+    json_t *json; /* owns the name/description/bkt values */
+};
+
+#define GRAPH_CACHE 16
+
+struct graph_cache {
+    pthread_mutex_t mu;
+    struct content_graph_shared *v[GRAPH_CACHE];
+};
+
+static const char graph_cache_key = 0;
+
+static void shared_unref(struct content_graph_shared *sh)
+{
+    if (sh && atomic_fetch_sub(&sh->refs, 1) == 1) {
+        json_decref(sh->json);
+        arena_release(&sh->arena);
+        mem_free(sh);
+    }
+}
+
+static int graph_cache_create(struct store *s, void **ret)
+{
+    (void)s;
+    struct graph_cache *gc = mem_calloc(1, sizeof(*gc));
+    if (!gc)
+        return -ENOMEM;
+    pthread_mutex_init(&gc->mu, NULL);
+    *ret = gc;
+    return 0;
+}
+
+static void graph_cache_destroy(void *svc)
+{
+    struct graph_cache *gc = svc;
+    for (size_t i = 0; i < GRAPH_CACHE; i++)
+        shared_unref(gc->v[i]);
+    pthread_mutex_destroy(&gc->mu);
+    mem_free(gc);
+}
+
+/* A new reference to the cached graph with this fingerprint, or NULL. */
+static struct content_graph_shared *cache_get(struct graph_cache *gc, int64_t district_id,
+                                              const int64_t fp[3])
+{
+    struct content_graph_shared *found = NULL;
+    pthread_mutex_lock(&gc->mu);
+    for (size_t i = 0; i < GRAPH_CACHE; i++) {
+        struct content_graph_shared *sh = gc->v[i];
+        if (sh && sh->district_id == district_id && !memcmp(sh->fp, fp, sizeof(sh->fp))) {
+            atomic_fetch_add(&sh->refs, 1);
+            found = sh;
+            break;
+        }
+    }
+    pthread_mutex_unlock(&gc->mu);
+    return found;
+}
+
+/* Keep sh (replacing the district's older graph, or the first slot when full). */
+static void cache_put(struct graph_cache *gc, struct content_graph_shared *sh)
+{
+    size_t slot = 0;
+    pthread_mutex_lock(&gc->mu);
+    for (size_t i = 0; i < GRAPH_CACHE; i++)
+        if (!gc->v[i] || gc->v[i]->district_id == sh->district_id) {
+            slot = i;
+            break;
+        }
+    struct content_graph_shared *old = gc->v[slot];
+    atomic_fetch_add(&sh->refs, 1);
+    gc->v[slot] = sh;
+    pthread_mutex_unlock(&gc->mu);
+    shared_unref(old);
+}
+
 struct graph_ctx {
-    struct ctx *c;
+    struct arena *arena;
     struct content_skill *v;
     size_t n, cap;
     json_t *json;
@@ -657,7 +749,7 @@ static int graph_skill_cb(void *arg, const struct content_skill_row *row)
     struct graph_ctx *g = arg;
     if (g->n == g->cap) {
         size_t cap = g->cap ? g->cap * 2 : 64;
-        struct content_skill *v = arena_alloc(g->c->arena, cap * sizeof(*v));
+        struct content_skill *v = arena_alloc(g->arena, cap * sizeof(*v));
         if (!v)
             return -ENOMEM;
         if (g->n)
@@ -668,9 +760,9 @@ static int graph_skill_cb(void *arg, const struct content_skill_row *row)
     struct content_skill *s = &g->v[g->n++];
     memset(s, 0, sizeof(*s));
     s->id = row->id;
-    s->pack = arena_strdup(g->c->arena, row->pack);
-    s->skill = arena_strdup(g->c->arena, row->skill);
-    s->iri = arena_strdup(g->c->arena, row->iri);
+    s->pack = arena_strdup(g->arena, row->pack);
+    s->skill = arena_strdup(g->arena, row->skill);
+    s->iri = arena_strdup(g->arena, row->iri);
     s->grade = row->grade;
     s->name = parsed(row->name);
     s->description = parsed(row->description);
@@ -699,28 +791,17 @@ static int graph_edge_cb(void *arg, int64_t skill, int64_t pre)
     return 0;
 }
 
-int content_graph(struct ctx *c, int64_t district_id, struct content_graph *ret)
+/* Read the graph into sh (in a read transaction on db). */
+static int graph_build(struct db *db, struct content_graph_shared *sh)
 {
-    struct graph_ctx g = {.c = c};
-    struct db *db;
-    bool opened;
-    int r = may_read(c, district_id);
+    struct graph_ctx g = {.arena = &sh->arena};
+    int r;
 
-    memset(ret, 0, sizeof(*ret));
-    if (r < 0)
-        return r;
-    g.json = json_array();
-    if (!g.json)
+    if (!(g.json = json_array()))
         return -ENOMEM;
-    r = begin_read(c, &db, &opened);
-    if (r < 0) {
-        json_decref(g.json);
-        return r;
-    }
-    r = store_content_skills(db, district_id, graph_skill_cb, &g);
+    r = store_content_skills(db, sh->district_id, graph_skill_cb, &g);
     if (r == 0)
-        r = store_content_prerequisites(db, district_id, graph_edge_cb, &g);
-    end_read(db, opened);
+        r = store_content_prerequisites(db, sh->district_id, graph_edge_cb, &g);
     /* each skill's prerequisites: the edges come ordered by skill, so each skill's are a run
        found by binary search */
     for (size_t i = 0; r == 0 && i < g.n; i++) {
@@ -737,7 +818,7 @@ int content_graph(struct ctx *c, int64_t district_id, struct content_graph *ret)
             ;
         if (k == lo)
             continue;
-        s->prerequisites = arena_alloc(c->arena, (k - lo) * sizeof(int64_t));
+        s->prerequisites = arena_alloc(g.arena, (k - lo) * sizeof(int64_t));
         if (!s->prerequisites) {
             r = -ENOMEM;
             break;
@@ -746,13 +827,55 @@ int content_graph(struct ctx *c, int64_t district_id, struct content_graph *ret)
             s->prerequisites[s->n_prerequisites++] = g.edges[2 * j + 1];
     }
     mem_free(g.edges);
+    sh->json = g.json;
+    sh->skills = g.v;
+    sh->n = g.n;
+    return r;
+}
+
+int content_graph(struct ctx *c, int64_t district_id, struct content_graph *ret)
+{
+    struct content_graph_shared *sh = NULL;
+    struct graph_cache *gc = NULL;
+    void *svc;
+    int64_t fp[3] = {0};
+    struct db *db;
+    bool opened;
+    int r = may_read(c, district_id);
+
+    memset(ret, 0, sizeof(*ret));
+    if (r < 0)
+        return r;
+    if (store_service(c->store, &graph_cache_key, graph_cache_create, graph_cache_destroy, &svc) ==
+        0)
+        gc = svc;
+    if ((r = begin_read(c, &db, &opened)) < 0)
+        return r;
+    r = store_content_fingerprint(db, district_id, fp);
+    if (r == 0 && gc)
+        sh = cache_get(gc, district_id, fp);
+    if (r == 0 && !sh) {
+        sh = mem_calloc(1, sizeof(*sh));
+        if (!sh) {
+            r = -ENOMEM;
+        } else {
+            atomic_init(&sh->refs, 1);
+            sh->district_id = district_id;
+            memcpy(sh->fp, fp, sizeof(fp));
+            sh->arena = (struct arena)ARENA_INIT;
+            r = graph_build(db, sh);
+            if (r == 0 && gc)
+                cache_put(gc, sh);
+        }
+    }
+    end_read(db, opened);
     if (r < 0) {
-        json_decref(g.json);
+        shared_unref(sh);
         return ctx_fail(c, r, "cannot read the skills: %s", strerror(-r));
     }
-    ret->skills = g.v;
-    ret->n = g.n;
-    ret->json = g.json;
+    ret->skills = sh->skills;
+    ret->n = sh->n;
+    ret->shared = sh;
     return 0;
 }
 
@@ -760,7 +883,7 @@ void content_graph_release(struct content_graph *g)
 {
     if (!g)
         return;
-    json_decref(g->json);
+    shared_unref(g->shared);
     memset(g, 0, sizeof(*g));
 }
 

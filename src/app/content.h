@@ -99,17 +99,19 @@ struct content_skill {
     size_t n_prerequisites;
 };
 
+struct content_graph_shared;
+
 struct content_graph {
-    struct content_skill *skills; /* by pack, then the pack's order */
+    const struct content_skill *skills; /* by pack, then the pack's order */
     size_t n;
-    json_t *json; /* owns the name/description/bkt values; released with the arena's ctx */
+    struct content_graph_shared *shared; /* owns it all: read-only, shared between requests */
 };
 
 /*
  * Every active skill of the district with its prerequisites (a DAG: the
  * import refuses cycles within a pack; packs do not link to each other).
- * The graph lives in ctx->arena; release the names with
- * content_graph_release() when done.
+ * Read-only and shared: the server builds it once and again only when a
+ * pack is imported. Give it back with content_graph_release().
  */
 int content_graph(struct ctx *c, int64_t district_id, struct content_graph *ret);
 void content_graph_release(struct content_graph *g);

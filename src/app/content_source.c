@@ -169,7 +169,8 @@ static int finish(struct collect *c, int r, struct content_source **ret)
     struct content_source *s = r == 0 ? mem_calloc(1, sizeof(*s)) : NULL;
 
     if (s) {
-        qsort(c->v, c->n, sizeof(c->v[0]), cmp_file);
+        if (c->n) /* qsort's base may not be NULL, even for no elements */
+            qsort(c->v, c->n, sizeof(c->v[0]), cmp_file);
         s->files = c->v;
         s->n = c->n;
         *ret = s;

@@ -76,6 +76,7 @@ struct writer {
     struct groupcommit *gc;
     atomic_llong inflight_ms; /* the stored time of the batch being written; 0: idle */
     int64_t seq;              /* last seq given; -1: not read yet */
+    atomic_llong committed;   /* the last seq committed (0: none yet) */
     int64_t seq_before;       /* at the batch's start */
     int64_t stored_ms;        /* last stored time committed */
     int64_t now;              /* the batch's stored time */
@@ -302,10 +303,12 @@ static void writer_finish(void *state, struct groupcommit_unit *batch, int r)
 {
     struct writer *w = state;
 
-    if (r < 0)
+    if (r < 0) {
         w->seq = -1; /* read it again */
-    else
+    } else {
         w->stored_ms = w->now;
+        atomic_store(&w->committed, w->seq);
+    }
     atomic_store(&w->inflight_ms, 0);
     for (struct groupcommit_unit *gu = batch; gu; gu = gu->next) {
         struct lrs_pending *u = PENDING_OF(gu);
@@ -695,6 +698,14 @@ static int append_blocking(struct ctx *c, const struct lrs_write *w, const char 
         return r;
     }
     return lrs_append_finish(c, p, ret_ids, ret_n);
+}
+
+int64_t lrs_committed_seq(struct ctx *c)
+{
+    void *svc;
+    if (store_service_peek(c->store, &writer_key, &svc) < 0)
+        return 0;
+    return atomic_load(&((struct writer *)svc)->committed);
 }
 
 int lrs_append_write(struct ctx *c, const struct lrs_write *w, const char *json, size_t len,

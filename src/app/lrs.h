@@ -59,6 +59,13 @@ struct lrs_write {
  * Blocks until the statements are durable.
  */
 int lrs_append(struct ctx *c, const char *json, size_t len, const char ***ret_ids, size_t *ret_n);
+/*
+ * The seq of the last statement this server's writer committed (0 when it
+ * has written none since it started): after lrs_append() returns, at least
+ * the seq of what it stored. For waiting until derived state (the learner
+ * model) has applied it.
+ */
+int64_t lrs_committed_seq(struct ctx *c);
 /* The same with the write's options (the server's base URL, for linking actors' accounts). */
 int lrs_append_write(struct ctx *c, const struct lrs_write *w, const char *json, size_t len,
                      const char ***ret_ids, size_t *ret_n);

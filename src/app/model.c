@@ -372,14 +372,12 @@ static int district_of(struct ctx *c, int64_t district_id, int64_t *ret)
     return 0;
 }
 
-int model_catch_up(struct ctx *c, int64_t district_id, int64_t *ret_applied)
+static int catch_up(struct ctx *c, int64_t district_id, int64_t *ret_applied)
 {
     struct db *db;
     int64_t total = 0;
     int r;
 
-    if ((r = district_of(c, district_id, &district_id)) < 0)
-        return r;
     for (int rounds = 0;; rounds++) {
         struct arena arena = ARENA_INIT;
         struct collect k = {.arena = &arena};
@@ -412,6 +410,85 @@ int model_catch_up(struct ctx *c, int64_t district_id, int64_t *ret_applied)
     if (ret_applied)
         *ret_applied = total;
     return r < 0 ? r : 0;
+}
+
+int model_catch_up(struct ctx *c, int64_t district_id, int64_t *ret_applied)
+{
+    int r = district_of(c, district_id, &district_id);
+    return r < 0 ? r : catch_up(c, district_id, ret_applied);
+}
+
+/*
+ * Catching up, coalesced. Requests that each just stored an answer would
+ * otherwise each read the new statements and race to apply them (all but
+ * one finding the cursor moved, and trying again). Here they queue on one
+ * lock; whoever holds it applies everything committed so far, and records
+ * the LRS writer's committed seq it saw before reading, so that those
+ * queued behind it whose statements were already committed then find
+ * nothing to do.
+ */
+#define FOLLOW_DISTRICTS 64
+
+struct follower {
+    pthread_mutex_t mu;
+    size_t n;
+    struct {
+        int64_t district_id;
+        int64_t as_of; /* every statement this server committed up to here is applied */
+    } d[FOLLOW_DISTRICTS];
+};
+
+static const char follower_key = 0;
+
+static int follower_create(struct store *s, void **ret)
+{
+    (void)s;
+    struct follower *f = mem_calloc(1, sizeof(*f));
+    if (!f)
+        return -ENOMEM;
+    pthread_mutex_init(&f->mu, NULL);
+    *ret = f;
+    return 0;
+}
+
+static void follower_destroy(void *svc)
+{
+    struct follower *f = svc;
+    pthread_mutex_destroy(&f->mu);
+    mem_free(f);
+}
+
+int model_catch_up_to(struct ctx *c, int64_t district_id, int64_t seq)
+{
+    struct follower *f;
+    void *svc;
+    size_t i;
+    int r;
+
+    if ((r = district_of(c, district_id, &district_id)) < 0)
+        return r;
+    if (seq <= 0 ||
+        store_service(c->store, &follower_key, follower_create, follower_destroy, &svc) < 0)
+        return catch_up(c, district_id, NULL);
+    f = svc;
+    pthread_mutex_lock(&f->mu);
+    for (i = 0; i < f->n && f->d[i].district_id != district_id; i++)
+        ;
+    if (i == f->n && f->n < FOLLOW_DISTRICTS) {
+        f->d[i].district_id = district_id;
+        f->d[i].as_of = 0;
+        f->n++;
+    }
+    if (i < f->n && f->d[i].as_of >= seq) {
+        pthread_mutex_unlock(&f->mu);
+        return 0;
+    }
+    int64_t as_of = lrs_committed_seq(c);
+    r = catch_up(c, district_id, NULL);
+    if (r == 0 && i < f->n)
+        f->d[i].as_of = MAX(f->d[i].as_of, as_of);
+    pthread_mutex_unlock(&f->mu);
+    return r;
 }
 
 /* ---- administration: rebuild and fit ---- */

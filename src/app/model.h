@@ -55,6 +55,13 @@
  * as the operator. *ret_applied (may be NULL) counts the answers applied.
  */
 int model_catch_up(struct ctx *c, int64_t district_id, int64_t *ret_applied);
+/*
+ * The same for a request that has just stored statements through this
+ * server's LRS writer and needs them applied: seq is lrs_committed_seq()
+ * after its write. Concurrent callers are coalesced (one applies what all
+ * of them stored); with seq 0 it is model_catch_up().
+ */
+int model_catch_up_to(struct ctx *c, int64_t district_id, int64_t seq);
 
 /* Forget every learner's state and apply all statements again (operator or district admin). */
 int model_rebuild(struct ctx *c, int64_t district_id, int64_t *ret_applied);

@@ -117,8 +117,8 @@ static int state_load(struct ctx *c, const struct learner *l, struct state *st)
     st->skills = arena_calloc(c->arena, st->graph.n ? st->graph.n : 1, sizeof(*st->skills));
     if (!st->skills)
         return ctx_fail(c, -ENOMEM, "out of memory");
-    /* what was just stored counts */
-    if ((r = model_catch_up(c, l->district, NULL)) < 0)
+    /* what was just stored counts: every statement this server has acknowledged */
+    if ((r = model_catch_up_to(c, l->district, lrs_committed_seq(c))) < 0)
         return r;
     if ((r = access_check(c, ACT_READ, &mres, &gm)) < 0 ||
         (r = access_check(c, ACT_READ, &sres, &gs)) < 0)

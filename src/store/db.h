@@ -71,6 +71,7 @@ struct db {
     struct store *store;
     int tx;             /* 0: none, 1: read, 2: write */
     uint64_t tx_serial; /* counts transactions begun on this connection (grants name theirs) */
+    bool write_locked;  /* holds the store's writer lock (SQLite: one writer at a time) */
 };
 
 extern const struct db_driver db_sqlite_driver;

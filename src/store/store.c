@@ -28,6 +28,14 @@ struct store {
     size_t n_idle;
     size_t n_open;
     size_t max;
+    /*
+     * SQLite lets one connection write at a time; the others would wait in
+     * its busy handler, which sleeps and polls (1, 2, 5 ... 100 ms). Write
+     * transactions of this process queue here instead and are woken as soon
+     * as the writer before them ends. Other processes still meet the busy
+     * timeout. Unused with PostgreSQL, which has row locks.
+     */
+    pthread_mutex_t write_mu;
     pthread_mutex_t svc_mu; /* services: created once, destroyed at close */
     struct {
         const void *key;
@@ -98,6 +106,19 @@ int store_service(struct store *s, const void *key, int (*create)(struct store *
     return r;
 }
 
+int store_service_peek(struct store *s, const void *key, void **ret)
+{
+    int r = -ENOENT;
+    pthread_mutex_lock(&s->svc_mu);
+    for (size_t i = 0; i < s->n_svc; i++)
+        if (s->svc[i].key == key) {
+            *ret = s->svc[i].svc;
+            r = 0;
+        }
+    pthread_mutex_unlock(&s->svc_mu);
+    return r;
+}
+
 int store_acquire(struct store *s, struct db **ret_db)
 {
     char err[256];
@@ -140,15 +161,43 @@ void store_release(struct store *s, struct db *db)
     pthread_mutex_unlock(&s->mu);
 }
 
+/* The same bound as SQLite's busy timeout: a writer that waits longer gets -EBUSY. */
+#define WRITE_WAIT_S 10
+
+static int write_lock(struct db *db)
+{
+    struct timespec until;
+    if (!db->store || db->drv->dialect != DB_SQLITE)
+        return 0;
+    clock_gettime(CLOCK_REALTIME, &until);
+    until.tv_sec += WRITE_WAIT_S;
+    if (pthread_mutex_timedlock(&db->store->write_mu, &until) != 0)
+        return -EBUSY;
+    db->write_locked = true;
+    return 0;
+}
+
+static void write_unlock(struct db *db)
+{
+    if (db->write_locked) {
+        db->write_locked = false;
+        pthread_mutex_unlock(&db->store->write_mu);
+    }
+}
+
 int store_begin(struct db *db)
 {
     int r;
     if (db->tx)
         return -EINVAL;
+    if ((r = write_lock(db)) < 0)
+        return r;
     r = db->drv->begin(db, true);
     if (r == 0) {
         db->tx = 2;
         db->tx_serial++;
+    } else {
+        write_unlock(db);
     }
     return r;
 }
@@ -177,6 +226,7 @@ int store_commit(struct db *db)
         (void)db->drv->rollback(db);
     }
     db->tx = 0;
+    write_unlock(db);
     return r;
 }
 
@@ -186,6 +236,7 @@ void store_rollback(struct db *db)
         return;
     (void)db->drv->rollback(db);
     db->tx = 0;
+    write_unlock(db);
 }
 
 bool store_in_tx(const struct db *db)
@@ -403,6 +454,7 @@ int store_open(const char *url, const struct store_options *opt, struct store **
     pthread_mutex_init(&s->mu, NULL);
     pthread_cond_init(&s->cv, NULL);
     pthread_mutex_init(&s->svc_mu, NULL);
+    pthread_mutex_init(&s->write_mu, NULL);
     if (!s->url || !s->idle) {
         snprintf(err, errlen, "out of memory");
         r = -ENOMEM;
@@ -461,6 +513,7 @@ void store_close(struct store *s)
     pthread_mutex_destroy(&s->mu);
     pthread_cond_destroy(&s->cv);
     pthread_mutex_destroy(&s->svc_mu);
+    pthread_mutex_destroy(&s->write_mu);
     seal_free(s->seal);
     mem_free(s->idle);
     mem_free(s->url);

@@ -61,6 +61,9 @@ struct store *db_store(struct db *db);
 int store_service(struct store *s, const void *key, int (*create)(struct store *s, void **ret),
                   void (*destroy)(void *svc), void **ret);
 
+/* The service registered under key, if it was created: 0 and *ret, or -ENOENT. */
+int store_service_peek(struct store *s, const void *key, void **ret);
+
 /* Take a connection from the pool, waiting if all are busy: 0, -EIO or -ENOMEM. */
 int store_acquire(struct store *s, struct db **ret_db);
 /* Give it back; an open transaction is rolled back first. NULL-safe. */

@@ -79,6 +79,24 @@ int store_content_packs(struct db *db, int64_t district_id,
     return pack_rows(st, cb, arg, false);
 }
 
+int store_content_fingerprint(struct db *db, int64_t district_id, int64_t fp[3])
+{
+    struct db_stmt *st;
+    int r = db_query(
+        db, &st,
+        "SELECT count(*), CAST(coalesce(sum(imported_ms), 0) AS BIGINT), coalesce(max(id), 0) "
+        "FROM content_packs WHERE district_id = ?",
+        "i", district_id);
+    if (r < 0)
+        return r;
+    r = db_step(st);
+    if (r > 0)
+        for (int i = 0; i < 3; i++)
+            fp[i] = db_col_int64(st, i);
+    db_done(st);
+    return r < 0 ? r : 0;
+}
+
 int store_content_pack_put(struct db *db, int64_t district_id, const struct content_pack_row *row,
                            int64_t *ret_id)
 {

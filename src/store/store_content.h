@@ -27,6 +27,12 @@ struct content_pack_row {
 /* A pack by its id: 0 and the row to cb, or -ENOENT. */
 int store_content_pack(struct db *db, int64_t district_id, const char *pack,
                        int (*cb)(void *arg, const struct content_pack_row *row), void *arg);
+/*
+ * What changes when any of the district's packs is imported again:
+ * fp[0] the number of packs, fp[1] the sum of their import times, fp[2]
+ * their largest id. For caches of what the packs hold.
+ */
+int store_content_fingerprint(struct db *db, int64_t district_id, int64_t fp[3]);
 /* Every pack of the district, by id. */
 int store_content_packs(struct db *db, int64_t district_id,
                         int (*cb)(void *arg, const struct content_pack_row *row), void *arg);
