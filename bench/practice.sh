@@ -18,7 +18,7 @@ cleanup() { [ -n "$pid" ] && kill "$pid" 2>/dev/null; rm -rf "$T"; }
 trap cleanup EXIT
 "$BUILD/src/cli/trellis" init --db "$T/t.db" --demo --students "$STUDENTS" --history-weeks 0 \
   --logins "$T/logins.json" >/dev/null
-TRELLIS_LOG_LEVEL=warn TRELLIS_EXPORT_ALERT_LIMIT=100000000 \
+TRELLIS_LOG_LEVEL=warn TRELLIS_EXPORT_ALERT_LIMIT=100000000 TRELLIS_THREADS=${THREADS:-0} \
   "$BUILD/src/cli/trellis" serve --db "$T/t.db" --listen 127.0.0.1:0 >"$T/out" 2>"$T/err" &
 pid=$!
 for _ in $(seq 100); do
