@@ -90,9 +90,14 @@ export function fmtList(items) {
 }
 
 // Fill every element marked data-i18n="key" (text) or data-i18n-label="key"
-// (aria-label) under root.
-export function translate(root = document) {
-  for (const el of root.querySelectorAll('[data-i18n]')) el.textContent = t(el.dataset.i18n);
+// (aria-label) under root. A "Loading…" line (.loading) is filled only while it still
+// says so (prev: the catalog it was written from): once the page has loaded, or put a
+// message of its own there, a language switch leaves it alone.
+export function translate(root = document, prev = null) {
+  for (const el of root.querySelectorAll('[data-i18n]')) {
+    if (prev && el.classList.contains('loading') && el.textContent !== (prev[el.dataset.i18n] ?? '')) continue;
+    el.textContent = t(el.dataset.i18n);
+  }
   for (const el of root.querySelectorAll('[data-i18n-label]')) el.setAttribute('aria-label', t(el.dataset.i18nLabel));
 }
 
@@ -118,6 +123,7 @@ function updateLangSwitch() {
 
 export async function setLang(l, { remember = true } = {}) {
   if (!LANGS.includes(l)) l = 'en';
+  const prev = catalog;
   try {
     catalog = await loadCatalog(l);
   } catch {
@@ -131,7 +137,7 @@ export async function setLang(l, { remember = true } = {}) {
     if (me) api('/api/v1/me/lang', { method: 'POST', body: { lang: l } }).catch(() => {});
   }
   document.documentElement.lang = l;
-  translate();
+  translate(document, prev);
   updateLangSwitch();
   renderWho();
   for (const fn of langListeners) fn(l);
