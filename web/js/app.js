@@ -29,6 +29,7 @@ let csrf = '';
 let me = null;
 const langListeners = [];
 let retryAction = null;
+let offlineKey = 'net.offline'; // what the notice says when the device is offline (a page may say more)
 
 export function currentLang() {
   return lang;
@@ -313,7 +314,9 @@ export function showNetProblem(kind, retry) {
   if (!box) return;
   retryAction = retry || null;
   box.lang = lang;
-  const parts = [h('p', {}, t(kind === 'offline' ? 'net.offline' : 'net.failed'))];
+  const key = kind === 'offline' ? (has(offlineKey) ? offlineKey : 'net.offline') : 'net.failed';
+  box.dataset.kind = kind;
+  const parts = [h('p', {}, t(key))];
   if (retryAction) parts.push(h('button', { type: 'button', 'data-net-retry': true }, t('net.retry')));
   box.replaceChildren(...parts);
 }
@@ -322,7 +325,14 @@ export function clearNetProblem() {
   const box = netBox();
   if (!box) return;
   box.replaceChildren();
+  delete box.dataset.kind;
   retryAction = null;
+}
+
+// A page that works offline says so when the device is offline (key: a catalog message).
+export function setOfflineMessage(key) {
+  offlineKey = key;
+  if (netBox()?.dataset.kind === 'offline') showNetProblem('offline', retryAction);
 }
 
 function wireNet() {
@@ -369,6 +379,13 @@ export async function logout() {
     // 401: already logged out, which is what was asked for
   }
   me = null;
+  // the practice page no longer opens offline as this person (their unsent answers stay
+  // on the device, and go when they next log in)
+  try {
+    localStorage.removeItem('trellis.practice.user');
+  } catch {
+    // no storage: nothing kept
+  }
   location.assign('/login?bye=1');
 }
 
@@ -408,6 +425,9 @@ export async function start({ auth = 'required' } = {}) {
     // the page keeps the English it was written in; the notice is in the wanted language
     showNetProblem('failed', () => location.reload());
   }
+  // a page marked class="i18n-wait" is not painted until now, so a Spanish reader never
+  // sees the English of the HTML first (app.css shows it anyway after 3 s)
+  document.documentElement.classList.add('i18n-ready');
   updateLangSwitch();
   if (m instanceof ApiError) {
     if (m.status === 401 && auth === 'required') {
@@ -420,6 +440,14 @@ export async function start({ auth = 'required' } = {}) {
     me = m;
   }
   if (me?.csrf_token) setCsrf(me.csrf_token);
+  renderWho();
+  return me;
+}
+
+// Who is logged in, asked again: a page opened offline learns it when the connection
+// returns (and shows the chrome a logged-in person has). Throws the ApiError.
+export async function refreshMe() {
+  me = await api('/api/v1/me');
   renderWho();
   return me;
 }
