@@ -197,10 +197,13 @@ function stepCard(st, { main, number, total }) {
   const check = h('button', { type: 'submit', class: 'primary big', hidden: st.answered }, t('practice.check'));
   const hintLeft = (v.hints || 0) - st.hintsUsed;
   const nextIsWorked = hintLeft === 1;
+  // every hint was seen (on another device, or before a reload) and the worked example
+  // is not on screen: it can be asked for again
+  const again = hintLeft <= 0 && (v.hints || 0) > 0 && !st.hints.some((x) => x.worked_example);
   const hintBtn = h(
     'button',
-    { type: 'button', class: 'big', hidden: st.answered || hintLeft <= 0, 'data-hint': k },
-    nextIsWorked ? t('practice.show_worked') : st.hintsUsed === 0 ? t('practice.hint') : t('practice.another_hint'),
+    { type: 'button', class: 'big', hidden: st.answered || (hintLeft <= 0 && !again), 'data-hint': k },
+    again ? t('practice.show_worked_again') : nextIsWorked ? t('practice.show_worked') : st.hintsUsed === 0 ? t('practice.hint') : t('practice.another_hint'),
   );
   const read = h('button', { type: 'button', class: 'big quiet read', hidden: !voiceFor(currentLang()), 'data-read': k }, t('practice.read_aloud'));
   const form = h('form', { class: 'answer-form', novalidate: true, 'data-step': k }, field, h('div', { class: 'actions' }, check, hintBtn, read));
@@ -504,7 +507,8 @@ async function askHint(st) {
     return;
   }
   try {
-    const r = await api('/api/v1/practice/hints', { method: 'POST', body: { instance: problem.view.instance, step: st.view.id, index: st.hintsUsed } });
+    const index = Math.min(st.hintsUsed, Math.max(0, (st.view.hints || 1) - 1));
+    const r = await api('/api/v1/practice/hints', { method: 'POST', body: { instance: problem.view.instance, step: st.view.id, index } });
     st.hints.push({ ...r, lang: currentLang() });
     st.hintsUsed = Math.max(st.hintsUsed, r.index + 1);
     toSay = () => `${r.worked_example ? t('practice.worked_example') : t('practice.hint_n', { n: r.index + 1 })} ${plainText(r.html)}`;
