@@ -29,6 +29,7 @@ let csrf = '';
 let me = null;
 const langListeners = [];
 let retryAction = null;
+let offlineKey = 'net.offline'; // what the notice says when the device is offline (a page may say more)
 
 export function currentLang() {
   return lang;
@@ -90,9 +91,14 @@ export function fmtList(items) {
 }
 
 // Fill every element marked data-i18n="key" (text) or data-i18n-label="key"
-// (aria-label) under root.
-export function translate(root = document) {
-  for (const el of root.querySelectorAll('[data-i18n]')) el.textContent = t(el.dataset.i18n);
+// (aria-label) under root. A "Loading…" line (.loading) is filled only while it still
+// says so (prev: the catalog it was written from): once the page has loaded, or put a
+// message of its own there, a language switch leaves it alone.
+export function translate(root = document, prev = null) {
+  for (const el of root.querySelectorAll('[data-i18n]')) {
+    if (prev && el.classList.contains('loading') && el.textContent !== (prev[el.dataset.i18n] ?? '')) continue;
+    el.textContent = t(el.dataset.i18n);
+  }
   for (const el of root.querySelectorAll('[data-i18n-label]')) el.setAttribute('aria-label', t(el.dataset.i18nLabel));
 }
 
@@ -118,6 +124,7 @@ function updateLangSwitch() {
 
 export async function setLang(l, { remember = true } = {}) {
   if (!LANGS.includes(l)) l = 'en';
+  const prev = catalog;
   try {
     catalog = await loadCatalog(l);
   } catch {
@@ -131,7 +138,7 @@ export async function setLang(l, { remember = true } = {}) {
     if (me) api('/api/v1/me/lang', { method: 'POST', body: { lang: l } }).catch(() => {});
   }
   document.documentElement.lang = l;
-  translate();
+  translate(document, prev);
   updateLangSwitch();
   renderWho();
   for (const fn of langListeners) fn(l);
@@ -307,7 +314,9 @@ export function showNetProblem(kind, retry) {
   if (!box) return;
   retryAction = retry || null;
   box.lang = lang;
-  const parts = [h('p', {}, t(kind === 'offline' ? 'net.offline' : 'net.failed'))];
+  const key = kind === 'offline' ? (has(offlineKey) ? offlineKey : 'net.offline') : 'net.failed';
+  box.dataset.kind = kind;
+  const parts = [h('p', {}, t(key))];
   if (retryAction) parts.push(h('button', { type: 'button', 'data-net-retry': true }, t('net.retry')));
   box.replaceChildren(...parts);
 }
@@ -316,7 +325,14 @@ export function clearNetProblem() {
   const box = netBox();
   if (!box) return;
   box.replaceChildren();
+  delete box.dataset.kind;
   retryAction = null;
+}
+
+// A page that works offline says so when the device is offline (key: a catalog message).
+export function setOfflineMessage(key) {
+  offlineKey = key;
+  if (netBox()?.dataset.kind === 'offline') showNetProblem('offline', retryAction);
 }
 
 function wireNet() {
@@ -363,6 +379,13 @@ export async function logout() {
     // 401: already logged out, which is what was asked for
   }
   me = null;
+  // the practice page no longer opens offline as this person (their unsent answers stay
+  // on the device, and go when they next log in)
+  try {
+    localStorage.removeItem('trellis.practice.user');
+  } catch {
+    // no storage: nothing kept
+  }
   location.assign('/login?bye=1');
 }
 
@@ -402,6 +425,9 @@ export async function start({ auth = 'required' } = {}) {
     // the page keeps the English it was written in; the notice is in the wanted language
     showNetProblem('failed', () => location.reload());
   }
+  // a page marked class="i18n-wait" is not painted until now, so a Spanish reader never
+  // sees the English of the HTML first (app.css shows it anyway after 3 s)
+  document.documentElement.classList.add('i18n-ready');
   updateLangSwitch();
   if (m instanceof ApiError) {
     if (m.status === 401 && auth === 'required') {
@@ -414,6 +440,14 @@ export async function start({ auth = 'required' } = {}) {
     me = m;
   }
   if (me?.csrf_token) setCsrf(me.csrf_token);
+  renderWho();
+  return me;
+}
+
+// Who is logged in, asked again: a page opened offline learns it when the connection
+// returns (and shows the chrome a logged-in person has). Throws the ApiError.
+export async function refreshMe() {
+  me = await api('/api/v1/me');
   renderWho();
   return me;
 }

@@ -1,5 +1,5 @@
 // The home page: what this person may see, from GET /api/v1/home.
-//   student: their classes; teacher: their classes, each with its roster;
+//   student: practice first (and their progress), then their classes; teacher: their classes, each with its roster;
 //   guardian: their children; counsellor: their school;
 //   school and district admins: their schools with counts.
 import { start, api, t, h, onLangChange, errorText, showNetProblem, gradeName, fmtList, fmtNumber, nameOf } from './app.js';
@@ -84,6 +84,22 @@ function childList(children) {
   );
 }
 
+// A student's first thing to do: practice (and where they stand).
+function practiceCard() {
+  return h(
+    'section',
+    { class: 'cta', 'aria-labelledby': 'practice-h' },
+    h('h2', { id: 'practice-h' }, t('home.practice_heading')),
+    h('p', { class: 'lead' }, t('home.practice_text')),
+    h(
+      'p',
+      { class: 'actions' },
+      h('a', { class: 'button primary big', href: '/practice' }, t('home.practice_start')),
+      h('a', { class: 'button big', href: '/progress' }, t('home.progress_link')),
+    ),
+  );
+}
+
 function section(id, heading, body) {
   return h('section', { 'aria-labelledby': id }, h('h2', { id }, heading), body);
 }
@@ -108,8 +124,9 @@ function render() {
     content.replaceChildren(...parts.filter(Boolean));
     return;
   }
+  if (role === 'student') parts.push(practiceCard());
   parts.push(h('p', { class: 'lead' }, t(`home.intro.${role}`, { count: home.schools?.length ?? 0 })));
-  if (role === 'student') parts.push(section('classes-h', t('home.your_classes'), classList(home.classes)));
+  if (role === 'student') parts.push(section('classes-h', t('home.your_classes_student'), classList(home.classes)));
   else if (role === 'teacher') parts.push(section('classes-h', t('home.your_classes'), classList(home.classes, { teacher: true })));
   else if (role === 'guardian') parts.push(section('children-h', t('home.your_children'), childList(home.children)));
   else if (role === 'counsellor' || role === 'school_admin' || role === 'district_admin')

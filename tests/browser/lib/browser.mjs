@@ -257,6 +257,9 @@ export async function escapedText(page) {
       const walker = document.createTreeWalker(box, NodeFilter.SHOW_TEXT);
       for (let n = walker.nextNode(); n; n = walker.nextNode()) {
         if (!n.textContent.trim() || !n.parentElement.getClientRects().length) continue;
+        // the content of a closed <details> is not shown (Chromium still gives it boxes)
+        const closed = n.parentElement.closest('details:not([open])');
+        if (closed && !n.parentElement.closest('summary')) continue;
         const range = document.createRange();
         range.selectNodeContents(n);
         const bad = [...range.getClientRects()].some((r) => r.width > 0 && (r.right > b.right + 1 || r.left < b.left - 1 || r.bottom > b.bottom + 1 || r.top < b.top - 1));
