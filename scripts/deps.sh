@@ -37,7 +37,9 @@ fi
 
 if [ "$what" = test ]; then
   # playwright-core and axe-core for the browser tests (never a downloaded browser)
-  if [ ! -d tests/node_modules ] || [ tests/package-lock.json -nt tests/node_modules/.package-lock.json ]; then
+  # (an install cut short leaves node_modules without npm's record of it: install again)
+  if [ ! -f tests/node_modules/.package-lock.json ] ||
+    [ tests/package-lock.json -nt tests/node_modules/.package-lock.json ]; then
     echo "installing npm packages for the tests"
     (cd tests && npm ci --no-audit --no-fund --loglevel=error)
   fi
