@@ -57,5 +57,14 @@ only 7 "only the LRS writer reads statements without a grant (store_lrs_lookup)"
   'src/app/lrs[a-z_]*\.c|src/store/store_lrs\.[ch]'
 only 8 "only the command line acts as the operator (principal_operator)" 'principal_operator\(' \
   'src/cli/[a-z_]+\.c|src/app/principal\.[ch]'
-echo "1..8"
+# Layers point down only: cli -> http -> app -> store -> core/base.
+only 9 "layers point down: only src/cli includes cli/ headers" '#include "cli/' \
+  'src/cli/[a-z_]+\.[ch]'
+only 10 "layers point down: app, store, core and base include no http/ headers" '#include "http/' \
+  'src/(http|cli)/[a-z_]+\.[ch]'
+only 11 "layers point down: store, core and base include no app/ headers" '#include "app/' \
+  'src/(http|cli|app)/[a-z_]+\.[ch]'
+only 12 "layers point down: core and base include no store/ headers" '#include "store/' \
+  'src/(http|cli|app|store)/[a-z_]+\.[ch]'
+echo "1..12"
 exit $fail
