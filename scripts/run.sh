@@ -13,9 +13,11 @@ if [ -f var/demo-logins.json ]; then
 import json, sys
 logins = json.load(open(sys.argv[1]))
 print("\ndemo logins (also in var/demo-logins.json):")
-print("  %-16s %-14s %-16s %s" % ("role", "username", "password", "second factor (TOTP secret)"))
-for l in logins:
-    print("  %-16s %-14s %-16s %s" % (l["role"], l["username"], l["password"], l.get("totp_secret") or ""))
+rows = [("role", "username", "password", "second factor (TOTP secret)")]
+rows += [(l["role"], l["username"], l["password"], l.get("totp_secret") or "") for l in logins]
+w = [max(len(r[i]) for r in rows) for i in range(3)]
+for r in rows:
+    print(("  %-*s  %-*s  %-*s  %s" % (w[0], r[0], w[1], r[1], w[2], r[2], r[3])).rstrip())
 print()
 PY
 fi
