@@ -1122,9 +1122,18 @@ int practice_progress(struct ctx *c, const struct practice_env *env, json_t **re
     }
     const struct content_skill *cur =
         st.have_row && !st.row.done ? content_graph_skill(&st.graph, st.row.skill_id) : NULL;
-    *ret = json_pack("{s:o, s:o?, s:f}", "skills", list, "working_on",
-                     cur ? reason_json(&st, st.row.reason, cur, st.row.spun_on, env->lang) : NULL,
-                     "mastered_at", MODEL_MASTERED);
+    json_t *working_on = NULL;
+    if (cur) {
+        working_on = reason_json(&st, st.row.reason, cur, st.row.spun_on, env->lang);
+    } else {
+        /* no problem open: what practice would choose now (nothing is saved) */
+        struct practice_row next;
+        if (choose(c, &l, &st, &next) == 0 && (cur = content_graph_skill(&st.graph, next.skill_id)))
+            working_on = reason_json(&st, next.reason, cur, next.spun_on, env->lang);
+        c->err[0] = '\0';
+    }
+    *ret = json_pack("{s:o, s:o?, s:f}", "skills", list, "working_on", working_on, "mastered_at",
+                     MODEL_MASTERED);
     list = NULL;
     r = *ret ? 0 : ctx_fail(c, -ENOMEM, "out of memory");
 out:

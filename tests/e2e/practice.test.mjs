@@ -42,6 +42,10 @@ before(async () => {
 after(async () => { await srv?.cleanup(); });
 
 test('the next problem says why it was chosen and never carries its answers', async () => {
+  // before any problem is open, progress already says what practice would choose, and why
+  const p0 = (await student.req('/api/v1/practice/progress')).body;
+  assert.equal(p0.working_on.code, 'next');
+  assert.match(p0.working_on.text, /\S/);
   const r = await student.req('/api/v1/practice/next');
   assert.equal(r.status, 200, r.text);
   const n = r.body;
@@ -49,6 +53,7 @@ test('the next problem says why it was chosen and never carries its answers', as
   assert.equal(n.step_index, 0);
   assert.ok(n.step.prompt_html.includes('<math>'), 'math as MathML');
   assert.equal(n.reason.code, 'next');
+  assert.equal(n.skill.iri, p0.working_on.skill, 'the skill progress announced');
   assert.match(n.reason.text, /\S/);
   assert.ok(n.skill.iri.startsWith('https://trellis.invalid/content/trellis-math-3-8/skills/'));
   assert.ok(!JSON.stringify(n).includes('"accepted"'), 'no accepted answers online');
