@@ -48,6 +48,7 @@ struct demo_history_opts {
 struct demo_history_report {
     long statements, sessions, active, absent, masteries;
     int64_t applied; /* answers the learner model applied */
+    long fitted;     /* skills whose parameters were fitted to the history */
 };
 struct demo_set {
     struct buf files[10];
@@ -73,7 +74,8 @@ int demo_install(struct ctx *c, const struct demo_opts *o, struct demo_set *set,
 /*
  * Weeks of simulated practice for every student of the district (see
  * demo_history.c): statements through the LRS's write path, then the
- * learner model caught up. Acts as the SYSTEM principal for the writes;
+ * skills' BKT parameters fitted to them (model_fit_stored) and the learner
+ * model caught up under those. Acts as the SYSTEM principal for the writes;
  * the caller (the operator) reads the roster. 0 or a negative errno.
  */
 int demo_history(struct ctx *c, int64_t district_id, const struct demo_history_opts *o,

@@ -32,6 +32,7 @@
 #include "app/demo.h"
 #include "app/lrs.h"
 #include "app/model.h"
+#include "app/model_fit.h"
 #include "app/practice.h"
 #include "app/principal.h"
 #include "base/mem.h"
@@ -441,8 +442,18 @@ int demo_history(struct ctx *c, int64_t district_id, const struct demo_history_o
     if (r == 0)
         r = flush(&s);
     c->who = was;
-    if (r == 0)
-        r = model_catch_up(c, district_id, &rep->applied);
+    if (r == 0) {
+        /* the skills' parameters fitted to this history, as `trellis model fit` does, which
+           then applies every answer under them */
+        struct bkt_job job = {.fit = BKT_FIT_DEFAULTS};
+        json_t *fit = NULL;
+        r = model_fit_stored(c, district_id, &job, &fit);
+        if (r == 0) {
+            rep->applied = json_integer_value(json_object_get(fit, "applied"));
+            rep->fitted = (long)json_array_size(json_object_get(fit, "skills"));
+        }
+        json_decref(fit);
+    }
 out:
     c->who = was;
     if (r < 0 && !c->err[0])

@@ -112,9 +112,11 @@ static int init_run(struct cli_run *run)
                    set.n_guardians, set.n_classes, set.n_enrollments);
             if (dopt.history_weeks > 0)
                 printf("simulated %d weeks of practice: %ld statements in %ld sessions of %ld "
-                       "students (%ld never came), %ld skills mastered\n",
+                       "students (%ld never came), %ld skills mastered; the parameters of %ld "
+                       "skills fitted to it\n",
                        dopt.history_weeks, set.history.statements, set.history.sessions,
-                       set.history.active, set.history.absent, set.history.masteries);
+                       set.history.active, set.history.absent, set.history.masteries,
+                       set.history.fitted);
             if (a->logins) {
                 r = demo_write_logins(&set, a->logins);
                 if (r < 0)

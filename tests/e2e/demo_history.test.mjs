@@ -33,6 +33,17 @@ test('init says what it simulated', () => {
   assert.ok(statements >= sessions * 5, out);
 });
 
+test('the skills practised enough have their parameters fitted to the history, as `trellis model fit` does', () => {
+  const m = /the parameters of (\d+) skills fitted to it/.exec(out);
+  assert.ok(m && Number(m[1]) > 0, out);
+  const rows = sqlShell(srv.db, 'SELECT count(*) FROM model_skills WHERE fitted_ms > 0 AND fit_answers > 0;');
+  assert.equal(Number(rows.trim()), Number(m[1]));
+  // the fit is an administrative act on the district: it is in the audit log
+  const a = trellis(['audit', 'show', '--db', srv.db]);
+  assert.equal(a.status, 0, a.stderr);
+  assert.match(a.stdout, /skill parameters fitted to the stored answers/);
+});
+
 test('the learner model holds the history: the demo student has progress to see', async () => {
   const c = new Client(srv.url, '10.12.0.1');
   const login = logins.find((l) => l.role === 'student');
