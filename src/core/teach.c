@@ -156,7 +156,7 @@ static bool ready(const double *p, size_t n_skills, size_t s, size_t k, const ui
                   const uint32_t *pre, double mastered_at)
 {
     const double *row = p + s * n_skills;
-    if (!(row[k] < mastered_at))
+    if (!(row[k] < mastered_at)) /* mastered, or not started (NAN) */
         return false;
     for (uint32_t j = pre_start[k]; j < pre_start[k + 1]; j++)
         if (!(row[pre[j]] >= mastered_at))
@@ -165,7 +165,8 @@ static bool ready(const double *p, size_t n_skills, size_t s, size_t k, const ui
 }
 
 int teach_groups(const double *p, size_t n_students, size_t n_skills, const uint32_t *pre_start,
-                 const uint32_t *pre, double mastered_at, int32_t *group_of, uint32_t *group_skill)
+                 const uint32_t *pre, const bool *candidate, double mastered_at, int32_t *group_of,
+                 uint32_t *group_skill)
 {
     int32_t n_groups = 0;
 
@@ -186,6 +187,8 @@ int teach_groups(const double *p, size_t n_students, size_t n_skills, const uint
         size_t best = SIZE_MAX, best_n = 0;
         for (size_t k = 0; k < n_skills; k++) {
             size_t n = 0;
+            if (candidate && !candidate[k])
+                continue;
             for (size_t s = 0; s < n_students; s++)
                 if (group_of[s] < 0 && ready(p, n_skills, s, k, pre_start, pre, mastered_at))
                     n++;

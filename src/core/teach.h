@@ -83,20 +83,25 @@ int64_t teach_week_first_day(int64_t week);
 
 /*
  * Suggested small groups. p is n_students x n_skills (row-major) of
- * P(mastered); pre_start (n_skills + 1 entries) and pre (pre_start[n_skills]
- * entries) list each skill's prerequisites as skill indices. A student is
- * ready for a skill when they have not mastered it and have mastered every
- * one of its prerequisites. Greedy, deterministic: take the skill with
+ * P(mastered), NAN where the student has not started the skill;
+ * pre_start (n_skills + 1 entries) and pre (pre_start[n_skills] entries)
+ * list each skill's prerequisites as skill indices. A student lacks a
+ * skill, ready for a mini-lesson on it, when they have started it and not
+ * mastered it, and have mastered every one of its prerequisites (a skill
+ * not started is mastered by nobody). Greedy, deterministic: take the skill with
  * the most ready students not yet in a group (ties: the earlier skill);
  * stop when fewer than TEACH_GROUP_MIN remain for every skill; a group
  * holds at most TEACH_GROUP_MAX of them, the lowest P(mastered) first
  * (ties: the earlier student), and the rest may form the next group.
  *
- * Writes group_of[s] (a group index, or -1 for a student in no group) and
- * group_skill[g] (caller's arrays: n_students entries each); returns the
- * number of groups, or -EINVAL.
+ * Only skills whose candidate[] is true (NULL: every skill) are taught to
+ * a group; the others are there as prerequisites (a skill nobody has
+ * practised is mastered by nobody). Writes group_of[s] (a group index, or
+ * -1 for a student in no group) and group_skill[g] (caller's arrays:
+ * n_students entries each); returns the number of groups, or -EINVAL.
  */
 int teach_groups(const double *p, size_t n_students, size_t n_skills, const uint32_t *pre_start,
-                 const uint32_t *pre, double mastered_at, int32_t *group_of, uint32_t *group_skill);
+                 const uint32_t *pre, const bool *candidate, double mastered_at, int32_t *group_of,
+                 uint32_t *group_skill);
 
 #endif
