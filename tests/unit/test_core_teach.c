@@ -106,22 +106,29 @@ static void test_groups(void **state)
         /* 4 */ 0.35, 0.30, 0.30, /* ready for 0 */
         /* 5 */ M,    M,    M,    /* nothing to learn here */
         /* 6 */ M,    M,    0.10, /* ready for 2 alone */
+        /* 7 */ M,    NAN,  0.30, /* has not started 1: not ready for it, nor for 2 */
     };
-    int32_t group_of[7];
-    uint32_t skill[7];
-    int n = teach_groups(p, 7, 3, pre_start, pre, 0.95, group_of, skill);
+    int32_t group_of[8];
+    uint32_t skill[8];
+    int n = teach_groups(p, 8, 3, pre_start, pre, NULL, 0.95, group_of, skill);
     assert_int_equal(n, 2);
     /* three are ready for skill 1, two for skill 0: skill 1 first */
     assert_int_equal(skill[0], 1);
     assert_int_equal(skill[1], 0);
-    const int32_t want[] = {1, 0, 0, 0, 1, -1, -1};
-    for (int s = 0; s < 7; s++)
+    const int32_t want[] = {1, 0, 0, 0, 1, -1, -1, -1};
+    for (int s = 0; s < 8; s++)
         if (group_of[s] != want[s])
             fail_msg("student %d: group %d, want %d", s, group_of[s], want[s]);
     /* deterministic: the same answer again */
-    int32_t again[7];
-    assert_int_equal(teach_groups(p, 7, 3, pre_start, pre, 0.95, again, skill), 2);
+    int32_t again[8];
+    assert_int_equal(teach_groups(p, 8, 3, pre_start, pre, NULL, 0.95, again, skill), 2);
     assert_memory_equal(again, group_of, sizeof(again));
+    /* skill 1 only a prerequisite: then skill 0 goes first, and skill 2 has one student */
+    const bool cand[] = {true, false, true};
+    assert_int_equal(teach_groups(p, 8, 3, pre_start, pre, cand, 0.95, again, skill), 1);
+    assert_int_equal(skill[0], 0);
+    const int32_t want2[] = {0, -1, -1, -1, 0, -1, -1, -1};
+    assert_memory_equal(again, want2, sizeof(want2));
 }
 
 static void test_groups_cap(void **state)
@@ -134,16 +141,17 @@ static void test_groups_cap(void **state)
     for (int s = 0; s < 9; s++)
         p[s] = 0.1 + 0.05 * (8 - s); /* student 8 lowest */
     /* nine ready for one skill: six (the lowest) and then three */
-    assert_int_equal(teach_groups(p, 9, 1, pre_start, NULL, 0.95, group_of, skill), 2);
+    assert_int_equal(teach_groups(p, 9, 1, pre_start, NULL, NULL, 0.95, group_of, skill), 2);
     for (int s = 0; s < 9; s++)
         assert_int_equal(group_of[s], s >= 3 ? 0 : 1);
     /* one student alone is no group */
-    assert_int_equal(teach_groups(p, 1, 1, pre_start, NULL, 0.95, group_of, skill), 0);
+    assert_int_equal(teach_groups(p, 1, 1, pre_start, NULL, NULL, 0.95, group_of, skill), 0);
     assert_int_equal(group_of[0], -1);
     /* a prerequisite out of range is refused */
     static const uint32_t bad_start[] = {0, 1};
     static const uint32_t bad_pre[] = {5};
-    assert_int_equal(teach_groups(p, 9, 1, bad_start, bad_pre, 0.95, group_of, skill), -EINVAL);
+    assert_int_equal(teach_groups(p, 9, 1, bad_start, bad_pre, NULL, 0.95, group_of, skill),
+                     -EINVAL);
 }
 
 int main(void)
