@@ -891,13 +891,25 @@ static json_t *groups_json(const struct view *v)
         size_t col = v->group_col[g];
         const struct skill *sk = &v->skills[v->cols[col]];
         json_t *members = json_array(), *pre = json_array();
-        for (size_t i = 0; members && i < v->n_st; i++)
-            if (v->st[i].group == g)
-                json_array_append_new(
-                    members,
-                    json_pack("{s:I, s:o, s:s}", "id", (json_int_t)v->st[i].info.id, "p",
-                              prob(p_of(v, i, col)), "status",
-                              teach_status_name(status_of(&v->cells[i * v->n_cols + col]))));
+        /* the members as chosen: the lowest P(mastered) first, then in the roster's order */
+        size_t *m = arena_alloc(v->c->arena, (v->n_st ? v->n_st : 1) * sizeof(*m)), n = 0;
+        for (size_t i = 0; m && i < v->n_st; i++) {
+            if (v->st[i].group != g)
+                continue;
+            size_t j = n++;
+            while (j > 0 && p_of(v, m[j - 1], col) > p_of(v, i, col)) {
+                m[j] = m[j - 1];
+                j--;
+            }
+            m[j] = i;
+        }
+        for (size_t x = 0; m && members && x < n; x++) {
+            size_t i = m[x];
+            json_array_append_new(
+                members, json_pack("{s:I, s:o, s:s}", "id", (json_int_t)v->st[i].info.id, "p",
+                                   prob(p_of(v, i, col)), "status",
+                                   teach_status_name(status_of(&v->cells[i * v->n_cols + col]))));
+        }
         for (size_t k = 0; pre && sk->cs && k < sk->cs->n_prerequisites; k++) {
             const struct content_skill *q =
                 content_graph_skill(&v->graph, sk->cs->prerequisites[k]);
