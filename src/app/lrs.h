@@ -94,6 +94,15 @@ struct lrs_filter {
     size_t limit;               /* 0: no limit */
     bool ascending;
     bool include_voided;
+    /*
+     * The statements of one class's students (those enrolled today),
+     * learner by learner and in seq order within each (ascending only; no
+     * activity or verb filter), under the gate's access to the class's
+     * learning records (RES_CLASS_LEARNING): one audit entry for the class
+     * naming each learner returned. With user_id, only that learner, who
+     * must be one of them (else nothing is returned). 0: not by class.
+     */
+    int64_t class_id;
 };
 
 struct lrs_row {
@@ -112,6 +121,7 @@ struct lrs_row {
     const char *registration; /* NULL if none */
     const char *json;         /* the full stored statement */
     size_t json_len;
+    json_t *statement; /* the same, parsed (borrowed: do not keep or change it) */
     bool voided;
 };
 
@@ -123,8 +133,10 @@ struct lrs_row {
  * learner at a time (f->user_id) through access_check(ACT_LIST,
  * RES_STATEMENTS), and the read is written to the audit log (durably)
  * when the stream ends: a caller acting for a person must not pass the
- * rows on before lrs_stream() has returned 0. Returns 0, fn's value or a
- * negative errno.
+ * rows on before lrs_stream() has returned 0. With f->class_id, anyone
+ * the gate lets read the class's learning records reads its students'
+ * statements (see struct lrs_filter). Returns 0, fn's value or a negative
+ * errno.
  */
 int lrs_stream(struct ctx *c, const struct lrs_filter *f,
                int (*fn)(const struct lrs_row *row, void *arg), void *arg);

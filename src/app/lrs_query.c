@@ -570,6 +570,7 @@ static int stream_row(const struct store_lrs_row *row, void *arg)
         json_string_value(json_object_get(json_object_get(st, "context"), "registration"));
     out.json = s->text.data;
     out.json_len = s->text.len;
+    out.statement = st;
     out.voided = row->voided;
     r = s->fn(&out, s->arg);
     json_decref(st);
@@ -585,8 +586,17 @@ int lrs_stream(struct ctx *c, const struct lrs_filter *f,
     struct db *db;
     int r;
 
-    if ((r = statements_grant(c, f->district_id, is_person(c) ? f->user_id : 0, &g)) < 0)
+    if (f->class_id) {
+        struct access_resource res = {RES_CLASS_LEARNING, f->district_id, f->class_id};
+        if (!f->ascending || f->activity_id || f->verb_id)
+            return ctx_fail(c, -EINVAL,
+                            "filter: a class's statements are read in ascending order, without "
+                            "activity or verb");
+        if ((r = access_check(c, ACT_LIST, &res, &g)) < 0)
+            return r;
+    } else if ((r = statements_grant(c, f->district_id, is_person(c) ? f->user_id : 0, &g)) < 0) {
         return r;
+    }
     if ((r = ctx_db(c, &db)) < 0)
         goto out;
     sq.user_id = f->user_id;
@@ -616,7 +626,9 @@ int lrs_stream(struct ctx *c, const struct lrs_filter *f,
     struct stream s = {.c = c, .fn = fn, .arg = arg, .user_id = f->user_id};
     buf_init(&s.text, SIZE_MAX / 2);
     if (sq.seq_min <= sq.seq_max)
-        r = store_lrs_query(db, g, &sq, stream_row, &s);
+        r = f->class_id ? store_lrs_query_class(db, g, f->class_id, c->now_ms / 86400000, &sq,
+                                                stream_row, &s)
+                        : store_lrs_query(db, g, &sq, stream_row, &s);
     buf_release(&s.text);
     if (r >= 0)
         access_grant_detail(g, arena_printf(c->arena, "%zu statements", s.n));

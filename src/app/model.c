@@ -100,9 +100,9 @@ struct answer {
     int64_t user_id, timestamp_ms;
     const char *skill;
     enum model_event_kind kind;
-    bool correct;     /* the evidence for BKT (wrong when assisted) */
     bool success;     /* what the statement says */
     bool opportunity; /* a first attempt */
+    bool assisted;    /* hints were seen first */
 };
 
 struct collect {
@@ -167,10 +167,10 @@ static int collect_row(const struct lrs_row *row, void *arg)
             struct answer *a = &k->a[k->n];
             a->user_id = row->user_id;
             a->timestamp_ms = row->timestamp_ms;
-            a->correct = correct;
             a->success = ev.correct;
             a->kind = ev.kind;
             a->opportunity = ev.opportunity;
+            a->assisted = ev.assisted;
             a->skill = arena_strdup(k->arena, skill);
             if (!a->skill)
                 r = -ENOMEM;
@@ -252,26 +252,34 @@ static int skill_get(struct db *db, int64_t district_id, const char *name,
     return 0;
 }
 
-/*
- * One event on a learner's state in a skill: a hint request is counted; a
- * first attempt is BKT evidence (wrong when it needed hints), counts toward
- * spinning until the skill is mastered, and once the skill is mastered it
- * is a review for the spacing model (FSRS: good when right, again when
- * wrong); later attempts at the same step only count as answers.
- */
-static int apply_event(const struct model_skill_row *sk, const struct answer *a,
-                       struct model_mastery_row *m)
+void model_state_init(const struct model_skill_row *sk, struct model_mastery_row *m)
 {
-    int64_t day = a->timestamp_ms / 86400000;
+    *m = (struct model_mastery_row){
+        .skill_id = sk->id, .p_mastery = sk->prior, .p_unmastered = 1.0 - sk->prior};
+}
 
-    m->last_ms = MAX(m->last_ms, a->timestamp_ms);
-    if (a->kind == MODEL_HINT) {
+/*
+ * One event on a learner's state in a skill (model.h): a hint request is
+ * counted; a first attempt is BKT evidence (wrong when it needed hints),
+ * counts toward spinning until the skill is mastered, and once the skill is
+ * mastered it is a review for the spacing model (FSRS: good when right,
+ * again when wrong); later attempts at the same step only count as answers.
+ */
+int model_apply(const struct model_skill_row *sk, const struct model_event *ev,
+                int64_t timestamp_ms, struct model_mastery_row *m)
+{
+    int64_t day = timestamp_ms / 86400000;
+    /* the evidence BKT sees: counted wrong when it needed hints */
+    bool correct = ev->correct && !ev->assisted;
+
+    m->last_ms = MAX(m->last_ms, timestamp_ms);
+    if (ev->kind == MODEL_HINT) {
         m->hints++;
         return 0;
     }
     m->answers++;
-    m->correct += a->success;
-    if (!a->opportunity)
+    m->correct += ev->correct;
+    if (!ev->opportunity)
         return 0;
     struct bkt_params p = {.prior = sk->prior,
                            .learn = sk->learn,
@@ -280,7 +288,7 @@ static int apply_event(const struct model_skill_row *sk, const struct answer *a,
                            .slip = sk->slip};
     struct bkt_state bs = {.mastered = m->p_mastery, .unmastered = m->p_unmastered};
     bool was = m->p_mastery >= MODEL_MASTERED;
-    if (bkt_update(&p, &bs, a->correct) < 0)
+    if (bkt_update(&p, &bs, correct) < 0)
         return -EINVAL;
     m->p_mastery = bs.mastered;
     m->p_unmastered = bs.unmastered;
@@ -291,7 +299,7 @@ static int apply_event(const struct model_skill_row *sk, const struct answer *a,
     if (was && m->fsrs_stability > 0) {
         struct fsrs_memory mem = {m->fsrs_stability, m->fsrs_difficulty}, next;
         double t = m->last_day > 0 && day > m->last_day ? (double)(day - m->last_day) : 0;
-        if (fsrs_next_state(&fp, &mem, t, a->correct ? FSRS_GOOD : FSRS_AGAIN, NAN, &next) == 0) {
+        if (fsrs_next_state(&fp, &mem, t, correct ? FSRS_GOOD : FSRS_AGAIN, NAN, &next) == 0) {
             m->fsrs_stability = next.stability;
             m->fsrs_difficulty = next.difficulty;
         }
@@ -305,7 +313,7 @@ static int apply_event(const struct model_skill_row *sk, const struct answer *a,
     }
     if (now) {
         if (!was)
-            m->mastered_ms = a->timestamp_ms;
+            m->mastered_ms = timestamp_ms;
         m->attempts_open = 0;
     } else {
         m->mastered_ms = 0;
@@ -347,13 +355,17 @@ static int apply_tx(struct db *db, void *arg)
             return r;
         r = store_model_mastery(db, ap->district_id, a->user_id, sk->id, &m);
         if (r == -ENOENT) {
-            m = (struct model_mastery_row){
-                .skill_id = sk->id, .p_mastery = sk->prior, .p_unmastered = 1.0 - sk->prior};
+            model_state_init(sk, &m);
             r = 0;
         }
         if (r < 0)
             return r;
-        if ((r = apply_event(sk, a, &m)) < 0)
+        struct model_event ev = {.kind = a->kind,
+                                 .skill = a->skill,
+                                 .correct = a->success,
+                                 .opportunity = a->opportunity,
+                                 .assisted = a->assisted};
+        if ((r = model_apply(sk, &ev, a->timestamp_ms, &m)) < 0)
             return r;
         if ((r = store_model_mastery_put(db, ap->district_id, a->user_id, &m)) < 0)
             return r;

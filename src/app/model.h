@@ -38,6 +38,7 @@
 
 #include "app/ctx.h"
 #include "app/model_fit.h"
+#include "store/store_model.h"
 
 /* Parameters of a skill nobody has fitted yet (typical BKT values). */
 #define MODEL_DEFAULT_PRIOR 0.3
@@ -104,6 +105,23 @@ struct model_event {
 
 /* A statement (parsed) as an answer or a hint request: 1 and *ret, or 0 if it is neither. */
 int model_event_of(json_t *st, struct model_event *ret);
+
+/*
+ * A learner's state in a skill before any event: P(mastered) at the
+ * skill's prior, nothing counted.
+ */
+void model_state_init(const struct model_skill_row *sk, struct model_mastery_row *m);
+/*
+ * Apply one event (made at timestamp_ms) to a learner's state in skill sk,
+ * exactly as the service does when it catches up: a hint is counted; a
+ * first attempt is one BKT update under sk's parameters (wrong when hints
+ * were seen first), counts toward spinning until mastered and is a spaced
+ * review once mastered. Replaying a learner's events in the LRS's order
+ * from model_state_init() gives the state the service holds (the teacher
+ * views draw mastery curves this way). 0, or -EINVAL. Thread-safe.
+ */
+int model_apply(const struct model_skill_row *sk, const struct model_event *ev,
+                int64_t timestamp_ms, struct model_mastery_row *m);
 
 /*
  * The server's follower: a thread that catches every district up about

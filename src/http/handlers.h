@@ -42,6 +42,12 @@ int h_practice_hints(struct request *rq);
 int h_practice_progress(struct request *rq);
 int h_class_students(struct request *rq);
 
+/* h_teach.c: the teacher views */
+int h_class_mastery(struct request *rq);
+int h_class_mastery_csv(struct request *rq);
+int h_class_student_activity(struct request *rq);
+int h_class_skill(struct request *rq);
+
 /* h_roster.c */
 int h_roster_import(struct request *rq);
 

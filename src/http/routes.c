@@ -24,6 +24,12 @@ const struct route routes[] = {
     {"GET", "/api/v1/classes/{id}/students", h_class_students, ROUTE_NO_BODY},
     {"GET", "/api/v1/classes/{id}/cards", h_class_cards, ROUTE_NO_BODY},
     {"POST", "/api/v1/classes/{id}/cards/{student}/revoke", h_class_card_revoke, 0},
+    /* the teacher views (h_teach.c) */
+    {"GET", "/api/v1/classes/{id}/mastery", h_class_mastery, ROUTE_NO_BODY},
+    {"GET", "/api/v1/classes/{id}/mastery.csv", h_class_mastery_csv, ROUTE_NO_BODY},
+    {"GET", "/api/v1/classes/{id}/students/{student}/activity", h_class_student_activity,
+     ROUTE_NO_BODY},
+    {"GET", "/api/v1/classes/{id}/skills/{skill}", h_class_skill, ROUTE_NO_BODY},
     {"POST", "/api/v1/districts/{id}/roster/imports", h_roster_import,
      ROUTE_UPLOAD | ROUTE_RAW_BODY},
     {"POST", "/api/v1/districts/{id}/lrs/deletions", h_lrs_deletions, 0},
@@ -62,6 +68,10 @@ const struct route_disclosure route_disclosures[] = {
     {"GET", "/api/v1/users/{id}/mastery", RES_MASTERY, ACT_READ},
     {"GET", "/api/v1/classes/{id}/students", RES_CLASS, ACT_LIST},
     {"GET", "/api/v1/classes/{id}/cards", RES_CLASS, ACT_CREDENTIALS},
+    {"GET", "/api/v1/classes/{id}/mastery", RES_CLASS_LEARNING, ACT_LIST},
+    {"GET", "/api/v1/classes/{id}/mastery.csv", RES_CLASS_LEARNING, ACT_EXPORT},
+    {"GET", "/api/v1/classes/{id}/students/{student}/activity", RES_CLASS_LEARNING, ACT_READ},
+    {"GET", "/api/v1/classes/{id}/skills/{skill}", RES_CLASS_LEARNING, ACT_LIST},
     {"GET", "/xapi/statements", RES_STATEMENTS, ACT_LIST},
     {"GET", "/xapi/activities/state", RES_STATE, ACT_READ},
 };

@@ -43,6 +43,11 @@ enum access_kind {
     RES_PROFILES,   /* xAPI Activity and Agent Profile documents */
     RES_DOC_META,   /* the Activities and Agents resources (definitions, person objects) */
     RES_AUDIT,      /* the record of access to a student's records: id = users.id */
+    /*
+     * a class's learning records and what the learner model derived from
+     * them, student by student (the teacher views): id = classes.id
+     */
+    RES_CLASS_LEARNING,
     RES_KIND_MAX
 };
 

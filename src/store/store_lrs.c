@@ -423,6 +423,42 @@ int store_lrs_query(struct db *db, struct grant *g, const struct store_lrs_query
     return query_raw(db, &narrowed, gated_row, &x);
 }
 
+static const char q_class[] =
+    "SELECT " ROW_COLS " FROM lrs_statements s WHERE s.district_id = ? AND s.user_id IN ("
+    "SELECT e.user_id FROM enrollments e JOIN users u ON u.id = e.user_id"
+    " WHERE e.district_id = ? AND e.class_id = ? AND e.role = 'student' AND e.status = 'active'"
+    " AND (e.begin_date IS NULL OR e.begin_date <= ?) AND (e.end_date IS NULL OR e.end_date >= ?)"
+    " AND u.status = 'active')"
+    " AND (? = 0 OR s.user_id = ?) AND s.seq >= ? AND s.seq <= ? AND (? = 1 OR s.voided = 0)"
+    " ORDER BY s.user_id, s.seq LIMIT ?";
+
+int store_lrs_query_class(struct db *db, struct grant *g, int64_t class_id, int64_t day,
+                          const struct store_lrs_query *q,
+                          int (*fn)(const struct store_lrs_row *row, void *arg), void *arg)
+{
+    struct gated x = {g, fn, arg};
+    struct db_stmt *st;
+    int64_t district_id = g ? g->district_id : 0;
+    int r = grant_covers(g, db, RES_CLASS_LEARNING, district_id, class_id, READS);
+
+    if (r < 0)
+        return r;
+    r = db_query(db, &st, q_class, "iiiiiiiiiii", district_id, district_id, class_id, day, day,
+                 q->user_id, q->user_id, q->seq_min, q->seq_max,
+                 (int64_t)(q->include_voided ? 1 : 0), q->limit ? (int64_t)q->limit : INT64_MAX);
+    if (r < 0)
+        return r;
+    while ((r = db_step(st)) > 0) {
+        struct store_lrs_row row;
+        fill_row(st, &row);
+        r = gated_row(&row, &x);
+        if (r != 0)
+            break;
+    }
+    db_done(st);
+    return r;
+}
+
 int store_lrs_attachment_get(struct db *db, struct grant *g, const char *sha2,
                              char **ret_content_type, void **ret_p, size_t *ret_n)
 {

@@ -93,6 +93,17 @@ struct store_lrs_query {
  */
 int store_lrs_query(struct db *db, struct grant *g, const struct store_lrs_query *q,
                     int (*fn)(const struct store_lrs_row *row, void *arg), void *arg);
+/*
+ * The same over the statements of a class's students: those with an
+ * active student enrollment in class_id on day (and an active record),
+ * learner by learner, then seq ascending (q's terms and order are not
+ * used; q->user_id narrows to one of them). Under the gate's grant to list
+ * the class's learning records (RES_CLASS_LEARNING class_id). Notes each
+ * row's learner in g.
+ */
+int store_lrs_query_class(struct db *db, struct grant *g, int64_t class_id, int64_t day,
+                          const struct store_lrs_query *q,
+                          int (*fn)(const struct store_lrs_row *row, void *arg), void *arg);
 
 /*
  * Attachment content by its SHA-2 (hex, either case: the key is lower

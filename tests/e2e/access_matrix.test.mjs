@@ -25,7 +25,7 @@ const SCOPES = ['roster/read', 'roster/write', 'statements/write', 'statements/r
 let srv, policy;
 const principals = []; // { name, who: Set, user?: {id, schools}, client?, call(path, headers) }
 const facts = { student: new Map(), school: new Map(), teaches: new Map(), guardian: new Map(),
-  classSchool: new Map(), enrolled: new Map() };
+  classSchool: new Map(), enrolled: new Map(), classStudents: new Map(), skill: 0 };
 const targets = []; // { label, kind: 'person'|'class', id, student?, statement?, name? }
 const allowedReads = []; // request ids of 200 answers that disclosed a student record
 const ownReads = []; // request ids of a person reading their own record (no disclosure)
@@ -84,6 +84,11 @@ function pathFor(route, t) {
     case '/api/v1/users/{id}/mastery': return t.kind === 'person' ? `/api/v1/users/${t.id}/mastery` : null;
     case '/api/v1/classes/{id}/students': return t.kind === 'class' ? `/api/v1/classes/${t.id}/students` : null;
     case '/api/v1/classes/{id}/cards': return t.kind === 'class' ? `/api/v1/classes/${t.id}/cards` : null;
+    case '/api/v1/classes/{id}/mastery': return t.kind === 'class' ? `/api/v1/classes/${t.id}/mastery` : null;
+    case '/api/v1/classes/{id}/mastery.csv': return t.kind === 'class' ? `/api/v1/classes/${t.id}/mastery.csv` : null;
+    case '/api/v1/classes/{id}/students/{student}/activity':
+      return t.kind === 'class' ? `/api/v1/classes/${t.id}/students/${facts.classStudents.get(t.id)[0]}/activity` : null;
+    case '/api/v1/classes/{id}/skills/{skill}': return t.kind === 'class' ? `/api/v1/classes/${t.id}/skills/${facts.skill}` : null;
     case '/xapi/statements': return t.statement ? `/xapi/statements?statementId=${t.statement}` : null;
     case '/xapi/activities/state': return t.state ? t.state : null;
     default: return undefined;
@@ -164,6 +169,7 @@ before(async () => {
   for (const id of classes) {
     const roster = (await da.req(`/api/v1/classes/${id}/students`)).body;
     facts.classSchool.set(id, roster.class.school.id);
+    facts.classStudents.set(id, roster.students.map((x) => x.id));
     for (const s of roster.students) await person(s.id);
   }
 
@@ -217,6 +223,10 @@ before(async () => {
     assert.equal(s.status, 204, s.text);
     t.state = `/xapi/activities/state?${q}`;
   }
+  // a skill of the learner model (the statements above made one), for the teacher views
+  const view = await da.req(`/api/v1/classes/${teacherClass}/mastery`);
+  assert.equal(view.status, 200, view.text);
+  facts.skill = view.body.skills[0].id;
 });
 
 after(async () => { await srv?.cleanup(); });
