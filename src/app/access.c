@@ -99,6 +99,7 @@ static const struct rule policy[] = {
     {WHO_DISTRICT_ADMIN, REL_DISTRICT, RES_PROFILES, ACT_ALL, false},
     {WHO_DISTRICT_ADMIN, REL_DISTRICT, RES_DOC_META, ACT_ALL, false},
     {WHO_DISTRICT_ADMIN, REL_DISTRICT, RES_AUDIT, ACT_ALL, false},
+    {WHO_DISTRICT_ADMIN, REL_DISTRICT, RES_ASSIGNMENTS, ACT_ALL, false},
     /* school administrators: the people, classes and learning records of their schools */
     {WHO_SCHOOL_ADMIN, REL_SCHOOL, RES_PERSON, NOAD, false},
     {WHO_SCHOOL_ADMIN, REL_SCHOOL, RES_CLASS, NOAD, false},
@@ -106,12 +107,14 @@ static const struct rule policy[] = {
     {WHO_SCHOOL_ADMIN, REL_SCHOOL, RES_STATEMENTS, NOAD, false},
     {WHO_SCHOOL_ADMIN, REL_SCHOOL, RES_MASTERY, RL_ | ACT_EXPORT, false},
     {WHO_SCHOOL_ADMIN, REL_SCHOOL, RES_AUDIT, R_, true},
+    {WHO_SCHOOL_ADMIN, REL_SCHOOL, RES_ASSIGNMENTS, RL_, false}, /* see them; the teacher assigns */
     /* counsellors: the students of their schools, read only */
     {WHO_COUNSELLOR, REL_SCHOOL, RES_PERSON, RL_ | ACT_READ_SEALED, true},
     {WHO_COUNSELLOR, REL_SCHOOL, RES_CLASS, RL_ | ACT_READ_SEALED, false},
     {WHO_COUNSELLOR, REL_SCHOOL, RES_SCHOOL, RL_ | ACT_READ_SEALED, false},
     {WHO_COUNSELLOR, REL_SCHOOL, RES_STATEMENTS, RL_ | ACT_READ_SEALED, true},
     {WHO_COUNSELLOR, REL_SCHOOL, RES_MASTERY, RL_, true},
+    {WHO_COUNSELLOR, REL_SCHOOL, RES_ASSIGNMENTS, RL_, false},
     /* teachers: the classes they teach now and those classes' students (no contact data) */
     {WHO_TEACHER, REL_TEACHES, RES_PERSON, RL_, true},
     {WHO_TEACHER, REL_TEACHES, RES_STATEMENTS, RL_ | ACT_WRITE, true}, /* feedback on work */
@@ -119,6 +122,8 @@ static const struct rule policy[] = {
     {WHO_TEACHER, REL_TEACHES, RES_CLASS, RL_ | ACT_READ_SEALED | ACT_WRITE | ACT_CREDENTIALS,
      false},
     {WHO_TEACHER, REL_SCHOOL, RES_SCHOOL, R_, false},
+    /* a class's assignments: given, changed and followed by the class's teachers */
+    {WHO_TEACHER, REL_TEACHES, RES_ASSIGNMENTS, RL_ | ACT_WRITE, false},
     /* students: their classes (not the rosters) */
     {WHO_STUDENT, REL_ENROLLED, RES_CLASS, R_, false},
     /* guardians: their children */
@@ -159,6 +164,7 @@ static const struct rule policy[] = {
     {WHO_OPERATOR, REL_DISTRICT, RES_PROFILES, ACT_ALL, false},
     {WHO_OPERATOR, REL_DISTRICT, RES_DOC_META, ACT_ALL, false},
     {WHO_OPERATOR, REL_DISTRICT, RES_AUDIT, ACT_ALL, false},
+    {WHO_OPERATOR, REL_DISTRICT, RES_ASSIGNMENTS, ACT_ALL, false},
     /* Trellis itself: keeps the learner model, forwards and deletes learning records */
     {WHO_SYSTEM, REL_DISTRICT, RES_STATEMENTS, RL_ | ACT_WRITE | ACT_EXPORT | ACT_ADMIN, false},
     {WHO_SYSTEM, REL_DISTRICT, RES_MASTERY, RL_ | ACT_WRITE, false},
@@ -187,9 +193,9 @@ static const char *const who_names[WHO_N] = {
 };
 static const char *const rel_names[REL_N] = {"self",   "teaches",  "enrolled",  "guardian",
                                              "school", "district", "own_client"};
-static const char *const kind_names[RES_KIND_MAX] = {"",         "person",     "class",   "school",
-                                                     "district", "statements", "mastery", "state",
-                                                     "profiles", "doc_meta",   "audit"};
+static const char *const kind_names[RES_KIND_MAX] = {
+    "",        "person", "class",    "school",   "district", "statements",
+    "mastery", "state",  "profiles", "doc_meta", "audit",    "assignments"};
 static const struct {
     unsigned bit;
     const char *name;
@@ -346,6 +352,7 @@ static enum target target_of(enum access_kind k, int64_t id)
     case RES_STATE:
         return id ? T_PERSON : T_DISTRICT;
     case RES_CLASS:
+    case RES_ASSIGNMENTS:
         return T_CLASS;
     case RES_SCHOOL:
         return T_SCHOOL;
@@ -659,6 +666,8 @@ static int check(struct ctx *c, enum access_action action, const struct access_r
             p->kind == PRINCIPAL_CLIENT &&
             (f.target == T_DISTRICT || res->kind == RES_STATEMENTS || res->kind == RES_MASTERY ||
              res->kind == RES_STATE || (is_who(p, WHO_ROSTER_READ)));
+        /* no scope gives assignments: a client is told so, not "not found" */
+        clientish = clientish || (p->kind == PRINCIPAL_CLIENT && res->kind == RES_ASSIGNMENTS);
         if (allowed & (ACT_READ | ACT_LIST | ACT_READ_SEALED))
             r = deny(c, res, action, -EACCES, "not allowed: you may see this but not %s it",
                      access_action_name(action));

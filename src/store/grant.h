@@ -43,6 +43,8 @@ enum access_kind {
     RES_PROFILES,   /* xAPI Activity and Agent Profile documents */
     RES_DOC_META,   /* the Activities and Agents resources (definitions, person objects) */
     RES_AUDIT,      /* the record of access to a student's records: id = users.id */
+    /* a class's assignments and its students' progress on them: id = classes.id */
+    RES_ASSIGNMENTS,
     RES_KIND_MAX
 };
 

@@ -143,6 +143,9 @@ enum {
     R_STATEMENTS_C,
     R_MASTERY_A,
     R_AUDIT_A,
+    R_ASSIGN_1,
+    R_ASSIGN_2,
+    R_ASSIGN_3,
     R_N
 };
 static const char *const rname[R_N] = {"person a (t1's student now, g's child, s1)",
@@ -161,7 +164,10 @@ static const char *const rname[R_N] = {"person a (t1's student now, g's child, s
                                        "statements of a",
                                        "statements of c",
                                        "mastery of a",
-                                       "record of access to a"};
+                                       "record of access to a",
+                                       "assignments of class c1",
+                                       "assignments of class c2",
+                                       "assignments of class c3"};
 
 static struct access_resource resource(int which)
 {
@@ -217,6 +223,12 @@ static struct access_resource resource(int which)
         r.kind = RES_AUDIT;
         r.id = U('a');
         break;
+    case R_ASSIGN_1:
+    case R_ASSIGN_2:
+    case R_ASSIGN_3:
+        r.kind = RES_ASSIGNMENTS;
+        r.id = which == R_ASSIGN_1 ? F.c1 : which == R_ASSIGN_2 ? F.c2 : F.c3;
+        break;
     }
     return r;
 }
@@ -243,8 +255,9 @@ struct row {
         {p, R_PERSON_G, s}, {p, R_PERSON_T2, s}, {p, R_PERSON_X, s}, {p, R_CLASS_1, s},            \
         {p, R_CLASS_2, s}, {p, R_CLASS_3, s}, {p, R_SCHOOL_1, s}, {p, R_SCHOOL_2, s},              \
         {p, R_DISTRICT_1, s}, {p, R_STATEMENTS_A, s}, {p, R_STATEMENTS_C, s}, {p, R_MASTERY_A, s}, \
+        {p, R_AUDIT_A, s}, {p, R_ASSIGN_1, s}, {p, R_ASSIGN_2, s},                                 \
     {                                                                                              \
-        p, R_AUDIT_A, s                                                                            \
+        p, R_ASSIGN_3, s                                                                           \
     }
 
 static const struct row table[] = {
@@ -267,6 +280,9 @@ static const struct row table[] = {
     {P_STUDENT, R_STATEMENTS_C, "NNNNNNN"},
     {P_STUDENT, R_MASTERY_A, "+AAAAAA"}, /* their own progress */
     {P_STUDENT, R_AUDIT_A, "NNNNNNN"},
+    {P_STUDENT, R_ASSIGN_1, "NNNNNNN"}, /* their class's assignments: only their own, as a record */
+    {P_STUDENT, R_ASSIGN_2, "NNNNNNN"},
+    {P_STUDENT, R_ASSIGN_3, "NNNNNNN"},
 
     {P_GUARDIAN, R_PERSON_A, "+AAAAA+"}, /* their child */
     {P_GUARDIAN, R_PERSON_B, "NNNNNNN"}, /* another child */
@@ -285,6 +301,9 @@ static const struct row table[] = {
     {P_GUARDIAN, R_STATEMENTS_C, "NNNNNNN"},
     {P_GUARDIAN, R_MASTERY_A, "+AAAAAA"},
     {P_GUARDIAN, R_AUDIT_A, "NNNNNNN"},
+    {P_GUARDIAN, R_ASSIGN_1, "NNNNNNN"},
+    {P_GUARDIAN, R_ASSIGN_2, "NNNNNNN"},
+    {P_GUARDIAN, R_ASSIGN_3, "NNNNNNN"},
 
     {P_TEACHER, R_PERSON_A, "++AAAAA"}, /* a student in a class they teach now; no contact data */
     {P_TEACHER, R_PERSON_B, "++AAAAA"},
@@ -303,6 +322,9 @@ static const struct row table[] = {
     {P_TEACHER, R_STATEMENTS_C, "NNNNNNN"},
     {P_TEACHER, R_MASTERY_A, "++AAAAA"},
     {P_TEACHER, R_AUDIT_A, "NNNNNNN"},
+    {P_TEACHER, R_ASSIGN_1, "+++AAAA"}, /* their class now: assign, change, follow */
+    {P_TEACHER, R_ASSIGN_2, "NNNNNNN"},
+    {P_TEACHER, R_ASSIGN_3, "NNNNNNN"}, /* last year's class */
 
     {P_COUNSELLOR, R_PERSON_A, "++AAAA+"}, /* their school's students: read only */
     {P_COUNSELLOR, R_PERSON_B, "++AAAA+"},
@@ -321,6 +343,9 @@ static const struct row table[] = {
     {P_COUNSELLOR, R_STATEMENTS_C, "NNNNNNN"},
     {P_COUNSELLOR, R_MASTERY_A, "++AAAAA"},
     {P_COUNSELLOR, R_AUDIT_A, "NNNNNNN"},
+    {P_COUNSELLOR, R_ASSIGN_1, "++AAAAA"},
+    {P_COUNSELLOR, R_ASSIGN_2, "NNNNNNN"},
+    {P_COUNSELLOR, R_ASSIGN_3, "++AAAAA"},
 
     {P_SCHOOL_ADMIN, R_PERSON_A, "++++A++"}, /* everyone of their school */
     {P_SCHOOL_ADMIN, R_PERSON_B, "++++A++"},
@@ -338,7 +363,10 @@ static const struct row table[] = {
     {P_SCHOOL_ADMIN, R_STATEMENTS_A, "++++A++"},
     {P_SCHOOL_ADMIN, R_STATEMENTS_C, "NNNNNNN"},
     {P_SCHOOL_ADMIN, R_MASTERY_A, "++A+AAA"},
-    {P_SCHOOL_ADMIN, R_AUDIT_A, "+AAAAAA"}, /* who saw their students' records */
+    {P_SCHOOL_ADMIN, R_AUDIT_A, "+AAAAAA"},  /* who saw their students' records */
+    {P_SCHOOL_ADMIN, R_ASSIGN_1, "++AAAAA"}, /* see them; the teachers assign */
+    {P_SCHOOL_ADMIN, R_ASSIGN_2, "NNNNNNN"},
+    {P_SCHOOL_ADMIN, R_ASSIGN_3, "++AAAAA"},
 
     ALL(P_DISTRICT_ADMIN, "+++++++"), /* overwritten for person x below */
     ALL(P_ENROL_ONLY, "AAAAAAA"),
@@ -363,6 +391,9 @@ static const struct row table[] = {
     {P_CLIENT_READ, R_STATEMENTS_A, "++A+AA+"},
     {P_CLIENT_READ, R_MASTERY_A, "++AAAAA"},
     {P_CLIENT_READ, R_AUDIT_A, "NNNNNNN"},
+    /* assignments are for the people of the district, not for API clients */
+    {P_CLIENT_READ, R_ASSIGN_1, "AAAAAAA"},
+    {P_CLIENT_ROSTER, R_ASSIGN_1, "AAAAAAA"},
 
     ALL(P_OTHER_DISTRICT, "NNNNNNN"), /* nothing of district 1 ... */
 };
