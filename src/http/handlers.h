@@ -42,6 +42,14 @@ int h_practice_hints(struct request *rq);
 int h_practice_progress(struct request *rq);
 int h_class_students(struct request *rq);
 
+/* h_assign.c */
+int h_assignments_list(struct request *rq);
+int h_assignments_create(struct request *rq);
+int h_assignments_skills(struct request *rq);
+int h_assignment_update(struct request *rq);
+int h_assignment_delete(struct request *rq);
+int h_me_assignments(struct request *rq);
+
 /* h_roster.c */
 int h_roster_import(struct request *rq);
 

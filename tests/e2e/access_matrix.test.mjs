@@ -84,6 +84,7 @@ function pathFor(route, t) {
     case '/api/v1/users/{id}/mastery': return t.kind === 'person' ? `/api/v1/users/${t.id}/mastery` : null;
     case '/api/v1/classes/{id}/students': return t.kind === 'class' ? `/api/v1/classes/${t.id}/students` : null;
     case '/api/v1/classes/{id}/cards': return t.kind === 'class' ? `/api/v1/classes/${t.id}/cards` : null;
+    case '/api/v1/classes/{id}/assignments': return t.kind === 'class' ? `/api/v1/classes/${t.id}/assignments` : null;
     case '/xapi/statements': return t.statement ? `/xapi/statements?statementId=${t.statement}` : null;
     case '/xapi/activities/state': return t.state ? t.state : null;
     default: return undefined;
