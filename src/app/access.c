@@ -100,6 +100,7 @@ static const struct rule policy[] = {
     {WHO_DISTRICT_ADMIN, REL_DISTRICT, RES_DOC_META, ACT_ALL, false},
     {WHO_DISTRICT_ADMIN, REL_DISTRICT, RES_AUDIT, ACT_ALL, false},
     {WHO_DISTRICT_ADMIN, REL_DISTRICT, RES_CLASS_LEARNING, ACT_ALL, false},
+    {WHO_DISTRICT_ADMIN, REL_DISTRICT, RES_ASSIGNMENTS, ACT_ALL, false},
     /* school administrators: the people, classes and learning records of their schools */
     {WHO_SCHOOL_ADMIN, REL_SCHOOL, RES_PERSON, NOAD, false},
     {WHO_SCHOOL_ADMIN, REL_SCHOOL, RES_CLASS, NOAD, false},
@@ -108,6 +109,7 @@ static const struct rule policy[] = {
     {WHO_SCHOOL_ADMIN, REL_SCHOOL, RES_MASTERY, RL_ | ACT_EXPORT, false},
     {WHO_SCHOOL_ADMIN, REL_SCHOOL, RES_AUDIT, R_, true},
     {WHO_SCHOOL_ADMIN, REL_SCHOOL, RES_CLASS_LEARNING, RL_ | ACT_EXPORT, false},
+    {WHO_SCHOOL_ADMIN, REL_SCHOOL, RES_ASSIGNMENTS, RL_, false}, /* see them; the teacher assigns */
     /* counsellors: the students of their schools, read only */
     {WHO_COUNSELLOR, REL_SCHOOL, RES_PERSON, RL_ | ACT_READ_SEALED, true},
     {WHO_COUNSELLOR, REL_SCHOOL, RES_CLASS, RL_ | ACT_READ_SEALED, false},
@@ -115,6 +117,7 @@ static const struct rule policy[] = {
     {WHO_COUNSELLOR, REL_SCHOOL, RES_STATEMENTS, RL_ | ACT_READ_SEALED, true},
     {WHO_COUNSELLOR, REL_SCHOOL, RES_MASTERY, RL_, true},
     {WHO_COUNSELLOR, REL_SCHOOL, RES_CLASS_LEARNING, RL_, false},
+    {WHO_COUNSELLOR, REL_SCHOOL, RES_ASSIGNMENTS, RL_, false},
     /* teachers: the classes they teach now and those classes' students (no contact data) */
     {WHO_TEACHER, REL_TEACHES, RES_PERSON, RL_, true},
     {WHO_TEACHER, REL_TEACHES, RES_STATEMENTS, RL_ | ACT_WRITE, true}, /* feedback on work */
@@ -124,6 +127,8 @@ static const struct rule policy[] = {
     /* the teacher views of a class they teach, and its export (audited like any disclosure) */
     {WHO_TEACHER, REL_TEACHES, RES_CLASS_LEARNING, RL_ | ACT_EXPORT, false},
     {WHO_TEACHER, REL_SCHOOL, RES_SCHOOL, R_, false},
+    /* a class's assignments: given, changed and followed by the class's teachers */
+    {WHO_TEACHER, REL_TEACHES, RES_ASSIGNMENTS, RL_ | ACT_WRITE, false},
     /* students: their classes (not the rosters) */
     {WHO_STUDENT, REL_ENROLLED, RES_CLASS, R_, false},
     /* guardians: their children */
@@ -166,6 +171,7 @@ static const struct rule policy[] = {
     {WHO_OPERATOR, REL_DISTRICT, RES_DOC_META, ACT_ALL, false},
     {WHO_OPERATOR, REL_DISTRICT, RES_AUDIT, ACT_ALL, false},
     {WHO_OPERATOR, REL_DISTRICT, RES_CLASS_LEARNING, ACT_ALL, false},
+    {WHO_OPERATOR, REL_DISTRICT, RES_ASSIGNMENTS, ACT_ALL, false},
     /* Trellis itself: keeps the learner model, forwards and deletes learning records */
     {WHO_SYSTEM, REL_DISTRICT, RES_STATEMENTS, RL_ | ACT_WRITE | ACT_EXPORT | ACT_ADMIN, false},
     {WHO_SYSTEM, REL_DISTRICT, RES_MASTERY, RL_ | ACT_WRITE, false},
@@ -196,8 +202,8 @@ static const char *const who_names[WHO_N] = {
 static const char *const rel_names[REL_N] = {"self",   "teaches",  "enrolled",  "guardian",
                                              "school", "district", "own_client"};
 static const char *const kind_names[RES_KIND_MAX] = {
-    "",        "person", "class",    "school",   "district", "statements",
-    "mastery", "state",  "profiles", "doc_meta", "audit",    "class_learning"};
+    "",      "person",   "class",    "school", "district",       "statements", "mastery",
+    "state", "profiles", "doc_meta", "audit",  "class_learning", "assignments"};
 static const struct {
     unsigned bit;
     const char *name;
@@ -355,6 +361,7 @@ static enum target target_of(enum access_kind k, int64_t id)
         return id ? T_PERSON : T_DISTRICT;
     case RES_CLASS:
     case RES_CLASS_LEARNING:
+    case RES_ASSIGNMENTS:
         return T_CLASS;
     case RES_SCHOOL:
         return T_SCHOOL;
@@ -668,6 +675,8 @@ static int check(struct ctx *c, enum access_action action, const struct access_r
                          (f.target == T_DISTRICT || res->kind == RES_STATEMENTS ||
                           res->kind == RES_MASTERY || res->kind == RES_STATE ||
                           res->kind == RES_CLASS_LEARNING || (is_who(p, WHO_ROSTER_READ)));
+        /* no scope gives assignments: a client is told so, not "not found" */
+        clientish = clientish || (p->kind == PRINCIPAL_CLIENT && res->kind == RES_ASSIGNMENTS);
         if (allowed & (ACT_READ | ACT_LIST | ACT_READ_SEALED))
             r = deny(c, res, action, -EACCES, "not allowed: you may see this but not %s it",
                      access_action_name(action));

@@ -535,20 +535,35 @@ int demo_install(struct ctx *c, const struct demo_opts *o, struct demo_set *set,
         r = content_install_builtin(c, report->district_id, &crep);
         content_report_release(&crep);
     }
+    struct demo_assignments plan = {0};
+    if (r == 0 && set->n_logins) {
+        /* the demo teacher's assignments, before the history that honours them */
+        const struct principal *was = c->who;
+        struct principal op;
+        r = principal_operator_in(&op, was, report->district_id);
+        if (r < 0)
+            return ctx_fail(c, r, "only the server's operator installs the demo");
+        c->who = &op;
+        r = demo_assign(c, report->district_id, set, &plan);
+        c->who = was;
+    }
     if (r == 0 && o->history_weeks > 0) {
         /* the operator, in the district just imported, reads its students */
         const struct principal *was = c->who;
         struct principal op;
-        struct demo_history_opts ho = {o->history_weeks, o->seed, o->base_url};
+        struct demo_history_opts ho = {o->history_weeks, o->seed, o->base_url, &plan};
         struct demo_history_report hr;
         r = principal_operator_in(&op, was, report->district_id);
-        if (r < 0)
+        if (r < 0) {
+            demo_assignments_release(&plan);
             return ctx_fail(c, r, "only the server's operator installs the demo");
+        }
         c->who = &op;
         r = demo_history(c, report->district_id, &ho, &hr);
         c->who = was;
         set->history = hr;
     }
+    demo_assignments_release(&plan);
     return r;
 }
 

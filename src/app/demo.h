@@ -40,10 +40,29 @@ struct demo_login {
     char sourced_id[32];
 };
 
+/*
+ * One of the demo teacher's assignments (demo_assign.c), as the simulated
+ * history honours it: the students it covers practise its skills first
+ * from the day it was given until it was closed (core/select.h).
+ */
+struct demo_assignment {
+    const char *skills[4]; /* IRIs */
+    size_t n_skills;
+    int64_t *students; /* users.id of the students it covers (malloc'ed) */
+    size_t n_students;
+    int64_t given_day, due_day, closed_day; /* closed_day 0: open */
+};
+struct demo_assignments {
+    struct demo_assignment a[4];
+    size_t n;
+};
+void demo_assignments_release(struct demo_assignments *p);
+
 struct demo_history_opts {
     int weeks;
     uint64_t seed;
     const char *base_url; /* the learners' account homePage; NULL: http://127.0.0.1:8080 */
+    const struct demo_assignments *assignments; /* honoured by the simulation; NULL: none */
 };
 struct demo_history_report {
     long statements, sessions, active, absent, masteries;
@@ -80,6 +99,17 @@ int demo_install(struct ctx *c, const struct demo_opts *o, struct demo_set *set,
  */
 int demo_history(struct ctx *c, int64_t district_id, const struct demo_history_opts *o,
                  struct demo_history_report *rep);
+
+/*
+ * The demo teacher's assignments in their mathematics class (see
+ * demo_assign.c): one given two weeks ago and closed after its due date,
+ * one for the whole class due in two school days, one for a small group due
+ * next week, recorded by the operator on the teacher's behalf with the days
+ * they were given. *ret lists them for the simulated history. Nothing is
+ * made when the class has no term under way. 0 or a negative errno.
+ */
+int demo_assign(struct ctx *c, int64_t district_id, const struct demo_set *set,
+                struct demo_assignments *ret);
 
 /* Write the logins as a JSON array of {role, username, password, totp_secret?} (mode 0600). */
 int demo_write_logins(const struct demo_set *s, const char *path);

@@ -84,8 +84,46 @@ struct sim {
     size_t n_students, cap_students;
     json_t *batch;
     struct demo_history_report *rep;
-    struct gen_problem *gp; /* scratch for generator instances */
+    struct gen_problem *gp;              /* scratch for generator instances */
+    const struct demo_assignments *plan; /* the demo teacher's assignments, or NULL */
 };
+
+/* An assigned skill of one student, and the days its assignment was open. */
+struct due {
+    size_t skill;
+    int64_t given, due, closed;
+};
+
+/* The student's assigned skills (at most cap). */
+static size_t dues_of(const struct sim *s, const struct student *st, struct due *out, size_t cap)
+{
+    size_t n = 0;
+    for (size_t k = 0; s->plan && k < s->plan->n; k++) {
+        const struct demo_assignment *a = &s->plan->a[k];
+        bool mine = false;
+        for (size_t i = 0; i < a->n_students && !mine; i++)
+            mine = a->students[i] == st->id;
+        for (size_t i = 0; mine && i < a->n_skills && n < cap; i++) {
+            const struct content_skill *cs = content_graph_skill_iri(&s->graph, a->skills[i]);
+            if (cs)
+                out[n++] = (struct due){(size_t)(cs - s->graph.skills), a->given_day, a->due_day,
+                                        a->closed_day};
+        }
+    }
+    return n;
+}
+
+/* What practice would have taken first on day: the open assignments, earliest due first. */
+static void set_dues(struct select_skill *sk, const struct due *d, size_t n, int64_t day)
+{
+    for (size_t i = 0; i < n; i++)
+        sk[d[i].skill].assigned_due = 0;
+    for (size_t i = 0; i < n; i++) {
+        int64_t *cur = &sk[d[i].skill].assigned_due;
+        if (d[i].given <= day && (!d[i].closed || day < d[i].closed) && (!*cur || d[i].due < *cur))
+            *cur = d[i].due;
+    }
+}
 
 static int student_cb(void *arg, int64_t id, const char *sid, const char *grades)
 {
@@ -266,6 +304,8 @@ static int simulate(struct sim *s, const struct student *st, int weeks, int64_t 
     bool rapid = rng_double(&s->rng) < 0.06;
     int64_t stuck = rng_double(&s->rng) < 0.12 ? -2 : -1; /* -2: the first hard skill they meet */
     int64_t current = -1;
+    struct due dues[8];
+    size_t n_dues = dues_of(s, st, dues, ARRAY_SIZE(dues));
     int r;
 
     if (!sk || !knows || !est)
@@ -310,6 +350,7 @@ static int simulate(struct sim *s, const struct student *st, int weeks, int64_t 
                 continue;
             int answers = 6 + (int)(rng_next(&s->rng) % 5);
             s->rep->sessions++;
+            set_dues(sk, dues, n_dues, day);
             for (int a = 0; a < answers; a++) {
                 struct select_input in = {sk, n, day, MODEL_MASTERED, 10, &fp, current};
                 struct select_result res;
@@ -402,7 +443,7 @@ static int simulate(struct sim *s, const struct student *st, int weeks, int64_t 
 int demo_history(struct ctx *c, int64_t district_id, const struct demo_history_opts *o,
                  struct demo_history_report *rep)
 {
-    struct sim s = {.c = c, .district = district_id, .rep = rep};
+    struct sim s = {.c = c, .district = district_id, .rep = rep, .plan = o->assignments};
     struct access_resource res = {RES_DISTRICT, district_id, district_id};
     const struct principal *was = c->who;
     struct principal sys;

@@ -24,6 +24,7 @@
 #include "core/select.h"
 #include "store/seal.h"
 #include "store/store.h"
+#include "store/store_assign.h"
 #include "store/store_model.h"
 #include "store/store_practice.h"
 #include "store/store_roster.h"
@@ -80,6 +81,7 @@ struct skill_state {
 struct state {
     struct content_graph graph;
     struct skill_state *skills; /* by graph index */
+    int64_t *assigned_due;      /* by graph index: an open assignment's due day; 0: none */
     bool have_row;
     struct practice_row row;
 };
@@ -93,6 +95,19 @@ static int mastery_cb(void *arg, const struct model_skill_row *skill,
         size_t i = (size_t)(s - st->graph.skills);
         st->skills[i].known = true;
         st->skills[i].m = *row;
+    }
+    return 0;
+}
+
+/* A skill the learner's teacher assigned: the earliest due date of its open assignments. */
+static int assigned_cb(void *arg, const struct assign_learner_row *row)
+{
+    struct state *st = arg;
+    const struct content_skill *s = content_graph_skill_iri(&st->graph, row->skill);
+    if (s) {
+        int64_t *due = &st->assigned_due[s - st->graph.skills];
+        if (!*due || row->a.due_day < *due)
+            *due = row->a.due_day;
     }
     return 0;
 }
@@ -115,7 +130,9 @@ static int state_load(struct ctx *c, const struct learner *l, struct state *st)
     if ((r = content_graph(c, l->district, &st->graph)) < 0)
         return r;
     st->skills = arena_calloc(c->arena, st->graph.n ? st->graph.n : 1, sizeof(*st->skills));
-    if (!st->skills)
+    st->assigned_due =
+        arena_calloc(c->arena, st->graph.n ? st->graph.n : 1, sizeof(*st->assigned_due));
+    if (!st->skills || !st->assigned_due)
         return ctx_fail(c, -ENOMEM, "out of memory");
     /* what was just stored counts: every statement this server has acknowledged */
     if ((r = model_catch_up_to(c, l->district, lrs_committed_seq(c))) < 0)
@@ -125,6 +142,9 @@ static int state_load(struct ctx *c, const struct learner *l, struct state *st)
         return r;
     if ((r = ctx_db(c, &db)) == 0)
         r = store_model_mastery_of(db, gm, l->user, mastery_cb, st);
+    /* the teachers' open assignments come first (what a learner is assigned is their record) */
+    if (r == 0)
+        r = store_assign_of_learner(db, gm, l->user, c->now_ms / DAY_MS, true, assigned_cb, st);
     if (r == 0) {
         r = store_practice_get(db, gs, l->user, &st->row);
         st->have_row = r == 0;
@@ -476,6 +496,7 @@ static int choose(struct ctx *c, const struct learner *l, const struct state *st
                                       .stability = ss->known ? ss->m.fsrs_stability : 0,
                                       .last_day = ss->known ? ss->m.last_day : 0,
                                       .grade = s->grade,
+                                      .assigned_due = st->assigned_due[i],
                                       .prereq = pre,
                                       .n_prereq = np,
                                       .has_items = true};

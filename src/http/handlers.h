@@ -47,6 +47,13 @@ int h_class_mastery(struct request *rq);
 int h_class_mastery_csv(struct request *rq);
 int h_class_student_activity(struct request *rq);
 int h_class_skill(struct request *rq);
+/* h_assign.c */
+int h_assignments_list(struct request *rq);
+int h_assignments_create(struct request *rq);
+int h_assignments_skills(struct request *rq);
+int h_assignment_update(struct request *rq);
+int h_assignment_delete(struct request *rq);
+int h_me_assignments(struct request *rq);
 
 /* h_roster.c */
 int h_roster_import(struct request *rq);

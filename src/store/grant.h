@@ -48,6 +48,8 @@ enum access_kind {
      * them, student by student (the teacher views): id = classes.id
      */
     RES_CLASS_LEARNING,
+    /* a class's assignments and its students' progress on them: id = classes.id */
+    RES_ASSIGNMENTS,
     RES_KIND_MAX
 };
 

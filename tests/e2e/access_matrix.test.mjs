@@ -89,6 +89,7 @@ function pathFor(route, t) {
     case '/api/v1/classes/{id}/students/{student}/activity':
       return t.kind === 'class' ? `/api/v1/classes/${t.id}/students/${facts.classStudents.get(t.id)[0]}/activity` : null;
     case '/api/v1/classes/{id}/skills/{skill}': return t.kind === 'class' ? `/api/v1/classes/${t.id}/skills/${facts.skill}` : null;
+    case '/api/v1/classes/{id}/assignments': return t.kind === 'class' ? `/api/v1/classes/${t.id}/assignments` : null;
     case '/xapi/statements': return t.statement ? `/xapi/statements?statementId=${t.statement}` : null;
     case '/xapi/activities/state': return t.state ? t.state : null;
     default: return undefined;

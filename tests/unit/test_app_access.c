@@ -146,6 +146,9 @@ enum {
     R_LEARNING_1,
     R_LEARNING_2,
     R_LEARNING_3,
+    R_ASSIGN_1,
+    R_ASSIGN_2,
+    R_ASSIGN_3,
     R_N
 };
 static const char *const rname[R_N] = {"person a (t1's student now, g's child, s1)",
@@ -168,6 +171,9 @@ static const char *const rname[R_N] = {"person a (t1's student now, g's child, s
                                        "learning of class c1 (t1, now)",
                                        "learning of class c2 (s2)",
                                        "learning of class c3 (t1, last year)"};
+"assignments of class c1", "assignments of class c2", "assignments of class c3"
+}
+;
 
 static struct access_resource resource(int which)
 {
@@ -229,6 +235,12 @@ static struct access_resource resource(int which)
         r.kind = RES_CLASS_LEARNING;
         r.id = which == R_LEARNING_1 ? F.c1 : which == R_LEARNING_2 ? F.c2 : F.c3;
         break;
+    case R_ASSIGN_1:
+    case R_ASSIGN_2:
+    case R_ASSIGN_3:
+        r.kind = RES_ASSIGNMENTS;
+        r.id = which == R_ASSIGN_1 ? F.c1 : which == R_ASSIGN_2 ? F.c2 : F.c3;
+        break;
     }
     return r;
 }
@@ -255,9 +267,10 @@ struct row {
         {p, R_PERSON_G, s}, {p, R_PERSON_T2, s}, {p, R_PERSON_X, s}, {p, R_CLASS_1, s},            \
         {p, R_CLASS_2, s}, {p, R_CLASS_3, s}, {p, R_SCHOOL_1, s}, {p, R_SCHOOL_2, s},              \
         {p, R_DISTRICT_1, s}, {p, R_STATEMENTS_A, s}, {p, R_STATEMENTS_C, s}, {p, R_MASTERY_A, s}, \
-        {p, R_AUDIT_A, s}, {p, R_LEARNING_1, s}, {p, R_LEARNING_2, s},                             \
+        {p, R_AUDIT_A, s}, {p, R_LEARNING_1, s}, {p, R_LEARNING_2, s}, {p, R_LEARNING_3, s},       \
+        {p, R_ASSIGN_1, s}, {p, R_ASSIGN_2, s},                                                    \
     {                                                                                              \
-        p, R_LEARNING_3, s                                                                         \
+        p, R_ASSIGN_3, s                                                                           \
     }
 
 static const struct row table[] = {
@@ -283,6 +296,9 @@ static const struct row table[] = {
     {P_STUDENT, R_LEARNING_1, "NNNNNNN"}, /* their class's teacher views are not theirs */
     {P_STUDENT, R_LEARNING_2, "NNNNNNN"},
     {P_STUDENT, R_LEARNING_3, "NNNNNNN"},
+    {P_STUDENT, R_ASSIGN_1, "NNNNNNN"}, /* their class's assignments: only their own, as a record */
+    {P_STUDENT, R_ASSIGN_2, "NNNNNNN"},
+    {P_STUDENT, R_ASSIGN_3, "NNNNNNN"},
 
     {P_GUARDIAN, R_PERSON_A, "+AAAAA+"}, /* their child */
     {P_GUARDIAN, R_PERSON_B, "NNNNNNN"}, /* another child */
@@ -304,6 +320,9 @@ static const struct row table[] = {
     {P_GUARDIAN, R_LEARNING_1, "NNNNNNN"}, /* their child's class: not the class */
     {P_GUARDIAN, R_LEARNING_2, "NNNNNNN"},
     {P_GUARDIAN, R_LEARNING_3, "NNNNNNN"},
+    {P_GUARDIAN, R_ASSIGN_1, "NNNNNNN"},
+    {P_GUARDIAN, R_ASSIGN_2, "NNNNNNN"},
+    {P_GUARDIAN, R_ASSIGN_3, "NNNNNNN"},
 
     {P_TEACHER, R_PERSON_A, "++AAAAA"}, /* a student in a class they teach now; no contact data */
     {P_TEACHER, R_PERSON_B, "++AAAAA"},
@@ -325,6 +344,9 @@ static const struct row table[] = {
     {P_TEACHER, R_LEARNING_1, "++A+AAA"}, /* the teacher views of their class, and its export */
     {P_TEACHER, R_LEARNING_2, "NNNNNNN"},
     {P_TEACHER, R_LEARNING_3, "NNNNNNN"}, /* last year's class */
+    {P_TEACHER, R_ASSIGN_1, "+++AAAA"},   /* their class now: assign, change, follow */
+    {P_TEACHER, R_ASSIGN_2, "NNNNNNN"},
+    {P_TEACHER, R_ASSIGN_3, "NNNNNNN"}, /* last year's class */
 
     {P_COUNSELLOR, R_PERSON_A, "++AAAA+"}, /* their school's students: read only */
     {P_COUNSELLOR, R_PERSON_B, "++AAAA+"},
@@ -346,6 +368,9 @@ static const struct row table[] = {
     {P_COUNSELLOR, R_LEARNING_1, "++AAAAA"},
     {P_COUNSELLOR, R_LEARNING_2, "NNNNNNN"},
     {P_COUNSELLOR, R_LEARNING_3, "++AAAAA"},
+    {P_COUNSELLOR, R_ASSIGN_1, "++AAAAA"},
+    {P_COUNSELLOR, R_ASSIGN_2, "NNNNNNN"},
+    {P_COUNSELLOR, R_ASSIGN_3, "++AAAAA"},
 
     {P_SCHOOL_ADMIN, R_PERSON_A, "++++A++"}, /* everyone of their school */
     {P_SCHOOL_ADMIN, R_PERSON_B, "++++A++"},
@@ -367,6 +392,10 @@ static const struct row table[] = {
     {P_SCHOOL_ADMIN, R_LEARNING_1, "++A+AAA"},
     {P_SCHOOL_ADMIN, R_LEARNING_2, "NNNNNNN"},
     {P_SCHOOL_ADMIN, R_LEARNING_3, "++A+AAA"},
+    {P_SCHOOL_ADMIN, R_AUDIT_A, "+AAAAAA"},  /* who saw their students' records */
+    {P_SCHOOL_ADMIN, R_ASSIGN_1, "++AAAAA"}, /* see them; the teachers assign */
+    {P_SCHOOL_ADMIN, R_ASSIGN_2, "NNNNNNN"},
+    {P_SCHOOL_ADMIN, R_ASSIGN_3, "++AAAAA"},
 
     ALL(P_DISTRICT_ADMIN, "+++++++"), /* overwritten for person x below */
     ALL(P_ENROL_ONLY, "AAAAAAA"),
@@ -395,6 +424,9 @@ static const struct row table[] = {
     {P_CLIENT_ROSTER, R_LEARNING_1, "AAAAAAA"},
     {P_CLIENT_XAPI, R_LEARNING_1, "AAAAAAA"},
     {P_CLIENT_MINE, R_LEARNING_1, "AAAAAAA"},
+    /* assignments are for the people of the district, not for API clients */
+    {P_CLIENT_READ, R_ASSIGN_1, "AAAAAAA"},
+    {P_CLIENT_ROSTER, R_ASSIGN_1, "AAAAAAA"},
 
     ALL(P_OTHER_DISTRICT, "NNNNNNN"), /* nothing of district 1 ... */
 };
