@@ -143,6 +143,10 @@ enum {
     R_STATEMENTS_C,
     R_MASTERY_A,
     R_AUDIT_A,
+    R_PERSON_M,
+    R_AUDIT_DISTRICT,
+    R_CLIENTS_1,
+    R_SETTINGS_1,
     R_N
 };
 static const char *const rname[R_N] = {"person a (t1's student now, g's child, s1)",
@@ -161,7 +165,11 @@ static const char *const rname[R_N] = {"person a (t1's student now, g's child, s
                                        "statements of a",
                                        "statements of c",
                                        "mastery of a",
-                                       "record of access to a"};
+                                       "record of access to a",
+                                       "person m (school admin, s1)",
+                                       "the district's audit log",
+                                       "the district's API clients",
+                                       "the server's settings"};
 
 static struct access_resource resource(int which)
 {
@@ -217,6 +225,20 @@ static struct access_resource resource(int which)
         r.kind = RES_AUDIT;
         r.id = U('a');
         break;
+    case R_PERSON_M:
+        r.id = U('m');
+        break;
+    case R_AUDIT_DISTRICT:
+        r.kind = RES_AUDIT;
+        break;
+    case R_CLIENTS_1:
+        r.kind = RES_CLIENTS;
+        r.id = F.d1;
+        break;
+    case R_SETTINGS_1:
+        r.kind = RES_SETTINGS;
+        r.id = F.d1;
+        break;
     }
     return r;
 }
@@ -243,8 +265,9 @@ struct row {
         {p, R_PERSON_G, s}, {p, R_PERSON_T2, s}, {p, R_PERSON_X, s}, {p, R_CLASS_1, s},            \
         {p, R_CLASS_2, s}, {p, R_CLASS_3, s}, {p, R_SCHOOL_1, s}, {p, R_SCHOOL_2, s},              \
         {p, R_DISTRICT_1, s}, {p, R_STATEMENTS_A, s}, {p, R_STATEMENTS_C, s}, {p, R_MASTERY_A, s}, \
+        {p, R_AUDIT_A, s}, {p, R_PERSON_M, s}, {p, R_AUDIT_DISTRICT, s}, {p, R_CLIENTS_1, s},      \
     {                                                                                              \
-        p, R_AUDIT_A, s                                                                            \
+        p, R_SETTINGS_1, s                                                                         \
     }
 
 static const struct row table[] = {
@@ -267,6 +290,10 @@ static const struct row table[] = {
     {P_STUDENT, R_STATEMENTS_C, "NNNNNNN"},
     {P_STUDENT, R_MASTERY_A, "+AAAAAA"}, /* their own progress */
     {P_STUDENT, R_AUDIT_A, "NNNNNNN"},
+    {P_STUDENT, R_PERSON_M, "NNNNNNN"},
+    {P_STUDENT, R_AUDIT_DISTRICT, "NNNNNNN"},
+    {P_STUDENT, R_CLIENTS_1, "NNNNNNN"},
+    {P_STUDENT, R_SETTINGS_1, "NNNNNNN"},
 
     {P_GUARDIAN, R_PERSON_A, "+AAAAA+"}, /* their child */
     {P_GUARDIAN, R_PERSON_B, "NNNNNNN"}, /* another child */
@@ -285,6 +312,10 @@ static const struct row table[] = {
     {P_GUARDIAN, R_STATEMENTS_C, "NNNNNNN"},
     {P_GUARDIAN, R_MASTERY_A, "+AAAAAA"},
     {P_GUARDIAN, R_AUDIT_A, "NNNNNNN"},
+    {P_GUARDIAN, R_PERSON_M, "NNNNNNN"},
+    {P_GUARDIAN, R_AUDIT_DISTRICT, "NNNNNNN"},
+    {P_GUARDIAN, R_CLIENTS_1, "NNNNNNN"},
+    {P_GUARDIAN, R_SETTINGS_1, "NNNNNNN"},
 
     {P_TEACHER, R_PERSON_A, "++AAAAA"}, /* a student in a class they teach now; no contact data */
     {P_TEACHER, R_PERSON_B, "++AAAAA"},
@@ -303,6 +334,10 @@ static const struct row table[] = {
     {P_TEACHER, R_STATEMENTS_C, "NNNNNNN"},
     {P_TEACHER, R_MASTERY_A, "++AAAAA"},
     {P_TEACHER, R_AUDIT_A, "NNNNNNN"},
+    {P_TEACHER, R_PERSON_M, "NNNNNNN"},
+    {P_TEACHER, R_AUDIT_DISTRICT, "NNNNNNN"},
+    {P_TEACHER, R_CLIENTS_1, "NNNNNNN"},
+    {P_TEACHER, R_SETTINGS_1, "NNNNNNN"},
 
     {P_COUNSELLOR, R_PERSON_A, "++AAAA+"}, /* their school's students: read only */
     {P_COUNSELLOR, R_PERSON_B, "++AAAA+"},
@@ -321,6 +356,10 @@ static const struct row table[] = {
     {P_COUNSELLOR, R_STATEMENTS_C, "NNNNNNN"},
     {P_COUNSELLOR, R_MASTERY_A, "++AAAAA"},
     {P_COUNSELLOR, R_AUDIT_A, "NNNNNNN"},
+    {P_COUNSELLOR, R_PERSON_M, "NNNNNNN"},
+    {P_COUNSELLOR, R_AUDIT_DISTRICT, "NNNNNNN"},
+    {P_COUNSELLOR, R_CLIENTS_1, "NNNNNNN"},
+    {P_COUNSELLOR, R_SETTINGS_1, "NNNNNNN"},
 
     {P_SCHOOL_ADMIN, R_PERSON_A, "++++A++"}, /* everyone of their school */
     {P_SCHOOL_ADMIN, R_PERSON_B, "++++A++"},
@@ -339,8 +378,14 @@ static const struct row table[] = {
     {P_SCHOOL_ADMIN, R_STATEMENTS_C, "NNNNNNN"},
     {P_SCHOOL_ADMIN, R_MASTERY_A, "++A+AAA"},
     {P_SCHOOL_ADMIN, R_AUDIT_A, "+AAAAAA"}, /* who saw their students' records */
+    /* an administrator's login is the district's to manage, even their own (they change their
+       own password on their account page, without this rule) */
+    {P_SCHOOL_ADMIN, R_PERSON_M, "++++AA+"},
+    {P_SCHOOL_ADMIN, R_AUDIT_DISTRICT, "NNNNNNN"}, /* the district's whole log */
+    {P_SCHOOL_ADMIN, R_CLIENTS_1, "NNNNNNN"},
+    {P_SCHOOL_ADMIN, R_SETTINGS_1, "NNNNNNN"},
 
-    ALL(P_DISTRICT_ADMIN, "+++++++"), /* overwritten for person x below */
+    ALL(P_DISTRICT_ADMIN, "+++++++"), /* overwritten for person x and the settings below */
     ALL(P_ENROL_ONLY, "AAAAAAA"),
     ALL(P_OPERATOR, "+++++++"),
 
@@ -363,15 +408,22 @@ static const struct row table[] = {
     {P_CLIENT_READ, R_STATEMENTS_A, "++A+AA+"},
     {P_CLIENT_READ, R_MASTERY_A, "++AAAAA"},
     {P_CLIENT_READ, R_AUDIT_A, "NNNNNNN"},
+    /* clients never manage clients, read the district's log or the settings: their scopes say so */
+    {P_CLIENT_ROSTER, R_CLIENTS_1, "AAAAAAA"},
+    {P_CLIENT_ROSTER, R_AUDIT_DISTRICT, "AAAAAAA"},
+    {P_CLIENT_READ, R_SETTINGS_1, "AAAAAAA"},
 
     ALL(P_OTHER_DISTRICT, "NNNNNNN"), /* nothing of district 1 ... */
 };
 
 /* Exceptions to the ALL() rows (later rows win). */
 static const struct row overrides[] = {
-    {P_DISTRICT_ADMIN, R_PERSON_X, "NNNNNNN"}, {P_ENROL_ONLY, R_PERSON_X, "NNNNNNN"},
-    {P_OPERATOR, R_PERSON_X, "NNNNNNN"},       {P_OTHER_DISTRICT, R_PERSON_X, "+AAAAA+"},
+    {P_DISTRICT_ADMIN, R_PERSON_X, "NNNNNNN"},
+    {P_ENROL_ONLY, R_PERSON_X, "NNNNNNN"},
+    {P_OPERATOR, R_PERSON_X, "NNNNNNN"},
+    {P_OTHER_DISTRICT, R_PERSON_X, "+AAAAA+"},
     {P_NOBODY, R_PERSON_X, "PPPPPPP"},
+    {P_DISTRICT_ADMIN, R_SETTINGS_1, "+AAAAAA"}, /* the settings: read only */
 };
 
 static int expect_code(char ch)
