@@ -564,7 +564,12 @@ static int resolve(struct facts *f, const struct access_resource *res)
         return 0;
     }
     case T_DISTRICT:
-        f->district_id = res->kind == RES_DISTRICT ? res->id : res->district_id;
+        /* the kinds whose id is a district's name it; the others say it in district_id */
+        f->district_id =
+            (res->kind == RES_DISTRICT || res->kind == RES_CLIENTS || res->kind == RES_SETTINGS) &&
+                    res->id
+                ? res->id
+                : res->district_id;
         if (!f->district_id)
             f->district_id = f->p->district_id;
         return 0;

@@ -107,8 +107,8 @@ static int admin_check(struct ctx *c, int64_t district_id, enum access_action ac
     const struct principal *p = c->who;
     if (!p)
         return ctx_fail(c, -EPERM, "log in first");
-    struct access_resource res = {RES_CLIENTS, p->district_id,
-                                  district_id ? district_id : p->district_id};
+    int64_t d = district_id ? district_id : p->district_id;
+    struct access_resource res = {RES_CLIENTS, d, d};
     int r = access_check(c, action, &res, NULL);
     if (r < 0)
         return r;

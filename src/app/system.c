@@ -54,8 +54,8 @@ int system_settings(struct ctx *c, int64_t district_id, json_t **ret)
 
     if (!c->who)
         return ctx_fail(c, -EPERM, "log in first");
-    struct access_resource res = {RES_SETTINGS, c->who->district_id,
-                                  district_id ? district_id : c->who->district_id};
+    int64_t d = district_id ? district_id : c->who->district_id;
+    struct access_resource res = {RES_SETTINGS, d, d};
     r = access_check(c, ACT_READ, &res, NULL);
     if (r < 0)
         return r;
