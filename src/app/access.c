@@ -81,6 +81,7 @@ struct rule {
     enum access_kind kind;
     unsigned actions;
     bool students_only; /* only when the record's person is a student */
+    bool not_admins;    /* never when the record's person is an administrator */
 };
 
 #define R_   (ACT_READ)
@@ -89,95 +90,104 @@ struct rule {
 
 static const struct rule policy[] = {
     /* district administrators: everything of their district (a second factor is required) */
-    {WHO_DISTRICT_ADMIN, REL_DISTRICT, RES_PERSON, ACT_ALL, false},
-    {WHO_DISTRICT_ADMIN, REL_DISTRICT, RES_CLASS, ACT_ALL, false},
-    {WHO_DISTRICT_ADMIN, REL_DISTRICT, RES_SCHOOL, ACT_ALL, false},
-    {WHO_DISTRICT_ADMIN, REL_DISTRICT, RES_DISTRICT, ACT_ALL, false},
-    {WHO_DISTRICT_ADMIN, REL_DISTRICT, RES_STATEMENTS, ACT_ALL, false},
-    {WHO_DISTRICT_ADMIN, REL_DISTRICT, RES_MASTERY, ACT_ALL, false},
-    {WHO_DISTRICT_ADMIN, REL_DISTRICT, RES_STATE, ACT_ALL, false},
-    {WHO_DISTRICT_ADMIN, REL_DISTRICT, RES_PROFILES, ACT_ALL, false},
-    {WHO_DISTRICT_ADMIN, REL_DISTRICT, RES_DOC_META, ACT_ALL, false},
-    {WHO_DISTRICT_ADMIN, REL_DISTRICT, RES_AUDIT, ACT_ALL, false},
-    {WHO_DISTRICT_ADMIN, REL_DISTRICT, RES_CLASS_LEARNING, ACT_ALL, false},
-    {WHO_DISTRICT_ADMIN, REL_DISTRICT, RES_ASSIGNMENTS, ACT_ALL, false},
-    /* school administrators: the people, classes and learning records of their schools */
-    {WHO_SCHOOL_ADMIN, REL_SCHOOL, RES_PERSON, NOAD, false},
-    {WHO_SCHOOL_ADMIN, REL_SCHOOL, RES_CLASS, NOAD, false},
-    {WHO_SCHOOL_ADMIN, REL_SCHOOL, RES_SCHOOL, NOAD, false},
-    {WHO_SCHOOL_ADMIN, REL_SCHOOL, RES_STATEMENTS, NOAD, false},
-    {WHO_SCHOOL_ADMIN, REL_SCHOOL, RES_MASTERY, RL_ | ACT_EXPORT, false},
-    {WHO_SCHOOL_ADMIN, REL_SCHOOL, RES_AUDIT, R_, true},
-    {WHO_SCHOOL_ADMIN, REL_SCHOOL, RES_CLASS_LEARNING, RL_ | ACT_EXPORT, false},
-    {WHO_SCHOOL_ADMIN, REL_SCHOOL, RES_ASSIGNMENTS, RL_, false}, /* see them; the teacher assigns */
+    {WHO_DISTRICT_ADMIN, REL_DISTRICT, RES_PERSON, ACT_ALL, false, false},
+    {WHO_DISTRICT_ADMIN, REL_DISTRICT, RES_CLASS, ACT_ALL, false, false},
+    {WHO_DISTRICT_ADMIN, REL_DISTRICT, RES_SCHOOL, ACT_ALL, false, false},
+    {WHO_DISTRICT_ADMIN, REL_DISTRICT, RES_DISTRICT, ACT_ALL, false, false},
+    {WHO_DISTRICT_ADMIN, REL_DISTRICT, RES_STATEMENTS, ACT_ALL, false, false},
+    {WHO_DISTRICT_ADMIN, REL_DISTRICT, RES_MASTERY, ACT_ALL, false, false},
+    {WHO_DISTRICT_ADMIN, REL_DISTRICT, RES_STATE, ACT_ALL, false, false},
+    {WHO_DISTRICT_ADMIN, REL_DISTRICT, RES_PROFILES, ACT_ALL, false, false},
+    {WHO_DISTRICT_ADMIN, REL_DISTRICT, RES_DOC_META, ACT_ALL, false, false},
+    {WHO_DISTRICT_ADMIN, REL_DISTRICT, RES_AUDIT, ACT_ALL, false, false},
+    {WHO_DISTRICT_ADMIN, REL_DISTRICT, RES_CLIENTS, ACT_ALL, false, false},
+    {WHO_DISTRICT_ADMIN, REL_DISTRICT, RES_SETTINGS, R_, false, false},
+    {WHO_DISTRICT_ADMIN, REL_DISTRICT, RES_CLASS_LEARNING, ACT_ALL, false, false},
+    {WHO_DISTRICT_ADMIN, REL_DISTRICT, RES_ASSIGNMENTS, ACT_ALL, false, false},
+    /* school administrators: the people, classes and learning records of their schools, and
+       the logins of their people, never of an administrator */
+    {WHO_SCHOOL_ADMIN, REL_SCHOOL, RES_PERSON, NOAD & ~ACT_CREDENTIALS, false, false},
+    {WHO_SCHOOL_ADMIN, REL_SCHOOL, RES_PERSON, ACT_CREDENTIALS, false, true},
+    {WHO_SCHOOL_ADMIN, REL_SCHOOL, RES_CLASS, NOAD, false, false},
+    {WHO_SCHOOL_ADMIN, REL_SCHOOL, RES_SCHOOL, NOAD, false, false},
+    {WHO_SCHOOL_ADMIN, REL_SCHOOL, RES_STATEMENTS, NOAD, false, false},
+    {WHO_SCHOOL_ADMIN, REL_SCHOOL, RES_MASTERY, RL_ | ACT_EXPORT, false, false},
+    {WHO_SCHOOL_ADMIN, REL_SCHOOL, RES_AUDIT, R_, true, false},
+    {WHO_SCHOOL_ADMIN, REL_SCHOOL, RES_CLASS_LEARNING, RL_ | ACT_EXPORT, false, false},
+    {WHO_SCHOOL_ADMIN, REL_SCHOOL, RES_ASSIGNMENTS, RL_, false,
+     false}, /* see them; the teacher assigns */
     /* counsellors: the students of their schools, read only */
-    {WHO_COUNSELLOR, REL_SCHOOL, RES_PERSON, RL_ | ACT_READ_SEALED, true},
-    {WHO_COUNSELLOR, REL_SCHOOL, RES_CLASS, RL_ | ACT_READ_SEALED, false},
-    {WHO_COUNSELLOR, REL_SCHOOL, RES_SCHOOL, RL_ | ACT_READ_SEALED, false},
-    {WHO_COUNSELLOR, REL_SCHOOL, RES_STATEMENTS, RL_ | ACT_READ_SEALED, true},
-    {WHO_COUNSELLOR, REL_SCHOOL, RES_MASTERY, RL_, true},
-    {WHO_COUNSELLOR, REL_SCHOOL, RES_CLASS_LEARNING, RL_, false},
-    {WHO_COUNSELLOR, REL_SCHOOL, RES_ASSIGNMENTS, RL_, false},
+    {WHO_COUNSELLOR, REL_SCHOOL, RES_PERSON, RL_ | ACT_READ_SEALED, true, false},
+    {WHO_COUNSELLOR, REL_SCHOOL, RES_CLASS, RL_ | ACT_READ_SEALED, false, false},
+    {WHO_COUNSELLOR, REL_SCHOOL, RES_SCHOOL, RL_ | ACT_READ_SEALED, false, false},
+    {WHO_COUNSELLOR, REL_SCHOOL, RES_STATEMENTS, RL_ | ACT_READ_SEALED, true, false},
+    {WHO_COUNSELLOR, REL_SCHOOL, RES_MASTERY, RL_, true, false},
+    {WHO_COUNSELLOR, REL_SCHOOL, RES_CLASS_LEARNING, RL_, false, false},
+    {WHO_COUNSELLOR, REL_SCHOOL, RES_ASSIGNMENTS, RL_, false, false},
     /* teachers: the classes they teach now and those classes' students (no contact data) */
-    {WHO_TEACHER, REL_TEACHES, RES_PERSON, RL_, true},
-    {WHO_TEACHER, REL_TEACHES, RES_STATEMENTS, RL_ | ACT_WRITE, true}, /* feedback on work */
-    {WHO_TEACHER, REL_TEACHES, RES_MASTERY, RL_, true},
+    {WHO_TEACHER, REL_TEACHES, RES_PERSON, RL_, true, false},
+    {WHO_TEACHER, REL_TEACHES, RES_STATEMENTS, RL_ | ACT_WRITE, true, false}, /* feedback on work */
+    {WHO_TEACHER, REL_TEACHES, RES_MASTERY, RL_, true, false},
     {WHO_TEACHER, REL_TEACHES, RES_CLASS, RL_ | ACT_READ_SEALED | ACT_WRITE | ACT_CREDENTIALS,
-     false},
+     false, false},
+    {WHO_TEACHER, REL_SCHOOL, RES_SCHOOL, R_, false, false},
     /* the teacher views of a class they teach, and its export (audited like any disclosure) */
-    {WHO_TEACHER, REL_TEACHES, RES_CLASS_LEARNING, RL_ | ACT_EXPORT, false},
-    {WHO_TEACHER, REL_SCHOOL, RES_SCHOOL, R_, false},
+    {WHO_TEACHER, REL_TEACHES, RES_CLASS_LEARNING, RL_ | ACT_EXPORT, false, false},
     /* a class's assignments: given, changed and followed by the class's teachers */
-    {WHO_TEACHER, REL_TEACHES, RES_ASSIGNMENTS, RL_ | ACT_WRITE, false},
+    {WHO_TEACHER, REL_TEACHES, RES_ASSIGNMENTS, RL_ | ACT_WRITE, false, false},
     /* students: their classes (not the rosters) */
-    {WHO_STUDENT, REL_ENROLLED, RES_CLASS, R_, false},
+    {WHO_STUDENT, REL_ENROLLED, RES_CLASS, R_, false, false},
     /* guardians: their children */
-    {WHO_GUARDIAN, REL_GUARDIAN, RES_PERSON, R_ | ACT_READ_SEALED, true},
-    {WHO_GUARDIAN, REL_GUARDIAN, RES_STATEMENTS, RL_ | ACT_READ_SEALED, true},
-    {WHO_GUARDIAN, REL_GUARDIAN, RES_MASTERY, R_, true},
+    {WHO_GUARDIAN, REL_GUARDIAN, RES_PERSON, R_ | ACT_READ_SEALED, true, false},
+    {WHO_GUARDIAN, REL_GUARDIAN, RES_STATEMENTS, RL_ | ACT_READ_SEALED, true, false},
+    {WHO_GUARDIAN, REL_GUARDIAN, RES_MASTERY, R_, true, false},
     /* everyone: their own record and learning, and their district's name and sessions */
-    {WHO_PERSON, REL_SELF, RES_PERSON, R_ | ACT_READ_SEALED, false},
-    {WHO_PERSON, REL_SELF, RES_STATEMENTS, RL_ | ACT_WRITE | ACT_READ_SEALED, false},
-    {WHO_PERSON, REL_SELF, RES_MASTERY, R_, false},
-    {WHO_PERSON, REL_DISTRICT, RES_DISTRICT, R_, false},
+    {WHO_PERSON, REL_SELF, RES_PERSON, R_ | ACT_READ_SEALED, false, false},
+    {WHO_PERSON, REL_SELF, RES_STATEMENTS, RL_ | ACT_WRITE | ACT_READ_SEALED, false, false},
+    {WHO_PERSON, REL_SELF, RES_MASTERY, R_, false, false},
+    {WHO_PERSON, REL_DISTRICT, RES_DISTRICT, R_, false, false},
     /* API clients: their scopes, over their district */
-    {WHO_CLIENT, REL_DISTRICT, RES_DISTRICT, R_, false},
-    {WHO_ROSTER_READ, REL_DISTRICT, RES_PERSON, RL_ | ACT_READ_SEALED | ACT_EXPORT, false},
-    {WHO_ROSTER_READ, REL_DISTRICT, RES_CLASS, RL_ | ACT_READ_SEALED | ACT_EXPORT, false},
-    {WHO_ROSTER_READ, REL_DISTRICT, RES_SCHOOL, RL_ | ACT_READ_SEALED | ACT_EXPORT, false},
-    {WHO_ROSTER_READ, REL_DISTRICT, RES_DISTRICT, RL_ | ACT_READ_SEALED | ACT_EXPORT, false},
-    {WHO_ROSTER_WRITE, REL_DISTRICT, RES_DISTRICT, ACT_WRITE | ACT_ADMIN, false},
-    {WHO_STATEMENTS_WRITE, REL_DISTRICT, RES_STATEMENTS, ACT_WRITE, false},
-    {WHO_STATEMENTS_READ, REL_DISTRICT, RES_STATEMENTS, RL_ | ACT_READ_SEALED | ACT_EXPORT, false},
-    {WHO_STATEMENTS_READ_MINE, REL_OWN_CLIENT, RES_STATEMENTS, RL_ | ACT_READ_SEALED, false},
+    {WHO_CLIENT, REL_DISTRICT, RES_DISTRICT, R_, false, false},
+    {WHO_ROSTER_READ, REL_DISTRICT, RES_PERSON, RL_ | ACT_READ_SEALED | ACT_EXPORT, false, false},
+    {WHO_ROSTER_READ, REL_DISTRICT, RES_CLASS, RL_ | ACT_READ_SEALED | ACT_EXPORT, false, false},
+    {WHO_ROSTER_READ, REL_DISTRICT, RES_SCHOOL, RL_ | ACT_READ_SEALED | ACT_EXPORT, false, false},
+    {WHO_ROSTER_READ, REL_DISTRICT, RES_DISTRICT, RL_ | ACT_READ_SEALED | ACT_EXPORT, false, false},
+    {WHO_ROSTER_WRITE, REL_DISTRICT, RES_DISTRICT, ACT_WRITE | ACT_ADMIN, false, false},
+    {WHO_STATEMENTS_WRITE, REL_DISTRICT, RES_STATEMENTS, ACT_WRITE, false, false},
+    {WHO_STATEMENTS_READ, REL_DISTRICT, RES_STATEMENTS, RL_ | ACT_READ_SEALED | ACT_EXPORT, false,
+     false},
+    {WHO_STATEMENTS_READ_MINE, REL_OWN_CLIENT, RES_STATEMENTS, RL_ | ACT_READ_SEALED, false, false},
     /* derived records follow the statements they come from: not for statements/read/mine */
-    {WHO_STATEMENTS_READ, REL_DISTRICT, RES_MASTERY, RL_, false},
-    {WHO_STATEMENTS_READ, REL_DISTRICT, RES_CLASS_LEARNING, RL_, false},
-    {WHO_STATE, REL_DISTRICT, RES_STATE, ACT_ALL, false},
-    {WHO_PROFILE, REL_DISTRICT, RES_PROFILES, ACT_ALL, false},
-    {WHO_STATE, REL_DISTRICT, RES_DOC_META, R_, false},
-    {WHO_PROFILE, REL_DISTRICT, RES_DOC_META, R_, false},
-    {WHO_STATEMENTS_READ, REL_DISTRICT, RES_DOC_META, R_, false},
-    {WHO_STATEMENTS_READ_MINE, REL_DISTRICT, RES_DOC_META, R_, false},
+    {WHO_STATEMENTS_READ, REL_DISTRICT, RES_MASTERY, RL_, false, false},
+    {WHO_STATEMENTS_READ, REL_DISTRICT, RES_CLASS_LEARNING, RL_, false, false},
+    {WHO_STATE, REL_DISTRICT, RES_STATE, ACT_ALL, false, false},
+    {WHO_PROFILE, REL_DISTRICT, RES_PROFILES, ACT_ALL, false, false},
+    {WHO_STATE, REL_DISTRICT, RES_DOC_META, R_, false, false},
+    {WHO_PROFILE, REL_DISTRICT, RES_DOC_META, R_, false, false},
+    {WHO_STATEMENTS_READ, REL_DISTRICT, RES_DOC_META, R_, false, false},
+    {WHO_STATEMENTS_READ_MINE, REL_DISTRICT, RES_DOC_META, R_, false, false},
     /* the operator at the server's console: everything of the district it names */
-    {WHO_OPERATOR, REL_DISTRICT, RES_PERSON, ACT_ALL, false},
-    {WHO_OPERATOR, REL_DISTRICT, RES_CLASS, ACT_ALL, false},
-    {WHO_OPERATOR, REL_DISTRICT, RES_SCHOOL, ACT_ALL, false},
-    {WHO_OPERATOR, REL_DISTRICT, RES_DISTRICT, ACT_ALL, false},
-    {WHO_OPERATOR, REL_DISTRICT, RES_STATEMENTS, ACT_ALL, false},
-    {WHO_OPERATOR, REL_DISTRICT, RES_MASTERY, ACT_ALL, false},
-    {WHO_OPERATOR, REL_DISTRICT, RES_STATE, ACT_ALL, false},
-    {WHO_OPERATOR, REL_DISTRICT, RES_PROFILES, ACT_ALL, false},
-    {WHO_OPERATOR, REL_DISTRICT, RES_DOC_META, ACT_ALL, false},
-    {WHO_OPERATOR, REL_DISTRICT, RES_AUDIT, ACT_ALL, false},
-    {WHO_OPERATOR, REL_DISTRICT, RES_CLASS_LEARNING, ACT_ALL, false},
-    {WHO_OPERATOR, REL_DISTRICT, RES_ASSIGNMENTS, ACT_ALL, false},
+    {WHO_OPERATOR, REL_DISTRICT, RES_PERSON, ACT_ALL, false, false},
+    {WHO_OPERATOR, REL_DISTRICT, RES_CLASS, ACT_ALL, false, false},
+    {WHO_OPERATOR, REL_DISTRICT, RES_SCHOOL, ACT_ALL, false, false},
+    {WHO_OPERATOR, REL_DISTRICT, RES_DISTRICT, ACT_ALL, false, false},
+    {WHO_OPERATOR, REL_DISTRICT, RES_STATEMENTS, ACT_ALL, false, false},
+    {WHO_OPERATOR, REL_DISTRICT, RES_MASTERY, ACT_ALL, false, false},
+    {WHO_OPERATOR, REL_DISTRICT, RES_STATE, ACT_ALL, false, false},
+    {WHO_OPERATOR, REL_DISTRICT, RES_PROFILES, ACT_ALL, false, false},
+    {WHO_OPERATOR, REL_DISTRICT, RES_DOC_META, ACT_ALL, false, false},
+    {WHO_OPERATOR, REL_DISTRICT, RES_AUDIT, ACT_ALL, false, false},
+    {WHO_OPERATOR, REL_DISTRICT, RES_CLIENTS, ACT_ALL, false, false},
+    {WHO_OPERATOR, REL_DISTRICT, RES_SETTINGS, ACT_ALL, false, false},
+    {WHO_OPERATOR, REL_DISTRICT, RES_CLASS_LEARNING, ACT_ALL, false, false},
+    {WHO_OPERATOR, REL_DISTRICT, RES_ASSIGNMENTS, ACT_ALL, false, false},
     /* Trellis itself: keeps the learner model, forwards and deletes learning records */
-    {WHO_SYSTEM, REL_DISTRICT, RES_STATEMENTS, RL_ | ACT_WRITE | ACT_EXPORT | ACT_ADMIN, false},
-    {WHO_SYSTEM, REL_DISTRICT, RES_MASTERY, RL_ | ACT_WRITE, false},
-    {WHO_SYSTEM, REL_DISTRICT, RES_CLASS_LEARNING, RL_, false},
-    {WHO_SYSTEM, REL_DISTRICT, RES_DOC_META, R_, false},
-    {WHO_SYSTEM, REL_DISTRICT, RES_DISTRICT, R_, false},
+    {WHO_SYSTEM, REL_DISTRICT, RES_STATEMENTS, RL_ | ACT_WRITE | ACT_EXPORT | ACT_ADMIN, false,
+     false},
+    {WHO_SYSTEM, REL_DISTRICT, RES_MASTERY, RL_ | ACT_WRITE, false, false},
+    {WHO_SYSTEM, REL_DISTRICT, RES_CLASS_LEARNING, RL_, false, false},
+    {WHO_SYSTEM, REL_DISTRICT, RES_DOC_META, R_, false, false},
+    {WHO_SYSTEM, REL_DISTRICT, RES_DISTRICT, R_, false, false},
 };
 
 static const char *const who_names[WHO_N] = {
@@ -202,8 +212,8 @@ static const char *const who_names[WHO_N] = {
 static const char *const rel_names[REL_N] = {"self",   "teaches",  "enrolled",  "guardian",
                                              "school", "district", "own_client"};
 static const char *const kind_names[RES_KIND_MAX] = {
-    "",      "person",   "class",    "school", "district",       "statements", "mastery",
-    "state", "profiles", "doc_meta", "audit",  "class_learning", "assignments"};
+    "",         "person",   "class", "school",  "district", "statements",     "mastery",    "state",
+    "profiles", "doc_meta", "audit", "clients", "settings", "class_learning", "assignments"};
 static const struct {
     unsigned bit;
     const char *name;
@@ -239,11 +249,11 @@ json_t *access_policy_json(void)
         for (size_t a = 0; acts && a < ARRAY_SIZE(action_names); a++)
             if (r->actions & action_names[a].bit)
                 json_array_append_new(acts, json_string(action_names[a].name));
-        if (!acts ||
-            json_array_append_new(
-                list, json_pack("{s:s, s:s, s:s, s:o, s:b}", "who", who_names[r->who],
-                                "relationship", rel_names[r->rel], "resource", kind_names[r->kind],
-                                "actions", acts, "students_only", r->students_only)) < 0) {
+        if (!acts || json_array_append_new(
+                         list, json_pack("{s:s, s:s, s:s, s:o, s:b, s:b}", "who", who_names[r->who],
+                                         "relationship", rel_names[r->rel], "resource",
+                                         kind_names[r->kind], "actions", acts, "students_only",
+                                         r->students_only, "not_admins", r->not_admins)) < 0) {
             json_decref(list);
             return NULL;
         }
@@ -343,7 +353,9 @@ struct facts {
     int64_t orgs[16];
     size_t n_orgs;
     bool orgs_read;
-    int teaches, guardian; /* -1: not yet known */
+    int teaches, guardian;  /* -1: not yet known */
+    int admin;              /* -1: not yet known */
+    unsigned admin_refused; /* actions of rules that held, but not for an administrator */
     /* a class */
     int64_t school_id;
     int teaches_class, enrolled;
@@ -354,8 +366,9 @@ static enum target target_of(enum access_kind k, int64_t id)
     switch (k) {
     case RES_PERSON:
     case RES_MASTERY:
-    case RES_AUDIT:
         return T_PERSON;
+    case RES_AUDIT:
+        return id ? T_PERSON : T_DISTRICT; /* 0: the district's whole log */
     case RES_STATEMENTS:
     case RES_STATE:
         return id ? T_PERSON : T_DISTRICT;
@@ -400,6 +413,18 @@ static int rel_school(struct facts *f, unsigned role)
     default:
         return 0;
     }
+}
+
+/* Does the record's person hold an administrator's role? 1, 0 or a negative errno. */
+static int person_is_admin(struct facts *f)
+{
+    if (f->admin < 0) {
+        int r = store_person_is_admin(f->db, f->district_id, f->id);
+        if (r < 0)
+            return r;
+        f->admin = r > 0;
+    }
+    return f->admin;
 }
 
 static int rel_holds(struct facts *f, const struct rule *rule)
@@ -556,7 +581,12 @@ static int resolve(struct facts *f, const struct access_resource *res)
         return 0;
     }
     case T_DISTRICT:
-        f->district_id = res->kind == RES_DISTRICT ? res->id : res->district_id;
+        /* the kinds whose id is a district's name it; the others say it in district_id */
+        f->district_id =
+            (res->kind == RES_DISTRICT || res->kind == RES_CLIENTS || res->kind == RES_SETTINGS) &&
+                    res->id
+                ? res->id
+                : res->district_id;
         if (!f->district_id)
             f->district_id = f->p->district_id;
         return 0;
@@ -632,7 +662,7 @@ static int check(struct ctx *c, enum access_action action, const struct access_r
     f.target = target_of(res->kind, res->id);
     f.id = res->id;
     f.day = c->now_ms / DAY_MS;
-    f.teaches = f.guardian = f.teaches_class = f.enrolled = -1;
+    f.teaches = f.guardian = f.teaches_class = f.enrolled = f.admin = -1;
     if (f.target != T_DISTRICT) {
         r = ctx_db(c, &f.db);
         if (r < 0)
@@ -663,12 +693,24 @@ static int check(struct ctx *c, enum access_action action, const struct access_r
         if (rule->students_only && !(f.target == T_PERSON && f.student))
             continue;
         r = rel_holds(&f, rule);
+        if (r > 0 && rule->not_admins) {
+            r = f.target == T_PERSON ? person_is_admin(&f) : 1;
+            if (r > 0)
+                f.admin_refused |= rule->actions;
+            r = r < 0 ? r : !r;
+        }
         if (r < 0) {
             r = storage(c, r);
             goto out;
         }
         if (r > 0)
             allowed |= rule->actions;
+    }
+    if (!(allowed & action) && (f.admin_refused & action) && (allowed & (ACT_READ | ACT_LIST))) {
+        r = deny(c, res, action, -EACCES,
+                 "not allowed: an administrator's login is managed by the district's "
+                 "administrators");
+        goto out;
     }
     if (!(allowed & action)) {
         bool clientish = p->kind == PRINCIPAL_CLIENT &&

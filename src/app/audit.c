@@ -616,6 +616,7 @@ struct verify {
     struct ctx *c;
     struct db *db;
     struct audit_verify_report *rep;
+    int64_t only; /* the one chain (district) checked; -1: every chain */
     struct chain_state *chains;
     size_t n_chains, cap;
     /* the student index, merged by entry id */
@@ -770,6 +771,8 @@ static int verify_head(void *arg, int64_t chain, int64_t seq, const uint8_t head
                        bool keyed)
 {
     struct verify *v = arg;
+    if (v->only >= 0 && chain != v->only)
+        return 0; /* another district's */
     struct chain_state *s = chain_of(v, chain);
     if (!s)
         return -ENOMEM;
@@ -822,7 +825,7 @@ static void verify_chains(struct verify *v)
                   "the list of chains was not written by Trellis: its MAC does not match the "
                   "sealing key");
     for (size_t i = 0; i < n; i++)
-        if (!chain_find(v, list[i]))
+        if ((v->only < 0 || list[i] == v->only) && !chain_find(v, list[i]))
             (void)bad(v, 0,
                       "chain %lld: it was opened (it is in the keyed list of chains) but its "
                       "head and all its entries are gone: the chain was deleted whole",
@@ -1045,9 +1048,9 @@ static int cmp_chain(const void *a, const void *b)
  */
 static int verify_run(struct ctx *c, const struct cp_line *cp, size_t n_cp,
                       struct audit_verify_report *rep, int (*emit)(struct verify *v, void *arg),
-                      void *arg)
+                      void *arg, int64_t only)
 {
-    struct verify v = {.c = c, .rep = rep};
+    struct verify v = {.c = c, .rep = rep, .only = only};
     int r;
 
     memset(rep, 0, sizeof(*rep));
@@ -1072,9 +1075,15 @@ static int verify_run(struct ctx *c, const struct cp_line *cp, size_t n_cp,
     r = store_begin_read(v.db);
     if (r < 0)
         goto out;
-    r = store_audit_subjects_each(v.db, collect_subject, &v);
-    if (r == 0)
-        r = store_audit_each(v.db, verify_entry, &v); /* stops at an entry altered or removed */
+    if (only >= 0) {
+        r = store_audit_subjects_of(v.db, only, collect_subject, &v);
+        if (r == 0)
+            r = store_audit_each_chain(v.db, only, verify_entry, &v);
+    } else {
+        r = store_audit_subjects_each(v.db, collect_subject, &v);
+        if (r == 0)
+            r = store_audit_each(v.db, verify_entry, &v); /* stops at an entry altered or removed */
+    }
     for (; r == 0 && v.subj_at < v.n_subj; v.subj_at++)
         (void)bad(&v, 0,
                   "the student index lists student %lld under entry %lld, which does not exist "
@@ -1120,7 +1129,7 @@ int audit_verify_checkpoint(struct ctx *c, const char *checkpoint, size_t len,
         if (r < 0)
             return r;
     }
-    r = verify_run(c, cp, n, rep, NULL, NULL);
+    r = verify_run(c, cp, n, rep, NULL, NULL, -1);
     mem_free(cp);
     return r;
 }
@@ -1170,7 +1179,7 @@ int audit_checkpoint(struct ctx *c, struct audit_verify_report *rep,
     memset(rep, 0, sizeof(*rep));
     if (!c->who || c->who->kind != PRINCIPAL_OPERATOR)
         return ctx_fail(c, -EACCES, "only the server's operator can take a checkpoint");
-    return verify_run(c, NULL, 0, rep, emit_checkpoint, &e);
+    return verify_run(c, NULL, 0, rep, emit_checkpoint, &e, -1);
 }
 
 /* ---- show ---- */
@@ -1258,5 +1267,137 @@ int audit_show_denials(struct ctx *c, int64_t limit,
     r = store_audit_denials(db, c->who->district_id, limit, show_row, &s);
     if (r < 0 && !c->err[0])
         ctx_fail(c, r, "cannot read the audit log");
+    return r;
+}
+
+/* ---- the administration pages: a district's log, a student's, verifying ---- */
+
+struct page {
+    struct show s;
+    int64_t n, limit;
+    bool more;
+};
+
+static int page_row(void *arg, const struct audit_row *w)
+{
+    struct page *p = arg;
+    if (++p->n > p->limit) {
+        p->more = true;
+        return 0; /* one more than the page: there are more */
+    }
+    return show_row(&p->s, w);
+}
+
+static int page_limits(struct ctx *c, int64_t before, int64_t limit)
+{
+    if (before < 0)
+        return ctx_fail(c, -EINVAL, "before: must be a positive entry number");
+    if (limit < 1 || limit > AUDIT_PAGE_MAX)
+        return ctx_fail(c, -EINVAL, "limit: must be 1 to %d", AUDIT_PAGE_MAX);
+    return 0;
+}
+
+int audit_list(struct ctx *c, int64_t district_id, const char *actor, bool denials,
+               int64_t before_seq, int64_t limit, int (*fn)(const struct audit_view *v, void *arg),
+               void *arg, bool *ret_more)
+{
+    struct page p = {{fn, arg}, 0, limit, false};
+    char detail[300];
+    struct db *db;
+    int r;
+
+    if (!c->who)
+        return ctx_fail(c, -EPERM, "log in first");
+    if (!district_id)
+        district_id = c->who->district_id;
+    struct access_resource res = {RES_AUDIT, district_id, 0};
+    r = access_check(c, ACT_LIST, &res, NULL);
+    if (r < 0)
+        return r;
+    r = page_limits(c, before_seq, limit);
+    if (r < 0)
+        return r;
+    if (actor && (!actor[0] || strlen(actor) > 255))
+        return ctx_fail(c, -EINVAL, "actor: a login name or client name of 1 to 255 characters");
+    r = ctx_db(c, &db);
+    if (r < 0)
+        return r;
+    r = store_audit_page(db, district_id, actor, denials, before_seq, limit + 1, page_row, &p);
+    if (r < 0)
+        return c->err[0] ? r : ctx_fail(c, r, "cannot read the audit log");
+    /* reading the log is itself recorded */
+    snprintf(detail, sizeof(detail), "audit log read%s%.200s%s%s", actor ? ": by '" : "",
+             actor ? actor : "", actor ? "'" : "",
+             denials ? (actor ? ", refusals" : ": refusals") : "");
+    struct audit_entry e = {
+        .district_id = district_id, .action = "read", .object = "audit_log", .detail = detail};
+    r = audit_append_group(c, &e);
+    if (r < 0)
+        return ctx_fail(c, r, "cannot record the reading of the audit log");
+    *ret_more = p.more;
+    return 0;
+}
+
+int audit_student_page(struct ctx *c, int64_t user_id, int64_t before_id, int64_t limit,
+                       int (*fn)(const struct audit_view *v, void *arg), void *arg, bool *ret_more)
+{
+    struct page p = {{fn, arg}, 0, limit, false};
+    struct grant *g;
+    struct db *db;
+    int r;
+
+    if (!c->who)
+        return ctx_fail(c, -EPERM, "log in first");
+    struct access_resource res = {RES_AUDIT, c->who->district_id, user_id};
+    r = access_check(c, ACT_READ, &res, &g);
+    if (r < 0)
+        return r;
+    r = page_limits(c, before_id, limit);
+    if (r < 0) {
+        access_read_end(c);
+        return r;
+    }
+    r = ctx_db(c, &db);
+    if (r == 0)
+        r = store_audit_by_subject_page(db, g, user_id, before_id, limit + 1, page_row, &p);
+    access_read_end(c);
+    if (r < 0)
+        return c->err[0] ? r : ctx_fail(c, r, "cannot read the audit log");
+    access_grant_detail(g, "record of access shown");
+    c->purpose = c->purpose ? c->purpose : "record of access (FERPA 34 CFR 99.32)";
+    *ret_more = p.more;
+    return 0;
+}
+
+int audit_verify_district(struct ctx *c, int64_t district_id, struct audit_verify_report *rep)
+{
+    char detail[300];
+    int r;
+
+    memset(rep, 0, sizeof(*rep));
+    if (!c->who)
+        return ctx_fail(c, -EPERM, "log in first");
+    if (!district_id)
+        district_id = c->who->district_id;
+    struct access_resource res = {RES_AUDIT, district_id, 0};
+    r = access_check(c, ACT_READ, &res, NULL);
+    if (r < 0)
+        return r;
+    r = verify_run(c, NULL, 0, rep, NULL, NULL, district_id);
+    if (r < 0 && r != -EBADMSG)
+        return r;
+    if (r == 0)
+        snprintf(detail, sizeof(detail), "audit log verified: intact, %ld entries", rep->entries);
+    else
+        snprintf(detail, sizeof(detail), "audit log verified: %d problems; the first: %.200s",
+                 rep->n_problems, rep->problem);
+    struct audit_entry e = {.district_id = district_id,
+                            .action = "admin",
+                            .object = "audit_log",
+                            .outcome = r == 0 ? "ok" : "failed",
+                            .detail = detail};
+    int w = audit_append_group(c, &e);
+    if (w < 0)
+        return ctx_fail(c, w, "cannot record the verification");
     return r;
 }

@@ -180,4 +180,35 @@ int audit_show_recent(struct ctx *c, int64_t since_ms, int64_t limit,
 int audit_show_denials(struct ctx *c, int64_t limit,
                        int (*fn)(const struct audit_view *v, void *arg), void *arg);
 
+/* ---- the administration pages ---- */
+
+#define AUDIT_PAGE_MAX 200
+
+/*
+ * A page of a district's log (0: ctx->who's), newest first: the entries
+ * before seq before_seq (0: from the newest), by actor (a login or client
+ * name, exact; NULL: anyone), only refusals when denials, at most limit
+ * (1 to AUDIT_PAGE_MAX); *ret_more says whether older ones match too.
+ * The gate's RES_AUDIT of the district (id 0): district administrators and
+ * the operator. Reading it is recorded in the log.
+ */
+int audit_list(struct ctx *c, int64_t district_id, const char *actor, bool denials,
+               int64_t before_seq, int64_t limit, int (*fn)(const struct audit_view *v, void *arg),
+               void *arg, bool *ret_more);
+/*
+ * A page of the entries that concern a student (users.id), newest first:
+ * ids below before_id (0: from the newest), at most limit. The gate's
+ * RES_AUDIT of the student (school administrators of their school's
+ * students, district administrators); an audited disclosure.
+ */
+int audit_student_page(struct ctx *c, int64_t user_id, int64_t before_id, int64_t limit,
+                       int (*fn)(const struct audit_view *v, void *arg), void *arg, bool *ret_more);
+/*
+ * audit_verify() for one district's chain (0: ctx->who's): its entries,
+ * its part of the student index, its head and its place in the keyed list
+ * of chains. 0 or -EBADMSG with the report; the verification is recorded
+ * in the log. The gate's RES_AUDIT of the district.
+ */
+int audit_verify_district(struct ctx *c, int64_t district_id, struct audit_verify_report *rep);
+
 #endif

@@ -82,6 +82,7 @@
 
 #include "app/ctx.h"
 #include "app/principal.h"
+#include "store/grant.h"
 
 #define AUTH_PASSWORD_MIN     8
 #define AUTH_PASSWORD_MAX     256
@@ -241,6 +242,66 @@ int auth_account_unlock(struct ctx *c, const char *username);
 int auth_account_reset_totp(struct ctx *c, const char *username);
 /* Turn an account off (true) or on again; turning off ends its sessions. */
 int auth_account_disable(struct ctx *c, const char *username, bool off);
+/* ---- administration from the pages (people) and the CLI (the operator) ---- */
+
+/*
+ * Who may manage a login is the access gate's ACT_CREDENTIALS: on the
+ * person (a rostered account: district administrators, a school's
+ * administrators for its people but never for an administrator, the
+ * operator) or on the district (a local staff account: district
+ * administrators, the operator). Nobody manages their own login here (their
+ * account page does), and a person needs a second factor checked within
+ * AUDIT_MFA_FRESH_MS for every change but unlocking (-ENOKEY: 403
+ * second_factor_required). Every change is audited in its transaction
+ * (action admin, object account:ID, the person as subject).
+ */
+
+/*
+ * The people whose logins the caller manages, for the administration
+ * pages: scope is RES_DISTRICT (id: the district; its people and local
+ * staff accounts) or RES_SCHOOL (id: a school; the people who belong to
+ * it). q: part of a name, username or login, or a whole sourcedId ("":
+ * everyone); offset and limit (1 to 100) page through them. {people:
+ * [...], offset, limit, more} (docs/API.md); the students listed are an
+ * audited disclosure (ACT_CREDENTIALS on the district or school).
+ */
+int auth_admin_people(struct ctx *c, enum access_kind scope, int64_t id, const char *q,
+                      int64_t offset, int64_t limit, json_t **ret);
+/*
+ * Give a rostered person (users.id) a login, or reset the password of the
+ * one they have: password NULL makes a random one (written to password_out,
+ * at least 32 bytes: shown once). *ret_login (128 bytes) is the login name.
+ * Ends the account's sessions.
+ */
+int auth_admin_give_login(struct ctx *c, int64_t user_id, const char *password, char *password_out,
+                          char *ret_login);
+/* Reset an account's password (accounts.id), as above. */
+int auth_admin_set_password(struct ctx *c, int64_t account_id, const char *password,
+                            char *password_out);
+/* Clear an account's failed-login waits (its name's account-wide counts). */
+int auth_admin_unlock(struct ctx *c, int64_t account_id);
+/* Remove an account's second factor and recovery codes; ends its sessions. */
+int auth_admin_reset_totp(struct ctx *c, int64_t account_id);
+/* Turn an account off (true; ends its sessions) or on again. */
+int auth_admin_disable(struct ctx *c, int64_t account_id, bool off);
+
+/* ---- the person's own account ---- */
+
+/*
+ * Change ctx->who's password: current must be right (checked and counted
+ * like a login's password: -EAGAIN and *ret_retry_after_s when throttled,
+ * -EINVAL "current_password: ..." when wrong), password follows the rules
+ * of set-password. Ends the account's other sessions; this one goes on.
+ */
+int auth_change_password(struct ctx *c, const char *current, const char *password,
+                         int64_t *ret_retry_after_s);
+/*
+ * Ten new recovery codes for ctx->who (the old ones stop working):
+ * {recovery_codes: [...]}, shown once. Needs an enrolled second factor
+ * checked within AUDIT_MFA_FRESH_MS (-ENOKEY otherwise).
+ */
+int auth_recovery_regenerate(struct ctx *c, json_t **ret);
+
 /*
  * The demo district's logins: give the rostered person sourced_id a login
  * with password, and (when totp_b32 is not empty) an enrolled TOTP secret.

@@ -107,6 +107,13 @@ int auth_throttle_refund(struct ctx *c, struct db *db, struct throttle *t);
 int auth_throttle_success(struct ctx *c, struct db *db, struct throttle *t);
 /* Only remember that the name logged in from this address (a card login). */
 int auth_throttle_remember(struct ctx *c, struct db *db, const struct throttle *t);
+/*
+ * A name's account-wide counts as they stand (what unlocking clears): the
+ * failures of both factors that have not lapsed, and until when addresses
+ * the name has not logged in from wait (0: they do not). Reads only.
+ */
+int auth_throttle_name_state(struct ctx *c, struct db *db, const char *login, int64_t *ret_failures,
+                             int64_t *ret_until_ms);
 /* Clear a name's account-wide counts, both factors (the operator's unlock). */
 int auth_throttle_clear_name(struct ctx *c, struct db *db, const char *login);
 

@@ -250,3 +250,25 @@ int auth_throttle_clear_name(struct ctx *c, struct db *db, const char *login)
     }
     return 0;
 }
+
+int auth_throttle_name_state(struct ctx *c, struct db *db, const char *login, int64_t *ret_failures,
+                             int64_t *ret_until_ms)
+{
+    int64_t failures = 0, until = 0, lapse = AUTH_ACCOUNT_LAPSE_DAYS * DAY_MS;
+    for (int f = 0; f < 2; f++) {
+        struct throttle_row row;
+        uint8_t key[SEAL_INDEX_LEN];
+        auth_keyed(c, domains[f][TK_NAME], login, NULL, key);
+        int r = get_row(c, db, key, lapse, &row);
+        if (r < 0)
+            return r;
+        failures += row.failures;
+        if (row.failures >= AUTH_ACCOUNT_CAP)
+            until = MAX(until, row.last_failure_at + lapse);
+        else if (row.blocked_until > c->now_ms)
+            until = MAX(until, row.blocked_until);
+    }
+    *ret_failures = failures;
+    *ret_until_ms = until;
+    return 0;
+}

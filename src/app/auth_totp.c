@@ -381,3 +381,65 @@ int auth_mfa_check(struct ctx *c, const char *code, int64_t *ret_retry_after_s)
         return ctx_fail(c, -EINVAL, "totp: that code is wrong or was used before");
     return 0;
 }
+
+/* ---- new recovery codes ---- */
+
+struct regen_arg {
+    struct ctx *c;
+    uint8_t (*hashes)[SEAL_INDEX_LEN];
+};
+
+static int regen_fn(struct db *db, void *arg)
+{
+    struct regen_arg *x = arg;
+    struct ctx *c = x->c;
+    int r = store_recovery_replace(db, c->who->district_id, c->who->account_id,
+                                   (const uint8_t(*)[16])x->hashes, AUTH_RECOVERY_CODES, c->now_ms);
+    if (r < 0)
+        return r;
+    struct audit_entry e = {.action = "change",
+                            .object = "account:second-factor",
+                            .detail = "10 new recovery codes; the old ones no longer work"};
+    return audit_append(c, db, &e);
+}
+
+int auth_recovery_regenerate(struct ctx *c, json_t **ret)
+{
+    const struct principal *p = c->who;
+    uint8_t hashes[AUTH_RECOVERY_CODES][SEAL_INDEX_LEN];
+    char codes[AUTH_RECOVERY_CODES][16];
+    struct db *db;
+    int r;
+
+    if (!p || p->kind != PRINCIPAL_USER || !p->session_id)
+        return ctx_fail(c, -EPERM, "log in first");
+    if (!p->mfa_enrolled)
+        return ctx_fail(c, -EINVAL,
+                        "second factor: set up two-step verification first; its recovery codes "
+                        "come with it");
+    if (!mfa_fresh(c))
+        return ctx_fail(c, -ENOKEY,
+                        "second factor: confirm a code from your authenticator first (POST "
+                        "/api/v1/session/mfa)");
+    r = ctx_db(c, &db);
+    if (r < 0)
+        return r;
+    for (int i = 0; i < AUTH_RECOVERY_CODES; i++) {
+        char raw[11];
+        auth_random_code(raw, 10);
+        snprintf(codes[i], sizeof(codes[i]), "%.5s-%.5s", raw, raw + 5);
+        recovery_digest(c, codes[i], hashes[i]);
+    }
+    struct regen_arg x = {c, hashes};
+    r = store_tx(db, regen_fn, &x);
+    if (r < 0) {
+        sodium_memzero(codes, sizeof(codes));
+        return ctx_fail(c, r, "cannot save the recovery codes");
+    }
+    json_t *list = json_array();
+    for (int i = 0; list && i < AUTH_RECOVERY_CODES; i++)
+        json_array_append_new(list, json_string(codes[i]));
+    sodium_memzero(codes, sizeof(codes));
+    *ret = json_pack("{s:o}", "recovery_codes", list ? list : json_array());
+    return *ret ? 0 : ctx_fail(c, -ENOMEM, "out of memory");
+}

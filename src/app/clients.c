@@ -14,6 +14,7 @@
 #include "app/clients.h"
 #include "base/hex.h"
 #include "base/rand.h"
+#include "base/timeutil.h"
 #include "store/store.h"
 #include "store/store_clients.h"
 #include "store/store_district.h"
@@ -96,12 +97,28 @@ int districts_add(struct ctx *c, const char *sourced_id, const char *name, int64
     return 0;
 }
 
-static int admin_check(struct ctx *c)
+/*
+ * May ctx->who do action on the API clients of district_id (0: its own)?
+ * The gate's RES_CLIENTS: district administrators and the operator, never
+ * an API client. A person changing them needs a fresh second factor.
+ */
+static int admin_check(struct ctx *c, int64_t district_id, enum access_action action)
 {
-    if (!c->who)
+    const struct principal *p = c->who;
+    if (!p)
         return ctx_fail(c, -EPERM, "log in first");
-    struct access_resource res = {RES_DISTRICT, c->who->district_id, c->who->district_id};
-    return access_check(c, ACT_ADMIN, &res, NULL);
+    int64_t d = district_id ? district_id : p->district_id;
+    struct access_resource res = {RES_CLIENTS, d, d};
+    int r = access_check(c, action, &res, NULL);
+    if (r < 0)
+        return r;
+    if (action != ACT_LIST && p->kind == PRINCIPAL_USER &&
+        !(p->mfa_at_ms && c->now_ms - p->mfa_at_ms <= AUDIT_MFA_FRESH_MS))
+        return ctx_fail(c, -ENOKEY,
+                        "second factor: confirm a code from your authenticator first (POST "
+                        "/api/v1/session/mfa); changing API clients needs one checked within the "
+                        "last 15 minutes");
+    return 0;
 }
 
 static void hash_secret(const char *secret, uint8_t out[CLIENT_HASH_LEN])
@@ -126,8 +143,13 @@ static int client_add_fn(struct db *db, void *arg)
     if (r < 0)
         return r;
     snprintf(obj, sizeof(obj), "client:%s", x->row->key);
-    snprintf(detail, sizeof(detail), "API client '%s' added (scopes 0x%x)", x->row->name,
-             x->row->scopes);
+    char names[160] = "";
+    size_t off = 0;
+    for (unsigned bit = 1; bit && off < sizeof(names); bit <<= 1)
+        if ((x->row->scopes & bit) && scope_name(bit))
+            off += (size_t)snprintf(names + off, sizeof(names) - off, "%s%s", off ? " " : "",
+                                    scope_name(bit));
+    snprintf(detail, sizeof(detail), "API client '%s' added (scopes: %s)", x->row->name, names);
     struct audit_entry e = {.action = "admin", .object = obj, .detail = detail};
     return audit_append(x->c, db, &e);
 }
@@ -144,7 +166,8 @@ static int client_revoke_fn(struct db *db, void *arg)
     return audit_append(x->c, db, &e);
 }
 
-int clients_add(struct ctx *c, const char *name, unsigned scopes, struct client_credentials *ret)
+int clients_add(struct ctx *c, int64_t district_id, const char *name, unsigned scopes,
+                struct client_credentials *ret)
 {
     static const char b32[] = "abcdefghijklmnopqrstuvwxyz234567";
     struct client_row row;
@@ -153,11 +176,14 @@ int clients_add(struct ctx *c, const char *name, unsigned scopes, struct client_
     int64_t id;
     int r;
 
-    r = admin_check(c);
+    r = admin_check(c, district_id, ACT_ADMIN);
     if (r < 0)
         return r;
     if (!name || !name[0] || strlen(name) >= sizeof(row.name))
         return ctx_fail(c, -EINVAL, "name: must be 1 to %zu characters", sizeof(row.name) - 1);
+    for (const char *p = name; *p; p++)
+        if ((unsigned char)*p < 0x20 || *p == 0x7f)
+            return ctx_fail(c, -EINVAL, "name: no control characters (line breaks, tabs)");
     if (scopes == 0)
         return ctx_fail(c, -EINVAL, "scope: give at least one");
     memset(&row, 0, sizeof(row));
@@ -186,12 +212,14 @@ int clients_add(struct ctx *c, const char *name, unsigned scopes, struct client_
     return 0;
 }
 
-int clients_revoke(struct ctx *c, const char *key)
+int clients_revoke(struct ctx *c, int64_t district_id, const char *key)
 {
     struct db *db;
-    int r = admin_check(c);
+    int r = admin_check(c, district_id, ACT_ADMIN);
     if (r < 0)
         return r;
+    if (!key || !key[0] || strlen(key) > 63)
+        return ctx_fail(c, -EINVAL, "key: must be a client's key (`admin list-clients` shows it)");
     r = ctx_db(c, &db);
     if (r < 0)
         return r;
@@ -217,11 +245,12 @@ static int list_one(const struct client_row *row, void *arg)
     return la->fn(&ci, la->arg);
 }
 
-int clients_list(struct ctx *c, int (*fn)(const struct client_info *ci, void *arg), void *arg)
+int clients_list(struct ctx *c, int64_t district_id,
+                 int (*fn)(const struct client_info *ci, void *arg), void *arg)
 {
     struct list_arg la = {fn, arg};
     struct db *db;
-    int r = admin_check(c);
+    int r = admin_check(c, district_id, ACT_LIST);
     if (r < 0)
         return r;
     r = ctx_db(c, &db);
@@ -275,4 +304,21 @@ int clients_authenticate(struct ctx *c, const char *key, const char *secret,
         return ctx_fail(c, -ENOMEM, "out of memory");
     *ret = p;
     return 0;
+}
+
+json_t *clients_info_json(const struct client_info *ci)
+{
+    json_t *scopes = json_array();
+    char created[32], revoked[32];
+
+    for (unsigned bit = 1; bit && scopes; bit <<= 1)
+        if ((ci->scopes & bit) && scope_name(bit))
+            json_array_append_new(scopes, json_string(scope_name(bit)));
+    if (!scopes)
+        return NULL;
+    time_format_iso8601(ci->created_at, created);
+    if (ci->revoked_at)
+        time_format_iso8601(ci->revoked_at, revoked);
+    return json_pack("{s:s, s:s, s:o, s:s, s:s*}", "name", ci->name, "key", ci->key, "scopes",
+                     scopes, "created", created, "revoked", ci->revoked_at ? revoked : NULL);
 }

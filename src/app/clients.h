@@ -7,6 +7,7 @@
 #ifndef TRELLIS_APP_CLIENTS_H
 #define TRELLIS_APP_CLIENTS_H
 
+#include <jansson.h>
 #include <stdint.h>
 
 #include "app/ctx.h"
@@ -34,12 +35,22 @@ int districts_pick(struct ctx *c, const char *sourced_id, int64_t *ret_district_
 /* Create a district (operator only): 0, -EEXIST. */
 int districts_add(struct ctx *c, const char *sourced_id, const char *name, int64_t *ret_id);
 
-/* Create a client in ctx->who's district with the given scope bits. */
-int clients_add(struct ctx *c, const char *name, unsigned scopes, struct client_credentials *ret);
+/*
+ * Managing clients is the gate's RES_CLIENTS (district administrators and
+ * the operator; API clients never); district_id 0 is ctx->who's district,
+ * another district is -ENOENT. A person adding or revoking needs a second
+ * factor checked within AUDIT_MFA_FRESH_MS (-ENOKEY). Audited.
+ */
+/* Create a client with the given scope bits; the secret is in *ret only (shown once). */
+int clients_add(struct ctx *c, int64_t district_id, const char *name, unsigned scopes,
+                struct client_credentials *ret);
 /* Revoke by key: 0, -ENOENT. */
-int clients_revoke(struct ctx *c, const char *key);
-/* Call fn for each client of ctx->who's district. */
-int clients_list(struct ctx *c, int (*fn)(const struct client_info *ci, void *arg), void *arg);
+int clients_revoke(struct ctx *c, int64_t district_id, const char *key);
+/* Call fn for each client of the district (oldest first). */
+int clients_list(struct ctx *c, int64_t district_id,
+                 int (*fn)(const struct client_info *ci, void *arg), void *arg);
+/* {name, key, scopes: [...], created, revoked}: how the CLI and the API show a client. */
+json_t *clients_info_json(const struct client_info *ci);
 
 /*
  * Authenticate an API client by its key and secret (the HTTP layer reads

@@ -4,6 +4,7 @@
 #ifndef TRELLIS_APP_SYSTEM_H
 #define TRELLIS_APP_SYSTEM_H
 
+#include <jansson.h>
 #include <stdint.h>
 
 #include "app/ctx.h"
@@ -20,5 +21,14 @@ struct system_version {
 
 /* Public information; needs no principal. */
 int system_version(struct ctx *c, struct system_version *ret);
+
+/*
+ * The effective settings, as `trellis config show` prints them but never a
+ * secret (config_each): {version, schema, store, settings: [{name, value,
+ * source, help, secret}]}. The gate's RES_SETTINGS of the district (0:
+ * ctx->who's): district administrators and the operator. Recorded in the
+ * audit log.
+ */
+int system_settings(struct ctx *c, int64_t district_id, json_t **ret);
 
 #endif

@@ -438,3 +438,50 @@ void config_show(const struct config *cfg, FILE *out)
         fprintf(out, "  # %s; %s\n", cfg->source[i] ? cfg->source[i] : "default", s->help);
     }
 }
+
+/* A URL's password (scheme://user:password@host) masked, else the value as it is. */
+static void mask_userinfo(const char *v, char *out, size_t n)
+{
+    const char *scheme = strstr(v, "://");
+    const char *at = scheme ? strchr(scheme + 3, '@') : NULL;
+    const char *colon = at ? memchr(scheme + 3, ':', (size_t)(at - (scheme + 3))) : NULL;
+    if (!colon || strchr(scheme + 3, '/') < at) {
+        snprintf(out, n, "%s", v);
+        return;
+    }
+    snprintf(out, n, "%.*s:********%s", (int)(colon - v), v, at);
+}
+
+int config_each(const struct config *cfg, int (*fn)(const struct config_item *it, void *arg),
+                void *arg)
+{
+    char text[1024];
+    for (size_t i = 0; i < ARRAY_SIZE(table); i++) {
+        const struct setting *s = &table[i];
+        const char *p = (const char *)cfg + s->off;
+        struct config_item it = {.name = s->name,
+                                 .help = s->help,
+                                 .source = cfg->source[i] ? cfg->source[i] : "default",
+                                 .secret = s->secret};
+        if (s->type == C_INT) {
+            it.kind = CONFIG_ITEM_INT;
+            memcpy(&it.i, p, sizeof(it.i));
+        } else if (s->type == C_BOOL) {
+            it.kind = CONFIG_ITEM_BOOL;
+            memcpy(&it.b, p, sizeof(it.b));
+        } else {
+            const char *v;
+            memcpy(&v, p, sizeof(v));
+            it.kind = CONFIG_ITEM_STRING;
+            if (s->secret)
+                snprintf(text, sizeof(text), "%s", v[0] ? "********" : "");
+            else
+                mask_userinfo(v, text, sizeof(text));
+            it.s = text;
+        }
+        int r = fn(&it, arg);
+        if (r < 0)
+            return r;
+    }
+    return 0;
+}

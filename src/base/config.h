@@ -72,6 +72,23 @@ int config_load_env(struct config *cfg, char *err, size_t errlen);
 int config_finish(struct config *cfg, char *err, size_t errlen);
 /* Print the effective values and their sources; secrets are masked. */
 void config_show(const struct config *cfg, FILE *out);
+/* One setting as it is in effect, for the administration pages. */
+struct config_item {
+    const char *name, *help;
+    const char *source; /* "default", "file PATH:LINE", "env TRELLIS_X", "flag --x" */
+    enum { CONFIG_ITEM_STRING, CONFIG_ITEM_INT, CONFIG_ITEM_BOOL } kind;
+    const char *s; /* a secret as "********" ("" when unset); a URL's password masked */
+    int64_t i;
+    bool b;
+    bool secret;
+};
+/*
+ * Call fn with each setting in table order (the item is borrowed for the
+ * call); stops at fn's negative return, which is returned. Secrets never
+ * leave: see config_item.s.
+ */
+int config_each(const struct config *cfg, int (*fn)(const struct config_item *it, void *arg),
+                void *arg);
 /* True if name is a setting. */
 bool config_has(const char *name);
 

@@ -132,7 +132,7 @@ static int add_client_run(struct cli_run *run)
     struct client_credentials cred;
     int rc = EXIT_OK, r;
 
-    r = clients_add(&run->ctx, a->name, a->scopes, &cred);
+    r = clients_add(&run->ctx, 0, a->name, a->scopes, &cred);
     if (r < 0) {
         rc = cli_run_fail(run, r);
     } else {
@@ -151,21 +151,7 @@ static int add_client_run(struct cli_run *run)
 
 static int print_client(const struct client_info *ci, void *arg)
 {
-    json_t *list = arg, *scopes = json_array();
-    char created[32], revoked[32];
-
-    for (unsigned bit = 1; bit && scopes; bit <<= 1)
-        if ((ci->scopes & bit) && scope_name(bit))
-            json_array_append_new(scopes, json_string(scope_name(bit)));
-    time_format_iso8601(ci->created_at, created);
-    if (ci->revoked_at)
-        time_format_iso8601(ci->revoked_at, revoked);
-    return json_array_append_new(list,
-                                 json_pack("{s:s, s:s, s:o, s:s, s:s*}", "name", ci->name, "key",
-                                           ci->key, "scopes", scopes, "created", created, "revoked",
-                                           ci->revoked_at ? revoked : NULL)) < 0
-               ? -ENOMEM
-               : 0;
+    return json_array_append_new(arg, clients_info_json(ci)) < 0 ? -ENOMEM : 0;
 }
 
 static int list_clients_run(struct cli_run *run)
@@ -175,7 +161,7 @@ static int list_clients_run(struct cli_run *run)
 
     if (!list)
         return cli_fail(run->cmd, "out of memory");
-    r = clients_list(&run->ctx, print_client, list);
+    r = clients_list(&run->ctx, 0, print_client, list);
     if (r < 0) {
         json_decref(list);
         return cli_run_fail(run, r);
@@ -191,7 +177,7 @@ static int list_clients_run(struct cli_run *run)
 static int revoke_client_run(struct cli_run *run)
 {
     const struct admin_args *a = run->args;
-    int r = clients_revoke(&run->ctx, a->key);
+    int r = clients_revoke(&run->ctx, 0, a->key);
 
     if (r < 0)
         return cli_run_fail(run, r);

@@ -58,6 +58,25 @@ int h_me_assignments(struct request *rq);
 /* h_roster.c */
 int h_roster_import(struct request *rq);
 
+/* h_admin.c: administration, and one's own password and recovery codes */
+int h_admin_district_people(struct request *rq);
+int h_admin_school_people(struct request *rq);
+int h_admin_give_login(struct request *rq);
+int h_admin_password(struct request *rq);
+int h_admin_unlock(struct request *rq);
+int h_admin_disable(struct request *rq);
+int h_admin_enable(struct request *rq);
+int h_admin_reset_totp(struct request *rq);
+int h_admin_clients(struct request *rq);
+int h_admin_client_add(struct request *rq);
+int h_admin_client_revoke(struct request *rq);
+int h_admin_audit(struct request *rq);
+int h_admin_audit_verify(struct request *rq);
+int h_user_audit(struct request *rq);
+int h_admin_settings(struct request *rq);
+int h_me_password(struct request *rq);
+int h_me_recovery_codes(struct request *rq);
+
 /* h_xapi.c: the LRS's statements side (xapi.h is the shared layer of every /xapi/ handler) */
 int h_xapi_about(struct request *rq);
 int h_xapi_statements(struct request *rq);

@@ -26,7 +26,8 @@ enum access_action {
     ACT_WRITE = 1u << 2,       /* change a record */
     ACT_EXPORT = 1u << 3,      /* take records out of Trellis (file export, forwarding) */
     ACT_ADMIN = 1u << 4,       /* administer: import rosters, manage clients, delete data */
-    ACT_CREDENTIALS = 1u << 5, /* issue or revoke other people's login credentials (QR cards) */
+    ACT_CREDENTIALS = 1u << 5, /* issue or revoke other people's login credentials (QR cards,
+                                  passwords, second factors, unlocking, turning accounts off) */
     ACT_READ_SEALED = 1u << 6, /* read a person's sealed fields (contact data): not teachers */
 };
 #define ACT_ALL 0x7fu
@@ -42,7 +43,10 @@ enum access_kind {
     RES_STATE,      /* xAPI State documents; id = users.id of the learner, 0 = not linked */
     RES_PROFILES,   /* xAPI Activity and Agent Profile documents */
     RES_DOC_META,   /* the Activities and Agents resources (definitions, person objects) */
-    RES_AUDIT,      /* the record of access to a student's records: id = users.id */
+    RES_AUDIT,      /* the record of access to a student's records: id = users.id; id 0: the
+                       district's whole audit log (reading it by actor, denials, verifying) */
+    RES_CLIENTS,    /* the district's API clients (adding, listing, revoking): id = districts.id */
+    RES_SETTINGS,   /* the server's effective settings (never secrets): id = districts.id */
     /*
      * a class's learning records and what the learner model derived from
      * them, student by student (the teacher views): id = classes.id

@@ -37,6 +37,13 @@ int store_teaches_student(struct db *db, int64_t district_id, int64_t teacher, i
 /* Is user an active student of class on day? 1/0. */
 int store_enrolled_in_class(struct db *db, int64_t district_id, int64_t user, int64_t class_id,
                             int64_t day);
+/*
+ * Does the person hold an administrator's role (administrator, principal,
+ * siteAdministrator, districtAdministrator, systemAdministrator) in any
+ * active role or as their primary role, whatever its dates? 1/0. Their
+ * logins are managed only by the district's administrators.
+ */
+int store_person_is_admin(struct db *db, int64_t district_id, int64_t user_id);
 /* Are the two people linked as guardian and child (agentSourcedIds, either way)? 1/0. */
 int store_guardian_of(struct db *db, int64_t district_id, int64_t guardian, int64_t child);
 /* The active students linked to a guardian (agentSourcedIds, either way). */

@@ -606,3 +606,75 @@ int store_audit_denials(struct db *db, int64_t chain, int64_t limit,
                      "ii", chain, limit);
     return r < 0 ? r : rows(st, cb, arg);
 }
+
+int store_audit_each_chain(struct db *db, int64_t chain,
+                           int (*cb)(void *arg, const struct audit_row *row), void *arg)
+{
+    struct db_stmt *st;
+    int r = db_query(db, &st, "SELECT " AUDIT_COLS " FROM audit_log WHERE chain = ? ORDER BY id",
+                     "i", chain);
+    return r < 0 ? r : rows(st, cb, arg);
+}
+
+int store_audit_subjects_of(struct db *db, int64_t district_id,
+                            int (*cb)(void *arg, int64_t entry_id, int64_t district_id,
+                                      int64_t user_id),
+                            void *arg)
+{
+    struct db_stmt *st;
+    int r = db_query(db, &st,
+                     "SELECT entry_id, district_id, user_id FROM audit_subjects WHERE district_id "
+                     "= ? ORDER BY entry_id, user_id",
+                     "i", district_id);
+    if (r < 0)
+        return r;
+    while ((r = db_step(st)) > 0) {
+        r = cb(arg, db_col_int64(st, 0), db_col_int64(st, 1), db_col_int64(st, 2));
+        if (r < 0)
+            break;
+    }
+    db_done(st);
+    return r < 0 ? r : 0;
+}
+
+/* one text per filter, so each is prepared (and cached) as it is; the actor's uses its index */
+#define PAGE_COLS "SELECT " AUDIT_COLS " FROM audit_log WHERE chain = ? AND seq < ?"
+#define DENIED    " AND (outcome = 'denied' OR action = 'denied')"
+#define NEWEST    " ORDER BY seq DESC LIMIT ?"
+
+int store_audit_page(struct db *db, int64_t chain, const char *actor, bool denials,
+                     int64_t before_seq, int64_t limit,
+                     int (*cb)(void *arg, const struct audit_row *row), void *arg)
+{
+    static const char all[] = PAGE_COLS NEWEST, denied[] = PAGE_COLS DENIED NEWEST,
+                      by[] = PAGE_COLS " AND actor_name = ?" NEWEST,
+                      by_denied[] = PAGE_COLS " AND actor_name = ?" DENIED NEWEST;
+    struct db_stmt *st;
+    int64_t before = before_seq > 0 ? before_seq : INT64_MAX;
+    int r;
+
+    if (actor)
+        r = db_query(db, &st, denials ? by_denied : by, "iisi", chain, before, actor, limit);
+    else
+        r = db_query(db, &st, denials ? denied : all, "iii", chain, before, limit);
+    return r < 0 ? r : rows(st, cb, arg);
+}
+
+int store_audit_by_subject_page(struct db *db, struct grant *g, int64_t user_id, int64_t before_id,
+                                int64_t limit, int (*cb)(void *arg, const struct audit_row *row),
+                                void *arg)
+{
+    struct db_stmt *st;
+    int64_t district_id = g ? g->district_id : 0;
+    int r = grant_covers(g, db, RES_AUDIT, district_id, user_id, ACT_READ);
+
+    if (r < 0)
+        return r;
+    grant_note(g, user_id);
+    r = db_query(db, &st,
+                 "SELECT " AUDIT_COLS " FROM audit_log WHERE id IN (SELECT entry_id FROM "
+                 "audit_subjects WHERE district_id = ? AND user_id = ? AND entry_id < ?) ORDER BY "
+                 "id DESC LIMIT ?",
+                 "iiii", district_id, user_id, before_id > 0 ? before_id : INT64_MAX, limit);
+    return r < 0 ? r : rows(st, cb, arg);
+}

@@ -113,4 +113,29 @@ int store_audit_recent(struct db *db, int64_t chain, int64_t since_ms, int64_t l
 int store_audit_denials(struct db *db, int64_t chain, int64_t limit,
                         int (*cb)(void *arg, const struct audit_row *row), void *arg);
 
+/* Every entry of one chain in id order (verifying one district's log), as store_audit_each. */
+int store_audit_each_chain(struct db *db, int64_t chain,
+                           int (*cb)(void *arg, const struct audit_row *row), void *arg);
+/* The student index rows filed under one district, as store_audit_subjects_each. */
+int store_audit_subjects_of(struct db *db, int64_t district_id,
+                            int (*cb)(void *arg, int64_t entry_id, int64_t district_id,
+                                      int64_t user_id),
+                            void *arg);
+/*
+ * A page of a chain, newest first: the entries before seq before_seq (0:
+ * from the newest), by actor (actor_name; NULL: anyone), only refusals
+ * (outcome or action "denied") when denials, at most limit.
+ */
+int store_audit_page(struct db *db, int64_t chain, const char *actor, bool denials,
+                     int64_t before_seq, int64_t limit,
+                     int (*cb)(void *arg, const struct audit_row *row), void *arg);
+/*
+ * A page of the entries that concern a student, newest first: those with
+ * an id below before_id (0: from the newest), at most limit. Under the
+ * gate's grant (RES_AUDIT ACT_READ on the student), noted in it.
+ */
+int store_audit_by_subject_page(struct db *db, struct grant *g, int64_t user_id, int64_t before_id,
+                                int64_t limit, int (*cb)(void *arg, const struct audit_row *row),
+                                void *arg);
+
 #endif

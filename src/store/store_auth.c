@@ -324,6 +324,17 @@ int store_session_end_account(struct db *db, int64_t account_id, int64_t now_ms,
     return n < 0 ? (int)n : 0;
 }
 
+int store_session_end_others(struct db *db, int64_t account_id, int64_t keep_session_id,
+                             int64_t now_ms, const char *reason)
+{
+    int64_t n = db_exec(db,
+                        "UPDATE sessions SET ended_at = ?, end_reason = ? WHERE district_id = "
+                        "(SELECT district_id FROM accounts WHERE id = ?) AND account_id = ? "
+                        "AND id <> ? AND ended_at IS NULL",
+                        "isiii", now_ms, reason, account_id, account_id, keep_session_id);
+    return n < 0 ? (int)n : 0;
+}
+
 int store_session_end_card(struct db *db, int64_t district_id, int64_t card_id, int64_t now_ms,
                            const char *reason, int64_t *ret_n)
 {
@@ -591,6 +602,11 @@ static int exists(int r)
     return r < 0 ? r : 1;
 }
 
+/* the OneRoster roles that make an administrator (auth_map_role) */
+#define ADMIN_ROLES                                                                 \
+    "('administrator', 'principal', 'siteAdministrator', 'districtAdministrator', " \
+    "'systemAdministrator')"
+
 /* An enrollment alias's conditions: active, and its dates (if any) hold day. */
 #define ENR_NOW(e)                                                                         \
     " AND " e ".status = 'active' AND (" e ".begin_date IS NULL OR " e ".begin_date <= ?)" \
@@ -635,6 +651,19 @@ int store_enrolled_in_class(struct db *db, int64_t district_id, int64_t user, in
                                  "e.class_id = ? AND e.user_id = ? AND e.role = 'student'" ENR_NOW(
                                      "e") CLASS_NOW("e") " LIMIT 1",
                                  "iiiiiii", district_id, class_id, user, day, day, day, day));
+}
+
+int store_person_is_admin(struct db *db, int64_t district_id, int64_t user_id)
+{
+    int64_t one;
+    return exists(db_query_int64(
+        db, &one,
+        "SELECT 1 FROM users WHERE id = ? AND district_id = ? AND role IN " ADMIN_ROLES
+        " UNION ALL SELECT 1 FROM user_roles WHERE district_id = ? AND user_id = ? AND "
+        "status = 'active' AND role IN " ADMIN_ROLES " UNION ALL SELECT 1 FROM account_roles r "
+        "JOIN accounts a ON a.id = r.account_id WHERE r.district_id = ? AND a.user_id = ? AND "
+        "r.role IN ('school_admin', 'district_admin') LIMIT 1",
+        "iiiiii", user_id, district_id, district_id, user_id, district_id, user_id));
 }
 
 int store_guardian_of(struct db *db, int64_t district_id, int64_t guardian, int64_t child)

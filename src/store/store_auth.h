@@ -101,6 +101,9 @@ int store_session_end(struct db *db, int64_t id, int64_t now_ms, const char *rea
 /* End every open session of an account (password change, disabling). */
 int store_session_end_account(struct db *db, int64_t account_id, int64_t now_ms,
                               const char *reason);
+/* The same but the session keep_session_id (a person changing their own password). */
+int store_session_end_others(struct db *db, int64_t account_id, int64_t keep_session_id,
+                             int64_t now_ms, const char *reason);
 /* End every open session opened with a login card: the number ended. */
 int store_session_end_card(struct db *db, int64_t district_id, int64_t card_id, int64_t now_ms,
                            const char *reason, int64_t *ret_n);

@@ -26,7 +26,7 @@ let srv, policy;
 const principals = []; // { name, who: Set, user?: {id, schools}, client?, call(path, headers) }
 const facts = { student: new Map(), school: new Map(), teaches: new Map(), guardian: new Map(),
   classSchool: new Map(), enrolled: new Map(), classStudents: new Map(), skill: 0 };
-const targets = []; // { label, kind: 'person'|'class', id, student?, statement?, name? }
+const targets = []; // { label, kind: 'person'|'class'|'school'|'district', id, student?, statement?, name? }
 const allowedReads = []; // request ids of 200 answers that disclosed a student record
 const ownReads = []; // request ids of a person reading their own record (no disclosure)
 
@@ -59,6 +59,8 @@ function relationships(p, t) {
     if ((facts.teachesClass?.get(me) || new Set()).has(t.id)) rel.add('teaches');
     if ((facts.enrolled.get(me) || new Set()).has(t.id)) rel.add('enrolled');
     if (p.user.schools.has(facts.classSchool.get(t.id))) rel.add('school');
+  } else if (t.kind === 'school') {
+    if (p.user.schools.has(t.id)) rel.add('school');
   }
   return rel;
 }
@@ -70,9 +72,10 @@ function expected(p, t, route) {
   for (const r of policy.rules) {
     if (r.resource !== route.resource || !p.who.has(r.who) || !rel.has(r.relationship)) continue;
     if (r.students_only && !student) continue;
+    if (r.not_admins && t.admin) continue;
     // a school role holds at the record's school only for that role's own schools
-    if (r.relationship === 'school' && p.user && !p.user.roleSchools(r.who).has(
-      t.kind === 'person' ? facts.school.get(t.id) : facts.classSchool.get(t.id))) continue;
+    const school = t.kind === 'person' ? facts.school.get(t.id) : t.kind === 'school' ? t.id : facts.classSchool.get(t.id);
+    if (r.relationship === 'school' && p.user && !p.user.roleSchools(r.who).has(school)) continue;
     for (const a of r.actions) allowed.add(a);
   }
   return allowed.has(route.action);
@@ -90,6 +93,9 @@ function pathFor(route, t) {
       return t.kind === 'class' ? `/api/v1/classes/${t.id}/students/${facts.classStudents.get(t.id)[0]}/activity` : null;
     case '/api/v1/classes/{id}/skills/{skill}': return t.kind === 'class' ? `/api/v1/classes/${t.id}/skills/${facts.skill}` : null;
     case '/api/v1/classes/{id}/assignments': return t.kind === 'class' ? `/api/v1/classes/${t.id}/assignments` : null;
+    case '/api/v1/users/{id}/audit': return t.kind === 'person' ? `/api/v1/users/${t.id}/audit` : null;
+    case '/api/v1/districts/{id}/people': return t.kind === 'district' ? `/api/v1/districts/${t.id}/people` : null;
+    case '/api/v1/schools/{id}/people': return t.kind === 'school' ? `/api/v1/schools/${t.id}/people` : null;
     case '/xapi/statements': return t.statement ? `/xapi/statements?statementId=${t.statement}` : null;
     case '/xapi/activities/state': return t.state ? t.state : null;
     default: return undefined;
@@ -202,6 +208,13 @@ before(async () => {
     if (!targets.some((t) => t.kind === 'class' && t.id === c)) targets.push({ label: "the student's class", kind: 'class', id: c });
     break;
   }
+  // the district and two schools, whose people's logins administrators manage
+  const daMe = (await da.req('/api/v1/me')).body;
+  targets.push({ label: 'the district', kind: 'district', id: daMe.district.id });
+  const schoolNames = new Map((await da.req('/api/v1/home')).body.schools.map((s) => [s.id, s.name]));
+  targets.push({ label: "the teacher's school", kind: 'school', id: teacherSchool, name: schoolNames.get(teacherSchool) });
+  const otherSchool = [...schools].find((s) => s !== teacherSchool && schoolNames.has(s));
+  if (otherSchool) targets.push({ label: 'another school', kind: 'school', id: otherSchool, name: schoolNames.get(otherSchool) });
 
   // a learning record and a State document about each person target, written by a client
   const writer = JSON.parse(trellis(['admin', 'add-client', '--db', srv.db, '--name', 'writer',
@@ -258,6 +271,11 @@ test('the server answers exactly as the policy table says, for every role and sc
           const self = p.user && t.kind === 'person' && p.user.id === t.id;
           if (self) ownReads.push({ id: r.headers.get('x-request-id'), who: p.name, path });
           else if (t.kind === 'person' && facts.student.get(t.id) || t.kind === 'class') allowedReads.push({ id: r.headers.get('x-request-id'), who: p.name, path });
+          else if (t.kind === 'district' || t.kind === 'school') {
+            // the people listed: the students among them are named in the entry
+            const students = (r.body.people || []).filter((x) => x.role === 'student').map((x) => x.id);
+            if (students.length) allowedReads.push({ id: r.headers.get('x-request-id'), who: p.name, path, subjects: students });
+          }
         } else {
           assert.ok([401, 403, 404].includes(r.status), `${p.name} ${path}: a refusal is 401, 403 or 404, got ${r.status}`);
           if (t.name) assert.ok(!r.text.includes(t.name), `${p.name} ${path}: a refusal shows nothing of the record`);

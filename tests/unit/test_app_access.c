@@ -149,6 +149,10 @@ enum {
     R_ASSIGN_1,
     R_ASSIGN_2,
     R_ASSIGN_3,
+    R_PERSON_M,
+    R_AUDIT_DISTRICT,
+    R_CLIENTS_1,
+    R_SETTINGS_1,
     R_N
 };
 static const char *const rname[R_N] = {"person a (t1's student now, g's child, s1)",
@@ -170,10 +174,14 @@ static const char *const rname[R_N] = {"person a (t1's student now, g's child, s
                                        "record of access to a",
                                        "learning of class c1 (t1, now)",
                                        "learning of class c2 (s2)",
-                                       "learning of class c3 (t1, last year)"};
-"assignments of class c1", "assignments of class c2", "assignments of class c3"
-}
-;
+                                       "learning of class c3 (t1, last year)",
+                                       "assignments of class c1",
+                                       "assignments of class c2",
+                                       "assignments of class c3",
+                                       "person m (school admin, s1)",
+                                       "the district's audit log",
+                                       "the district's API clients",
+                                       "the server's settings"};
 
 static struct access_resource resource(int which)
 {
@@ -241,6 +249,20 @@ static struct access_resource resource(int which)
         r.kind = RES_ASSIGNMENTS;
         r.id = which == R_ASSIGN_1 ? F.c1 : which == R_ASSIGN_2 ? F.c2 : F.c3;
         break;
+    case R_PERSON_M:
+        r.id = U('m');
+        break;
+    case R_AUDIT_DISTRICT:
+        r.kind = RES_AUDIT;
+        break;
+    case R_CLIENTS_1:
+        r.kind = RES_CLIENTS;
+        r.id = F.d1;
+        break;
+    case R_SETTINGS_1:
+        r.kind = RES_SETTINGS;
+        r.id = F.d1;
+        break;
     }
     return r;
 }
@@ -268,9 +290,10 @@ struct row {
         {p, R_CLASS_2, s}, {p, R_CLASS_3, s}, {p, R_SCHOOL_1, s}, {p, R_SCHOOL_2, s},              \
         {p, R_DISTRICT_1, s}, {p, R_STATEMENTS_A, s}, {p, R_STATEMENTS_C, s}, {p, R_MASTERY_A, s}, \
         {p, R_AUDIT_A, s}, {p, R_LEARNING_1, s}, {p, R_LEARNING_2, s}, {p, R_LEARNING_3, s},       \
-        {p, R_ASSIGN_1, s}, {p, R_ASSIGN_2, s},                                                    \
+        {p, R_ASSIGN_1, s}, {p, R_ASSIGN_2, s}, {p, R_ASSIGN_3, s}, {p, R_PERSON_M, s},            \
+        {p, R_AUDIT_DISTRICT, s}, {p, R_CLIENTS_1, s},                                             \
     {                                                                                              \
-        p, R_ASSIGN_3, s                                                                           \
+        p, R_SETTINGS_1, s                                                                         \
     }
 
 static const struct row table[] = {
@@ -299,6 +322,10 @@ static const struct row table[] = {
     {P_STUDENT, R_ASSIGN_1, "NNNNNNN"}, /* their class's assignments: only their own, as a record */
     {P_STUDENT, R_ASSIGN_2, "NNNNNNN"},
     {P_STUDENT, R_ASSIGN_3, "NNNNNNN"},
+    {P_STUDENT, R_PERSON_M, "NNNNNNN"},
+    {P_STUDENT, R_AUDIT_DISTRICT, "NNNNNNN"},
+    {P_STUDENT, R_CLIENTS_1, "NNNNNNN"},
+    {P_STUDENT, R_SETTINGS_1, "NNNNNNN"},
 
     {P_GUARDIAN, R_PERSON_A, "+AAAAA+"}, /* their child */
     {P_GUARDIAN, R_PERSON_B, "NNNNNNN"}, /* another child */
@@ -323,6 +350,10 @@ static const struct row table[] = {
     {P_GUARDIAN, R_ASSIGN_1, "NNNNNNN"},
     {P_GUARDIAN, R_ASSIGN_2, "NNNNNNN"},
     {P_GUARDIAN, R_ASSIGN_3, "NNNNNNN"},
+    {P_GUARDIAN, R_PERSON_M, "NNNNNNN"},
+    {P_GUARDIAN, R_AUDIT_DISTRICT, "NNNNNNN"},
+    {P_GUARDIAN, R_CLIENTS_1, "NNNNNNN"},
+    {P_GUARDIAN, R_SETTINGS_1, "NNNNNNN"},
 
     {P_TEACHER, R_PERSON_A, "++AAAAA"}, /* a student in a class they teach now; no contact data */
     {P_TEACHER, R_PERSON_B, "++AAAAA"},
@@ -347,6 +378,10 @@ static const struct row table[] = {
     {P_TEACHER, R_ASSIGN_1, "+++AAAA"},   /* their class now: assign, change, follow */
     {P_TEACHER, R_ASSIGN_2, "NNNNNNN"},
     {P_TEACHER, R_ASSIGN_3, "NNNNNNN"}, /* last year's class */
+    {P_TEACHER, R_PERSON_M, "NNNNNNN"},
+    {P_TEACHER, R_AUDIT_DISTRICT, "NNNNNNN"},
+    {P_TEACHER, R_CLIENTS_1, "NNNNNNN"},
+    {P_TEACHER, R_SETTINGS_1, "NNNNNNN"},
 
     {P_COUNSELLOR, R_PERSON_A, "++AAAA+"}, /* their school's students: read only */
     {P_COUNSELLOR, R_PERSON_B, "++AAAA+"},
@@ -371,6 +406,10 @@ static const struct row table[] = {
     {P_COUNSELLOR, R_ASSIGN_1, "++AAAAA"},
     {P_COUNSELLOR, R_ASSIGN_2, "NNNNNNN"},
     {P_COUNSELLOR, R_ASSIGN_3, "++AAAAA"},
+    {P_COUNSELLOR, R_PERSON_M, "NNNNNNN"},
+    {P_COUNSELLOR, R_AUDIT_DISTRICT, "NNNNNNN"},
+    {P_COUNSELLOR, R_CLIENTS_1, "NNNNNNN"},
+    {P_COUNSELLOR, R_SETTINGS_1, "NNNNNNN"},
 
     {P_SCHOOL_ADMIN, R_PERSON_A, "++++A++"}, /* everyone of their school */
     {P_SCHOOL_ADMIN, R_PERSON_B, "++++A++"},
@@ -396,8 +435,14 @@ static const struct row table[] = {
     {P_SCHOOL_ADMIN, R_ASSIGN_1, "++AAAAA"}, /* see them; the teachers assign */
     {P_SCHOOL_ADMIN, R_ASSIGN_2, "NNNNNNN"},
     {P_SCHOOL_ADMIN, R_ASSIGN_3, "++AAAAA"},
+    /* an administrator's login is the district's to manage, even their own (they change their
+       own password on their account page, without this rule) */
+    {P_SCHOOL_ADMIN, R_PERSON_M, "++++AA+"},
+    {P_SCHOOL_ADMIN, R_AUDIT_DISTRICT, "NNNNNNN"}, /* the district's whole log */
+    {P_SCHOOL_ADMIN, R_CLIENTS_1, "NNNNNNN"},
+    {P_SCHOOL_ADMIN, R_SETTINGS_1, "NNNNNNN"},
 
-    ALL(P_DISTRICT_ADMIN, "+++++++"), /* overwritten for person x below */
+    ALL(P_DISTRICT_ADMIN, "+++++++"), /* overwritten for person x and the settings below */
     ALL(P_ENROL_ONLY, "AAAAAAA"),
     ALL(P_OPERATOR, "+++++++"),
 
@@ -427,15 +472,22 @@ static const struct row table[] = {
     /* assignments are for the people of the district, not for API clients */
     {P_CLIENT_READ, R_ASSIGN_1, "AAAAAAA"},
     {P_CLIENT_ROSTER, R_ASSIGN_1, "AAAAAAA"},
+    /* clients never manage clients, read the district's log or the settings: their scopes say so */
+    {P_CLIENT_ROSTER, R_CLIENTS_1, "AAAAAAA"},
+    {P_CLIENT_ROSTER, R_AUDIT_DISTRICT, "AAAAAAA"},
+    {P_CLIENT_READ, R_SETTINGS_1, "AAAAAAA"},
 
     ALL(P_OTHER_DISTRICT, "NNNNNNN"), /* nothing of district 1 ... */
 };
 
 /* Exceptions to the ALL() rows (later rows win). */
 static const struct row overrides[] = {
-    {P_DISTRICT_ADMIN, R_PERSON_X, "NNNNNNN"}, {P_ENROL_ONLY, R_PERSON_X, "NNNNNNN"},
-    {P_OPERATOR, R_PERSON_X, "NNNNNNN"},       {P_OTHER_DISTRICT, R_PERSON_X, "+AAAAA+"},
+    {P_DISTRICT_ADMIN, R_PERSON_X, "NNNNNNN"},
+    {P_ENROL_ONLY, R_PERSON_X, "NNNNNNN"},
+    {P_OPERATOR, R_PERSON_X, "NNNNNNN"},
+    {P_OTHER_DISTRICT, R_PERSON_X, "+AAAAA+"},
     {P_NOBODY, R_PERSON_X, "PPPPPPP"},
+    {P_DISTRICT_ADMIN, R_SETTINGS_1, "+AAAAAA"}, /* the settings: read only */
 };
 
 static int expect_code(char ch)
