@@ -43,6 +43,8 @@ enum access_kind {
     RES_PROFILES,   /* xAPI Activity and Agent Profile documents */
     RES_DOC_META,   /* the Activities and Agents resources (definitions, person objects) */
     RES_AUDIT,      /* the record of access to a student's records: id = users.id */
+    RES_SCHOOL_STATS,   /* a school's aggregates, small cells suppressed: id = orgs.id */
+    RES_DISTRICT_STATS, /* the district's aggregates, small cells suppressed: id = districts.id */
     RES_KIND_MAX
 };
 

@@ -59,6 +59,8 @@ function relationships(p, t) {
     if ((facts.teachesClass?.get(me) || new Set()).has(t.id)) rel.add('teaches');
     if ((facts.enrolled.get(me) || new Set()).has(t.id)) rel.add('enrolled');
     if (p.user.schools.has(facts.classSchool.get(t.id))) rel.add('school');
+  } else if (t.kind === 'school') {
+    if (p.user.schools.has(t.id)) rel.add('school');
   }
   return rel;
 }
@@ -72,7 +74,7 @@ function expected(p, t, route) {
     if (r.students_only && !student) continue;
     // a school role holds at the record's school only for that role's own schools
     if (r.relationship === 'school' && p.user && !p.user.roleSchools(r.who).has(
-      t.kind === 'person' ? facts.school.get(t.id) : facts.classSchool.get(t.id))) continue;
+      t.kind === 'person' ? facts.school.get(t.id) : t.kind === 'school' ? t.id : facts.classSchool.get(t.id))) continue;
     for (const a of r.actions) allowed.add(a);
   }
   return allowed.has(route.action);
@@ -86,6 +88,8 @@ function pathFor(route, t) {
     case '/api/v1/classes/{id}/cards': return t.kind === 'class' ? `/api/v1/classes/${t.id}/cards` : null;
     case '/xapi/statements': return t.statement ? `/xapi/statements?statementId=${t.statement}` : null;
     case '/xapi/activities/state': return t.state ? t.state : null;
+    case '/api/v1/schools/{id}/overview': return t.kind === 'school' ? `/api/v1/schools/${t.id}/overview?weeks=2` : null;
+    case '/api/v1/districts/{id}/overview': return t.kind === 'district' ? `/api/v1/districts/${t.id}/overview?weeks=2` : null;
     default: return undefined;
   }
 }
@@ -195,6 +199,9 @@ before(async () => {
     if (!targets.some((t) => t.kind === 'class' && t.id === c)) targets.push({ label: "the student's class", kind: 'class', id: c });
     break;
   }
+  // the aggregates of every school and of the district (the school and district views)
+  for (const id of [...schools].sort((a, b) => a - b)) targets.push({ label: `school ${id}'s aggregates`, kind: 'school', id });
+  targets.push({ label: "the district's aggregates", kind: 'district', id: (await da.req('/api/v1/me')).body.district.id });
 
   // a learning record and a State document about each person target, written by a client
   const writer = JSON.parse(trellis(['admin', 'add-client', '--db', srv.db, '--name', 'writer',
@@ -222,7 +229,7 @@ before(async () => {
 after(async () => { await srv?.cleanup(); });
 
 test('every route that returns student data is in the matrix', () => {
-  assert.ok(policy.routes.length >= 6);
+  assert.ok(policy.routes.length >= 8);
   for (const r of policy.routes) assert.notEqual(pathFor(r, { kind: 'person', id: 1, statement: 'x', state: 'x' }), undefined, `${r.method} ${r.path}: no case in the matrix`);
 });
 
@@ -246,7 +253,7 @@ test('the server answers exactly as the policy table says, for every role and sc
           allowed++;
           const self = p.user && t.kind === 'person' && p.user.id === t.id;
           if (self) ownReads.push({ id: r.headers.get('x-request-id'), who: p.name, path });
-          else if (t.kind === 'person' && facts.student.get(t.id) || t.kind === 'class') allowedReads.push({ id: r.headers.get('x-request-id'), who: p.name, path });
+          else if (t.kind === 'person' && facts.student.get(t.id) || t.kind === 'class' || t.kind === 'school' || t.kind === 'district') allowedReads.push({ id: r.headers.get('x-request-id'), who: p.name, path });
         } else {
           assert.ok([401, 403, 404].includes(r.status), `${p.name} ${path}: a refusal is 401, 403 or 404, got ${r.status}`);
           if (t.name) assert.ok(!r.text.includes(t.name), `${p.name} ${path}: a refusal shows nothing of the record`);
