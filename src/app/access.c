@@ -104,6 +104,8 @@ static const struct rule policy[] = {
     {WHO_DISTRICT_ADMIN, REL_DISTRICT, RES_SETTINGS, R_, false, false},
     {WHO_DISTRICT_ADMIN, REL_DISTRICT, RES_CLASS_LEARNING, ACT_ALL, false, false},
     {WHO_DISTRICT_ADMIN, REL_DISTRICT, RES_ASSIGNMENTS, ACT_ALL, false, false},
+    {WHO_DISTRICT_ADMIN, REL_DISTRICT, RES_SCHOOL_STATS, R_, false, false},
+    {WHO_DISTRICT_ADMIN, REL_DISTRICT, RES_DISTRICT_STATS, R_, false, false},
     /* school administrators: the people, classes and learning records of their schools, and
        the logins of their people, never of an administrator */
     {WHO_SCHOOL_ADMIN, REL_SCHOOL, RES_PERSON, NOAD & ~ACT_CREDENTIALS, false, false},
@@ -114,6 +116,7 @@ static const struct rule policy[] = {
     {WHO_SCHOOL_ADMIN, REL_SCHOOL, RES_MASTERY, RL_ | ACT_EXPORT, false, false},
     {WHO_SCHOOL_ADMIN, REL_SCHOOL, RES_AUDIT, R_, true, false},
     {WHO_SCHOOL_ADMIN, REL_SCHOOL, RES_CLASS_LEARNING, RL_ | ACT_EXPORT, false, false},
+    {WHO_SCHOOL_ADMIN, REL_SCHOOL, RES_SCHOOL_STATS, R_, false, false},
     {WHO_SCHOOL_ADMIN, REL_SCHOOL, RES_ASSIGNMENTS, RL_, false,
      false}, /* see them; the teacher assigns */
     /* counsellors: the students of their schools, read only */
@@ -124,6 +127,7 @@ static const struct rule policy[] = {
     {WHO_COUNSELLOR, REL_SCHOOL, RES_MASTERY, RL_, true, false},
     {WHO_COUNSELLOR, REL_SCHOOL, RES_CLASS_LEARNING, RL_, false, false},
     {WHO_COUNSELLOR, REL_SCHOOL, RES_ASSIGNMENTS, RL_, false, false},
+    {WHO_COUNSELLOR, REL_SCHOOL, RES_SCHOOL_STATS, R_, false, false},
     /* teachers: the classes they teach now and those classes' students (no contact data) */
     {WHO_TEACHER, REL_TEACHES, RES_PERSON, RL_, true, false},
     {WHO_TEACHER, REL_TEACHES, RES_STATEMENTS, RL_ | ACT_WRITE, true, false}, /* feedback on work */
@@ -160,6 +164,8 @@ static const struct rule policy[] = {
     /* derived records follow the statements they come from: not for statements/read/mine */
     {WHO_STATEMENTS_READ, REL_DISTRICT, RES_MASTERY, RL_, false, false},
     {WHO_STATEMENTS_READ, REL_DISTRICT, RES_CLASS_LEARNING, RL_, false, false},
+    {WHO_STATEMENTS_READ, REL_DISTRICT, RES_SCHOOL_STATS, R_, false, false},
+    {WHO_STATEMENTS_READ, REL_DISTRICT, RES_DISTRICT_STATS, R_, false, false},
     {WHO_STATE, REL_DISTRICT, RES_STATE, ACT_ALL, false, false},
     {WHO_PROFILE, REL_DISTRICT, RES_PROFILES, ACT_ALL, false, false},
     {WHO_STATE, REL_DISTRICT, RES_DOC_META, R_, false, false},
@@ -181,6 +187,8 @@ static const struct rule policy[] = {
     {WHO_OPERATOR, REL_DISTRICT, RES_SETTINGS, ACT_ALL, false, false},
     {WHO_OPERATOR, REL_DISTRICT, RES_CLASS_LEARNING, ACT_ALL, false, false},
     {WHO_OPERATOR, REL_DISTRICT, RES_ASSIGNMENTS, ACT_ALL, false, false},
+    {WHO_OPERATOR, REL_DISTRICT, RES_SCHOOL_STATS, R_, false, false},
+    {WHO_OPERATOR, REL_DISTRICT, RES_DISTRICT_STATS, R_, false, false},
     /* Trellis itself: keeps the learner model, forwards and deletes learning records */
     {WHO_SYSTEM, REL_DISTRICT, RES_STATEMENTS, RL_ | ACT_WRITE | ACT_EXPORT | ACT_ADMIN, false,
      false},
@@ -212,8 +220,9 @@ static const char *const who_names[WHO_N] = {
 static const char *const rel_names[REL_N] = {"self",   "teaches",  "enrolled",  "guardian",
                                              "school", "district", "own_client"};
 static const char *const kind_names[RES_KIND_MAX] = {
-    "",         "person",   "class", "school",  "district", "statements",     "mastery",    "state",
-    "profiles", "doc_meta", "audit", "clients", "settings", "class_learning", "assignments"};
+    "",         "person",         "class",       "school",       "district",      "statements",
+    "mastery",  "state",          "profiles",    "doc_meta",     "audit",         "clients",
+    "settings", "class_learning", "assignments", "school_stats", "district_stats"};
 static const struct {
     unsigned bit;
     const char *name;
@@ -377,6 +386,7 @@ static enum target target_of(enum access_kind k, int64_t id)
     case RES_ASSIGNMENTS:
         return T_CLASS;
     case RES_SCHOOL:
+    case RES_SCHOOL_STATS:
         return T_SCHOOL;
     default:
         return T_DISTRICT;
@@ -582,11 +592,11 @@ static int resolve(struct facts *f, const struct access_resource *res)
     }
     case T_DISTRICT:
         /* the kinds whose id is a district's name it; the others say it in district_id */
-        f->district_id =
-            (res->kind == RES_DISTRICT || res->kind == RES_CLIENTS || res->kind == RES_SETTINGS) &&
-                    res->id
-                ? res->id
-                : res->district_id;
+        f->district_id = (res->kind == RES_DISTRICT || res->kind == RES_CLIENTS ||
+                          res->kind == RES_SETTINGS || res->kind == RES_DISTRICT_STATS) &&
+                                 res->id
+                             ? res->id
+                             : res->district_id;
         if (!f->district_id)
             f->district_id = f->p->district_id;
         return 0;
@@ -608,10 +618,12 @@ static const char *object_of(struct ctx *c, const struct access_resource *res)
 }
 
 static enum grant_audit audit_mode(const struct principal *p, unsigned action,
-                                   const struct facts *f)
+                                   enum access_kind kind, const struct facts *f)
 {
     if (p->kind == PRINCIPAL_SYSTEM && (action & (ACT_READ | ACT_LIST | ACT_WRITE | ACT_ADMIN)))
         return GRANT_AUDIT_NONE; /* processing inside Trellis: nothing leaves */
+    if (kind == RES_SCHOOL_STATS || kind == RES_DISTRICT_STATS)
+        return GRANT_AUDIT_AGGREGATE; /* counts with small cells hidden: no student's record */
     if ((action & ACT_EXPORT) && f->target == T_DISTRICT)
         return GRANT_AUDIT_COUNT;
     return GRANT_AUDIT_SUBJECTS;
@@ -758,7 +770,7 @@ static int check(struct ctx *c, enum access_action action, const struct access_r
                                res->kind == RES_STATEMENTS
                            ? p->account_id
                            : 0;
-        g->audit = audit_mode(p, action, &f);
+        g->audit = audit_mode(p, action, res->kind, &f);
         g->self_id = p->kind == PRINCIPAL_USER ? p->user_id : 0;
         g->object = object_of(c, res);
         g->arena = c->arena;
@@ -840,7 +852,14 @@ static int entries_of(struct ctx *c, struct audit_entry **ret, size_t *ret_n)
         x->district_id = g->district_id;
         x->action = verb_of(g->asked);
         x->object = g->object;
-        if (g->audit == GRANT_AUDIT_COUNT) {
+        if (g->audit == GRANT_AUDIT_AGGREGATE) {
+            /* counts, no student named and none counted by the tripwire */
+            x->detail =
+                arena_printf(c->arena, "aggregates over %lld students%s%s", (long long)g->records,
+                             g->detail ? "; " : "", g->detail ? g->detail : "");
+            if (!x->detail)
+                return ctx_fail(c, -ENOMEM, "out of memory");
+        } else if (g->audit == GRANT_AUDIT_COUNT) {
             x->n_records = g->records;
             x->detail = arena_printf(c->arena, "%lld records%s%s%s", (long long)g->records,
                                      g->sealed_opened ? ", sealed fields unsealed" : "",

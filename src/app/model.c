@@ -23,7 +23,9 @@
 #include "store/store.h"
 #include "store/store_model.h"
 
-#define BATCH 2000 /* statements read and applied per transaction */
+#define BATCH        2000   /* statements read and applied per transaction */
+#define USAGE_MAX_MS 300000 /* an answer's time counts up to 5 minutes (a page left open) */
+#define DAY_MS       86400000LL
 
 /* ---- which statements are answers ---- */
 
@@ -98,6 +100,7 @@ int model_event_of(json_t *st, struct model_event *ret)
 
 struct answer {
     int64_t user_id, timestamp_ms;
+    int64_t duration_ms; /* result.duration, at most USAGE_MAX_MS; 0 when absent */
     const char *skill;
     enum model_event_kind kind;
     bool success;     /* what the statement says */
@@ -171,6 +174,12 @@ static int collect_row(const struct lrs_row *row, void *arg)
             a->kind = ev.kind;
             a->opportunity = ev.opportunity;
             a->assisted = ev.assisted;
+            a->duration_ms = 0;
+            const char *dur =
+                json_string_value(json_object_get(json_object_get(st, "result"), "duration"));
+            int64_t dms;
+            if (ev.kind == MODEL_ANSWER && dur && time_parse_duration(dur, &dms) == 0)
+                a->duration_ms = MIN(dms, USAGE_MAX_MS);
             a->skill = arena_strdup(k->arena, skill);
             if (!a->skill)
                 r = -ENOMEM;
@@ -323,6 +332,48 @@ int model_apply(const struct model_skill_row *sk, const struct model_event *ev,
     return 0;
 }
 
+/*
+ * What the batch adds to each learner's week (model_weekly, model_learners):
+ * a small open-addressing table keyed by (learner, week), written once per
+ * key at the end of the batch.
+ */
+struct usage_table {
+    struct usage_slot {
+        int64_t user_id;
+        struct model_usage u;
+    } * slot;
+    size_t cap, n;
+};
+
+static struct model_usage *usage_of(struct usage_table *t, int64_t user_id, int64_t week)
+{
+    uint64_t h = (uint64_t)user_id * 0x9E3779B97F4A7C15ULL ^ (uint64_t)week * 0xC2B2AE3D27D4EB4FULL;
+    for (size_t i = h & (t->cap - 1);; i = (i + 1) & (t->cap - 1)) {
+        struct usage_slot *s = &t->slot[i];
+        if (s->user_id == user_id && s->u.week == week)
+            return &s->u;
+        if (s->user_id == 0) {
+            s->user_id = user_id;
+            s->u.week = week;
+            t->n++;
+            return &s->u;
+        }
+    }
+}
+
+static int usage_write(struct db *db, int64_t district_id, const struct usage_table *t)
+{
+    for (size_t i = 0; i < t->cap; i++) {
+        const struct usage_slot *s = &t->slot[i];
+        if (!s->user_id)
+            continue;
+        int r = store_model_usage_add(db, district_id, s->user_id, &s->u);
+        if (r < 0)
+            return r;
+    }
+    return 0;
+}
+
 static int apply_tx(struct db *db, void *arg)
 {
     struct apply *ap = arg;
@@ -340,6 +391,13 @@ static int apply_tx(struct db *db, void *arg)
         ap->stale = true;
         return 0;
     }
+    /* at most one key per event; a power of two at least twice that */
+    struct usage_table usage = {.cap = 16};
+    while (usage.cap < 2 * k->n)
+        usage.cap *= 2;
+    usage.slot = arena_calloc(k->arena, usage.cap, sizeof(*usage.slot));
+    if (!usage.slot)
+        return -ENOMEM;
     for (size_t i = 0; i < k->n; i++) {
         const struct answer *a = &k->a[i];
         const struct model_skill_row *sk;
@@ -360,6 +418,7 @@ static int apply_tx(struct db *db, void *arg)
         }
         if (r < 0)
             return r;
+        bool was = m.p_mastery >= MODEL_MASTERED;
         struct model_event ev = {.kind = a->kind,
                                  .skill = a->skill,
                                  .correct = a->success,
@@ -369,8 +428,21 @@ static int apply_tx(struct db *db, void *arg)
             return r;
         if ((r = store_model_mastery_put(db, ap->district_id, a->user_id, &m)) < 0)
             return r;
+        bool now = m.p_mastery >= MODEL_MASTERED;
+        struct model_usage *u = usage_of(&usage, a->user_id, (a->timestamp_ms / DAY_MS + 3) / 7);
+        if (a->kind == MODEL_ANSWER) {
+            u->answers++;
+            u->seconds += a->duration_ms;
+        }
+        u->gained += !was && now;
+        u->lost += was && !now;
         ap->applied++;
     }
+    /* seconds were summed in ms: whole seconds per row */
+    for (size_t i = 0; i < usage.cap; i++)
+        usage.slot[i].u.seconds = (usage.slot[i].u.seconds + 500) / 1000;
+    if ((r = usage_write(db, ap->district_id, &usage)) < 0)
+        return r;
     return store_model_set_cursor(db, ap->district_id, k->last_seq);
 }
 

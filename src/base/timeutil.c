@@ -197,3 +197,68 @@ void time_format_iso8601(int64_t ms, char *out)
              (unsigned)(sod / 3600), (unsigned)(sod / 60 % 60), (unsigned)(sod % 60),
              (unsigned)rem);
 }
+
+int time_parse_duration(const char *s, int64_t *ret_ms)
+{
+    static const struct {
+        char unit;
+        bool in_time;
+        double ms;
+    } units[] = {{'Y', false, 365 * 86400e3},
+                 {'M', false, 30 * 86400e3},
+                 {'W', false, 7 * 86400e3},
+                 {'D', false, 86400e3},
+                 {'H', true, 3600e3},
+                 {'M', true, 60e3},
+                 {'S', true, 1e3}};
+    size_t next = 0; /* units must come in order, each once */
+    bool in_time = false, any = false, fraction_seen = false, weeks = false;
+    double total = 0;
+
+    if (!s || *s++ != 'P')
+        return -EINVAL;
+    while (*s) {
+        if (*s == 'T') {
+            if (in_time || !s[1])
+                return -EINVAL;
+            in_time = true;
+            s++;
+            continue;
+        }
+        if (fraction_seen || weeks)
+            return -EINVAL; /* a fraction only on the last number; PnW stands alone */
+        double v = 0, scale = 0;
+        bool digit = false;
+        for (; *s >= '0' && *s <= '9'; s++, digit = true)
+            v = v * 10 + (*s - '0');
+        if (*s == '.' || *s == ',') {
+            s++;
+            scale = 1;
+            for (; *s >= '0' && *s <= '9'; s++, digit = true) {
+                scale /= 10;
+                v += scale * (*s - '0');
+            }
+            fraction_seen = true;
+        }
+        if (!digit || !*s)
+            return -EINVAL;
+        size_t u = next;
+        while (u < ARRAY_SIZE(units) && (units[u].unit != *s || units[u].in_time != in_time))
+            u++;
+        if (u == ARRAY_SIZE(units))
+            return -EINVAL;
+        if (units[u].unit == 'W') {
+            if (any)
+                return -EINVAL;
+            weeks = true;
+        }
+        next = u + 1;
+        total += v * units[u].ms;
+        any = true;
+        s++;
+    }
+    if (!any || total > 100 * 365 * 86400e3)
+        return -EINVAL;
+    *ret_ms = (int64_t)(total + 0.5);
+    return 0;
+}

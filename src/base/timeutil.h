@@ -37,4 +37,11 @@ int time_parse_iso8601(struct str s, bool allow_no_zone, int64_t *ret_ms, bool *
 /* ms to "YYYY-MM-DDTHH:MM:SS.mmmZ"; out holds at least 32 bytes. */
 void time_format_iso8601(int64_t ms, char *out);
 
+/*
+ * An ISO 8601 duration as xAPI uses it (result.duration): PnYnMnDTnHnMnS
+ * (a fraction only on the last number) or PnW, to milliseconds; a year
+ * counts 365 days and a month 30. -EINVAL if malformed or over a century.
+ */
+int time_parse_duration(const char *s, int64_t *ret_ms);
+
 #endif

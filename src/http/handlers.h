@@ -36,6 +36,9 @@ int h_class_card_revoke(struct request *rq);
 int h_home(struct request *rq);
 int h_user(struct request *rq);
 int h_user_mastery(struct request *rq);
+/* h_schoolview.c */
+int h_school_overview(struct request *rq);
+int h_district_overview(struct request *rq);
 int h_practice_next(struct request *rq);
 int h_practice_attempts(struct request *rq);
 int h_practice_hints(struct request *rq);

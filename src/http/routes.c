@@ -61,6 +61,8 @@ const struct route routes[] = {
     {"POST", "/api/v1/practice/attempts", h_practice_attempts, 0},
     {"POST", "/api/v1/practice/hints", h_practice_hints, 0},
     {"GET", "/api/v1/practice/progress", h_practice_progress, ROUTE_NO_BODY},
+    {"GET", "/api/v1/schools/{id}/overview", h_school_overview, ROUTE_NO_BODY},
+    {"GET", "/api/v1/districts/{id}/overview", h_district_overview, ROUTE_NO_BODY},
     /* xAPI (LRS): statements side (h_xapi.c); every method of a path goes to one handler */
     {"GET", "/xapi/about", h_xapi_about, ROUTE_RAW_BODY | ROUTE_XAPI | ROUTE_PUBLIC},
     {"GET", "/xapi/statements", h_xapi_statements, ROUTE_RAW_BODY | ROUTE_XAPI},
@@ -102,6 +104,8 @@ const struct route_disclosure route_disclosures[] = {
     {"GET", "/api/v1/users/{id}/audit", RES_AUDIT, ACT_READ},
     {"GET", "/xapi/statements", RES_STATEMENTS, ACT_LIST},
     {"GET", "/xapi/activities/state", RES_STATE, ACT_READ},
+    {"GET", "/api/v1/schools/{id}/overview", RES_SCHOOL_STATS, ACT_READ},
+    {"GET", "/api/v1/districts/{id}/overview", RES_DISTRICT_STATS, ACT_READ},
 };
 
 const size_t route_disclosures_count = ARRAY_SIZE(route_disclosures);

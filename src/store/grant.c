@@ -34,7 +34,7 @@ void grant_note(struct grant *g, int64_t user_id)
         !(g->asked & discloses))
         return;
     g->records++;
-    if (g->audit == GRANT_AUDIT_COUNT)
+    if (g->audit == GRANT_AUDIT_COUNT || g->audit == GRANT_AUDIT_AGGREGATE)
         return;
     /* a repeat of the last one (a learner's statements, page by page) is noted once */
     if (g->n_subjects && g->subjects[g->n_subjects - 1] == user_id)
@@ -56,6 +56,6 @@ void grant_note(struct grant *g, int64_t user_id)
 
 void grant_note_rows(struct grant *g, int64_t n)
 {
-    if (g->audit == GRANT_AUDIT_COUNT)
+    if (g->audit == GRANT_AUDIT_COUNT || g->audit == GRANT_AUDIT_AGGREGATE)
         g->records += n;
 }

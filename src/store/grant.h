@@ -54,6 +54,8 @@ enum access_kind {
     RES_CLASS_LEARNING,
     /* a class's assignments and its students' progress on them: id = classes.id */
     RES_ASSIGNMENTS,
+    RES_SCHOOL_STATS,   /* a school's aggregates, small cells suppressed: id = orgs.id */
+    RES_DISTRICT_STATS, /* the district's aggregates, small cells suppressed: id = districts.id */
     RES_KIND_MAX
 };
 

@@ -26,6 +26,8 @@ enum grant_audit {
     GRANT_AUDIT_SUBJECTS = 0, /* one entry naming every student returned (a disclosure) */
     GRANT_AUDIT_COUNT,        /* one entry with counts, no ids (a whole-district export) */
     GRANT_AUDIT_NONE,         /* internal processing by the SYSTEM principal: nothing leaves */
+    GRANT_AUDIT_AGGREGATE,    /* one entry for a view of suppressed aggregates: no ids, and
+                                 not counted by the bulk-export tripwire (no record leaves) */
 };
 
 struct grant {
@@ -46,7 +48,7 @@ struct grant {
     struct arena *arena;
     int64_t *subjects;
     size_t n_subjects, cap_subjects;
-    int64_t records;    /* rows returned */
+    int64_t records;    /* rows returned (aggregates: the students they cover) */
     bool sealed_opened; /* sealed fields were returned */
     int err;            /* a failure while noting: the gate then discloses nothing */
     struct grant *next; /* the request's grants (the gate's list) */

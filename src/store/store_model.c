@@ -217,6 +217,10 @@ int store_model_reset(struct db *db, int64_t district_id)
 {
     int64_t n = db_exec(db, "DELETE FROM model_mastery WHERE district_id = ?", "i", district_id);
     if (n >= 0)
+        n = db_exec(db, "DELETE FROM model_learners WHERE district_id = ?", "i", district_id);
+    if (n >= 0)
+        n = db_exec(db, "DELETE FROM model_weekly WHERE district_id = ?", "i", district_id);
+    if (n >= 0)
         n = db_exec(db, "DELETE FROM model_cursor WHERE district_id = ?", "i", district_id);
     return n < 0 ? (int)n : 0;
 }
@@ -225,6 +229,36 @@ int store_model_forget_user(struct db *db, int64_t district_id, int64_t user_id)
 {
     int64_t n = db_exec(db, "DELETE FROM model_mastery WHERE district_id = ? AND user_id = ?", "ii",
                         district_id, user_id);
+    if (n >= 0)
+        n = db_exec(db, "DELETE FROM model_learners WHERE district_id = ? AND user_id = ?", "ii",
+                    district_id, user_id);
+    if (n >= 0)
+        n = db_exec(db, "DELETE FROM model_weekly WHERE district_id = ? AND user_id = ?", "ii",
+                    district_id, user_id);
+    return n < 0 ? (int)n : 0;
+}
+
+int store_model_usage_add(struct db *db, int64_t district_id, int64_t user_id,
+                          const struct model_usage *u)
+{
+    int64_t n = 0;
+    if (u->answers || u->seconds || u->gained || u->lost)
+        n = db_exec(db,
+                    "INSERT INTO model_weekly (district_id, user_id, week, answers, seconds, "
+                    "gained, lost) VALUES (?, ?, ?, ?, ?, ?, ?) "
+                    "ON CONFLICT (district_id, user_id, week) DO UPDATE SET "
+                    "answers = model_weekly.answers + excluded.answers, "
+                    "seconds = model_weekly.seconds + excluded.seconds, "
+                    "gained = model_weekly.gained + excluded.gained, "
+                    "lost = model_weekly.lost + excluded.lost",
+                    "iiiiiii", district_id, user_id, u->week, u->answers, u->seconds, u->gained,
+                    u->lost);
+    if (n >= 0 && u->gained != u->lost)
+        n = db_exec(db,
+                    "INSERT INTO model_learners (district_id, user_id, mastered) VALUES (?, ?, ?) "
+                    "ON CONFLICT (district_id, user_id) DO UPDATE SET "
+                    "mastered = model_learners.mastered + excluded.mastered",
+                    "iii", district_id, user_id, u->gained - u->lost);
     return n < 0 ? (int)n : 0;
 }
 

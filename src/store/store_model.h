@@ -1,6 +1,7 @@
 /*
- * The learner model's tables (migration 0010): skill parameters, each
- * learner's mastery per skill, and the statement cursor per district. No
+ * The learner model's tables (migrations 0010, 0020): skill parameters,
+ * each learner's mastery per skill, their usage per week, and the
+ * statement cursor per district. No
  * access decision here: src/app/model.c checks first.
  */
 #ifndef TRELLIS_STORE_MODEL_H
@@ -65,7 +66,19 @@ int store_model_set_cursor(struct db *db, int64_t district_id, int64_t seq);
 int store_model_reset(struct db *db, int64_t district_id);
 /* Every district's id, in order. */
 int store_model_districts(struct db *db, int (*cb)(void *arg, int64_t district_id), void *arg);
-/* Forget one learner's mastery (their statements were deleted). */
+/* Forget one learner's mastery and usage (their statements were deleted). */
 int store_model_forget_user(struct db *db, int64_t district_id, int64_t user_id);
+
+/*
+ * What one learner did in one week (migration 0020): added to the week's
+ * row (model_weekly), and gained - lost to the learner's count of skills
+ * mastered (model_learners). Inside the model's write transaction.
+ */
+struct model_usage {
+    int64_t week; /* (day + 3) / 7: weeks start on Monday, UTC */
+    int64_t answers, seconds, gained, lost;
+};
+int store_model_usage_add(struct db *db, int64_t district_id, int64_t user_id,
+                          const struct model_usage *u);
 
 #endif

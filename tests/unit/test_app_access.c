@@ -153,6 +153,9 @@ enum {
     R_AUDIT_DISTRICT,
     R_CLIENTS_1,
     R_SETTINGS_1,
+    R_SCHOOL_STATS_1,
+    R_SCHOOL_STATS_2,
+    R_DISTRICT_STATS_1,
     R_N
 };
 static const char *const rname[R_N] = {"person a (t1's student now, g's child, s1)",
@@ -181,7 +184,10 @@ static const char *const rname[R_N] = {"person a (t1's student now, g's child, s
                                        "person m (school admin, s1)",
                                        "the district's audit log",
                                        "the district's API clients",
-                                       "the server's settings"};
+                                       "the server's settings",
+                                       "aggregates of school s1",
+                                       "aggregates of school s2",
+                                       "aggregates of district d1"};
 
 static struct access_resource resource(int which)
 {
@@ -261,6 +267,15 @@ static struct access_resource resource(int which)
         break;
     case R_SETTINGS_1:
         r.kind = RES_SETTINGS;
+        r.id = F.d1;
+        break;
+    case R_SCHOOL_STATS_1:
+    case R_SCHOOL_STATS_2:
+        r.kind = RES_SCHOOL_STATS;
+        r.id = which == R_SCHOOL_STATS_1 ? F.s1 : F.s2;
+        break;
+    case R_DISTRICT_STATS_1:
+        r.kind = RES_DISTRICT_STATS;
         r.id = F.d1;
         break;
     }
@@ -478,6 +493,28 @@ static const struct row table[] = {
     {P_CLIENT_READ, R_SETTINGS_1, "AAAAAAA"},
 
     ALL(P_OTHER_DISTRICT, "NNNNNNN"), /* nothing of district 1 ... */
+
+/* aggregates (small cells suppressed): administrators and counsellors of the school */
+#define STATS(p, s1, s2, d)                               \
+    {p, R_SCHOOL_STATS_1, s1}, {p, R_SCHOOL_STATS_2, s2}, \
+    {                                                     \
+        p, R_DISTRICT_STATS_1, d                          \
+    }
+    STATS(P_NOBODY, "PPPPPPP", "PPPPPPP", "PPPPPPP"),
+    STATS(P_STUDENT, "NNNNNNN", "NNNNNNN", "NNNNNNN"),
+    STATS(P_GUARDIAN, "NNNNNNN", "NNNNNNN", "NNNNNNN"),
+    STATS(P_TEACHER, "NNNNNNN", "NNNNNNN", "NNNNNNN"), /* a teacher reads the school, not this */
+    STATS(P_COUNSELLOR, "+AAAAAA", "NNNNNNN", "NNNNNNN"),
+    STATS(P_SCHOOL_ADMIN, "+AAAAAA", "NNNNNNN", "NNNNNNN"),
+    STATS(P_DISTRICT_ADMIN, "+AAAAAA", "+AAAAAA", "+AAAAAA"),
+    STATS(P_ENROL_ONLY, "AAAAAAA", "AAAAAAA", "AAAAAAA"),
+    STATS(P_OPERATOR, "+AAAAAA", "+AAAAAA", "+AAAAAA"),
+    STATS(P_CLIENT_ROSTER, "AAAAAAA", "AAAAAAA", "AAAAAAA"), /* needs statements/read */
+    STATS(P_CLIENT_XAPI, "NNNNNNN", "NNNNNNN", "AAAAAAA"),
+    STATS(P_CLIENT_MINE, "NNNNNNN", "NNNNNNN", "AAAAAAA"),
+    STATS(P_CLIENT_READ, "+AAAAAA", "+AAAAAA", "+AAAAAA"),
+    STATS(P_OTHER_DISTRICT, "NNNNNNN", "NNNNNNN", "NNNNNNN"),
+#undef STATS
 };
 
 /* Exceptions to the ALL() rows (later rows win). */

@@ -76,12 +76,38 @@ static void test_iso8601(void **state)
     assert_string_equal(out, "1969-12-31T23:59:59.500Z");
 }
 
+static void test_duration(void **state)
+{
+    (void)state;
+    int64_t ms;
+    assert_int_equal(time_parse_duration("PT8.2S", &ms), 0);
+    assert_int_equal(ms, 8200);
+    assert_int_equal(time_parse_duration("PT1M30S", &ms), 0);
+    assert_int_equal(ms, 90000);
+    assert_int_equal(time_parse_duration("P1DT2H", &ms), 0);
+    assert_int_equal(ms, (24 + 2) * 3600000LL);
+    assert_int_equal(time_parse_duration("P2W", &ms), 0);
+    assert_int_equal(ms, 14 * 86400000LL);
+    assert_int_equal(time_parse_duration("PT0,5S", &ms), 0);
+    assert_int_equal(ms, 500);
+    assert_int_equal(time_parse_duration("P1M", &ms), 0); /* a month, not a minute */
+    assert_int_equal(ms, 30 * 86400000LL);
+    assert_int_equal(time_parse_duration("PT1M", &ms), 0);
+    assert_int_equal(ms, 60000);
+    const char *bad[] = {"",        "P",     "PT",     "8S",  "PT8",   "PTS",      "PT1.5M30S",
+                         "PT30S1M", "P1W2D", "PT1H1H", "P1S", "PT-1S", "P999999Y", "P1DT"};
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+        if (time_parse_duration(bad[i], &ms) != -EINVAL)
+            fail_msg("'%s' was accepted", bad[i]);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_days_round_trip),
         cmocka_unit_test(test_parse_date_strict),
         cmocka_unit_test(test_iso8601),
+        cmocka_unit_test(test_duration),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
