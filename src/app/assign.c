@@ -892,6 +892,12 @@ int assign_list(struct ctx *c, int64_t class_id, const char *lang, json_t **ret)
                : NULL;
     items = students = NULL;
     r = *ret ? 0 : ctx_fail(c, -ENOMEM, "out of memory");
+    if (r == 0) {
+        /* whether the page offers the form; POST still asks the gate */
+        bool may = access_would_allow(c, ACT_WRITE, &res) == 0;
+        c->err[0] = '\0';
+        json_object_set_new(*ret, "can_assign", json_boolean(may));
+    }
     access_grant_detail(g, "assignments and progress");
     if (!c->purpose)
         c->purpose = "class assignments";

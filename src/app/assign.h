@@ -54,8 +54,9 @@
  */
 int assign_create(struct ctx *c, int64_t class_id, json_t *req, const char *lang, json_t **ret);
 /*
- * GET /api/v1/classes/{id}/assignments: the class, its students today, and
- * every assignment with each covered student's progress and flags.
+ * GET /api/v1/classes/{id}/assignments: the class, its students today,
+ * every assignment with each covered student's progress and flags, and
+ * can_assign (may ctx->who give and change them: the page shows the form).
  */
 int assign_list(struct ctx *c, int64_t class_id, const char *lang, json_t **ret);
 /* PATCH .../assignments/{aid}: {"due_date"?, "note"?, "closed"?: bool}; *ret as create. */

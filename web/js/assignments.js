@@ -218,25 +218,20 @@ function completion(a) {
   );
 }
 
+function practice(p, sep) {
+  const answers = (p.skills || []).reduce((n, s) => n + (s.answers || 0), 0);
+  return [t('assign.answers', { count: answers }), sep, p.last_activity ? t('assign.last_on', { date: day(p.last_activity) }) : t('assign.never')];
+}
+
+// Three columns, so it fits a phone: the student, where they stand (overall, each skill
+// when there are several, the inactivity flag with its evidence), their practice.
 function progressTable(a) {
-  const skillName = new Map((a.skills || []).map((s) => [s.iri, s.name]));
-  const multi = (a.skills || []).length > 1;
+  const names = new Map((a.skills || []).map((s) => [s.iri, s.name]));
+  const multi = names.size > 1;
   return h(
     'table',
-    { class: 'asg-table' },
-    h('caption', { class: 'sr-only' }, t('assign.table_caption', { skills: (a.skills || []).map((s) => s.name).join(', ') })),
-    h(
-      'thead',
-      {},
-      h(
-        'tr',
-        {},
-        h('th', { scope: 'col' }, t('assign.col_student')),
-        h('th', { scope: 'col' }, t('assign.col_status')),
-        multi ? (a.skills || []).map((s) => h('th', { scope: 'col' }, s.name)) : h('th', { scope: 'col' }, t('assign.col_answers')),
-        h('th', { scope: 'col' }, t('assign.col_last')),
-      ),
-    ),
+    { class: 'asg-table', 'aria-label': t('assign.table_caption', { skills: [...names.values()].join(', ') }) },
+    h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, t('assign.col_student')), h('th', { scope: 'col' }, t('assign.col_status')), h('th', { scope: 'col', class: 'asg-practice' }, t('assign.col_practice')))),
     h(
       'tbody',
       {},
@@ -244,19 +239,20 @@ function progressTable(a) {
         h(
           'tr',
           {},
-          h('th', { scope: 'row' }, p.name),
+          // on a phone the practice column folds under the name (CSS shows one or the other)
+          h('th', { scope: 'row' }, p.name, h('span', { class: 'asg-practice-inline meta' }, practice(p, ' · '))),
           h(
             'td',
             {},
             statusBadge(p.status),
+            multi
+              ? h('ul', { class: 'asg-per-skill' }, (p.skills || []).map((s) => h('li', {}, statusBadge(s.status), ' ', names.get(s.iri) || '')))
+              : null,
             p.inactive
-              ? h('span', { class: 'asg-flag' }, ' ', h('span', { class: 'asg-status asg-inactive' }, t('assign.inactive')), ' ', t('assign.inactive_evidence', { count: p.inactive.school_days, since: day(p.inactive.since) }))
+              ? h('p', { class: 'asg-flag' }, h('span', { class: 'asg-status asg-inactive' }, t('assign.inactive')), ' ', t('assign.inactive_evidence', { count: p.inactive.school_days, since: day(p.inactive.since) }))
               : null,
           ),
-          multi
-            ? (p.skills || []).map((s) => h('td', {}, statusBadge(s.status), h('span', { class: 'sr-only' }, ` ${skillName.get(s.iri) || ''}`), ' ', h('span', { class: 'meta' }, t('assign.answers', { count: s.answers || 0 }))))
-            : h('td', {}, fmtNumber(p.skills?.[0]?.answers || 0)),
-          h('td', {}, p.last_activity ? day(p.last_activity) : t('assign.never')),
+          h('td', { class: 'asg-practice' }, practice(p, h('br'))),
         ),
       ),
     ),
@@ -349,8 +345,8 @@ function assignment(a) {
         h('strong', {}, t('assign.due', { date: day(a.due_date) })),
         a.overdue ? h('span', { class: 'asg-status asg-overdue' }, t('assign.overdue')) : null,
         a.state === 'closed' ? h('span', { class: 'asg-status asg-closed-badge' }, t('assign.closed')) : null,
-        h('span', { class: 'meta' }, ` · ${who} · ${by}`),
       ),
+      h('p', { class: 'meta asg-by' }, `${who} · ${by}`),
       a.note ? h('p', { class: 'asg-note-text' }, a.note) : null,
       completion(a),
       (a.progress || []).length
@@ -359,7 +355,7 @@ function assignment(a) {
             { class: 'asg-detail' },
             h('summary', {}, t('assign.per_student', { count: a.progress.length })),
             // scrolls sideways on a phone; focusable so the keyboard can scroll it too
-            h('div', { class: 'asg-scroll', tabindex: 0, role: 'region', 'aria-label': t('assign.table_caption', { skills: names.join(', ') }) }, progressTable(a)),
+            h('div', { class: 'asg-scroll', tabindex: 0, role: 'region', 'aria-label': t('assign.per_student', { count: a.progress.length }) }, progressTable(a)),
           )
         : h('p', { class: 'empty' }, t('assign.nobody')),
       h('p', { class: 'field-error', id: `asg-${a.id}-error`, role: 'alert', tabindex: -1 }),
@@ -403,12 +399,7 @@ function render() {
 
 async function fetchAll() {
   data = await api(withLang(base()));
-  try {
-    skills = await api(withLang(`${base()}/skills`));
-  } catch (e) {
-    if (e.status !== 403 && e.status !== 404) throw e;
-    skills = null; // may see, not assign
-  }
+  skills = data.can_assign ? await api(withLang(`${base()}/skills`)) : null; // null: may see, not assign
 }
 
 // Fetch again after a change, then put focus where the change shows and say what happened.
