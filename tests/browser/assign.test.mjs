@@ -141,6 +141,27 @@ test('giving an assignment to two chosen students, then deleting it, by keyboard
   // the form is empty again
   assert.equal(await page.inputValue('#asg-due'), '');
 
+  // a later due date, typed; then closed. Neither reads the students' progress again (the
+  // page updates what it holds: no more disclosures than needed)
+  const lists = [];
+  page.on('request', (r) => {
+    if (r.method() === 'GET' && /\/api\/v1\/classes\/\d+\/assignments(\?|$)/.test(r.url())) lists.push(r.url());
+  });
+  d.setUTCDate(d.getUTCDate() + 7);
+  const due2 = d.toISOString().slice(0, 10);
+  const [y2, m2, d2] = due2.split('-');
+  await tabTo(page, `#asg-${made.id}-due`);
+  await page.keyboard.type(`${m2}${d2}${y2}`);
+  await tabTo(page, `#asg-${made.id}-due + button`);
+  await page.keyboard.press('Enter');
+  await page.waitForFunction(() => document.getElementById('flash').textContent !== '' && / is now due /.test(document.getElementById('flash').textContent));
+  assert.equal((await teacher.req(`/api/v1/classes/${cls.class.id}/assignments`)).body.assignments.find((a) => a.id === made.id).due_date, due2);
+  await page.waitForFunction((id) => document.activeElement?.id === `asg-${id}-h`, made.id);
+  await tabTo(page, `#asg-${made.id}-close`);
+  await page.keyboard.press('Enter');
+  await page.waitForFunction((id) => document.querySelector(`#asg-closed-h ~ ul #asg-${id}-h`), made.id);
+  assert.equal((await teacher.req(`/api/v1/classes/${cls.class.id}/assignments`)).body.assignments.find((a) => a.id === made.id).state, 'closed');
+
   // delete it: the button asks first, the confirmation takes the focus
   await tabTo(page, `#asg-${made.id}-delete`);
   await page.keyboard.press('Enter');
@@ -151,6 +172,7 @@ test('giving an assignment to two chosen students, then deleting it, by keyboard
   const last = (await teacher.req(`/api/v1/classes/${cls.class.id}/assignments`)).body;
   assert.equal(last.assignments.find((a) => a.id === made.id), undefined);
   assert.equal(last.assignments.length, before.assignments.length);
+  assert.deepEqual(lists, [], 'moving, closing and deleting do not read the list again');
   await context.close();
 });
 

@@ -259,10 +259,31 @@ function progressTable(a) {
   );
 }
 
+// Reading the list discloses every covered student's progress again (an audit entry, and
+// records towards the bulk-export tripwire): after a change the page updates what it holds
+// from the answer, and asks for the list again only when the progress itself may differ
+// (a new assignment, one opened again, whose inactivity flags come back).
+function settleLocally(message, focusId) {
+  render();
+  if (message) announce(flash, message);
+  if (focusId) document.getElementById(focusId)?.focus();
+}
+
 async function change(a, body, message, focusId) {
   try {
-    await api(withLang(`${base()}/${encodeURIComponent(a.id)}`), { method: 'PATCH', body });
-    await refresh(focusId || `asg-${a.id}-h`, message);
+    const got = await api(withLang(`${base()}/${encodeURIComponent(a.id)}`), { method: 'PATCH', body });
+    if (body.closed === false) {
+      await refresh(focusId || `asg-${a.id}-h`, message);
+      return;
+    }
+    Object.assign(a, got); // the answer has no progress: the one held stays
+    if (a.state === 'closed') {
+      // a closed assignment flags nobody
+      for (const p of a.progress || []) delete p.inactive;
+      if (a.completion) a.completion.inactive = 0;
+    }
+    data.assignments.sort((x, y) => (x.state === y.state ? (x.state === 'open' ? x.due_date.localeCompare(y.due_date) : y.due_date.localeCompare(x.due_date)) : x.state === 'open' ? -1 : 1));
+    settleLocally(message, focusId || `asg-${a.id}-h`);
   } catch (err) {
     if (err.network) showNetProblem('failed');
     const el = document.getElementById(`asg-${a.id}-error`);
@@ -277,7 +298,8 @@ async function remove(a) {
   try {
     await api(`${base()}/${encodeURIComponent(a.id)}`, { method: 'DELETE' });
     confirming = 0;
-    await refresh('asg-list-h', t('assign.deleted', { skills: a.skills.map((s) => s.name).join(', ') }));
+    data.assignments = data.assignments.filter((x) => x.id !== a.id);
+    settleLocally(t('assign.deleted', { skills: a.skills.map((s) => s.name).join(', ') }), 'asg-list-h');
   } catch (err) {
     if (err.network) showNetProblem('failed');
     const el = document.getElementById(`asg-${a.id}-error`);
@@ -314,7 +336,7 @@ function teacherActions(a) {
       ),
     );
   const row = [];
-  if (a.state === 'open') row.push(h('button', { type: 'button', onclick: () => change(a, { closed: true }, t('assign.closed_msg', { skills: names })) }, t('assign.close')));
+  if (a.state === 'open') row.push(h('button', { type: 'button', id: `asg-${a.id}-close`, onclick: () => change(a, { closed: true }, t('assign.closed_msg', { skills: names })) }, t('assign.close')));
   else row.push(h('button', { type: 'button', onclick: () => change(a, { closed: false }, t('assign.reopened_msg', { skills: names })) }, t('assign.reopen')));
   if (confirming === a.id)
     row.push(
