@@ -176,11 +176,20 @@ test('giving an assignment to two chosen students, then deleting it, by keyboard
   await context.close();
 });
 
-test('a form sent without a skill says so, names nothing wrong elsewhere, and saves nothing (3.3.1)', skipIf(), async () => {
+test('a form with no skill, or due on a weekend, says so in the page\'s language and saves nothing (3.3.1)', skipIf(), async () => {
   const { context, page } = await teacherPage('es', 1280);
   const n = (await teacher.req(`/api/v1/classes/${cls.class.id}/assignments`)).body.assignments.length;
   await page.click('#asg-form button[type=submit]');
   assert.equal(await page.textContent('#asg-form-error'), CATALOG.es['assign.err_skills']);
+  // a skill, and the next Saturday
+  await page.check('input[name=skill]');
+  const d = new Date(`${cls.today}T00:00:00Z`);
+  do d.setUTCDate(d.getUTCDate() + 1);
+  while (d.getUTCDay() !== 6);
+  await page.fill('#asg-due', d.toISOString().slice(0, 10));
+  await page.click('#asg-form button[type=submit]');
+  assert.equal(await page.textContent('#asg-form-error'), CATALOG.es['assign.err_due_weekend']);
+  assert.equal(await focusedId(page), 'asg-due', 'the field to fix takes the focus');
   assert.equal((await teacher.req(`/api/v1/classes/${cls.class.id}/assignments`)).body.assignments.length, n);
   await context.close();
 });

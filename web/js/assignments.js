@@ -161,6 +161,16 @@ function form() {
   );
 }
 
+// What is wrong with a due date, in the page's language ('' when nothing is); the server
+// checks again, and also the end of the class's term.
+function dueProblem(v) {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(v)) return t('assign.err_due');
+  if (v < data.today) return t('assign.err_due_past');
+  const wd = new Date(`${v}T00:00:00Z`).getUTCDay();
+  if (wd === 0 || wd === 6) return t('assign.err_due_weekend');
+  return '';
+}
+
 function showFormError(msg, focusId) {
   formError = msg;
   const el = document.getElementById('asg-form-error');
@@ -172,7 +182,7 @@ async function submit(e) {
   e.preventDefault();
   if (draft.who === 'students' && !draft.students.size) return showFormError(t('assign.err_students'), 'asg-who-students');
   if (!draft.skills.size) return showFormError(t('assign.err_skills'), document.querySelector('input[name=skill]')?.id);
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(draft.due)) return showFormError(t('assign.err_due'), 'asg-due');
+  if (dueProblem(draft.due)) return showFormError(dueProblem(draft.due), 'asg-due');
   // in the order of the list, so the assignment names its skills as the teacher saw them
   const chosen = (skills.skills || []).map((s) => s.iri).filter((iri) => draft.skills.has(iri));
   const body = { skills: chosen, due_date: draft.due };
@@ -322,9 +332,9 @@ function teacherActions(a) {
           onsubmit: (e) => {
             e.preventDefault();
             const v = document.getElementById(dueId).value;
-            if (!/^\d{4}-\d{2}-\d{2}$/.test(v)) {
+            if (dueProblem(v)) {
               const el = document.getElementById(`asg-${a.id}-error`);
-              el.textContent = t('assign.err_due');
+              el.textContent = dueProblem(v);
               document.getElementById(dueId).focus();
               return;
             }
