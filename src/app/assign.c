@@ -892,6 +892,12 @@ int assign_list(struct ctx *c, int64_t class_id, const char *lang, json_t **ret)
                : NULL;
     items = students = NULL;
     r = *ret ? 0 : ctx_fail(c, -ENOMEM, "out of memory");
+    if (r == 0) {
+        /* whether the page offers the form; POST still asks the gate */
+        bool may = access_would_allow(c, ACT_WRITE, &res) == 0;
+        c->err[0] = '\0';
+        json_object_set_new(*ret, "can_assign", json_boolean(may));
+    }
     access_grant_detail(g, "assignments and progress");
     if (!c->purpose)
         c->purpose = "class assignments";
@@ -1045,4 +1051,93 @@ out:
     json_decref(m.mastery);
     content_graph_release(&graph);
     return r;
+}
+
+/* ---- a class's open assignments, for other views ---- */
+
+struct open_list {
+    struct ctx *c;
+    int64_t today;
+    struct assign_open *v;
+    size_t n, cap;
+};
+
+static int open_row_cb(void *arg, const struct assign_row *row)
+{
+    struct open_list *o = arg;
+    if (row->closed_ms || row->given_day > o->today)
+        return 0;
+    if (grow((void **)&o->v, &o->cap, o->n, sizeof(*o->v)) < 0)
+        return -ENOMEM;
+    o->v[o->n++] = (struct assign_open){.id = row->id,
+                                        .given_day = row->given_day,
+                                        .due_day = row->due_day,
+                                        .whole_class = row->whole_class};
+    return 0;
+}
+
+static int open_student_cb(void *arg, int64_t id, int64_t user)
+{
+    struct open_list *o = arg;
+    for (size_t i = 0; i < o->n; i++) {
+        struct assign_open *a = &o->v[i];
+        if (a->id != id || a->whole_class)
+            continue;
+        /* few chosen students each: the arena copy grows one at a time */
+        int64_t *s = arena_alloc(o->c->arena, (a->n_students + 1) * sizeof(*s));
+        if (!s)
+            return -ENOMEM;
+        if (a->n_students)
+            memcpy(s, a->students, a->n_students * sizeof(*s));
+        s[a->n_students++] = user;
+        a->students = s;
+    }
+    return 0;
+}
+
+int assign_open_in_class(struct ctx *c, int64_t class_id, struct assign_open **ret, size_t *ret_n)
+{
+    struct access_resource res = {RES_ASSIGNMENTS, 0, class_id};
+    struct open_list o = {.c = c, .today = today(c)};
+    struct grant *g;
+    struct db *db;
+    int r;
+
+    *ret = NULL;
+    *ret_n = 0;
+    if (!c->who)
+        return ctx_fail(c, -EPERM, "log in first");
+    if ((r = access_check(c, ACT_READ, &res, &g)) < 0)
+        return r;
+    if ((r = ctx_db(c, &db)) < 0)
+        return r;
+    /* store_assign_list gives open ones first, by due day */
+    if ((r = store_assign_list(db, g, open_row_cb, &o)) < 0 ||
+        (o.n && (r = store_assign_students(db, g, 0, open_student_cb, &o)) < 0)) {
+        r = ctx_fail(c, r, "cannot read the class's assignments");
+        goto out;
+    }
+    if (o.n) {
+        *ret = arena_alloc(c->arena, o.n * sizeof(**ret));
+        if (!*ret) {
+            r = ctx_fail(c, -ENOMEM, "out of memory");
+            goto out;
+        }
+        memcpy(*ret, o.v, o.n * sizeof(**ret));
+        /* a whole-class row's students stay NULL */
+    }
+    *ret_n = o.n;
+out:
+    mem_free(o.v);
+    return r;
+}
+
+bool assign_open_covers(const struct assign_open *a, int64_t user_id)
+{
+    if (a->whole_class)
+        return true;
+    for (size_t i = 0; i < a->n_students; i++)
+        if (a->students[i] == user_id)
+            return true;
+    return false;
 }

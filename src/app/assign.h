@@ -54,8 +54,9 @@
  */
 int assign_create(struct ctx *c, int64_t class_id, json_t *req, const char *lang, json_t **ret);
 /*
- * GET /api/v1/classes/{id}/assignments: the class, its students today, and
- * every assignment with each covered student's progress and flags.
+ * GET /api/v1/classes/{id}/assignments: the class, its students today,
+ * every assignment with each covered student's progress and flags, and
+ * can_assign (may ctx->who give and change them: the page shows the form).
  */
 int assign_list(struct ctx *c, int64_t class_id, const char *lang, json_t **ret);
 /* PATCH .../assignments/{aid}: {"due_date"?, "note"?, "closed"?: bool}; *ret as create. */
@@ -74,6 +75,32 @@ int assign_skills(struct ctx *c, int64_t class_id, const char *lang, json_t **re
  * student of the class today), each skill with their standing in it.
  */
 int assign_mine(struct ctx *c, const char *lang, json_t **ret);
+
+/*
+ * A class's open assignment, for other views that flag students (the
+ * teacher's class view: "inactive while an assignment is open"): it was
+ * given on given_day (so it has been open since then) and is not closed.
+ */
+struct assign_open {
+    int64_t id;
+    int64_t given_day, due_day; /* days since 1970-01-01 (UTC) */
+    bool whole_class;           /* every student of the class today */
+    const int64_t *students;    /* else the chosen students (users.id), in c->arena */
+    size_t n_students;
+};
+/*
+ * The open assignments of class_id (not closed, given by today), earliest
+ * due first: 0 with *ret (in c->arena, NULL when none) and *ret_n, or a
+ * negative errno (-ENOENT: no such class, or not one ctx->who may see).
+ * Asks the gate for ACT_READ on the class's assignments (RES_ASSIGNMENTS:
+ * the class's teachers, its school's administrators and counsellors,
+ * district administrators); reads no student's record, so it adds no
+ * audit entry of its own. Runs in the gate's read transaction (the
+ * caller's, when one is open).
+ */
+int assign_open_in_class(struct ctx *c, int64_t class_id, struct assign_open **ret, size_t *ret_n);
+/* Does open assignment a cover student user_id (a student of the class today)? */
+bool assign_open_covers(const struct assign_open *a, int64_t user_id);
 
 /* An assignment recorded on a teacher's behalf by the server's operator (the demo district). */
 struct assign_spec {

@@ -85,6 +85,7 @@ before(async () => {
   const l = await list();
   students = l.students;
   today = dayOf(l.today);
+  assert.equal(l.can_assign, true, 'the class\'s teacher may assign (the page shows the form)');
   assert.ok(students.length >= 12, 'a class to work with');
   const sk = await teacher.req(`/api/v1/classes/${cls}/assignments/skills`);
   assert.equal(sk.status, 200, sk.text);

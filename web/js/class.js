@@ -46,7 +46,12 @@ function render() {
     : h('p', { class: 'empty' }, t('class.no_students'));
   content.replaceChildren(
     meta(c) ? h('p', { class: 'meta' }, meta(c)) : '',
-    h('p', {}, h('a', { class: 'button', href: `/cards?class=${encodeURIComponent(c.id ?? id)}` }, t('class.print_cards'))),
+    h(
+      'p',
+      { class: 'actions' },
+      h('a', { class: 'button', href: `/cards?class=${encodeURIComponent(c.id ?? id)}` }, t('class.print_cards')),
+      h('a', { class: 'button', href: `/assignments?class=${encodeURIComponent(c.id ?? id)}` }, t('assign.link')),
+    ),
     h('section', {}, h('h2', { id: 'roster-h' }, t('class.students', { count: students.length })), table),
   );
 }

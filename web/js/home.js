@@ -3,6 +3,7 @@
 //   guardian: their children; counsellor: their school;
 //   school and district admins: their schools with counts.
 import { start, api, t, h, onLangChange, errorText, showNetProblem, gradeName, fmtList, fmtNumber, nameOf } from './app.js';
+import { assignedSection } from './assign-mine.js';
 
 const title = document.getElementById('title');
 const status = document.getElementById('status');
@@ -34,6 +35,7 @@ function classList(classes, { teacher = false, level = 'h3' } = {}) {
         teacher
           ? h('p', {}, h('a', { class: 'block-link', href: `/cards?class=${encodeURIComponent(c.id)}` }, t('home.print_cards_for', { title: c.title })))
           : null,
+        teacher ? h('p', {}, h('a', { class: 'block-link', href: `/assignments?class=${encodeURIComponent(c.id)}` }, t('assign.link_for', { title: c.title }))) : null,
       ),
     ),
   );
@@ -124,7 +126,7 @@ function render() {
     content.replaceChildren(...parts.filter(Boolean));
     return;
   }
-  if (role === 'student') parts.push(practiceCard());
+  if (role === 'student') parts.push(practiceCard(), assignedSection());
   parts.push(h('p', { class: 'lead' }, t(`home.intro.${role}`, { count: home.schools?.length ?? 0 })));
   if (role === 'student') parts.push(section('classes-h', t('home.your_classes_student'), classList(home.classes)));
   else if (role === 'teacher') parts.push(section('classes-h', t('home.your_classes'), classList(home.classes, { teacher: true })));
