@@ -28,7 +28,7 @@ static int args(struct request *rq, int64_t *ret_id, int *ret_weeks)
 int h_school_overview(struct request *rq)
 {
     int64_t id;
-    int weeks;
+    int weeks = SV_DEFAULT_WEEKS; /* set by args(); gcc -O3 cannot see that */
     json_t *o;
     int r = args(rq, &id, &weeks);
     if (r <= 0)
@@ -42,7 +42,7 @@ int h_school_overview(struct request *rq)
 int h_district_overview(struct request *rq)
 {
     int64_t id;
-    int weeks;
+    int weeks = SV_DEFAULT_WEEKS; /* set by args(); gcc -O3 cannot see that */
     json_t *o;
     int r = args(rq, &id, &weeks);
     if (r <= 0)
