@@ -14,7 +14,8 @@
 //   - school A's dashboard shows the class of 7 and its complement as "Hidden" (a mark that
 //     points to the explanation), never a number; a hidden week is a gap in the charts and
 //     "Hidden" in the table;
-//   - the filters (grade, weeks of trend) change what is shown, and the address says so;
+//   - the filters (school, grade, weeks of trend) change what is shown, and the address says so;
+//   - the language switch redraws the page in place (texts and charts);
 //   - a school administrator cannot open another school's dashboard or the district's.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -195,6 +196,32 @@ for (const lang of ['en', 'es']) {
     const rule = await page.textContent('#district-rule');
     assert.ok(rule.includes(fill(CATALOG[lang]['school.rule'], { n: 10 })), 'the rule is explained');
     await checkBoth(page, 'school-district', lang);
+
+    // a school's name opens its dashboard; the school filter lists every school of the district
+    await page.click(`table:has(> caption#district-schools) a[href="/school?id=${schoolId.sA}"]`);
+    await page.waitForURL(`${srv.url}/school?id=${schoolId.sA}`);
+    await settle(page);
+    await chartsDrawn(page);
+    assert.equal(await page.textContent('h1'), 'School A');
+    assert.ok(await page.$(`main a[href="/district?id=${districtId}"]`), 'a way back to the district');
+    assert.deepEqual(await page.$$eval('#f-id option', (os) => os.map((o) => o.textContent)), ['School A', 'School B']);
+    await page.selectOption('#f-id', String(schoolId.sB));
+    await page.click('.school-filters button[type=submit]');
+    await page.waitForURL(new RegExp(`id=${schoolId.sB}`));
+    await settle(page);
+    await chartsDrawn(page);
+    assert.equal(await page.textContent('h1'), 'School B');
+    const b = await api('district_admin', `/api/v1/schools/${schoolId.sB}/overview?weeks=12`);
+    await checkTrend(page, 'school', b, lang, 'school B');
+
+    // the language switch redraws in place: the other language's texts, three charts (the old ones gone)
+    const other = lang === 'en' ? 'es' : 'en';
+    await page.click(`[data-switch-lang="${other}"]`);
+    await page.waitForFunction((l) => document.documentElement.lang === l, other);
+    await chartsDrawn(page);
+    assert.equal(await page.textContent('#school-sum-h'), fill(CATALOG[other]['school.overview_of'], { name: 'School B' }));
+    assert.equal(await page.evaluate(() => Object.keys(window.Chart.instances).length), 3, 'three live charts after the switch');
+    await checkTrend(page, 'school', b, other, 'school B after the switch');
     await context.close();
   });
 

@@ -237,7 +237,7 @@ export function schoolView(data, { prefix = 'school', grade = '' } = {}) {
   }
   return h('div', { class: 'school-view' },
     h('section', { 'aria-labelledby': `${prefix}-sum-h` },
-      h('h2', { id: `${prefix}-sum-h` }, t('school.overview_heading')),
+      h('h2', { id: `${prefix}-sum-h` }, t('school.overview_of', { name: data.school?.name || t('school.school') })),
       ...summary(data.total || {}, data, ruleId)),
     h('section', { 'aria-labelledby': `${prefix}-table-h` },
       h('h2', { id: `${prefix}-table-h` }, t('school.by_grade_class')),
@@ -261,7 +261,7 @@ export function districtView(data, { prefix = 'district' } = {}) {
     h('th', { scope: 'row' }, gradeName(g.grade) || t('school.no_grade')), ...figureCells(g, ruleId)));
   return h('div', { class: 'school-view' },
     h('section', { 'aria-labelledby': `${prefix}-sum-h` },
-      h('h2', { id: `${prefix}-sum-h` }, t('school.overview_heading')),
+      h('h2', { id: `${prefix}-sum-h` }, t('school.overview_of', { name: data.district?.name || t('school.district') })),
       ...summary(data.total || {}, data, ruleId)),
     h('section', { 'aria-labelledby': `${prefix}-schools-h` },
       h('h2', { id: `${prefix}-schools-h` }, t('school.by_school')),
