@@ -16,6 +16,8 @@
 //     "Hidden" in the table;
 //   - the filters (school, grade, weeks of trend) change what is shown, and the address says so;
 //   - the language switch redraws the page in place (texts and charts);
+//   - by keyboard: the filters, then the table (a focusable scrolling region with a focus ring),
+//     then a hidden cell's mark, which leads to the explanation;
 //   - a school administrator cannot open another school's dashboard or the district's.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -257,6 +259,22 @@ for (const lang of ['en', 'es']) {
     assert.ok(s.trend.some((p) => p.suppressed), 'a hidden week in the trend');
     await checkTrend(page, 'school', s, lang, 'school A');
     await checkBoth(page, 'school-school', lang);
+
+    // by keyboard: from the filters' button, Tab reaches the table (a scrolling region, with a
+    // focus ring), then the first hidden cell's mark, and Enter on it leads to the rule
+    await page.goto(`${srv.url}/school?id=${schoolId.sA}`);
+    await settle(page);
+    await page.focus('.school-filters button[type=submit]');
+    await page.keyboard.press('Tab');
+    const region = await page.evaluate(() => {
+      const el = document.activeElement;
+      return { role: el.getAttribute('role'), label: el.getAttribute('aria-labelledby'), outline: getComputedStyle(el).outlineStyle };
+    });
+    assert.deepEqual(region, { role: 'region', label: 'school-table', outline: 'solid' }, 'Tab: the table, with a visible focus');
+    await page.keyboard.press('Tab');
+    assert.equal(await page.evaluate(() => document.activeElement.getAttribute('aria-label')), CATALOG[lang]['school.why_hidden']);
+    await page.keyboard.press('Enter');
+    await page.waitForURL(/#school-rule$/);
 
     // filters: grade 4, the last 4 weeks
     await page.selectOption('#f-grade', '04');
