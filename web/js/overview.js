@@ -295,9 +295,10 @@ export function filterForm(action, fields) {
   if (fields.schools?.length > 1)
     parts.push(select('id', t('school.filter.school'), fields.schools.map((s) => [s.id, s.name]), fields.school));
   else if (fields.school) parts.push(h('input', { type: 'hidden', name: 'id', value: fields.school }));
-  if (fields.grades?.length > 1)
+  const grades = (fields.grades || []).filter(Boolean); // students with no grade: only under "All grades"
+  if (grades.length > 1)
     parts.push(select('grade', t('school.filter.grade'),
-      [['', t('school.all_grades')], ...fields.grades.map((g) => [g, gradeName(g) || t('school.no_grade')])], fields.grade || ''));
+      [['', t('school.all_grades')], ...grades.map((g) => [g, gradeName(g)])], fields.grade || ''));
   parts.push(select('weeks', t('school.filter.weeks'), WEEK_CHOICES.map((w) => [w, t('school.filter.weeks_n', { count: w })]), fields.weeks));
   return h('form', { class: 'school-filters', method: 'get', action, 'aria-label': t('school.filter.label') },
     ...parts, h('div', { class: 'field' }, h('button', { type: 'submit' }, t('school.filter.show'))));
