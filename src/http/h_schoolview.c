@@ -27,8 +27,8 @@ static int args(struct request *rq, int64_t *ret_id, int *ret_weeks)
 
 int h_school_overview(struct request *rq)
 {
-    int64_t id;
-    int weeks = SV_DEFAULT_WEEKS; /* set by args(); gcc -O3 cannot see that */
+    int64_t id = 0;
+    int weeks = SV_DEFAULT_WEEKS;
     json_t *o;
     int r = args(rq, &id, &weeks);
     if (r <= 0)
@@ -41,8 +41,8 @@ int h_school_overview(struct request *rq)
 
 int h_district_overview(struct request *rq)
 {
-    int64_t id;
-    int weeks = SV_DEFAULT_WEEKS; /* set by args(); gcc -O3 cannot see that */
+    int64_t id = 0;
+    int weeks = SV_DEFAULT_WEEKS;
     json_t *o;
     int r = args(rq, &id, &weeks);
     if (r <= 0)
