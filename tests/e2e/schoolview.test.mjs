@@ -15,70 +15,18 @@
 //   - every view is written to the audit log as an aggregate view.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { randomUUID } from 'node:crypto';
 import { startServer, request, trellis, tempDir } from './lib/trellis.mjs';
+import { seedDatabase, homerooms, statementWriter, practise } from './lib/seeded_district.mjs';
 import { Client, nextTotp } from './lib/auth.mjs';
 
-const MANIFEST = ['propertyName,value', 'manifest.version,1.0', 'oneroster.version,1.2',
-  ...['academicSessions', 'categories', 'classes', 'classResources', 'courses', 'courseResources',
-    'demographics', 'enrollments', 'lineItems', 'orgs', 'resources', 'results', 'roles',
-    'userProfiles', 'users'].map((f) => `file.${f},${['academicSessions', 'classes', 'courses', 'enrollments', 'orgs', 'roles', 'users'].includes(f) ? 'bulk' : 'absent'}`),
-  'source.systemName,Test SIS', 'source.systemCode,SV'].join('\n') + '\n';
-const H = {
-  orgs: 'sourcedId,status,dateLastModified,name,type,identifier,parentSourcedId',
-  academicSessions: 'sourcedId,status,dateLastModified,title,type,startDate,endDate,parentSourcedId,schoolYear',
-  courses: 'sourcedId,status,dateLastModified,schoolYearSourcedId,title,courseCode,grades,orgSourcedId,subjects,subjectCodes',
-  classes: 'sourcedId,status,dateLastModified,title,grades,courseSourcedId,classCode,classType,location,schoolSourcedId,termSourcedIds,subjects,subjectCodes,periods',
-  users: 'sourcedId,status,dateLastModified,enabledUser,username,userIds,givenName,familyName,middleName,identifier,email,sms,phone,agentSourcedIds,grades,password,userMasterIdentifier,preferredGivenName,preferredMiddleName,preferredFamilyName,primaryOrgSourcedId,pronouns',
-  roles: 'sourcedId,status,dateLastModified,userSourcedId,roleType,role,beginDate,endDate,orgSourcedId,userProfileSourcedId',
-  enrollments: 'sourcedId,status,dateLastModified,classSourcedId,schoolSourcedId,userSourcedId,role,primary,beginDate,endDate',
-};
 // school -> grade -> homeroom sizes
 const SIZES = { sA: { '03': [12, 11, 7], '04': [14, 13] }, sB: { '03': [15, 16], '04': [12] } };
-const V = { 'x-experience-api-version': '1.0.3' };
 
 let srv, work, districtId;
 const schoolId = {};
-const classTitle = {}; // size label -> class sourcedId
 const staff = {};
 const viewRequests = [];
-
-function day(offset) {
-  return new Date(Date.now() + offset * 86400000).toISOString().slice(0, 10);
-}
-
-function rosterSet() {
-  const users = [], roles = [], classes = [], courses = [], enr = [];
-  let n = 0, e = 0;
-  for (const [school, grades] of Object.entries(SIZES)) {
-    for (const [grade, sizes] of Object.entries(grades)) {
-      courses.push(`hr-${school}-${grade},,,y1,Grade ${Number(grade)} Homeroom,HR${grade},${grade},${school},,`);
-      sizes.forEach((size, k) => {
-        const cls = `k-${school}-${grade}-${k}`;
-        classTitle[`${school}/${grade}/${size}`] = cls;
-        classes.push(`${cls},,,Homeroom ${Number(grade)}${'ABC'[k]} ${school},${grade},hr-${school}-${grade},H${grade}${k},homeroom,R${k},${school},y1,,,0`);
-        for (let i = 0; i < size; i++) {
-          const id = `u${String(++n).padStart(4, '0')}`;
-          users.push(`${id},,,true,stu${id},,Stu,Dent${n},,${n},,,,,${grade},,,,,,${school},`);
-          roles.push(`r-${id},,,${id},primary,student,,,${school},`);
-          enr.push(`e${++e},,,${cls},${school},${id},student,false,,`);
-        }
-      });
-    }
-  }
-  return {
-    'manifest.csv': MANIFEST,
-    'orgs.csv': [H.orgs, 'd1,,,Seeded District,district,,', 'sA,,,School A,school,A,d1', 'sB,,,School B,school,B,d1'],
-    'academicSessions.csv': [H.academicSessions, `y1,,,This year,schoolYear,${day(-200)},${day(200)},,${day(200).slice(0, 4)}`],
-    'courses.csv': [H.courses, ...courses],
-    'classes.csv': [H.classes, ...classes],
-    'users.csv': [H.users, ...users],
-    'roles.csv': [H.roles, ...roles],
-    'enrollments.csv': [H.enrollments, ...enr],
-  };
-}
 
 async function staffAccount(username, role, school) {
   const args = ['admin', 'add-account', '--db', srv.db, '--username', username, '--name', `Pat ${role}`, '--role', role];
@@ -105,15 +53,8 @@ async function view(c, path) {
 
 before(async () => {
   work = tempDir('trellis-sv-');
-  const dir = join(work, 'set');
-  mkdirSync(dir);
-  for (const [name, lines] of Object.entries(rosterSet()))
-    writeFileSync(join(dir, name), Array.isArray(lines) ? lines.join('\n') + '\n' : lines);
   const db = join(work, 'sv.db');
-  let r = trellis(['init', '--db', db]);
-  assert.equal(r.status, 0, r.stderr);
-  r = trellis(['import', 'oneroster', '--db', db, dir]);
-  assert.equal(r.status, 0, r.stderr + r.stdout);
+  seedDatabase(work, db, SIZES);
   srv = await startServer({ db, dir: work, init: false, env: { TRELLIS_TRUST_PROXY: 'true' } });
   staff.district = await staffAccount('d.admin', 'district_admin');
   staff.schoolA = await staffAccount('a.admin', 'school_admin', 'sA');
@@ -125,33 +66,11 @@ before(async () => {
 
   // practice: every student of school A's 12-class and of school B answers 6 questions
   // (30 seconds each), through an API client, as a learning tool would
-  const cred = JSON.parse(trellis(['admin', 'add-client', '--db', db, '--name', 'tool', '--scope', 'statements/write']).stdout);
-  const auth = 'Basic ' + Buffer.from(`${cred.key}:${cred.secret}`).toString('base64');
-  const practising = [];
-  let n = 0;
-  for (const [school, grades] of Object.entries(SIZES))
-    for (const sizes of Object.values(grades))
-      sizes.forEach((size, k) => {
-        for (let i = 0; i < size; i++) {
-          n++;
-          if (school === 'sB' || (k === 0 && school === 'sA' && sizes.length === 3)) practising.push(`u${String(n).padStart(4, '0')}`);
-        }
-      });
-  const statements = [];
-  for (const id of practising)
-    for (let q = 0; q < 6; q++)
-      statements.push({
-        id: randomUUID(),
-        actor: { objectType: 'Agent', account: { homePage: srv.url, name: id } },
-        verb: { id: 'http://adlnet.gov/expapi/verbs/answered' },
-        object: { objectType: 'Activity', id: `https://example.org/items/${q}` },
-        result: { success: true, duration: 'PT30S' },
-        context: { contextActivities: { category: [{ objectType: 'Activity', id: 'https://example.org/skills/add',
-          definition: { type: 'http://adlnet.gov/expapi/activities/objective' } }] } },
-        timestamp: new Date().toISOString(),
-      });
-  const w = await request(srv.url, '/xapi/statements', { method: 'POST', headers: { ...V, authorization: auth }, json: statements });
-  assert.equal(w.status, 200, w.text);
+  const auth = statementWriter(db);
+  const practising = homerooms(SIZES)
+    .filter((r) => r.school === 'sB' || (r.school === 'sA' && r.grade === '03' && r.index === 0))
+    .flatMap((r) => r.ids);
+  await practise(srv.url, auth, practising);
   // the follower applies them within a second or two
   for (let i = 0; i < 100; i++) {
     const o = (await staff.district.req(`/api/v1/districts/${districtId}/overview?weeks=1`)).body;

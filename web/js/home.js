@@ -50,7 +50,7 @@ function schoolList(schools) {
       h(
         'li',
         { class: 'tile' },
-        h('h3', { class: 'tile-title' }, s.name),
+        h('h3', { class: 'tile-title' }, s.id ? h('a', { href: `/school?id=${encodeURIComponent(s.id)}`, 'aria-label': t('school.home_open', { name: s.name }) }, s.name) : s.name),
         h(
           'dl',
           { class: 'counts' },
@@ -131,9 +131,11 @@ function render() {
   if (role === 'student') parts.push(section('classes-h', t('home.your_classes_student'), classList(home.classes)));
   else if (role === 'teacher') parts.push(section('classes-h', t('home.your_classes'), classList(home.classes, { teacher: true })));
   else if (role === 'guardian') parts.push(section('children-h', t('home.your_children'), childList(home.children)));
-  else if (role === 'counsellor' || role === 'school_admin' || role === 'district_admin')
+  else if (role === 'counsellor' || role === 'school_admin' || role === 'district_admin') {
+    if (role === 'district_admin' && me.district?.id) // the district's dashboard (district.js)
+      parts.push(h('p', {}, h('a', { class: 'button', href: `/district?id=${encodeURIComponent(me.district.id)}` }, t('school.home_district'))));
     parts.push(section('schools-h', t((home.schools?.length ?? 0) === 1 ? 'home.your_school' : 'home.your_schools'), schoolList(home.schools)));
-  else parts.push(h('p', {}, t('home.nothing')));
+  } else parts.push(h('p', {}, t('home.nothing')));
   if (me.roles?.length > 1) parts.push(h('p', { class: 'meta' }, t('home.roles', { roles: fmtList(me.roles.map((r) => t(`role.${r}`))) })));
   content.replaceChildren(...parts.filter(Boolean));
 }
