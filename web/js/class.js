@@ -47,6 +47,7 @@ function render() {
   content.replaceChildren(
     meta(c) ? h('p', { class: 'meta' }, meta(c)) : '',
     h('p', {}, h('a', { class: 'button', href: `/cards?class=${encodeURIComponent(c.id ?? id)}` }, t('class.print_cards'))),
+    h('p', {}, h('a', { class: 'button', href: `/teach?class=${encodeURIComponent(c.id ?? id)}` }, t('teach.class_link'))),
     h('section', {}, h('h2', { id: 'roster-h' }, t('class.students', { count: students.length })), table),
   );
 }
