@@ -173,6 +173,9 @@ export function weekLabels(weeks) {
 // A progress table: one row per week.
 export function progressTable(caption, weeks, cols) {
   return h(
+    'div',
+    { class: 'teach-scroll' },
+    h(
     'table',
     { class: 'teach-table' },
     h('caption', {}, caption),
@@ -182,6 +185,7 @@ export function progressTable(caption, weeks, cols) {
       {},
       (weeks || []).map((w, i) =>
         h('tr', {}, h('th', { scope: 'row' }, fmtDate(new Date(`${w}T00:00:00Z`), { dateStyle: 'medium', timeZone: 'UTC' })), cols.map((c) => h('td', { class: 'num' }, c.fmt ? c.fmt(c.data[i]) : String(c.data[i]))))),
+    ),
     ),
   );
 }
