@@ -107,6 +107,11 @@ for (const lang of ['en', 'es']) {
     assert.equal(rows, view.progress.weeks.length);
     assert.deepEqual(others, [], 'nothing is loaded from another origin');
     await checkBoth(page, 'teach-class', lang);
+    // the heat map on a phone: it scrolls sideways in its own box, the names stay in view
+    await page.setViewportSize({ width: 360, height: 800 });
+    await page.locator('table[role=grid] tbody tr').nth(2).locator('td').nth(3).scrollIntoViewIfNeeded();
+    await page.screenshot({ path: screenshotPath(`teach-heatmap-${lang}-360`) });
+    await page.setViewportSize({ width: 1280, height: 900 });
     // the export: a CSV of every student x skill
     const [dl] = await Promise.all([page.waitForEvent('download'), page.click('.teach-actions a[download]')]);
     const csv = readFileSync(await dl.path(), 'utf8').split('\r\n').filter(Boolean);
