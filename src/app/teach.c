@@ -372,9 +372,18 @@ static int timeline_entry(struct view *v, const struct lrs_row *row, const struc
         if (mis)
             json_object_set_new(e, "misconception", json_string(mis));
     }
-    /* newest first: insert at the front, keep the limit */
+    /* newest first by timestamp (statements are stored in the order they arrived, which a
+     * device that syncs late does not keep; of equal timestamps the later stored first);
+     * keep the limit. ISO 8601 times of one width compare as strings. */
     size_t limit = v->o && v->o->timeline_limit ? v->o->timeline_limit : TIMELINE_DEFAULT;
-    if (json_array_insert_new(v->timeline, 0, e) < 0)
+    size_t n = json_array_size(v->timeline), i = 0;
+    while (i < n && strcmp(str_of(json_array_get(v->timeline, i), "at"), at) > 0)
+        i++;
+    if (i >= limit) {
+        json_decref(e);
+        return 0;
+    }
+    if (json_array_insert_new(v->timeline, i, e) < 0)
         return -ENOMEM;
     if (json_array_size(v->timeline) > limit)
         json_array_remove(v->timeline, json_array_size(v->timeline) - 1);

@@ -50,6 +50,7 @@ function render() {
       'p',
       { class: 'actions' },
       h('a', { class: 'button', href: `/cards?class=${encodeURIComponent(c.id ?? id)}` }, t('class.print_cards')),
+      h('a', { class: 'button', href: `/teach?class=${encodeURIComponent(c.id ?? id)}` }, t('teach.class_link')),
       h('a', { class: 'button', href: `/assignments?class=${encodeURIComponent(c.id ?? id)}` }, t('assign.link')),
     ),
     h('section', {}, h('h2', { id: 'roster-h' }, t('class.students', { count: students.length })), table),

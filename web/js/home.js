@@ -35,6 +35,7 @@ function classList(classes, { teacher = false, level = 'h3' } = {}) {
         teacher
           ? h('p', {}, h('a', { class: 'block-link', href: `/cards?class=${encodeURIComponent(c.id)}` }, t('home.print_cards_for', { title: c.title })))
           : null,
+        teacher ? h('p', {}, h('a', { class: 'block-link', href: `/teach?class=${encodeURIComponent(c.id)}` }, t('teach.home_link', { title: c.title }))) : null,
         teacher ? h('p', {}, h('a', { class: 'block-link', href: `/assignments?class=${encodeURIComponent(c.id)}` }, t('assign.link_for', { title: c.title }))) : null,
       ),
     ),
