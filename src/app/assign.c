@@ -1095,6 +1095,25 @@ static int open_student_cb(void *arg, int64_t id, int64_t user)
     return 0;
 }
 
+static int open_skill_cb(void *arg, int64_t id, const char *skill)
+{
+    struct open_list *o = arg;
+    for (size_t i = 0; i < o->n; i++) {
+        struct assign_open *a = &o->v[i];
+        if (a->id != id)
+            continue;
+        /* a few skills each: the arena copy grows one at a time */
+        const char **k = arena_alloc(o->c->arena, (a->n_skills + 1) * sizeof(*k));
+        if (!k || !(k[a->n_skills] = arena_strdup(o->c->arena, skill)))
+            return -ENOMEM;
+        if (a->n_skills)
+            memcpy(k, a->skills, a->n_skills * sizeof(*k));
+        a->n_skills++;
+        a->skills = k;
+    }
+    return 0;
+}
+
 int assign_open_in_class(struct ctx *c, int64_t class_id, struct assign_open **ret, size_t *ret_n)
 {
     struct access_resource res = {RES_ASSIGNMENTS, 0, class_id};
@@ -1113,7 +1132,8 @@ int assign_open_in_class(struct ctx *c, int64_t class_id, struct assign_open **r
         return r;
     /* store_assign_list gives open ones first, by due day */
     if ((r = store_assign_list(db, g, open_row_cb, &o)) < 0 ||
-        (o.n && (r = store_assign_students(db, g, 0, open_student_cb, &o)) < 0)) {
+        (o.n && (r = store_assign_students(db, g, 0, open_student_cb, &o)) < 0) ||
+        (o.n && (r = store_assign_skills(db, g, 0, open_skill_cb, &o)) < 0)) {
         r = ctx_fail(c, r, "cannot read the class's assignments");
         goto out;
     }

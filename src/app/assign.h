@@ -87,6 +87,8 @@ struct assign_open {
     bool whole_class;           /* every student of the class today */
     const int64_t *students;    /* else the chosen students (users.id), in c->arena */
     size_t n_students;
+    const char **skills; /* the skills assigned (IRIs), in c->arena */
+    size_t n_skills;
 };
 /*
  * The open assignments of class_id (not closed, given by today), earliest

@@ -10,6 +10,7 @@
 #include <stdio.h>
 
 #include "app/access.h"
+#include "app/assign.h"
 #include "app/content.h"
 #include "app/lrs.h"
 #include "app/model.h"
@@ -53,12 +54,14 @@ struct point {
 };
 
 struct flag {
-    const char *code; /* wheel_spinning, rapid_guessing, falling_mastery */
+    const char *code; /* wheel_spinning, rapid_guessing, falling_mastery, inactive */
     int col;          /* the skill's column, or -1 */
     double from, to;  /* falling: P(mastered) a week ago and now */
     int64_t n, of;    /* rapid: guesses out of timed answers; spinning: open attempts */
     int64_t wrong;    /* falling: wrong first attempts in the week */
     int64_t last_ms;  /* rapid: the latest one */
+    /* inactive: the open assignment, since when (the later of given and last practice) */
+    int64_t assignment, since_day, due_day;
 };
 
 struct student {
@@ -94,6 +97,8 @@ struct view {
     struct cell *cells; /* n_st x n_cols */
     struct point *pts;
     size_t n_pts, cap_pts;
+    struct assign_open *open; /* the class's open assignments (none for API clients) */
+    size_t n_open;
     int64_t week0, n_weeks; /* the progress chart's calendar weeks */
     int32_t n_groups;
     uint32_t *group_col;
@@ -544,6 +549,54 @@ static double value_last(const struct view *v, const struct student *s, size_t c
     return value_at(v, s, col, INT64_MAX);
 }
 
+/* Is an assigned skill (IRI) not mastered by student i? */
+static bool unmastered(const struct view *v, size_t i, const char *iri)
+{
+    struct strmap_entry *e = strmap_get(&v->by_iri, str_from(iri));
+    if (!e)
+        return true;
+    int col = v->skills[e->id].col;
+    if (col < 0)
+        return true;
+    const struct cell *cl = &v->cells[i * v->n_cols + (size_t)col];
+    return !cl->has || cl->m.p_mastery < MODEL_MASTERED;
+}
+
+/*
+ * Inactive while an assignment is open: the rule of the assignments list
+ * (assign.h): not closed, not mastered, ASSIGN_INACTIVE_DAYS whole school
+ * days or more without practice since the later of the day it was given
+ * and the student's last practice (of any skill).
+ */
+static int inactive_of(struct view *v, size_t i)
+{
+    struct student *s = &v->st[i];
+    for (size_t a = 0; a < v->n_open; a++) {
+        const struct assign_open *o = &v->open[a];
+        if (!assign_open_covers(o, s->info.id))
+            continue;
+        int64_t left = 0;
+        for (size_t k = 0; k < o->n_skills; k++)
+            left += unmastered(v, i, o->skills[k]);
+        int64_t since = MAX(o->given_day, s->last_ms > 0 ? s->last_ms / DAY_MS : 0);
+        int64_t idle = assign_school_days_between(since, v->day);
+        if (!left || idle < ASSIGN_INACTIVE_DAYS)
+            continue;
+        struct flag f = {.code = "inactive",
+                         .col = -1,
+                         .n = idle,
+                         .of = left,
+                         .last_ms = s->last_ms,
+                         .assignment = o->id,
+                         .since_day = since,
+                         .due_day = o->due_day};
+        int r = add_flag(v, s, &f); /* one flag per assignment, the earliest due first */
+        if (r < 0)
+            return r;
+    }
+    return 0;
+}
+
 static int flags_of(struct view *v)
 {
     int64_t cutoff = v->now_ms - TEACH_FALL_DAYS * DAY_MS;
@@ -587,6 +640,8 @@ static int flags_of(struct view *v)
             if ((r = add_flag(v, s, &f)) < 0)
                 return r;
         }
+        if ((r = inactive_of(v, i)) < 0)
+            return r;
     }
     return 0;
 }
@@ -716,6 +771,11 @@ static int view_load(struct ctx *c, struct view *v, int64_t class_id, int64_t st
         if (!v->timeline || !v->misconceptions)
             return ctx_fail(c, -ENOMEM, "out of memory");
     }
+    /* the open assignments, for the inactivity flag (their readers only: no trace otherwise) */
+    struct access_resource ar = {RES_ASSIGNMENTS, 0, class_id};
+    if (access_would_allow(c, ACT_READ, &ar) == 0 &&
+        (r = assign_open_in_class(c, class_id, &v->open, &v->n_open)) < 0)
+        return r;
     if ((r = read_model(v, action)) < 0)
         return r;
     if ((r = read_statements(v)) < 0)
@@ -757,12 +817,12 @@ static json_t *prob(double p)
 
 static json_t *rules_json(void)
 {
-    return json_pack("{s:f, s:i, s:i, s:i, s:i, s:i, s:i, s:i, s:i, s:i}", "mastered_at",
+    return json_pack("{s:f, s:i, s:i, s:i, s:i, s:i, s:i, s:i, s:i, s:i, s:i}", "mastered_at",
                      MODEL_MASTERED, "spinning_attempts", TEACH_SPIN_ATTEMPTS, "rapid_under_ms",
                      TEACH_RAPID_MS, "rapid_days", TEACH_RAPID_DAYS, "rapid_min", TEACH_RAPID_MIN,
                      "rapid_share_pct", TEACH_RAPID_SHARE_PCT, "falling_days", TEACH_FALL_DAYS,
                      "falling_drop_pct", TEACH_FALL_DROP_PCT, "group_min", TEACH_GROUP_MIN,
-                     "group_max", TEACH_GROUP_MAX);
+                     "group_max", TEACH_GROUP_MAX, "inactive_school_days", ASSIGN_INACTIVE_DAYS);
 }
 
 static json_t *skill_json(const struct view *v, size_t col)
@@ -825,6 +885,14 @@ static json_t *flags_json(const struct view *v, const struct student *s)
             ev = json_pack("{s:I, s:I, s:i, s:i, s:o}", "rapid", (json_int_t)f->n, "timed",
                            (json_int_t)f->of, "days", TEACH_RAPID_DAYS, "under_ms", TEACH_RAPID_MS,
                            "last", iso_or_null(f->last_ms));
+        } else if (!strcmp(f->code, "inactive")) {
+            char since[16], due[16];
+            time_format_date(f->since_day, since);
+            time_format_date(f->due_day, due);
+            ev =
+                json_pack("{s:I, s:s, s:s, s:I, s:I, s:o}", "assignment", (json_int_t)f->assignment,
+                          "since", since, "due", due, "school_days", (json_int_t)f->n, "unmastered",
+                          (json_int_t)f->of, "last_activity", iso_or_null(f->last_ms));
         } else {
             ev = json_pack("{s:o, s:o, s:i, s:I}", "from", prob(f->from), "to", prob(f->to), "days",
                            TEACH_FALL_DAYS, "lowered_by", (json_int_t)f->wrong);

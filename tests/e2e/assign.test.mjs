@@ -368,6 +368,24 @@ test('completion and the inactivity flag, computed on a seeded history with know
   assert.ok(got.progress.find((q) => q.student === D.id).inactive, 'D is flagged');
   assert.equal(got.progress.find((q) => q.student === E.id).inactive, undefined, 'practice on another skill counts');
 
+  // the teacher's class view flags the same students with the same evidence (code "inactive")
+  const view = await teacher.req(`/api/v1/classes/${cls}/mastery`);
+  assert.equal(view.status, 200, view.text);
+  for (const x of pick) {
+    const p = got.progress.find((q) => q.student === x.id);
+    const row = view.body.students.find((s) => s.id === x.id);
+    assert.ok(row, `${x.name} in the class view`);
+    const f = row.flags.filter((g) => g.code === 'inactive' && g.evidence.assignment === id);
+    if (p.inactive) {
+      assert.equal(f.length, 1, `${x.name}: one inactive flag for the assignment`);
+      assert.deepEqual(f[0].evidence, { assignment: id, since: p.inactive.since, due: got.due_date, school_days: p.inactive.school_days,
+        unmastered: 1, last_activity: f[0].evidence.last_activity }, `${x.name}: the flag's evidence`);
+      assert.equal(f[0].evidence.last_activity === null, p.inactive.last_activity === null, `${x.name}: last activity`);
+    } else {
+      assert.equal(f.length, 0, `${x.name}: not flagged in the class view`);
+    }
+  }
+
   // closed: no flag any more; the completion stays
   await patch(id, { closed: true });
   got = (await list()).assignments.find((x) => x.id === id);

@@ -325,6 +325,7 @@ function rulesNote() {
       h('li', {}, t('teach.rule.rapid_guessing', { seconds: r.rapid_under_ms / 1000, min: r.rapid_min, share: r.rapid_share_pct, days: r.rapid_days })),
       h('li', {}, t('teach.rule.falling_mastery', { drop: r.falling_drop_pct, days: r.falling_days })),
       h('li', {}, t('teach.rule.groups', { min: r.group_min, max: r.group_max })),
+      h('li', {}, t('teach.rule.inactive', { count: r.inactive_school_days })),
     ),
   );
 }

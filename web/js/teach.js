@@ -56,12 +56,14 @@ export function flagText(f, skills) {
       return t('teach.flag.rapid_guessing.text', { count: e.rapid, timed: e.timed, days: e.days, seconds: Math.round((e.under_ms || 5000) / 1000), last: when(e.last) });
     case 'falling_mastery':
       return t('teach.flag.falling_mastery.text', { skill: skillName(sk), from: pct(e.from), to: pct(e.to), days: e.days, count: e.lowered_by ?? 0 });
+    case 'inactive':
+      return t('teach.flag.inactive.text', { count: e.school_days, since: when(e.since && `${e.since}T12:00:00`), due: when(e.due && `${e.due}T12:00:00`), left: e.unmastered });
     default:
       return f.code;
   }
 }
 
-export const FLAG_SYMBOL = { wheel_spinning: '\u21BB', rapid_guessing: '\u26A1\uFE0E', falling_mastery: '\u2198' };
+export const FLAG_SYMBOL = { wheel_spinning: '\u21BB', rapid_guessing: '\u26A1\uFE0E', falling_mastery: '\u2198', inactive: '\u23F8\uFE0E' };
 
 export function flagItem(f, skills) {
   return h(
