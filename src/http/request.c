@@ -78,6 +78,22 @@ const char *http_cookie(const struct request *rq, const char *name)
     return MHD_lookup_connection_value(rq->conn, MHD_COOKIE_KIND, name);
 }
 
+const char *http_lang(const struct request *rq)
+{
+    const char *q = http_query(rq, "lang");
+    const char *c = http_cookie(rq, "lang");
+    const char *al = http_header(rq, "Accept-Language");
+    if (q && (!strcmp(q, "en") || !strcmp(q, "es")))
+        return q;
+    if (c && (!strcmp(c, "en") || !strcmp(c, "es")))
+        return c;
+    while (al && *al == ' ')
+        al++;
+    if (al && !strncasecmp(al, "es", 2))
+        return "es";
+    return "en";
+}
+
 int http_add_header(struct request *rq, const char *name, const char *value)
 {
     if (rq->n_headers >= REQ_MAX_HEADERS)

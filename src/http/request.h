@@ -73,6 +73,8 @@ int http_query_each(const struct request *rq,
 const char *http_header(const struct request *rq, const char *name);
 /* A cookie value, or NULL. */
 const char *http_cookie(const struct request *rq, const char *name);
+/* The page's language, "en" or "es": ?lang=, the lang cookie, Accept-Language, else "en". */
+const char *http_lang(const struct request *rq);
 
 /*
  * Answer later: a handler that has handed work to another thread (the LRS
