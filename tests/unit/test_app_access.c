@@ -284,7 +284,7 @@ static const struct row table[] = {
     {P_GUARDIAN, R_STATEMENTS_A, "++AAAA+"},
     {P_GUARDIAN, R_STATEMENTS_C, "NNNNNNN"},
     {P_GUARDIAN, R_MASTERY_A, "+AAAAAA"},
-    {P_GUARDIAN, R_AUDIT_A, "NNNNNNN"},
+    {P_GUARDIAN, R_AUDIT_A, "+AAAAAA"}, /* who has seen their child's records (99.32(c)) */
 
     {P_TEACHER, R_PERSON_A, "++AAAAA"}, /* a student in a class they teach now; no contact data */
     {P_TEACHER, R_PERSON_B, "++AAAAA"},
