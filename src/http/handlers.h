@@ -42,6 +42,11 @@ int h_practice_hints(struct request *rq);
 int h_practice_progress(struct request *rq);
 int h_class_students(struct request *rq);
 
+/* h_family.c */
+int h_children(struct request *rq);
+int h_child_overview(struct request *rq);
+int h_child_access_log(struct request *rq);
+
 /* h_roster.c */
 int h_roster_import(struct request *rq);
 
