@@ -415,7 +415,7 @@ static int entry_cb(void *arg, const struct audit_row *w)
     struct entry *e;
 
     if (x->n == x->cap)
-        return -E2BIG; /* the page asked for no more than cap */
+        return -E2BIG; /* the store was asked for no more than cap */
     e = &x->v[x->n];
     e->id = w->id;
     e->at = w->at;
@@ -597,8 +597,8 @@ int family_access_log(struct ctx *c, int64_t child, int64_t before, int64_t limi
     struct grant *g;
     struct db *db;
     json_t *list = NULL;
-    size_t end;
-    int64_t next = 0;
+    size_t from = 0, visits = 0, end = 0;
+    int64_t cursor = before, next = 0;
     int r;
 
     if (before < 0)
@@ -608,40 +608,59 @@ int family_access_log(struct ctx *c, int64_t child, int64_t before, int64_t limi
     if ((r = access_check(c, ACT_READ, &res, &g)) < 0)
         return r;
     c->purpose = "record of access (FERPA 34 CFR 99.32)";
-    x.cap = (size_t)limit;
+    x.cap = FAMILY_LOG_ENTRIES;
     x.v = arena_calloc(c->arena, x.cap, sizeof(*x.v));
     if (!x.v)
         r = -ENOMEM;
-    if (r == 0 && (r = ctx_db(c, &db)) == 0)
-        r = store_audit_by_subject_page(db, g, child, before, limit, entry_cb, &x);
+    if (r == 0)
+        r = ctx_db(c, &db);
+    /*
+     * Whole visits: entries are read a chunk at a time until the page's last
+     * visit is known to be complete (the next one has begun) or there are
+     * no more; only a visit longer than FAMILY_LOG_ENTRIES is cut.
+     */
+    while (r == 0) {
+        size_t n0 = x.n, want = MIN((size_t)FAMILY_LOG_CHUNK, x.cap - x.n);
+        if (want == 0)
+            break;
+        struct entries chunk = {.c = c, .v = x.v + x.n, .cap = want};
+        r = store_audit_by_subject_page(db, g, child, cursor, (int64_t)want, entry_cb, &chunk);
+        if (r < 0)
+            break;
+        x.n += chunk.n;
+        for (size_t i = n0; i < x.n; i++)
+            if (i == 0 || !same_visit(&x.v[i - 1], &x.v[i])) {
+                if (visits == (size_t)limit) {
+                    end = i; /* the limit-th visit ended at i */
+                    next = x.v[i - 1].id;
+                    break;
+                }
+                visits++;
+            }
+        if (end || chunk.n < want)
+            break;
+        cursor = x.v[x.n - 1].id;
+    }
     if (r < 0) {
         access_read_end(c);
         return c->err[0] ? r : ctx_fail(c, r, "cannot read the record of access");
     }
-    access_grant_detail(g, "record of access shown");
-    /*
-     * A full page may have cut the last visit in two: leave it for the next
-     * page (unless it is all there is), which starts right above its newest entry.
-     */
-    end = x.n;
-    if (x.n == x.cap) {
-        size_t k = x.n - 1;
-        while (k > 0 && same_visit(&x.v[k - 1], &x.v[k]))
-            k--;
-        if (k > 0)
-            end = k;
-        next = end < x.n ? x.v[end].id + 1 : x.v[x.n - 1].id;
+    if (!end) {
+        end = x.n;
+        if (x.n == x.cap) /* a visit too long for one page: the rest on the next */
+            next = x.v[x.n - 1].id;
     }
+    access_grant_detail(g, "record of access shown");
     list = json_array();
-    for (size_t i = 0; list && i < end;) {
-        size_t j = i + 1;
-        while (j < end && same_visit(&x.v[i], &x.v[j]))
+    while (list && from < end) {
+        size_t j = from + 1;
+        while (j < end && same_visit(&x.v[from], &x.v[j]))
             j++;
-        if (append(list, visit_json(c, db, x.v, i, j)) < 0) {
+        if (append(list, visit_json(c, db, x.v, from, j)) < 0) {
             json_decref(list);
             list = NULL;
         }
-        i = j;
+        from = j;
     }
     access_read_end(c);
     if (!list || !(*ret = json_pack("{s:o, s:o}", "entries", list, "before",

@@ -29,9 +29,12 @@
 /* Days of recent practice looked at, and at most how many are returned. */
 #define FAMILY_RECENT_DAYS 90
 #define FAMILY_RECENT_MAX  10
-/* Entries of the record of access per page: default and largest. */
+/* Visits of the record of access per page: default and largest. */
 #define FAMILY_LOG_PAGE 50
 #define FAMILY_LOG_MAX  200
+/* Entries read for one page at most (a longer visit is cut), and per store call. */
+#define FAMILY_LOG_ENTRIES 2000
+#define FAMILY_LOG_CHUNK   100
 
 /*
  * GET /api/v1/children: {children: [overview...]}, the overview of each
@@ -50,12 +53,13 @@ int family_overview(struct ctx *c, int64_t child, const char *lang, json_t **ret
 
 /*
  * GET /api/v1/children/{id}/access-log: a page of the record of access to
- * the child's records, newest first: the entries with an id below before
- * (0: from the newest), at most limit (1 to FAMILY_LOG_MAX) entries read,
- * those of one request by one person shown as one visit. {entries, before}
- * where before is the cursor of the next page (null: no more). Needs the
- * gate to allow reading the child's record of access (RES_AUDIT); the read
- * is itself audited. -EINVAL names a bad before or limit.
+ * the child's records, newest first: of the entries with an id below before
+ * (0: from the newest), at most limit (1 to FAMILY_LOG_MAX) visits, a visit
+ * being the entries of one request by one person, always whole (only one
+ * longer than FAMILY_LOG_ENTRIES entries is cut). {entries, before} where
+ * entries are the visits and before is the cursor of the next page (null:
+ * no more). Needs the gate to allow reading the child's record of access
+ * (RES_AUDIT); the read is itself audited. -EINVAL names a bad before or limit.
  */
 int family_access_log(struct ctx *c, int64_t child, int64_t before, int64_t limit, json_t **ret);
 
