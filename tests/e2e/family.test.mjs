@@ -117,6 +117,11 @@ test('recent practice counts exactly the answers and hints the child gave, by da
   assert.deepEqual(o.skills.map((s) => [s.iri, s.status, s.answers]), own.skills.map((s) => [s.iri, s.status, s.answers]));
   assert.equal(o.working_on.skill, own.working_on.skill);
   assert.equal(o.working_on.code, own.working_on.code);
+  // the days are the learner model's: rebuilt from the statements, they are the same
+  const rb = trellis(['model', 'rebuild', '--db', srv.db]);
+  assert.equal(rb.status, 0, rb.stderr);
+  const again = (await guardian.req(`/api/v1/children/${childId}/overview`)).body;
+  assert.deepEqual([again.recent, again.week], [o.recent, o.week]);
   // the twin has not practised
   const twin = (await guardian.req(`/api/v1/children/${twinId}/overview`)).body;
   assert.deepEqual(twin.recent, []);
