@@ -304,7 +304,40 @@ static json_t *summary_of(json_t *skills)
                      "mastered", n[0], "in_progress", n[1], "ready", n[2], "locked", n[3]);
 }
 
-int family_overview(struct ctx *c, int64_t child, const char *lang, json_t **ret)
+/*
+ * working_on's skills by name as well (name, spun_on_name), and first: the
+ * skill has no prerequisites (a beginning), so a page can say it in words
+ * without the list of skills.
+ */
+static int name_working_on(json_t *working_on, json_t *skills)
+{
+    const char *iri = json_string_value(json_object_get(working_on, "skill"));
+    const char *spun = json_string_value(json_object_get(working_on, "spun_on"));
+    size_t i;
+    json_t *s;
+    int r = 0;
+
+    if (!json_is_object(working_on))
+        return 0;
+    json_array_foreach(skills, i, s)
+    {
+        const char *x = json_string_value(json_object_get(s, "iri"));
+        json_t *name = json_object_get(s, "name");
+        if (!x || !name)
+            continue;
+        if (iri && !strcmp(x, iri))
+            r |= json_object_set(working_on, "name", name) |
+                 json_object_set_new(
+                     working_on, "first",
+                     json_boolean(json_array_size(json_object_get(s, "prerequisites")) == 0));
+        if (spun && !strcmp(x, spun))
+            r |= json_object_set(working_on, "spun_on_name", name);
+    }
+    return r ? -ENOMEM : 0;
+}
+
+/* The overview; without the list of skills (only their summary) unless with_skills. */
+static int overview(struct ctx *c, int64_t child, const char *lang, bool with_skills, json_t **ret)
 {
     struct record rec = {.classes = json_array(), .schools = json_array()};
     struct practice_env env = {NULL, lang && !strcmp(lang, "es") ? "es" : "en"};
@@ -339,6 +372,12 @@ int family_overview(struct ctx *c, int64_t child, const char *lang, json_t **ret
     }
     if ((r = read_days(c, child, json_object_get(out, "skills"), out)) < 0)
         goto out;
+    if (name_working_on(json_object_get(out, "working_on"), json_object_get(out, "skills")) < 0) {
+        r = ctx_fail(c, -ENOMEM, "out of memory");
+        goto out;
+    }
+    if (!with_skills)
+        json_object_del(out, "skills");
     *ret = out;
     out = NULL;
 out:
@@ -348,6 +387,11 @@ out:
     json_decref(rec.classes);
     json_decref(rec.schools);
     return r;
+}
+
+int family_overview(struct ctx *c, int64_t child, const char *lang, json_t **ret)
+{
+    return overview(c, child, lang, true, ret);
 }
 
 struct kids {
@@ -381,7 +425,7 @@ int family_children(struct ctx *c, const char *lang, json_t **ret)
     r = list ? access_my_children(c, kid_cb, &k) : ctx_fail(c, -ENOMEM, "out of memory");
     for (size_t i = 0; r == 0 && i < k.n; i++) {
         json_t *o = NULL;
-        r = family_overview(c, k.v[i], lang, &o);
+        r = overview(c, k.v[i], lang, false, &o);
         if (r == 0 && append(list, o) < 0)
             r = ctx_fail(c, -ENOMEM, "out of memory");
     }

@@ -39,8 +39,10 @@
 /*
  * GET /api/v1/children: {children: [overview...]}, the overview of each
  * child the caller is the guardian of today (by the roster), in the order
- * of their given names; an empty list for anyone who is no one's guardian.
- * lang ("en" or "es") chooses the skill names. *ret is a new reference.
+ * of their given names, without the list of skills (its summary only: what
+ * a phone loads first stays small); an empty list for anyone who is no
+ * one's guardian. lang ("en" or "es") chooses the skill names. *ret is a
+ * new reference.
  */
 int family_children(struct ctx *c, const char *lang, json_t **ret);
 
