@@ -29,6 +29,7 @@ let data = null; // the last answer of /api/v1/children
 let failure = null;
 let box = null;
 const logs = new Map(); // child id -> { entries, before, loading, error, open, mine }
+const skillLists = new Map(); // child id -> { lang, skills, loading, error }
 const opened = new Map(); // details key -> open (kept across a language switch)
 
 const pct = (p) => new Intl.NumberFormat(currentLang(), { style: 'percent', maximumFractionDigits: 0 }).format(p || 0);
@@ -45,7 +46,7 @@ function when(iso) {
 
 // Details that remember whether the reader opened them.
 function fold(key, summary, body, { cls = '', open = false } = {}) {
-  const d = h('details', { class: `fold ${cls}`.trim(), open: opened.has(key) ? opened.get(key) : open }, h('summary', {}, summary), body);
+  const d = h('details', { class: `family-fold ${cls}`.trim(), open: opened.has(key) ? opened.get(key) : open }, h('summary', {}, summary), body);
   d.addEventListener('toggle', () => opened.set(key, d.open));
   return d;
 }
@@ -82,21 +83,21 @@ function summaryPart(c) {
   return parts;
 }
 
-function nextPart(c, names) {
+function nextPart(c) {
   const name = c.child.given_name;
   const n = c.working_on;
-  const skill = names.get(n?.skill);
+  const skill = n?.name;
   const id = `next-${c.child.id}`;
   let text;
   if (!n || !skill) text = t('family.next.none', { name });
   else {
     const code = has(`family.next.${n.code}`) ? n.code : 'continue';
-    const first = code === 'next' && !(c.skills.find((s) => s.iri === n.skill)?.prerequisites?.length);
-    text = t(`family.next.${first ? 'first' : code}`, { name, skill, spun: names.get(n.spun_on) || '' });
+    const first = code === 'next' && n.first;
+    text = t(`family.next.${first ? 'first' : code}`, { name, skill, spun: n.spun_on_name || '' });
   }
   return h(
     'section',
-    { class: 'part next-up-family', 'aria-labelledby': id },
+    { class: 'family-part family-next', 'aria-labelledby': id },
     h('h3', { id }, t('family.next_heading')),
     h('p', {}, text),
     skill ? h('p', { class: 'meta' }, t('family.help', { name, skill })) : null,
@@ -110,26 +111,26 @@ function recentPart(c) {
   const body = days.length
     ? h(
         'ul',
-        { class: 'days' },
+        { class: 'family-days' },
         days.map((d) =>
           h(
             'li',
             {},
             fold(
               `day-${c.child.id}-${d.date}`,
-              [h('span', { class: 'day-date' }, dayWords(d.date)), h('span', { class: 'day-facts' }, dayFacts(d))],
+              [h('span', { class: 'family-day-date' }, dayWords(d.date)), h('span', { class: 'family-day-facts' }, dayFacts(d))],
               h(
                 'ul',
-                { class: 'plain day-skills' },
+                { class: 'plain family-day-skills' },
                 d.skills.map((s) => h('li', {}, h('strong', {}, s.name || t('family.other_skill')), ': ', dayFacts(s))),
               ),
-              { cls: 'day' },
+              { cls: 'family-day' },
             ),
           ),
         ),
       )
     : h('p', { class: 'empty' }, t('family.recent_none', { name }));
-  return h('section', { class: 'part', 'aria-labelledby': id }, h('h3', { id }, t('family.recent_heading')), body);
+  return h('section', { class: 'family-part', 'aria-labelledby': id }, h('h3', { id }, t('family.recent_heading')), body);
 }
 
 function dayFacts(x) {
@@ -147,14 +148,42 @@ function skillItem(s) {
     { class: `skill st-${st}` },
     h('span', { class: `icon ${st}`, 'aria-hidden': 'true' }),
     h('div', { class: 'skill-main' }, h('p', { class: 'skill-name' }, s.name), h('p', { class: 'skill-facts' }, h('strong', { class: 'status-word' }, t(`family.status.${st}`)), s.answers ? ` · ${t('progress.answers', { count: s.answers })}` : '')),
-    started ? h('p', { class: 'skill-pct' }, t('family.sure', { pct: pct(s.p_mastery) })) : null,
+    started ? h('p', { class: 'family-skill-pct' }, t('family.sure', { pct: pct(s.p_mastery) })) : null,
   );
+}
+
+// The list of skills is not in /api/v1/children (a phone loads little first): the child's
+// overview brings it when the reader asks, in the page's language.
+async function loadSkills(c) {
+  const id = c.child.id;
+  const st = { lang: currentLang(), loading: true, skills: null, error: null };
+  skillLists.set(id, st);
+  render();
+  try {
+    st.skills = (await api(`/api/v1/children/${encodeURIComponent(id)}/overview?lang=${st.lang}`)).skills;
+  } catch (e) {
+    st.error = e;
+    if (e.network) showNetProblem(navigator.onLine === false ? 'offline' : 'failed', () => loadSkills(c));
+  }
+  st.loading = false;
+  render();
+  document.getElementById(`skills-list-${id}`)?.focus();
 }
 
 function skillsPart(c) {
   const id = `skills-${c.child.id}`;
+  const st = skillLists.get(c.child.id);
+  const head = [h('h3', { id }, t('family.skills_heading')), h('p', { class: 'meta' }, t('family.skills_intro'))];
+  if (st && st.lang !== currentLang() && !st.loading) loadSkills(c); // the names in the new language
+  if (!st?.skills) {
+    const body = [];
+    if (st?.error) body.push(h('p', { class: 'alert', role: 'alert' }, errorText(st.error)));
+    if (st?.loading) body.push(h('p', { class: 'meta', role: 'status' }, t('common.loading')));
+    else body.push(h('p', {}, h('button', { type: 'button', 'aria-controls': `skills-list-${c.child.id}`, 'aria-expanded': 'false', onclick: () => loadSkills(c) }, t('family.skills_show', { count: c.summary?.skills ?? 0 }))));
+    return h('section', { class: 'family-part', 'aria-labelledby': id }, head, body);
+  }
   const grades = new Map();
-  for (const s of c.skills || []) {
+  for (const s of st.skills) {
     const g = s.grade ?? -1;
     if (!grades.has(g)) grades.set(g, []);
     grades.get(g).push(s);
@@ -162,24 +191,27 @@ function skillsPart(c) {
   const order = [...grades.keys()].sort((a, b) => (a < 0 ? 1 : b < 0 ? -1 : a - b));
   return h(
     'section',
-    { class: 'part', 'aria-labelledby': id },
-    h('h3', { id }, t('family.skills_heading')),
-    h('p', { class: 'meta' }, t('family.skills_intro')),
+    { class: 'family-part', 'aria-labelledby': id },
+    head,
     h(
       'ul',
       { class: 'legend' },
       STATUS.map((st) => h('li', {}, h('span', { class: `icon ${st}`, 'aria-hidden': 'true' }), h('span', {}, h('strong', {}, t(`family.status.${st}`)), ': ', t(`family.means.${st}`, { name: c.child.given_name })))),
     ),
-    order.map((g) => {
-      const list = grades.get(g);
-      const done = list.filter((s) => s.status === 'mastered').length;
-      return fold(
-        `grade-${c.child.id}-${g}`,
-        [h('span', { class: 'grade-title' }, g < 0 ? t('progress.other_skills') : gradeName(g)), ' ', h('span', { class: 'grade-count' }, t('progress.grade_count', { mastered: done, total: list.length }))],
-        h('ul', { class: 'skills' }, list.map(skillItem)),
-        { cls: 'grade' },
-      );
-    }),
+    h(
+      'div',
+      { id: `skills-list-${c.child.id}`, tabindex: '-1', 'aria-label': t('family.skills_heading') },
+      order.map((g) => {
+        const list = grades.get(g);
+        const done = list.filter((s) => s.status === 'mastered').length;
+        return fold(
+          `grade-${c.child.id}-${g}`,
+          [h('span', { class: 'grade-title' }, g < 0 ? t('progress.other_skills') : gradeName(g)), ' ', h('span', { class: 'grade-count' }, t('progress.grade_count', { mastered: done, total: list.length }))],
+          h('ul', { class: 'skills' }, list.map(skillItem)),
+          { cls: 'grade' },
+        );
+      }),
+    ),
   );
 }
 
@@ -192,7 +224,7 @@ function person(p) {
 }
 
 function classLines(titles) {
-  return h('ul', { class: 'plain class-lines' }, titles.map((x) => h('li', {}, x)));
+  return h('ul', { class: 'plain family-class-lines' }, titles.map((x) => h('li', {}, x)));
 }
 
 // Each teacher once, with the child's classes they teach (a homeroom teacher often has most).
@@ -209,7 +241,7 @@ function teacherList(classes) {
   }
   return h(
     'ul',
-    { class: 'teachers' },
+    { class: 'family-teachers' },
     [...teachers.values()].map((p) => h('li', {}, h('strong', {}, p.name), h('span', { class: 'meta' }, ` · ${roleWord(p.role)}`), classLines(p.classes))),
     alone.length ? h('li', {}, h('strong', {}, t('family.no_teacher')), classLines(alone)) : null,
   );
@@ -221,13 +253,13 @@ function peoplePart(c) {
   const classes = c.classes || [];
   return h(
     'section',
-    { class: 'part', 'aria-labelledby': id },
+    { class: 'family-part', 'aria-labelledby': id },
     h('h3', { id }, t('family.people_heading')),
     classes.length ? teacherList(classes) : h('p', { class: 'empty' }, t('family.no_classes', { name })),
     (c.schools || []).map((s) =>
       h(
         'div',
-        { class: 'school' },
+        { class: 'family-school' },
         h('h4', {}, s.name),
         s.contacts?.length
           ? [h('p', {}, t('family.school_contacts')), h('ul', { class: 'plain' }, s.contacts.map(person))]
@@ -276,16 +308,16 @@ function actWord(e) {
 function logEntry(e, name) {
   return h(
     'li',
-    { class: `log-entry${e.who.you ? ' you' : ''}` },
-    h('p', { class: 'log-when' }, h('time', { datetime: e.at }, when(e.at))),
+    { class: `family-log-entry${e.who.you ? ' family-log-mine' : ''}` },
+    h('p', { class: 'family-log-when' }, h('time', { datetime: e.at }, when(e.at))),
     h(
       'dl',
-      { class: 'log-facts' },
+      { class: 'family-log-facts' },
       h('div', {}, h('dt', {}, t('family.log.who')), h('dd', {}, whoText(e))),
       h('div', {}, h('dt', {}, t('family.log.what')), h('dd', {}, t(`family.log.act.${actWord(e)}`), ' ', whatText(e, name))),
       h('div', {}, h('dt', {}, t('family.log.why')), h('dd', {}, whyText(e))),
     ),
-    h('p', { class: 'log-ref' }, t('family.log.ref', { ref: e.ref })),
+    h('p', { class: 'family-log-ref' }, t('family.log.ref', { ref: e.ref })),
   );
 }
 
@@ -326,18 +358,18 @@ function logPart(c) {
     const mineBox = h('input', { type: 'checkbox', id: `log-mine-${id}`, checked: st.mine, onchange: (ev) => { st.mine = ev.target.checked; render(); } });
     region.push(h('div', { class: 'check' }, mineBox, h('label', { for: `log-mine-${id}` }, t('family.log.include_mine', { count: mine }))));
     if (st.error) region.push(h('p', { class: 'alert', role: 'alert' }, errorText(st.error)));
-    if (shown.length) region.push(h('ol', { class: 'log', id: `log-list-${id}` }, shown.map((e) => logEntry(e, name))));
+    if (shown.length) region.push(h('ol', { class: 'family-log', id: `log-list-${id}` }, shown.map((e) => logEntry(e, name))));
     else if (!st.loading && !st.error) region.push(h('p', { class: 'empty', id: `log-list-${id}` }, t(st.before ? 'family.log.none_yet_more' : 'family.log.none', { name })));
     if (st.loading) region.push(h('p', { class: 'meta', role: 'status' }, t('common.loading')));
     else if (st.before) region.push(h('p', {}, h('button', { type: 'button', id: `log-more-${id}`, onclick: () => loadLog(c, true) }, t('family.log.more'))));
   }
   return h(
     'section',
-    { class: 'part log-part', 'aria-labelledby': hid },
+    { class: 'family-part family-log-part', 'aria-labelledby': hid },
     h('h3', { id: hid }, t('family.log.heading', { name })),
     h('p', {}, t('family.log.intro', { name })),
     region,
-    fold(`rights-${id}`, t('family.rights.heading', { name }), rightsBody(c), { cls: 'rights' }),
+    fold(`rights-${id}`, t('family.rights.heading', { name }), rightsBody(c), { cls: 'family-rights' }),
   );
 }
 
@@ -346,7 +378,7 @@ function rightsBody(c) {
   const school = c.child.school?.name || nameOf(c.schools?.[0]) || t('family.rights.the_school');
   return h(
     'div',
-    { class: 'rights-body' },
+    { class: 'family-rights-body' },
     h('p', {}, t('family.rights.lines')),
     h('p', {}, t('family.rights.inspect', { name, school })),
     h('p', {}, t('family.rights.correct', { name, school })),
@@ -359,16 +391,15 @@ function rightsBody(c) {
 // ---- the page ----
 
 function childCard(c) {
-  const names = new Map((c.skills || []).map((s) => [s.iri, s.name]));
   const hid = `child-${c.child.id}-h`;
   const meta = [gradeName(c.child.grade), nameOf(c.child.school)].filter(Boolean).join(' · ');
   return h(
     'section',
-    { class: 'child', id: `child-${c.child.id}`, 'aria-labelledby': hid },
+    { class: 'family-child', id: `child-${c.child.id}`, 'aria-labelledby': hid },
     h('h2', { id: hid }, c.child.name),
     meta ? h('p', { class: 'meta' }, meta) : null,
     summaryPart(c),
-    nextPart(c, names),
+    nextPart(c),
     recentPart(c),
     skillsPart(c),
     peoplePart(c),
@@ -392,7 +423,7 @@ export function render() {
   const focusId = document.activeElement?.id;
   const parts = [h('p', { class: 'lead' }, t('family.intro', { count: kids.length }))];
   if (kids.length > 1)
-    parts.push(h('nav', { class: 'jump', 'aria-label': t('family.jump') }, h('ul', {}, kids.map((c) => h('li', {}, h('a', { href: `#child-${c.child.id}` }, c.child.name))))));
+    parts.push(h('nav', { class: 'family-jump', 'aria-label': t('family.jump') }, h('ul', {}, kids.map((c) => h('li', {}, h('a', { href: `#child-${c.child.id}` }, c.child.name))))));
   parts.push(...kids.map(childCard));
   box.replaceChildren(...parts);
   if (focusId) document.getElementById(focusId)?.focus();
