@@ -25,7 +25,7 @@ int h_children(struct request *rq)
     int r = family_children(&rq->ctx, http_lang(rq), &o);
     if (r < 0)
         return r;
-    return http_respond_json_take(rq, 200, o);
+    return http_respond_json_gz(rq, 200, o);
 }
 
 int h_child_overview(struct request *rq)
@@ -38,7 +38,7 @@ int h_child_overview(struct request *rq)
     r = family_overview(&rq->ctx, id, http_lang(rq), &o);
     if (r < 0)
         return r;
-    return http_respond_json_take(rq, 200, o);
+    return http_respond_json_gz(rq, 200, o);
 }
 
 int h_child_access_log(struct request *rq)
@@ -57,5 +57,5 @@ int h_child_access_log(struct request *rq)
     r = family_access_log(&rq->ctx, id, b, n, &o);
     if (r < 0)
         return r;
-    return http_respond_json_take(rq, 200, o);
+    return http_respond_json_gz(rq, 200, o);
 }

@@ -80,6 +80,11 @@ test('a guardian sees each of their children: classes with their teachers, the s
     assert.equal(k.working_on.first, next.prerequisites.length === 0);
     assert.equal(k.working_on.text, undefined, "the reason's words speak to the child, not the family");
   }
+  // what a phone loads first is compressed when the client accepts it (and plain otherwise)
+  assert.equal(r.headers.get('content-encoding'), 'gzip');
+  const plain = await guardian.req('/api/v1/children', { headers: { 'accept-encoding': 'identity' } });
+  assert.equal(plain.headers.get('content-encoding'), null);
+  assert.deepEqual(plain.body, r.body);
   // a person who is no one's guardian has no children
   const none = await student.req('/api/v1/children');
   assert.equal(none.status, 200);
