@@ -6,12 +6,13 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { demoServer, Client } from './lib/auth.mjs';
-import { trellis } from './lib/trellis.mjs';
+import { trellis, sqlShell, startServer } from './lib/trellis.mjs';
 
 let srv, guardian, student, admin;
 let kids; // the guardian's children, as GET /api/v1/children lists them
 let childId, twinId, otherId; // the student login, their twin, a child of another family
 const refs = { overview: [], admin: [] }; // request ids of the reads this test made
+let practised = null; // the child's recent practice and week, as first read
 
 const day = (ms) => new Date(ms).toISOString().slice(0, 10);
 
@@ -130,6 +131,7 @@ test('recent practice counts exactly the answers and hints the child gave, by da
   assert.deepEqual(o.skills.map((s) => [s.iri, s.status, s.answers]), own.skills.map((s) => [s.iri, s.status, s.answers]));
   assert.equal(o.working_on.skill, own.working_on.skill);
   assert.equal(o.working_on.code, own.working_on.code);
+  practised = { recent: o.recent, week: o.week };
   // the days are the learner model's: rebuilt from the statements, they are the same
   const rb = trellis(['model', 'rebuild', '--db', srv.db]);
   assert.equal(rb.status, 0, rb.stderr);
@@ -238,4 +240,19 @@ test('the refusals and every read are in the audit log', async () => {
   const ov = entries.filter((e) => e.request_id === refs.overview[0] && e.outcome === 'ok');
   assert.ok(ov.length >= 2, 'the overview is audited, one entry per kind of record');
   for (const e of ov) assert.ok(String(e.subjects).split(',').map(Number).includes(childId));
+});
+
+test('a database from before model_days counts the practice already stored once upgraded', async () => {
+  // the server was stopped above: take the database back to before migration 0022
+  sqlShell(srv.db, 'DROP TABLE model_days');
+  sqlShell(srv.db, 'DELETE FROM schema_migrations WHERE version = 22');
+  const up = await startServer({ dir: srv.dir, db: srv.db, init: false, env: { TRELLIS_TRUST_PROXY: 'true' } });
+  try {
+    const g = new Client(up.url, '10.13.0.20');
+    assert.equal((await g.login(srv.login('guardian'))).status, 200);
+    const o = (await g.req(`/api/v1/children/${childId}/overview`)).body;
+    assert.deepEqual([o.recent, o.week], [practised.recent, practised.week], 'the same days as before the upgrade');
+  } finally {
+    await up.stop();
+  }
 });

@@ -3,8 +3,7 @@
 -- model rebuild`): answers and the right ones, hints asked for, and how
 -- often the skill was mastered that day. Views of recent practice (the
 -- family pages) read this, never the statements. day is the statement's
--- timestamp in days since 1970-01-01 (UTC). Activity stored before this
--- migration is counted after the next rebuild.
+-- timestamp in days since 1970-01-01 (UTC).
 CREATE TABLE model_days (
     district_id INTEGER NOT NULL REFERENCES districts (id),
     user_id INTEGER NOT NULL REFERENCES users (id),
@@ -17,3 +16,10 @@ CREATE TABLE model_days (
     last_ms INTEGER NOT NULL,          -- the latest statement's timestamp that day
     PRIMARY KEY (district_id, user_id, day, skill_id)
 );
+
+-- The practice stored before this migration counts too: the learner model
+-- starts again from the first statement, as `trellis model rebuild` does
+-- (the skills and their fitted parameters stay), and the server's follower
+-- (or the next read) replays every statement into the mastery and the days.
+DELETE FROM model_mastery;
+DELETE FROM model_cursor;
