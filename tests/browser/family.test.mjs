@@ -125,6 +125,20 @@ for (const lang of ['en', 'es']) {
     try {
       assert.equal(await page.getAttribute('html', 'lang'), lang);
       await checkPage(page, 'family', { lang, width: 1280 });
+      // skills open, then the other language: the names follow, the list stays open
+      const other = lang === 'en' ? 'es' : 'en';
+      const id = kids[0].child.id;
+      await page.locator(`#skills-${id}`).locator('xpath=..').locator('button').click();
+      await page.waitForSelector(`#skills-list-${id} details`);
+      const names = async () => page.$$eval(`#skills-list-${id} .skill-name`, (ns) => ns.map((n) => n.textContent));
+      const before = await names();
+      await page.click(`[data-switch-lang="${other}"]`);
+      await page.waitForFunction((l) => document.documentElement.lang === l, other);
+      await page.waitForFunction(([sel, first]) => { const el = document.querySelector(sel); return el && el.textContent !== first; }, [`#skills-list-${id} .skill-name`, before[0]]);
+      await settle(page);
+      const after = await names();
+      assert.equal(after.length, before.length, 'the same skills, still shown');
+      assert.notDeepEqual(after, before, `the skill names in ${other}`);
     } finally {
       await context.close();
     }

@@ -154,27 +154,27 @@ function skillItem(s) {
 
 // The list of skills is not in /api/v1/children (a phone loads little first): the child's
 // overview brings it when the reader asks, in the page's language.
-async function loadSkills(c) {
+async function loadSkills(c, { focus = true } = {}) {
   const id = c.child.id;
-  const st = { lang: currentLang(), loading: true, skills: null, error: null };
+  // the list shown stays while the new one comes (a language switch does not empty it)
+  const st = { lang: currentLang(), loading: true, skills: skillLists.get(id)?.skills ?? null, error: null };
   skillLists.set(id, st);
   render();
   try {
     st.skills = (await api(`/api/v1/children/${encodeURIComponent(id)}/overview?lang=${st.lang}`)).skills;
   } catch (e) {
     st.error = e;
-    if (e.network) showNetProblem(navigator.onLine === false ? 'offline' : 'failed', () => loadSkills(c));
+    if (e.network) showNetProblem(navigator.onLine === false ? 'offline' : 'failed', () => loadSkills(c, { focus }));
   }
   st.loading = false;
   render();
-  document.getElementById(`skills-list-${id}`)?.focus();
+  if (focus) document.getElementById(`skills-list-${id}`)?.focus();
 }
 
 function skillsPart(c) {
   const id = `skills-${c.child.id}`;
   const st = skillLists.get(c.child.id);
   const head = [h('h3', { id }, t('family.skills_heading')), h('p', { class: 'meta' }, t('family.skills_intro'))];
-  if (st && st.lang !== currentLang() && !st.loading) loadSkills(c); // the names in the new language
   if (!st?.skills) {
     const body = [];
     if (st?.error) body.push(h('p', { class: 'alert', role: 'alert' }, errorText(st.error)));
@@ -441,5 +441,10 @@ export async function load(container, status) {
   }
   if (status) status.textContent = '';
   render();
+  // skills already shown: again, with their names in the page's (new) language
+  for (const [id, st] of skillLists) {
+    const c = data?.children?.find((k) => k.child.id === id);
+    if (c && st.lang !== currentLang() && !st.loading) loadSkills(c, { focus: false });
+  }
 }
 
