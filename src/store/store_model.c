@@ -5,6 +5,7 @@
 
 #include <stdio.h>
 
+#include "base/mem.h"
 #include "store/db.h"
 #include "store/grant_impl.h"
 #include "store/store_model.h"
@@ -274,6 +275,38 @@ int store_model_reset(struct db *db, int64_t district_id)
     if (n >= 0)
         n = db_exec(db, "DELETE FROM model_cursor WHERE district_id = ?", "i", district_id);
     return n < 0 ? (int)n : 0;
+}
+
+struct ids {
+    int64_t *v;
+    size_t n, cap;
+};
+
+static int id_add(void *arg, int64_t id)
+{
+    struct ids *x = arg;
+    if (x->n == x->cap) {
+        size_t cap = x->cap ? 2 * x->cap : 8;
+        int64_t *v = mem_realloc(x->v, cap * sizeof(*v));
+        if (!v)
+            return -ENOMEM;
+        x->v = v;
+        x->cap = cap;
+    }
+    x->v[x->n++] = id;
+    return 0;
+}
+
+int store_model_reset_all(struct db *db)
+{
+    struct ids x = {0};
+    int r = store_model_districts(db, id_add, &x);
+
+    /* the districts first, then each reset (no write while the list is read) */
+    for (size_t i = 0; r >= 0 && i < x.n; i++)
+        r = store_model_reset(db, x.v[i]);
+    mem_free(x.v);
+    return r < 0 ? r : 0;
 }
 
 int store_model_forget_user(struct db *db, int64_t district_id, int64_t user_id)

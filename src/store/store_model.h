@@ -91,6 +91,11 @@ int store_model_set_cursor(struct db *db, int64_t district_id, int64_t seq);
  * their parameters.
  */
 int store_model_reset(struct db *db, int64_t district_id);
+/*
+ * store_model_reset() for every district: the step of migration 0022, so
+ * an upgraded database replays its statements into the new tables.
+ */
+int store_model_reset_all(struct db *db);
 /* Every district's id, in order. */
 int store_model_districts(struct db *db, int (*cb)(void *arg, int64_t district_id), void *arg);
 /* Forget one learner's mastery and days (their statements were deleted). */

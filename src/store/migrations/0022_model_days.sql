@@ -17,9 +17,8 @@ CREATE TABLE model_days (
     PRIMARY KEY (district_id, user_id, day, skill_id)
 );
 
--- The practice stored before this migration counts too: the learner model
--- starts again from the first statement, as `trellis model rebuild` does
--- (the skills and their fitted parameters stay), and the server's follower
--- (or the next read) replays every statement into the mastery and the days.
-DELETE FROM model_mastery;
-DELETE FROM model_cursor;
+-- The practice stored before this migration counts too: the migration's
+-- step (store_model_reset_all, src/store/store.c) resets the learner model
+-- as `trellis model rebuild` does (the skills and their fitted parameters
+-- stay), and the server's follower (or the next read) replays every
+-- statement into the mastery and the days.
