@@ -145,6 +145,8 @@ static const struct rule policy[] = {
     {WHO_GUARDIAN, REL_GUARDIAN, RES_PERSON, R_ | ACT_READ_SEALED, true, false},
     {WHO_GUARDIAN, REL_GUARDIAN, RES_STATEMENTS, RL_ | ACT_READ_SEALED, true, false},
     {WHO_GUARDIAN, REL_GUARDIAN, RES_MASTERY, R_, true, false},
+    /* ... and who has seen their child's records (FERPA 34 CFR 99.32(c)) */
+    {WHO_GUARDIAN, REL_GUARDIAN, RES_AUDIT, R_, true, false},
     /* everyone: their own record and learning, and their district's name and sessions */
     {WHO_PERSON, REL_SELF, RES_PERSON, R_ | ACT_READ_SEALED, false, false},
     {WHO_PERSON, REL_SELF, RES_STATEMENTS, RL_ | ACT_WRITE | ACT_READ_SEALED, false, false},

@@ -290,6 +290,10 @@ int demo_generate(const struct demo_opts *opt, struct demo_set *set)
     long schools = MAX(3, (o.students + 599) / 600);
     per_school = o.students / schools;
     long student_no = 0, enr_no = 0, class_no = 0;
+    /* student 1 (the demo student) and student 2 are twins: the demo guardian's two children */
+    const char *twins_family = NULL;
+    int twins_nguard = 1;
+    bool twins = o.students >= 2;
     set->n_schools = schools;
     for (long s = 0; s < schools; s++) {
         bool middle = s % 3 == 2;
@@ -380,13 +384,25 @@ int demo_generate(const struct demo_opts *opt, struct demo_set *set)
                     char sid[32], user[96], gs[32], fs[40], gsid[2][48];
                     int nguard = below(&g.rng, 10) < 7 ? 2 : 1;
                     long sn = ++student_no;
+                    /* the twin keeps every draw (the rest of the district stays the same) but
+                       takes student 1's family name and guardians */
+                    bool twin = twins && sn == 2;
+                    int drawn_nguard = nguard;
 
+                    if (sn == 1) {
+                        twins_family = fn;
+                        twins_nguard = nguard;
+                    }
+                    if (twin) {
+                        fn = twins_family;
+                        nguard = twins_nguard;
+                    }
                     snprintf(sid, sizeof(sid), "stu-%06ld", sn);
                     slug(gn, gs, sizeof(gs));
                     slug(fn, fs, sizeof(fs));
                     snprintf(user, sizeof(user), "%.1s%s%ld", gs, fs, sn);
                     for (int k = 0; k < nguard; k++)
-                        snprintf(gsid[k], sizeof(gsid[k]), "grd-%06ld-%d", sn, k + 1);
+                        snprintf(gsid[k], sizeof(gsid[k]), "grd-%06ld-%d", twin ? 1L : sn, k + 1);
                     put(&g, F_USERS,
                         "%s,,,true,%s,{sis:%06ld},%s,%s,,%06ld,%s@students.cedarvalley.example,,,"
                         "%s%s%s%s%s,%02d,,,,,,%s,\n",
@@ -414,7 +430,7 @@ int demo_generate(const struct demo_opts *opt, struct demo_set *set)
                     for (int k = 0; k <= N_SUBJECTS; k++)
                         put(&g, F_ENR, "enr-%07ld,,,%s,%s,%s,student,false,%ld-08-18,%ld-06-05\n",
                             ++enr_no, cls[k], org, sid, sy - 1, sy);
-                    for (int k = 0; k < nguard; k++) {
+                    for (int k = 0; k < drawn_nguard; k++) {
                         bool gf = k == 0 ? below(&g.rng, 100) < 60 : !female;
                         const char *ggn = gf ? given_f[below(&g.rng, ARRAY_SIZE(given_f))]
                                              : given_m[below(&g.rng, ARRAY_SIZE(given_m))];
@@ -425,11 +441,16 @@ int demo_generate(const struct demo_opts *opt, struct demo_set *set)
                         slug(ggn, ggs, sizeof(ggs));
                         slug(gfn, gfs, sizeof(gfs));
                         snprintf(guser, sizeof(guser), "%s.%s.%ld%d", ggs, gfs, sn, k + 1);
+                        unsigned sms = below(&g.rng, 100), phone = below(&g.rng, 100);
+                        if (twin)
+                            continue; /* student 1's guardians are theirs */
                         put(&g, F_USERS,
-                            "%s,,,true,%s,,%s,%s,,,%s@mail.example,555-01%02u,555-01%02u,%s,,,,,"
-                            ",,%s,\n",
-                            gsid[k], guser, ggn, gfn, guser, below(&g.rng, 100), below(&g.rng, 100),
-                            sid, org);
+                            "%s,,,true,%s,,%s,%s,,,%s@mail.example,555-01%02u,555-01%02u,%s%s%s%s,"
+                            ",,,,,,%s,\n",
+                            gsid[k], guser, ggn, gfn, guser, sms, phone,
+                            sn == 1 && twins ? "\"" : "", sid,
+                            sn == 1 && twins ? "," DEMO_TWIN_SID : "", sn == 1 && twins ? "\"" : "",
+                            org);
                         put(&g, F_ROLES, "r-%s,,,%s,primary,%s,,,%s,\n", gsid[k], gsid[k],
                             k == 0 ? "parent" : "guardian", org);
                         set->n_guardians++;

@@ -21,6 +21,14 @@
 #include "app/roster.h"
 #include "base/buf.h"
 
+/*
+ * The demo student whose login the demo hands out; their twin (DEMO_TWIN_SID)
+ * shares their guardians, so the demo guardian has two children. The demo
+ * history always gives the demo student weeks of practice.
+ */
+#define DEMO_STUDENT_SID "stu-000001"
+#define DEMO_TWIN_SID    "stu-000002"
+
 struct demo_opts {
     long students;        /* 0: 600 */
     uint64_t seed;        /* 0: 1 */

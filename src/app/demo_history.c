@@ -301,6 +301,9 @@ static int simulate(struct sim *s, const struct student *st, int weeks, int64_t 
     double ability = normal(&s->rng);
     double u = rng_double(&s->rng);
     enum habit habit = u < 0.05 ? H_ABSENT : u < 0.25 ? H_LOW : u < 0.85 ? H_NORMAL : H_HIGH;
+    /* the demo student (and their guardian's view of them) always has weeks of practice to show */
+    if (!strcmp(st->sid, DEMO_STUDENT_SID) && habit < H_NORMAL)
+        habit = H_NORMAL;
     bool rapid = rng_double(&s->rng) < 0.06;
     int64_t stuck = rng_double(&s->rng) < 0.12 ? -2 : -1; /* -2: the first hard skill they meet */
     int64_t current = -1;

@@ -374,14 +374,58 @@ static int usage_write(struct db *db, int64_t district_id, const struct usage_ta
     return 0;
 }
 
+/*
+ * The batch's events summed per learner, day and skill (model_days): events
+ * of one sitting come together, so a look at the last few sums merges most
+ * of them; a sum that is not merged is written as a second addition, which
+ * adds up the same.
+ */
+struct day_sum {
+    int64_t user_id;
+    struct model_day_row d;
+};
+
+static void day_note(struct day_sum *v, size_t *n, int64_t user_id, int64_t skill_id,
+                     const struct answer *a, bool mastered)
+{
+    int64_t day = a->timestamp_ms / 86400000;
+    struct day_sum *x = NULL;
+
+    for (size_t i = *n; i > 0 && i + 32 > *n; i--)
+        if (v[i - 1].user_id == user_id && v[i - 1].d.day == day &&
+            v[i - 1].d.skill_id == skill_id) {
+            x = &v[i - 1];
+            break;
+        }
+    if (!x) {
+        x = &v[(*n)++];
+        memset(x, 0, sizeof(*x));
+        x->user_id = user_id;
+        x->d.day = day;
+        x->d.skill_id = skill_id;
+    }
+    if (a->kind == MODEL_HINT) {
+        x->d.hints++;
+    } else {
+        x->d.answers++;
+        x->d.correct += a->success;
+    }
+    x->d.mastered += mastered;
+    x->d.last_ms = MAX(x->d.last_ms, a->timestamp_ms);
+}
+
 static int apply_tx(struct db *db, void *arg)
 {
     struct apply *ap = arg;
     struct collect *k = ap->k;
     struct skill_cache cache[64];
-    size_t n_cache = 0;
+    size_t n_cache = 0, n_days = 0;
+    struct day_sum *days = arena_alloc(k->arena, (k->n ? k->n : 1) * sizeof(*days));
     int64_t cur;
     int r;
+
+    if (!days)
+        return -ENOMEM;
 
     ap->applied = 0;
     ap->stale = false;
@@ -429,6 +473,7 @@ static int apply_tx(struct db *db, void *arg)
         if ((r = store_model_mastery_put(db, ap->district_id, a->user_id, &m)) < 0)
             return r;
         bool now = m.p_mastery >= MODEL_MASTERED;
+        day_note(days, &n_days, a->user_id, sk->id, a, !was && now);
         struct model_usage *u = usage_of(&usage, a->user_id, (a->timestamp_ms / DAY_MS + 3) / 7);
         if (a->kind == MODEL_ANSWER) {
             u->answers++;
@@ -443,6 +488,9 @@ static int apply_tx(struct db *db, void *arg)
         usage.slot[i].u.seconds = (usage.slot[i].u.seconds + 500) / 1000;
     if ((r = usage_write(db, ap->district_id, &usage)) < 0)
         return r;
+    for (size_t i = 0; i < n_days; i++)
+        if ((r = store_model_day_add(db, ap->district_id, days[i].user_id, &days[i].d)) < 0)
+            return r;
     return store_model_set_cursor(db, ap->district_id, k->last_seq);
 }
 

@@ -1103,12 +1103,25 @@ out:
 int practice_progress(struct ctx *c, const struct practice_env *env, json_t **ret)
 {
     struct learner l;
-    struct state st;
-    json_t *list = NULL;
     int r;
 
     if ((r = learner_of(c, &l)) < 0)
         return r;
+    return practice_progress_of(c, l.user, env, ret);
+}
+
+int practice_progress_of(struct ctx *c, int64_t learner, const struct practice_env *env,
+                         json_t **ret)
+{
+    struct learner l = {0};
+    struct state st;
+    json_t *list = NULL;
+    int r;
+
+    if (!c->who)
+        return ctx_fail(c, -EPERM, "log in first");
+    l.district = c->who->district_id;
+    l.user = learner;
     if ((r = state_load(c, &l, &st)) < 0)
         goto out;
     list = json_array();
@@ -1153,6 +1166,9 @@ int practice_progress(struct ctx *c, const struct practice_env *env, json_t **re
             working_on = reason_json(&st, next.reason, cur, next.spun_on, env->lang);
         c->err[0] = '\0';
     }
+    /* the reason's words speak to the learner; others get its code and skills */
+    if (working_on && c->who->user_id != learner)
+        json_object_del(working_on, "text");
     *ret = json_pack("{s:o, s:o?, s:f}", "skills", list, "working_on", working_on, "mastered_at",
                      MODEL_MASTERED);
     list = NULL;

@@ -30,7 +30,9 @@
  *
  * Who: a student practises; their own state is their record, read and
  * written through the access gate (a person's own record shown to them is
- * no disclosure, so nothing is audited).
+ * no disclosure, so nothing is audited). Their progress can also be read
+ * by others the gate allows (practice_progress_of: the family pages), and
+ * then it is audited.
  */
 #ifndef TRELLIS_APP_PRACTICE_H
 #define TRELLIS_APP_PRACTICE_H
@@ -69,5 +71,17 @@ int practice_hint(struct ctx *c, const struct practice_env *env, json_t *req, js
 
 /* GET /api/v1/practice/progress: every skill with the learner's mastery, and what is next. */
 int practice_progress(struct ctx *c, const struct practice_env *env, json_t **ret);
+
+/*
+ * The same progress of any learner of ctx->who's district, for whoever the
+ * gate lets read the learner's mastery and learning records (the learner,
+ * a guardian, a teacher...): {skills, working_on, mastered_at} as above;
+ * working_on has no "text" (its words speak to the learner) unless the
+ * caller is the learner. The reads go through the gate and are audited
+ * like any disclosure; -ENOENT for a learner the caller may not see.
+ * *ret is a new reference.
+ */
+int practice_progress_of(struct ctx *c, int64_t learner, const struct practice_env *env,
+                         json_t **ret);
 
 #endif

@@ -10,26 +10,9 @@
 #include "http/request.h"
 #include "http/server.h"
 
-/* The page's language: ?lang=, the lang cookie, Accept-Language, else English. */
-static const char *lang_of(const struct request *rq)
-{
-    const char *q = http_query(rq, "lang");
-    const char *c = http_cookie(rq, "lang");
-    const char *al = http_header(rq, "Accept-Language");
-    if (q && (!strcmp(q, "en") || !strcmp(q, "es")))
-        return q;
-    if (c && (!strcmp(c, "en") || !strcmp(c, "es")))
-        return c;
-    while (al && *al == ' ')
-        al++;
-    if (al && !strncasecmp(al, "es", 2))
-        return "es";
-    return "en";
-}
-
 static struct practice_env env_of(const struct request *rq)
 {
-    return (struct practice_env){server_base_url(rq->srv), lang_of(rq)};
+    return (struct practice_env){server_base_url(rq->srv), http_lang(rq)};
 }
 
 int h_practice_next(struct request *rq)

@@ -57,6 +57,10 @@ int h_assignments_skills(struct request *rq);
 int h_assignment_update(struct request *rq);
 int h_assignment_delete(struct request *rq);
 int h_me_assignments(struct request *rq);
+/* h_family.c */
+int h_children(struct request *rq);
+int h_child_overview(struct request *rq);
+int h_child_access_log(struct request *rq);
 
 /* h_roster.c */
 int h_roster_import(struct request *rq);

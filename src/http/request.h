@@ -73,6 +73,8 @@ int http_query_each(const struct request *rq,
 const char *http_header(const struct request *rq, const char *name);
 /* A cookie value, or NULL. */
 const char *http_cookie(const struct request *rq, const char *name);
+/* The page's language, "en" or "es": ?lang=, the lang cookie, Accept-Language, else "en". */
+const char *http_lang(const struct request *rq);
 
 /*
  * Answer later: a handler that has handed work to another thread (the LRS
@@ -97,6 +99,13 @@ int http_json_body_or_respond(struct request *rq, json_t **ret_obj);
 
 /* Respond with JSON; takes the reference to body (even on failure). */
 int http_respond_json_take(struct request *rq, unsigned status, json_t *body);
+/*
+ * The same, gzip-compressed when the client accepts it and the body is large
+ * enough to gain (pages a phone loads first: the family view). Only for
+ * bodies that hold no secret (no token, no credential), so that compression
+ * cannot leak one next to text an attacker chose (BREACH).
+ */
+int http_respond_json_gz(struct request *rq, unsigned status, json_t *body);
 /* Respond with bytes copied from p. */
 int http_respond_data(struct request *rq, unsigned status, const char *content_type, const void *p,
                       size_t n);

@@ -63,6 +63,9 @@ const struct route routes[] = {
     {"GET", "/api/v1/practice/progress", h_practice_progress, ROUTE_NO_BODY},
     {"GET", "/api/v1/schools/{id}/overview", h_school_overview, ROUTE_NO_BODY},
     {"GET", "/api/v1/districts/{id}/overview", h_district_overview, ROUTE_NO_BODY},
+    {"GET", "/api/v1/children", h_children, ROUTE_NO_BODY},
+    {"GET", "/api/v1/children/{id}/overview", h_child_overview, ROUTE_NO_BODY},
+    {"GET", "/api/v1/children/{id}/access-log", h_child_access_log, ROUTE_NO_BODY},
     /* xAPI (LRS): statements side (h_xapi.c); every method of a path goes to one handler */
     {"GET", "/xapi/about", h_xapi_about, ROUTE_RAW_BODY | ROUTE_XAPI | ROUTE_PUBLIC},
     {"GET", "/xapi/statements", h_xapi_statements, ROUTE_RAW_BODY | ROUTE_XAPI},
@@ -106,6 +109,14 @@ const struct route_disclosure route_disclosures[] = {
     {"GET", "/xapi/activities/state", RES_STATE, ACT_READ},
     {"GET", "/api/v1/schools/{id}/overview", RES_SCHOOL_STATS, ACT_READ},
     {"GET", "/api/v1/districts/{id}/overview", RES_DISTRICT_STATS, ACT_READ},
+    /* the family view: a route that reads several kinds of record is listed once for each */
+    {"GET", "/api/v1/children", RES_PERSON, ACT_READ},
+    {"GET", "/api/v1/children", RES_MASTERY, ACT_READ},
+    {"GET", "/api/v1/children", RES_STATEMENTS, ACT_READ},
+    {"GET", "/api/v1/children/{id}/overview", RES_PERSON, ACT_READ},
+    {"GET", "/api/v1/children/{id}/overview", RES_MASTERY, ACT_READ},
+    {"GET", "/api/v1/children/{id}/overview", RES_STATEMENTS, ACT_READ},
+    {"GET", "/api/v1/children/{id}/access-log", RES_AUDIT, ACT_READ},
 };
 
 const size_t route_disclosures_count = ARRAY_SIZE(route_disclosures);

@@ -16,6 +16,7 @@
 #include "store/store.h"
 #include "store/store_audit.h"
 #include "store/store_lrs_docs.h"
+#include "store/store_model.h"
 
 struct store {
     const struct db_driver *drv;
@@ -309,7 +310,8 @@ int store_schema_version(struct db *db, int64_t *ret_version)
 /*
  * What a migration needs besides its SQL, run right after it in the same
  * transaction: conversions under the sealing key, which never enters the
- * database.
+ * database, and resets done by the store's own functions (so they stay
+ * one definition).
  */
 static const struct {
     int version;
@@ -317,6 +319,7 @@ static const struct {
 } migration_steps[] = {
     {13, store_audit_key_all}, /* keys the audit chain heads that exist */
     {14, store_lrs_doc_digest_agents},
+    {22, store_model_reset_all}, /* model_days: replay the stored statements into them */
 };
 
 /* 1 if version had a step (and it ran), 0 if none, or a negative errno. */

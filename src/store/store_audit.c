@@ -541,6 +541,25 @@ int store_audit_by_subject(struct db *db, struct grant *g, int64_t user_id,
     return r < 0 ? r : rows(st, cb, arg);
 }
 
+int store_audit_by_subject_page(struct db *db, struct grant *g, int64_t user_id, int64_t before_id,
+                                int64_t limit, int (*cb)(void *arg, const struct audit_row *row),
+                                void *arg)
+{
+    struct db_stmt *st;
+    int64_t district_id = g ? g->district_id : 0;
+    int r = grant_covers(g, db, RES_AUDIT, district_id, user_id, ACT_READ);
+
+    if (r < 0)
+        return r;
+    grant_note(g, user_id);
+    r = db_query(db, &st,
+                 "SELECT " AUDIT_COLS " FROM audit_log WHERE id IN (SELECT entry_id FROM "
+                 "audit_subjects WHERE district_id = ? AND user_id = ? AND entry_id < ? "
+                 "ORDER BY entry_id DESC LIMIT ?) ORDER BY id DESC",
+                 "iiii", district_id, user_id, before_id > 0 ? before_id : INT64_MAX, limit);
+    return r < 0 ? r : rows(st, cb, arg);
+}
+
 int store_audit_recent(struct db *db, int64_t chain, int64_t since_ms, int64_t limit,
                        int (*cb)(void *arg, const struct audit_row *row), void *arg)
 {
@@ -657,24 +676,5 @@ int store_audit_page(struct db *db, int64_t chain, const char *actor, bool denia
         r = db_query(db, &st, denials ? by_denied : by, "iisi", chain, before, actor, limit);
     else
         r = db_query(db, &st, denials ? denied : all, "iii", chain, before, limit);
-    return r < 0 ? r : rows(st, cb, arg);
-}
-
-int store_audit_by_subject_page(struct db *db, struct grant *g, int64_t user_id, int64_t before_id,
-                                int64_t limit, int (*cb)(void *arg, const struct audit_row *row),
-                                void *arg)
-{
-    struct db_stmt *st;
-    int64_t district_id = g ? g->district_id : 0;
-    int r = grant_covers(g, db, RES_AUDIT, district_id, user_id, ACT_READ);
-
-    if (r < 0)
-        return r;
-    grant_note(g, user_id);
-    r = db_query(db, &st,
-                 "SELECT " AUDIT_COLS " FROM audit_log WHERE id IN (SELECT entry_id FROM "
-                 "audit_subjects WHERE district_id = ? AND user_id = ? AND entry_id < ?) ORDER BY "
-                 "id DESC LIMIT ?",
-                 "iiii", district_id, user_id, before_id > 0 ? before_id : INT64_MAX, limit);
     return r < 0 ? r : rows(st, cb, arg);
 }

@@ -106,6 +106,15 @@ int store_audit_hash_at(struct db *db, int64_t chain, int64_t seq,
 /* The entries that concern a student, oldest first. */
 int store_audit_by_subject(struct db *db, struct grant *g, int64_t user_id,
                            int (*cb)(void *arg, const struct audit_row *row), void *arg);
+/*
+ * The entries that concern a student, newest first: at most limit, those
+ * with an id below before_id (0: from the newest), for a page of the record
+ * of access (the family pages). Under the gate's grant to read the
+ * student's record of access (RES_AUDIT user_id).
+ */
+int store_audit_by_subject_page(struct db *db, struct grant *g, int64_t user_id, int64_t before_id,
+                                int64_t limit, int (*cb)(void *arg, const struct audit_row *row),
+                                void *arg);
 /* Entries of a chain at or after since_ms, oldest first, at most limit (tests, show). */
 int store_audit_recent(struct db *db, int64_t chain, int64_t since_ms, int64_t limit,
                        int (*cb)(void *arg, const struct audit_row *row), void *arg);
@@ -129,13 +138,5 @@ int store_audit_subjects_of(struct db *db, int64_t district_id,
 int store_audit_page(struct db *db, int64_t chain, const char *actor, bool denials,
                      int64_t before_seq, int64_t limit,
                      int (*cb)(void *arg, const struct audit_row *row), void *arg);
-/*
- * A page of the entries that concern a student, newest first: those with
- * an id below before_id (0: from the newest), at most limit. Under the
- * gate's grant (RES_AUDIT ACT_READ on the student), noted in it.
- */
-int store_audit_by_subject_page(struct db *db, struct grant *g, int64_t user_id, int64_t before_id,
-                                int64_t limit, int (*cb)(void *arg, const struct audit_row *row),
-                                void *arg);
 
 #endif

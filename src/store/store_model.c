@@ -5,6 +5,7 @@
 
 #include <stdio.h>
 
+#include "base/mem.h"
 #include "store/db.h"
 #include "store/grant_impl.h"
 #include "store/store_model.h"
@@ -213,6 +214,59 @@ int store_model_set_cursor(struct db *db, int64_t district_id, int64_t seq)
     return n < 0 ? (int)n : 0;
 }
 
+int store_model_day_add(struct db *db, int64_t district_id, int64_t user_id,
+                        const struct model_day_row *row)
+{
+    int64_t n = db_exec(db,
+                        "INSERT INTO model_days (district_id, user_id, day, skill_id, answers, "
+                        "correct, hints, mastered, last_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                        "ON CONFLICT (district_id, user_id, day, skill_id) DO UPDATE SET "
+                        "answers = model_days.answers + excluded.answers, "
+                        "correct = model_days.correct + excluded.correct, "
+                        "hints = model_days.hints + excluded.hints, "
+                        "mastered = model_days.mastered + excluded.mastered, "
+                        "last_ms = CASE WHEN excluded.last_ms > model_days.last_ms THEN "
+                        "excluded.last_ms ELSE model_days.last_ms END",
+                        "iiiiiiiii", district_id, user_id, row->day, row->skill_id, row->answers,
+                        row->correct, row->hints, row->mastered, row->last_ms);
+    return n < 0 ? (int)n : 0;
+}
+
+int store_model_days_of(struct db *db, struct grant *g, int64_t user_id, int64_t since_day,
+                        int (*cb)(void *arg, const struct model_day_row *row), void *arg)
+{
+    struct db_stmt *st;
+    int64_t district_id = g ? g->district_id : 0;
+    int r = grant_covers(g, db, RES_MASTERY, district_id, user_id, ACT_READ);
+
+    if (r < 0)
+        return r;
+    grant_note(g, user_id);
+    r = db_query(db, &st,
+                 "SELECT d.day, d.skill_id, s.skill, d.answers, d.correct, d.hints, d.mastered, "
+                 "d.last_ms FROM model_days d JOIN model_skills s ON s.id = d.skill_id "
+                 "WHERE d.district_id = ? AND d.user_id = ? AND d.day >= ? "
+                 "ORDER BY d.day DESC, s.skill",
+                 "iii", district_id, user_id, since_day);
+    if (r < 0)
+        return r;
+    while ((r = db_step(st)) > 0) {
+        struct model_day_row d;
+        d.day = db_col_int64(st, 0);
+        d.skill_id = db_col_int64(st, 1);
+        snprintf(d.skill, sizeof(d.skill), "%s", db_col_text(st, 2));
+        d.answers = db_col_int64(st, 3);
+        d.correct = db_col_int64(st, 4);
+        d.hints = db_col_int64(st, 5);
+        d.mastered = db_col_int64(st, 6);
+        d.last_ms = db_col_int64(st, 7);
+        if ((r = cb(arg, &d)) < 0)
+            break;
+    }
+    db_done(st);
+    return r < 0 ? r : 0;
+}
+
 int store_model_reset(struct db *db, int64_t district_id)
 {
     int64_t n = db_exec(db, "DELETE FROM model_mastery WHERE district_id = ?", "i", district_id);
@@ -221,8 +275,42 @@ int store_model_reset(struct db *db, int64_t district_id)
     if (n >= 0)
         n = db_exec(db, "DELETE FROM model_weekly WHERE district_id = ?", "i", district_id);
     if (n >= 0)
+        n = db_exec(db, "DELETE FROM model_days WHERE district_id = ?", "i", district_id);
+    if (n >= 0)
         n = db_exec(db, "DELETE FROM model_cursor WHERE district_id = ?", "i", district_id);
     return n < 0 ? (int)n : 0;
+}
+
+struct ids {
+    int64_t *v;
+    size_t n, cap;
+};
+
+static int id_add(void *arg, int64_t id)
+{
+    struct ids *x = arg;
+    if (x->n == x->cap) {
+        size_t cap = x->cap ? 2 * x->cap : 8;
+        int64_t *v = mem_realloc(x->v, cap * sizeof(*v));
+        if (!v)
+            return -ENOMEM;
+        x->v = v;
+        x->cap = cap;
+    }
+    x->v[x->n++] = id;
+    return 0;
+}
+
+int store_model_reset_all(struct db *db)
+{
+    struct ids x = {0};
+    int r = store_model_districts(db, id_add, &x);
+
+    /* the districts first, then each reset (no write while the list is read) */
+    for (size_t i = 0; r >= 0 && i < x.n; i++)
+        r = store_model_reset(db, x.v[i]);
+    mem_free(x.v);
+    return r < 0 ? r : 0;
 }
 
 int store_model_forget_user(struct db *db, int64_t district_id, int64_t user_id)
@@ -234,6 +322,9 @@ int store_model_forget_user(struct db *db, int64_t district_id, int64_t user_id)
                     district_id, user_id);
     if (n >= 0)
         n = db_exec(db, "DELETE FROM model_weekly WHERE district_id = ? AND user_id = ?", "ii",
+                    district_id, user_id);
+    if (n >= 0)
+        n = db_exec(db, "DELETE FROM model_days WHERE district_id = ? AND user_id = ?", "ii",
                     district_id, user_id);
     return n < 0 ? (int)n : 0;
 }

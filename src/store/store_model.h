@@ -59,14 +59,47 @@ int store_model_mastery_of(struct db *db, struct grant *g, int64_t user_id,
                                      const struct model_mastery_row *row),
                            void *arg);
 
+/*
+ * A learner's day in one skill (model_days, migration 0022): what the model
+ * applied from that day's statements. skill is the skill's IRI (reads only).
+ */
+struct model_day_row {
+    int64_t day; /* days since 1970-01-01 (UTC) */
+    int64_t skill_id;
+    char skill[512];
+    int64_t answers, correct, hints, mastered;
+    int64_t last_ms;
+};
+/*
+ * Add row's counts to the learner's day in row->skill_id (created at zero),
+ * keeping the later last_ms: inside the model's write transaction.
+ */
+int store_model_day_add(struct db *db, int64_t district_id, int64_t user_id,
+                        const struct model_day_row *row);
+/*
+ * A learner's days from since_day on, newest day first (skills by IRI within
+ * a day). Student data: needs the gate's grant to read the learner's
+ * mastery (RES_MASTERY user_id); notes the learner in it.
+ */
+int store_model_days_of(struct db *db, struct grant *g, int64_t user_id, int64_t since_day,
+                        int (*cb)(void *arg, const struct model_day_row *row), void *arg);
+
 /* The last statement seq applied (0 when none). */
 int store_model_cursor(struct db *db, int64_t district_id, int64_t *ret_seq);
 int store_model_set_cursor(struct db *db, int64_t district_id, int64_t seq);
-/* Forget all mastery and the cursor (rebuild), keeping skills and their parameters. */
+/*
+ * Forget all mastery, the days and the cursor (rebuild), keeping skills and
+ * their parameters.
+ */
 int store_model_reset(struct db *db, int64_t district_id);
+/*
+ * store_model_reset() for every district: the step of migration 0022, so
+ * an upgraded database replays its statements into the new tables.
+ */
+int store_model_reset_all(struct db *db);
 /* Every district's id, in order. */
 int store_model_districts(struct db *db, int (*cb)(void *arg, int64_t district_id), void *arg);
-/* Forget one learner's mastery and usage (their statements were deleted). */
+/* Forget one learner's mastery, usage and days (their statements were deleted). */
 int store_model_forget_user(struct db *db, int64_t district_id, int64_t user_id);
 
 /*

@@ -107,7 +107,7 @@ for (const role of ROLES) {
       if (role === 'student') assert.equal(await page.$('main a[href^="/class?"]'), null, 'a student sees no rosters');
       if (role === 'guardian') {
         assert.ok(home.children.length > 0, 'the demo guardian has children');
-        const names = await page.$$eval('main h3', (hs) => hs.map((h) => h.textContent));
+        const names = await page.$$eval('main h2, main h3', (hs) => hs.map((h) => h.textContent));
         for (const c of home.children) assert.ok(names.includes(c.name), `child ${c.name} shown`);
       }
       if (['counsellor', 'school_admin', 'district_admin'].includes(role)) {

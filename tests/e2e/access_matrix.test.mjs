@@ -65,12 +65,12 @@ function relationships(p, t) {
   return rel;
 }
 
-function expected(p, t, route) {
+function allows(p, t, resource, action) {
   const rel = relationships(p, t);
   const student = t.kind === 'person' ? facts.student.get(t.id) === true : false;
   const allowed = new Set();
   for (const r of policy.rules) {
-    if (r.resource !== route.resource || !p.who.has(r.who) || !rel.has(r.relationship)) continue;
+    if (r.resource !== resource || !p.who.has(r.who) || !rel.has(r.relationship)) continue;
     if (r.students_only && !student) continue;
     if (r.not_admins && t.admin) continue;
     // a school role holds at the record's school only for that role's own schools
@@ -78,7 +78,24 @@ function expected(p, t, route) {
     if (r.relationship === 'school' && p.user && !p.user.roleSchools(r.who).has(school)) continue;
     for (const a of r.actions) allowed.add(a);
   }
-  return allowed.has(route.action);
+  return allowed.has(action);
+}
+
+// A route that discloses several kinds of record (listed once for each) answers only when all are allowed.
+function expected(p, t, route) {
+  return route.needs.every((n) => allows(p, t, n.resource, n.action));
+}
+
+// The policy's routes, one per method and path, with every (resource, action) each discloses.
+function routesOf(list) {
+  const m = new Map();
+  for (const r of list) {
+    const k = `${r.method} ${r.path}`;
+    if (!m.has(k)) m.set(k, { method: r.method, path: r.path, needs: [] });
+    m.get(k).needs.push({ resource: r.resource, action: r.action });
+  }
+  return [...m.values()].map((r) => ({ ...r, resource: r.needs.map((n) => n.resource).join('+'),
+    action: r.needs.map((n) => n.action).join('+') }));
 }
 
 function pathFor(route, t) {
@@ -100,6 +117,9 @@ function pathFor(route, t) {
     case '/xapi/activities/state': return t.state ? t.state : null;
     case '/api/v1/schools/{id}/overview': return t.kind === 'school' ? `/api/v1/schools/${t.id}/overview?weeks=2` : null;
     case '/api/v1/districts/{id}/overview': return t.kind === 'district' ? `/api/v1/districts/${t.id}/overview?weeks=2` : null;
+    case '/api/v1/children/{id}/overview': return t.kind === 'person' ? `/api/v1/children/${t.id}/overview` : null;
+    case '/api/v1/children/{id}/access-log': return t.kind === 'person' ? `/api/v1/children/${t.id}/access-log` : null;
+    case '/api/v1/children': return null; // the caller's own children: its own test below
     default: return undefined;
   }
 }
@@ -109,6 +129,7 @@ before(async () => {
   const r = trellis(['access', 'policy', '--json']);
   assert.equal(r.status, 0, r.stderr);
   policy = JSON.parse(r.stdout);
+  policy.routes = routesOf(policy.routes);
 
   // the people, logged in
   const da = new Client(srv.url, '10.7.0.1');
@@ -255,6 +276,7 @@ test('every route that returns student data is in the matrix', () => {
 test('the server answers exactly as the policy table says, for every role and scope', async () => {
   const wrong = [];
   let cases = 0, allowed = 0;
+  const seen = new Map(); // path -> [allowed, refused]
   for (const route of policy.routes) {
     for (const t of targets) {
       const path = pathFor(route, t);
@@ -264,6 +286,8 @@ test('the server answers exactly as the policy table says, for every role and sc
         const r = await p.call(path, route.path.startsWith('/xapi/') ? V : {});
         cases++;
         const got = r.status === 200;
+        if (!seen.has(route.path)) seen.set(route.path, [0, 0]);
+        seen.get(route.path)[got ? 0 : 1]++;
         if (got !== want) {
           wrong.push(`${p.name} ${route.action} ${route.resource} (${t.label}, ${path}): got ${r.status}, want ${want ? 200 : 'a refusal'} ${r.text.slice(0, 120)}`);
           continue;
@@ -287,6 +311,7 @@ test('the server answers exactly as the policy table says, for every role and sc
     }
   }
   assert.deepEqual(wrong, [], `${wrong.length} of ${cases} answers differ from the table`);
+  for (const [path, [yes, no]] of seen) assert.ok(yes > 0 && no > 0, `${path}: ${yes} answered and ${no} refused`);
   assert.ok(allowed > 20 && cases - allowed > 100, `the matrix allows ${allowed} and refuses ${cases - allowed} of ${cases}`);
 });
 
@@ -297,6 +322,26 @@ test("a guardian's home page is a disclosure of each child's record", async () =
   assert.ok(r.body.children.length >= 1);
   allowedReads.push({ id: r.headers.get('x-request-id'), who: g.name, path: '/api/v1/home',
     subjects: r.body.children.map((c) => c.id) });
+});
+
+test("GET /api/v1/children lists exactly a guardian's own children, and nobody else's", async () => {
+  let guardians = 0;
+  for (const p of principals) {
+    const r = await p.call('/api/v1/children');
+    if (!p.user) {
+      assert.ok(r.status !== 200 || r.body.children.length === 0, `${p.name}: an API client has no children`);
+      continue;
+    }
+    assert.equal(r.status, 200, `${p.name}: ${r.text.slice(0, 120)}`);
+    const want = [...(facts.guardian.get(p.user.id) || [])].sort((a, b) => a - b);
+    const got = r.body.children.map((c) => c.child.id).sort((a, b) => a - b);
+    assert.deepEqual(got, want, `${p.name}: the children listed are theirs`);
+    if (want.length) {
+      guardians++;
+      allowedReads.push({ id: r.headers.get('x-request-id'), who: p.name, path: '/api/v1/children', subjects: want });
+    }
+  }
+  assert.ok(guardians > 0, 'a guardian with children is in the matrix');
 });
 
 test('every allowed read of a student record has its audit entry; refusals are audited too', async () => {

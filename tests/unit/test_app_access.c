@@ -358,7 +358,7 @@ static const struct row table[] = {
     {P_GUARDIAN, R_STATEMENTS_A, "++AAAA+"},
     {P_GUARDIAN, R_STATEMENTS_C, "NNNNNNN"},
     {P_GUARDIAN, R_MASTERY_A, "+AAAAAA"},
-    {P_GUARDIAN, R_AUDIT_A, "NNNNNNN"},
+    {P_GUARDIAN, R_AUDIT_A, "+AAAAAA"},    /* who has seen their child's records (99.32(c)) */
     {P_GUARDIAN, R_LEARNING_1, "NNNNNNN"}, /* their child's class: not the class */
     {P_GUARDIAN, R_LEARNING_2, "NNNNNNN"},
     {P_GUARDIAN, R_LEARNING_3, "NNNNNNN"},

@@ -1,6 +1,7 @@
 // The home page: what this person may see, from GET /api/v1/home.
 //   student: practice first (and their progress), then their classes; teacher: their classes, each with its roster;
-//   guardian: their children; counsellor: their school;
+//   guardian: a card per child (family.js, from GET /api/v1/children; a person who is only a
+//   guardian skips /api/v1/home); counsellor: their school;
 //   school and district admins: their schools with counts.
 import { start, api, t, h, onLangChange, errorText, showNetProblem, gradeName, fmtList, fmtNumber, nameOf } from './app.js';
 import { assignedSection } from './assign-mine.js';
@@ -11,6 +12,8 @@ const content = document.getElementById('content');
 
 const me = await start();
 let home = null;
+let family = null; // family.js, for a guardian
+const familyBox = h('div', { class: 'family' });
 
 function classMeta(c) {
   const bits = [];
@@ -66,27 +69,6 @@ function schoolList(schools) {
   );
 }
 
-function childList(children) {
-  if (!children?.length) return h('p', { class: 'empty' }, t('home.no_children'));
-  return h(
-    'ul',
-    { class: 'tiles wide' },
-    children.map((c) => {
-      const meta = [gradeName(c.grade), nameOf(c.school)].filter(Boolean).join(' · ');
-      return h(
-        'li',
-        { class: 'tile' },
-        h('h3', { class: 'tile-title' }, c.name),
-        meta ? h('p', { class: 'meta' }, meta) : null,
-        h('h4', { class: 'sub' }, t('home.child_classes', { name: c.name })),
-        c.classes?.length
-          ? h('ul', { class: 'plain' }, c.classes.map((k) => h('li', {}, k.title, classMeta(k) ? h('span', { class: 'meta' }, ' · ' + classMeta(k)) : null)))
-          : h('p', { class: 'empty' }, t('home.no_classes_child')),
-      );
-    }),
-  );
-}
-
 // A student's first thing to do: practice (and where they stand).
 function practiceCard() {
   return h(
@@ -128,17 +110,20 @@ function render() {
     return;
   }
   if (role === 'student') parts.push(practiceCard(), assignedSection());
-  parts.push(h('p', { class: 'lead' }, t(`home.intro.${role}`, { count: home.schools?.length ?? 0 })));
+  if (role !== 'guardian') parts.push(h('p', { class: 'lead' }, t(`home.intro.${role}`, { count: home.schools?.length ?? 0 })));
   if (role === 'student') parts.push(section('classes-h', t('home.your_classes_student'), classList(home.classes)));
   else if (role === 'teacher') parts.push(section('classes-h', t('home.your_classes'), classList(home.classes, { teacher: true })));
-  else if (role === 'guardian') parts.push(section('children-h', t('home.your_children'), childList(home.children)));
+  else if (role === 'guardian') parts.push(familyBox);
   else if (role === 'counsellor' || role === 'school_admin' || role === 'district_admin') {
     if (role === 'district_admin' && me.district?.id) // the district's dashboard (district.js)
       parts.push(h('p', {}, h('a', { class: 'button', href: `/district?id=${encodeURIComponent(me.district.id)}` }, t('school.home_district'))));
     parts.push(section('schools-h', t((home.schools?.length ?? 0) === 1 ? 'home.your_school' : 'home.your_schools'), schoolList(home.schools)));
   } else parts.push(h('p', {}, t('home.nothing')));
+  // someone who is a guardian besides their main role: their children after the rest
+  if (role !== 'guardian' && home.children?.length) parts.push(section('children-h', t('home.your_children'), familyBox));
   if (me.roles?.length > 1) parts.push(h('p', { class: 'meta' }, t('home.roles', { roles: fmtList(me.roles.map((r) => t(`role.${r}`))) })));
   content.replaceChildren(...parts.filter(Boolean));
+  family?.render();
 }
 
 async function load() {
@@ -151,17 +136,28 @@ async function load() {
   }
   status.textContent = t('common.loading');
   try {
-    home = await api('/api/v1/home');
+    // a person who is only a guardian: their children are all the home page shows
+    home = onlyGuardian() ? { role: 'guardian', children: [] } : await api('/api/v1/home');
     if (home.enrol_required) home = { role: null }; // only the second factor to set up
-    status.textContent = '';
+    if (home.role === 'guardian' || home.children?.length) family = await import('./family.js');
+    if (!family) status.textContent = '';
   } catch (e) {
     status.textContent = errorText(e);
     if (e.network) showNetProblem('failed', load);
     return;
   }
   render();
+  if (family) await family.load(familyBox, status);
 }
 
-onLangChange(render);
+function onlyGuardian() {
+  return me.roles?.length === 1 && me.roles[0] === 'guardian';
+}
+
+// the skill names come from the server in the page's language: a guardian's page asks again
+onLangChange(() => {
+  render();
+  if (family) family.load(familyBox, null);
+});
 render();
 await load();
