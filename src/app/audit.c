@@ -308,10 +308,99 @@ out:
 
 /* ---- group commit (groupcommit.h): one writer per store ---- */
 
+/*
+ * The students each person was already counted for by the tripwire this
+ * hour, so that reading the same class again in the hour counts nothing
+ * new: the tripwire is about how many different students' records leave,
+ * not how often a teacher reloads a page. Kept by the writer thread (in
+ * memory, per store): a restart or a failed batch empties it, and then
+ * every record counts again, as if first seen (never fewer than before).
+ * Keys are a mix of (district, kind, account, student); past SEEN_MAX
+ * keys in an hour nothing more is remembered (all counted).
+ */
+#define SEEN_MAX (1u << 21)
+
+struct seen_set {
+    uint64_t *k; /* 0: empty */
+    size_t cap, n;
+    int64_t hour;
+};
+
+static uint64_t mix64(uint64_t x)
+{
+    x ^= x >> 30;
+    x *= 0xbf58476d1ce4e5b9ULL;
+    x ^= x >> 27;
+    x *= 0x94d049bb133111ebULL;
+    return x ^ (x >> 31);
+}
+
+static uint64_t seen_key(const struct principal *p, int64_t subject)
+{
+    uint64_t h = mix64((uint64_t)p->district_id);
+    h = mix64(h ^ (uint64_t)p->kind);
+    h = mix64(h ^ (uint64_t)p->account_id);
+    h = mix64(h ^ (uint64_t)subject);
+    return h ? h : 1;
+}
+
+static void seen_clear(struct seen_set *s)
+{
+    mem_free(s->k);
+    *s = (struct seen_set){0};
+}
+
+static bool seen_has(const struct seen_set *s, uint64_t key)
+{
+    if (!s->cap)
+        return false;
+    for (size_t i = key & (s->cap - 1);; i = (i + 1) & (s->cap - 1)) {
+        if (s->k[i] == key)
+            return true;
+        if (!s->k[i])
+            return false;
+    }
+}
+
+/* Remember key; a full set (or no memory) just stops remembering. */
+static void seen_add(struct seen_set *s, uint64_t key)
+{
+    if (s->n >= SEEN_MAX)
+        return;
+    if (2 * (s->n + 1) > s->cap) {
+        size_t cap = s->cap ? 2 * s->cap : 1024;
+        uint64_t *k = mem_calloc(cap, sizeof(*k));
+        if (!k)
+            return;
+        for (size_t i = 0; i < s->cap; i++) {
+            if (!s->k[i])
+                continue;
+            size_t j = s->k[i] & (cap - 1);
+            while (k[j])
+                j = (j + 1) & (cap - 1);
+            k[j] = s->k[i];
+        }
+        mem_free(s->k);
+        s->k = k;
+        s->cap = cap;
+    }
+    size_t i = key & (s->cap - 1);
+    while (s->k[i] && s->k[i] != key)
+        i = (i + 1) & (s->cap - 1);
+    if (!s->k[i]) {
+        s->k[i] = key;
+        s->n++;
+    }
+}
+
 struct audit_writer {
     struct groupcommit *gc;
     struct head_cache cache; /* the batch's; the writer thread's only */
+    struct seen_set seen;    /* the tripwire's students this hour; the writer thread's only */
 };
+
+/* The writer's seen set while a batch runs (the writer thread's only). */
+static struct seen_set *seen_now;
 
 struct unit {
     struct groupcommit_unit gu; /* first: the writer hands it back */
@@ -329,6 +418,7 @@ static int writer_begin(struct db *db, void *state, struct groupcommit_unit *bat
     memset(&aw->cache, 0, sizeof(aw->cache));
     aw->cache.db = db;
     head_cache = &aw->cache;
+    seen_now = &aw->seen;
     return 0;
 }
 
@@ -343,10 +433,12 @@ static int writer_end(struct db *db, void *state, struct groupcommit_unit *batch
 
 static void writer_finish(void *state, struct groupcommit_unit *batch, int r)
 {
-    (void)state;
+    struct audit_writer *aw = state;
     (void)batch;
-    (void)r;
     head_cache = NULL;
+    seen_now = NULL;
+    if (r < 0) /* the batch's disclosures did not happen: count everyone again */
+        seen_clear(&aw->seen);
 }
 
 /* One unit in its savepoint: a failing one takes its entries (and the head it moved) back. */
@@ -388,6 +480,7 @@ static void writer_destroy(void *svc)
 {
     struct audit_writer *aw = svc;
     groupcommit_free(aw->gc);
+    seen_clear(&aw->seen);
     mem_free(aw);
 }
 
@@ -445,6 +538,54 @@ struct disclose {
     bool denied;
 };
 
+static bool counted_subject(const struct principal *p, int64_t subject)
+{
+    return !p || p->kind != PRINCIPAL_USER || subject != p->user_id;
+}
+
+/*
+ * The records of d that count toward the tripwire: every student record but
+ * a person's own, and of those only students not already counted for this
+ * person this hour (seen_now).
+ */
+static int64_t count_new(const struct principal *p, struct seen_set *seen, int64_t hour,
+                         const struct disclose *d)
+{
+    int64_t count = 0;
+    if (seen && seen->hour != hour) {
+        seen_clear(seen);
+        seen->hour = hour;
+    }
+    for (size_t k = 0; k < d->n; k++) {
+        const struct audit_entry *e = &d->e[k];
+        if (e->n_records) {
+            count += e->n_records;
+            continue;
+        }
+        for (size_t i = 0; i < e->n_subjects; i++) {
+            if (!counted_subject(p, e->subjects[i]))
+                continue;
+            /* a student named twice in one disclosure counts once too */
+            bool dup = false;
+            for (size_t j = 0; j < i && !dup; j++)
+                dup = e->subjects[j] == e->subjects[i];
+            if (!dup && !(p && seen && seen_has(seen, seen_key(p, e->subjects[i]))))
+                count++;
+        }
+    }
+    return count;
+}
+
+static void remember(const struct principal *p, struct seen_set *seen, const struct disclose *d)
+{
+    if (!p || !seen)
+        return;
+    for (size_t k = 0; k < d->n; k++)
+        for (size_t i = 0; i < d->e[k].n_subjects; i++)
+            if (counted_subject(p, d->e[k].subjects[i]))
+                seen_add(seen, seen_key(p, d->e[k].subjects[i]));
+}
+
 static int disclose_unit(struct ctx *c, struct db *db, void *arg)
 {
     struct disclose *d = arg;
@@ -452,6 +593,8 @@ static int disclose_unit(struct ctx *c, struct db *db, void *arg)
     int64_t hour = c->now_ms / 3600000, this_h = 0, prev_h = 0, limit = c->cfg->export_alert_limit;
     bool alerted = false;
     int r;
+
+    d->records = count_new(p, seen_now, hour, d);
 
     if (p && d->records > 0) {
         /* count first (one statement); a refused disclosure takes its records back below */
@@ -510,6 +653,8 @@ static int disclose_unit(struct ctx *c, struct db *db, void *arg)
         if (r < 0)
             return r;
     }
+    if (!d->denied)
+        remember(p, seen_now, d);
     return 0;
 }
 
@@ -517,22 +662,6 @@ struct audit_pending {
     struct unit u;
     struct disclose d;
 };
-
-static int64_t count_records(const struct ctx *c, const struct audit_entry *e, size_t n)
-{
-    const struct principal *p = c->who;
-    int64_t count = 0;
-    for (size_t k = 0; k < n; k++) {
-        if (e[k].n_records) {
-            count += e[k].n_records;
-            continue;
-        }
-        for (size_t i = 0; i < e[k].n_subjects; i++)
-            if (!p || p->kind != PRINCIPAL_USER || e[k].subjects[i] != p->user_id)
-                count++;
-    }
-    return count;
-}
 
 void audit_disclose_submit(struct ctx *c, const struct audit_entry *e, size_t n,
                            void (*wake)(void *arg), void *arg, struct audit_pending **ret)
@@ -548,7 +677,7 @@ void audit_disclose_submit(struct ctx *c, const struct audit_entry *e, size_t n,
     }
     p->d.e = e;
     p->d.n = n;
-    p->d.records = count_records(c, e, n);
+    p->d.records = 0; /* counted by the writer (count_new) */
     p->u.c = c;
     p->u.fn = disclose_unit;
     p->u.arg = &p->d;
@@ -580,8 +709,6 @@ int audit_disclose(struct ctx *c, const struct audit_entry *e, size_t n)
     struct disclose d = {e, n, 0, false};
     int r;
 
-    /* every student record but a person's own counts toward the tripwire */
-    d.records = count_records(c, e, n);
     r = audit_group(c, disclose_unit, &d);
     if (r < 0)
         return r;
