@@ -92,21 +92,22 @@ async function newCodes() {
 // ---- your own password ----
 // Built once (not on each render), so what is typed survives a language switch.
 
-function field(id, key, attrs) {
-  const input = h('input', { id, type: 'password', required: true, 'aria-describedby': `${id}-err`, ...attrs });
+function field(id, key, attrs, hintKey) {
+  const input = h('input', { id, type: 'password', required: true, 'aria-describedby': hintKey ? `${id}-hint ${id}-err` : `${id}-err`, ...attrs });
   const err = h('p', { id: `${id}-err`, class: 'field-error', role: 'alert' });
-  return { input, err, box: h('div', { class: 'field' }, h('label', { for: id, 'data-i18n': key }, t(key)), input, err) };
+  const hint = hintKey ? h('p', { id: `${id}-hint`, class: 'hint', 'data-i18n': hintKey }, t(hintKey)) : null;
+  return { input, err, box: h('div', { class: 'field' }, h('label', { for: id, 'data-i18n': key }, t(key)), input, hint, err) };
 }
 
 const current = field('pw-current', 'admin.own.current', { name: 'current-password', autocomplete: 'current-password' });
-const fresh = field('pw-new', 'admin.own.new', { name: 'new-password', autocomplete: 'new-password', minlength: '8' });
+const fresh = field('pw-new', 'admin.own.new', { name: 'new-password', autocomplete: 'new-password', minlength: '8' }, 'admin.own.new_hint');
 const again = field('pw-again', 'admin.own.again', { name: 'new-password-again', autocomplete: 'new-password' });
 const pwResult = h('p', { id: 'pw-result', role: 'status' });
 const pwForm = h(
   'form',
   { novalidate: true, id: 'pw-form' },
   current.box,
-  h('div', {}, fresh.box, h('p', { class: 'hint', 'data-i18n': 'admin.own.new_hint' }, t('admin.own.new_hint'))),
+  fresh.box,
   again.box,
   h('button', { type: 'submit', class: 'primary', 'data-i18n': 'admin.own.change' }, t('admin.own.change')),
 );

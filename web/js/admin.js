@@ -190,26 +190,27 @@ function accounts() {
     result.querySelector('p')?.focus();
   }
 
-  function button(p, action) {
+  // Each button's name is its text and the person's (the row's header): "Unlock Ana Ruiz".
+  function button(p, i, action) {
+    const id = `acct-${action}-${i}`;
     return h(
       'button',
-      { type: 'button', class: action === 'disable' || action === 'mfa' ? 'quiet admin-danger' : 'quiet', 'data-action': action, onclick: () => act(p, action) },
+      { type: 'button', id, 'aria-labelledby': `${id} acct-n-${i}`, class: action === 'disable' || action === 'mfa' ? 'quiet admin-danger' : 'quiet', 'data-action': action, onclick: () => act(p, action) },
       t(`admin.accounts.act_${action}`),
-      h('span', { class: 'sr-only' }, ` (${p.name})`),
     );
   }
 
-  function actions(p) {
+  function actions(p, i) {
     const out = [];
-    if (p.can_manage && p.id && !p.login) out.push(button(p, 'login'));
+    if (p.can_manage && p.id && !p.login) out.push(button(p, i, 'login'));
     if (p.can_manage && p.login) {
-      out.push(button(p, 'password'));
-      if (p.login.failed_logins?.count || p.login.failed_logins?.wait_until) out.push(button(p, 'unlock'));
-      out.push(button(p, p.login.disabled ? 'enable' : 'disable'));
-      if (p.login.mfa) out.push(button(p, 'mfa'));
+      out.push(button(p, i, 'password'));
+      if (p.login.failed_logins?.count || p.login.failed_logins?.wait_until) out.push(button(p, i, 'unlock'));
+      out.push(button(p, i, p.login.disabled ? 'enable' : 'disable'));
+      if (p.login.mfa) out.push(button(p, i, 'mfa'));
     }
     if (p.role === 'student' && p.id)
-      out.push(h('a', { class: 'button quiet', href: `/admin-audit?student=${p.id}&name=${encodeURIComponent(p.name)}` }, t('admin.accounts.record'), h('span', { class: 'sr-only' }, ` (${p.name})`)));
+      out.push(h('a', { class: 'button quiet', id: `acct-record-${i}`, 'aria-labelledby': `acct-record-${i} acct-n-${i}`, href: `/admin-audit?student=${p.id}&name=${encodeURIComponent(p.name)}` }, t('admin.accounts.record')));
     if (!out.length) out.push(h('span', { class: 'meta' }, t('admin.accounts.nothing_here')));
     return h('div', { class: 'admin-actions' }, out);
   }
@@ -233,16 +234,16 @@ function accounts() {
       h(
         'tbody',
         {},
-        d.people.map((p) =>
+        d.people.map((p, i) =>
           h(
             'tr',
             { 'data-username': p.username },
-            h('th', { scope: 'row' }, p.name, p.active ? null : h('span', { class: 'meta' }, ' · ' + t('admin.accounts.inactive'))),
+            h('th', { scope: 'row', id: `acct-n-${i}` }, p.name, p.active ? null : h('span', { class: 'meta' }, ' · ' + t('admin.accounts.inactive'))),
             h('td', { class: 'username' }, p.username),
             h('td', {}, p.role ? roleName(p.role) : '', p.administrator && p.role !== 'district_admin' && p.role !== 'school_admin' ? ' · ' + t('admin.accounts.administrator') : ''),
             h('td', {}, p.school?.name || ''),
             h('td', {}, loginState(p)),
-            h('td', {}, actions(p)),
+            h('td', {}, actions(p, i)),
           ),
         ),
       ),
@@ -482,11 +483,11 @@ function clients() {
       h(
         'tbody',
         {},
-        list.map((c) =>
+        list.map((c, i) =>
           h(
             'tr',
             { 'data-key': c.key },
-            h('th', { scope: 'row' }, c.name),
+            h('th', { scope: 'row', id: `client-n-${i}` }, c.name),
             h('td', {}, h('code', {}, c.key)),
             h('td', {}, fmtList(c.scopes || [])),
             h('td', {}, when(c.created, { dateStyle: 'medium' })),
@@ -499,7 +500,7 @@ function clients() {
                     'div',
                     { class: 'admin-actions' },
                     h('span', { class: 'state on' }, t('admin.clients.active')),
-                    h('button', { type: 'button', class: 'quiet admin-danger', 'data-action': 'revoke', onclick: () => revoke(c) }, t('admin.clients.revoke'), h('span', { class: 'sr-only' }, ` (${c.name})`)),
+                    h('button', { type: 'button', id: `client-revoke-${i}`, 'aria-labelledby': `client-revoke-${i} client-n-${i}`, class: 'quiet admin-danger', 'data-action': 'revoke', onclick: () => revoke(c) }, t('admin.clients.revoke')),
                   ),
             ),
           ),
@@ -573,7 +574,12 @@ function clients() {
 // ---- /admin-audit ----
 
 function entriesTable(entries, labelKey) {
-  const outcome = (e) => (e.outcome === 'denied' || e.action === 'denied' ? h('span', { class: 'state off' }, t('admin.audit.denied')) : t('admin.audit.allowed'));
+  const outcome = (e) =>
+    e.outcome === 'denied' || e.action === 'denied'
+      ? h('span', { class: 'state off' }, t('admin.audit.denied'))
+      : e.outcome === 'failed'
+        ? h('span', { class: 'state off' }, t('admin.audit.failed'))
+        : t('admin.audit.allowed');
   return scroller(
     labelKey,
     h(
@@ -681,7 +687,7 @@ function audit() {
     recordBox.replaceChildren(
       head,
       record.entries.length ? entriesTable(record.entries, 'admin.audit.record_label') : h('p', { class: 'empty' }, t('admin.audit.record_empty')),
-      record.more ? h('p', {}, h('button', { type: 'button', class: 'quiet', onclick: () => loadRecord(true) }, t('admin.audit.older'))) : null,
+      record.more ? h('p', {}, h('button', { type: 'button', class: 'quiet', onclick: () => loadRecord(true) }, t('admin.audit.older'))) : '',
     );
   }
 
@@ -691,7 +697,7 @@ function audit() {
     logBox.replaceChildren(
       h('p', { class: 'meta' }, t('admin.audit.showing', { count: log.entries.length })),
       log.entries.length ? entriesTable(log.entries, 'admin.audit.log_label') : h('p', { class: 'empty' }, t('admin.audit.log_empty')),
-      log.more ? h('p', {}, h('button', { type: 'button', class: 'quiet', onclick: () => loadLog(true) }, t('admin.audit.older'))) : null,
+      log.more ? h('p', {}, h('button', { type: 'button', class: 'quiet', onclick: () => loadLog(true) }, t('admin.audit.older'))) : '',
     );
   }
 
