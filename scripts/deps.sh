@@ -1,5 +1,6 @@
 #!/bin/sh
-# Install what Trellis needs from Debian (and, for the web tests, from npm).
+# Install what Trellis needs from Debian (and, for the web tests, from npm), and copy the
+# front-end packages the pages use into web/vendor/ (scripts/web-vendor.sh).
 #   scripts/deps.sh run    build and run (a server needs nothing more)
 #   scripts/deps.sh test   also the test tools: cmocka, clang + libFuzzer, PostgreSQL, Chromium, npm packages
 #   scripts/deps.sh bench  also wrk and nginx for the benchmarks
@@ -9,7 +10,8 @@ cd "$(dirname "$0")/.."
 what=${1:-run}
 
 pkgs="build-essential meson ninja-build pkg-config python3 libmicrohttpd-dev libjansson-dev
-libsqlite3-dev sqlite3 libsodium-dev libzip-dev libqrencode-dev zlib1g-dev libpq-dev libssl-dev libcurl4-openssl-dev"
+libsqlite3-dev sqlite3 libsodium-dev libzip-dev libqrencode-dev zlib1g-dev libpq-dev libssl-dev libcurl4-openssl-dev
+libjs-chart.js bootstrap-icons"
 case "$what" in
   run) ;;
   test) pkgs="$pkgs libcmocka-dev clang-14 libclang-rt-14-dev postgresql chromium nodejs npm" ;;
@@ -34,6 +36,9 @@ if [ -n "$missing" ]; then
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends $missing >/dev/null
 fi
+
+# the front-end packages the pages load, copied into web/vendor/ (served by Trellis itself)
+scripts/web-vendor.sh
 
 if [ "$what" = test ]; then
   # playwright-core and axe-core for the browser tests (never a downloaded browser)
