@@ -42,7 +42,9 @@ function render() {
       mfa.enrolled ? null : h('p', {}, h('a', { class: 'button primary', href: '/totp' }, t('account.mfa_setup'))),
       mfa.enrolled ? recoveryPart() : null,
     ),
-    passwordSection,
+    me.password_set === false
+      ? h('section', {}, h('h2', {}, t('admin.own.heading')), h('p', {}, t('admin.own.no_password')))
+      : passwordSection,
     h('section', {}, h('h2', {}, t('account.lang_heading')), h('p', {}, t('account.lang_text'))),
   );
 }

@@ -66,6 +66,20 @@ function scroller(labelKey, table) {
   return h('div', { class: 'admin-scroll', role: 'region', tabindex: '0', 'aria-label': t(labelKey), 'data-i18n-label': labelKey }, table);
 }
 
+// An icon from the sprite (Bootstrap Icons, scripts/web-vendor/icons.txt), beside a text that names it.
+const SVG = 'http://www.w3.org/2000/svg';
+const ICONS = { accounts: 'person-gear', roster: 'file-earmark-zip', clients: 'key', audit: 'journal-text', settings: 'sliders' };
+function icon(name) {
+  const svg = document.createElementNS(SVG, 'svg');
+  svg.setAttribute('class', 'icon admin-icon');
+  svg.setAttribute('aria-hidden', 'true');
+  svg.setAttribute('focusable', 'false');
+  const use = document.createElementNS(SVG, 'use');
+  use.setAttribute('href', `/vendor/icons.svg#${name}`);
+  svg.append(use);
+  return svg;
+}
+
 function renderSubnav() {
   if (!allowed('overview')) return;
   subnav.replaceChildren(
@@ -94,7 +108,7 @@ function overview() {
         'ul',
         { class: 'tiles' },
         PAGES.filter(([p]) => p !== 'overview' && allowed(p)).map(([p, href]) =>
-          h('li', { class: 'tile admin-tile' }, h('h2', { class: 'tile-title' }, h('a', { href }, t(`admin.page.${p}`))), h('p', {}, t(`admin.overview.${p}`))),
+          h('li', { class: 'tile admin-tile' }, h('h2', { class: 'tile-title' }, h('a', { href }, icon(ICONS[p]), t(`admin.page.${p}`))), h('p', {}, t(`admin.overview.${p}`))),
         ),
       ),
     );
