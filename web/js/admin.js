@@ -242,7 +242,7 @@ function accounts() {
     }
     const table = h(
       'table',
-      { class: 'roster admin-table' },
+      { class: 'roster admin-table admin-people' },
       h('caption', { class: 'sr-only' }, t('admin.accounts.caption', { count: d.people.length })),
       h('thead', {}, h('tr', {}, ['name', 'username', 'role', 'school', 'login', 'actions'].map((c) => h('th', { scope: 'col' }, t(`admin.accounts.col_${c}`))))),
       h(
@@ -253,11 +253,11 @@ function accounts() {
             'tr',
             { 'data-username': p.username },
             h('th', { scope: 'row', id: `acct-n-${i}` }, p.name, p.active ? null : h('span', { class: 'meta' }, ' · ' + t('admin.accounts.inactive'))),
-            h('td', { class: 'username' }, p.username),
-            h('td', {}, p.role ? roleName(p.role) : '', p.administrator && p.role !== 'district_admin' && p.role !== 'school_admin' ? ' · ' + t('admin.accounts.administrator') : ''),
-            h('td', {}, p.school?.name || ''),
-            h('td', {}, loginState(p)),
-            h('td', {}, actions(p, i)),
+            h('td', { class: 'username', 'data-label': t('admin.accounts.col_username') }, p.username),
+            h('td', { 'data-label': t('admin.accounts.col_role') }, p.role ? roleName(p.role) : '', p.administrator && p.role !== 'district_admin' && p.role !== 'school_admin' ? ' · ' + t('admin.accounts.administrator') : ''),
+            h('td', { 'data-label': t('admin.accounts.col_school') }, p.school?.name || ''),
+            h('td', { 'data-label': t('admin.accounts.col_login') }, loginState(p)),
+            h('td', { class: 'admin-row-actions' }, actions(p, i)),
           ),
         ),
       ),
