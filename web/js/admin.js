@@ -25,7 +25,7 @@ const content = document.getElementById('content');
 const subnav = document.getElementById('subnav');
 const params = new URLSearchParams(location.search);
 
-const me = await start();
+const me = await start({ texts: ['admin'] });
 const roles = me?.roles || [];
 const districtAdmin = roles.includes('district_admin');
 const schoolAdmin = roles.includes('school_admin');
