@@ -345,7 +345,7 @@ function roster() {
       const n = (b.errors?.length || 0) + (b.more_errors || 0);
       parts.push(h('h2', { id: 'roster-h' }, t('admin.roster.failed', { count: n })));
       parts.push(h('p', { class: 'alert' }, t('admin.roster.nothing_imported')));
-      parts.push(h('ol', { class: 'admin-errors' }, (b.errors || []).map((e) => h('li', {}, h('code', {}, e)))));
+      parts.push(h('ol', { class: 'admin-errors', lang: 'en' }, (b.errors || []).map((e) => h('li', {}, h('code', {}, e)))));
       if (b.more_errors) parts.push(h('p', { class: 'meta' }, t('admin.roster.more_errors', { count: b.more_errors })));
     }
     const files = Object.entries(b.files || {});
@@ -372,7 +372,7 @@ function roster() {
     }
     if (b.warnings?.length) {
       parts.push(h('h3', {}, t('admin.roster.warnings', { count: b.warnings.length })));
-      parts.push(h('ul', { class: 'admin-errors' }, b.warnings.map((w) => h('li', {}, h('code', {}, w)))));
+      parts.push(h('ul', { class: 'admin-errors', lang: 'en' }, b.warnings.map((w) => h('li', {}, h('code', {}, w)))));
     }
     out.replaceChildren(...parts);
   }
@@ -613,7 +613,7 @@ function entriesTable(entries, labelKey) {
             h('td', {}, h('code', {}, e.action)),
             h('td', {}, h('code', {}, e.object), e.subjects?.length ? h('span', { class: 'meta' }, ' · ' + t('admin.audit.subjects', { count: e.subjects.length })) : null),
             h('td', {}, outcome(e)),
-            h('td', { class: 'admin-detail' }, e.detail, e.purpose ? h('span', { class: 'meta' }, ` — ${e.purpose}`) : null),
+            h('td', { class: 'admin-detail', lang: 'en' }, e.detail, e.purpose ? h('span', { class: 'meta' }, ` — ${e.purpose}`) : null),
           ),
         ),
       ),
@@ -724,7 +724,7 @@ function audit() {
         'div',
         { class: v.intact ? 'panel' : 'panel warn' },
         h('p', { class: v.intact ? 'state on' : 'state off' }, t(v.intact ? 'admin.audit.intact' : 'admin.audit.broken', { count: v.entries, problems: v.problem_count })),
-        v.problems?.length ? h('ul', { class: 'admin-errors' }, v.problems.map((p) => h('li', {}, h('code', {}, p)))) : null,
+        v.problems?.length ? h('ul', { class: 'admin-errors', lang: 'en' }, v.problems.map((p) => h('li', {}, h('code', {}, p)))) : null,
         v.first_bad_entry ? h('p', {}, t('admin.audit.first_bad', { id: v.first_bad_entry })) : null,
       ),
     );
