@@ -13,7 +13,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { hasChromium, NO_CHROMIUM, launch, demoServer, identityMissing, openPage, checkPage, settle, loginWithPassword } from './lib/browser.mjs';
+import { hasChromium, NO_CHROMIUM, launch, demoServer, identityMissing, openPage, checkPage, settle, loginWithPassword, freshTotp } from './lib/browser.mjs';
 import { request, sqlShell } from '../e2e/lib/trellis.mjs';
 
 let srv;
@@ -173,6 +173,39 @@ test('accounts: unlock, a new password and a new login (each shown once), off an
   await settle(page);
   const body = await page.textContent('body');
   assert.ok(!body.includes(made) && !body.includes(pw), 'no password is shown again');
+  await context.close();
+});
+
+test('accounts: a second factor older than 15 minutes is asked for on the page, then the action is done; a person\'s actions in the log', async (t) => {
+  if (why) return t.skip(why);
+  const dl = loginOf('district_admin');
+  const gl = loginOf('guardian');
+  const { page, context } = await open('district_admin', '/admin-accounts');
+  sqlShell(srv.db, `UPDATE sessions SET mfa_at = mfa_at - 1200000 WHERE ended_at IS NULL AND account_id = (SELECT id FROM accounts WHERE login = '${dl.username.toLowerCase()}')`);
+  await page.fill('#acct-q', gl.username);
+  await page.click('form[role=search] button[type=submit]');
+  const row = page.locator(`tr[data-username="${gl.username}"]`);
+  await row.waitFor();
+  await row.locator('button[data-action=disable]').click();
+  await page.waitForSelector('#stepup #stepup-code');
+  await checkPage(page, 'admin-accounts-stepup', { lang: 'en', width: 1280 });
+  await page.fill('#stepup-code', await freshTotp(dl.totp_secret));
+  await page.click('#stepup button[type=submit]');
+  await page.waitForFunction(() => /turned off/.test(document.getElementById('acct-result').textContent));
+  await row.locator('button[data-action=enable]').click();
+  await page.waitForFunction(() => /turned on again/.test(document.getElementById('acct-result').textContent));
+  // what one person did: from their row to the log, filtered by their username
+  await page.fill('#acct-q', dl.username);
+  await page.click('form[role=search] button[type=submit]');
+  const me = page.locator(`tr[data-username="${dl.username}"]`);
+  await me.waitFor();
+  await me.locator('a[href^="/admin-audit?actor="]').click();
+  await page.waitForURL(/admin-audit\?actor=/);
+  await settle(page);
+  assert.equal(await page.inputValue('#audit-actor'), dl.username.toLowerCase());
+  const who = await page.$$eval('#audit-log tbody tr', (rs) => rs.map((r) => r.children[1].textContent));
+  assert.ok(who.length > 0 && who.every((w) => w.startsWith(dl.username.toLowerCase())), who.join(' '));
+  assert.match(await page.textContent('#audit-log'), /account turned off/);
   await context.close();
 });
 

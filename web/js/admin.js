@@ -223,6 +223,8 @@ function accounts() {
       out.push(button(p, i, p.login.disabled ? 'enable' : 'disable'));
       if (p.login.mfa) out.push(button(p, i, 'mfa'));
     }
+    if (districtAdmin && p.login)
+      out.push(h('a', { class: 'button quiet', id: `acct-log-${i}`, 'aria-labelledby': `acct-log-${i} acct-n-${i}`, href: `/admin-audit?actor=${encodeURIComponent(p.login.login)}` }, t('admin.accounts.their_log')));
     if (p.role === 'student' && p.id)
       out.push(h('a', { class: 'button quiet', id: `acct-record-${i}`, 'aria-labelledby': `acct-record-${i} acct-n-${i}`, href: `/admin-audit?student=${p.id}&name=${encodeURIComponent(p.name)}` }, t('admin.accounts.record')));
     if (!out.length) out.push(h('span', { class: 'meta' }, t('admin.accounts.nothing_here')));
