@@ -371,6 +371,7 @@ test('a school administrator: accounts and records of access only; never an admi
     const { page, context } = await open('school_admin', '/admin', lang);
     const links = await page.$$eval('#subnav a', (as) => as.map((a) => a.getAttribute('href')));
     assert.deepEqual(links, ['/admin', '/admin-accounts', '/admin-audit']);
+    assert.doesNotMatch(await page.textContent('main'), lang === 'en' ? /intact/ : /intacto/, 'verifying the chain is not theirs');
     await checkPage(page, 'admin-school-overview', { lang, width: 1280 });
     await page.goto(`${srv.url}/admin-accounts`);
     await checkPage(page, 'admin-school-accounts', { lang, width: 1280 });

@@ -108,7 +108,7 @@ function overview() {
         'ul',
         { class: 'tiles' },
         PAGES.filter(([p]) => p !== 'overview' && allowed(p)).map(([p, href]) =>
-          h('li', { class: 'tile admin-tile' }, h('h2', { class: 'tile-title' }, h('a', { href }, icon(ICONS[p]), t(`admin.page.${p}`))), h('p', {}, t(`admin.overview.${p}`))),
+          h('li', { class: 'tile admin-tile' }, h('h2', { class: 'tile-title' }, h('a', { href }, icon(ICONS[p]), t(`admin.page.${p}`))), h('p', {}, t(!districtAdmin && p === 'audit' ? 'admin.overview.audit_school' : `admin.overview.${p}`))),
         ),
       ),
     );
