@@ -102,10 +102,21 @@ export function translate(root = document, prev = null) {
   for (const el of root.querySelectorAll('[data-i18n-label]')) el.setAttribute('aria-label', t(el.dataset.i18nLabel));
 }
 
+// The shared catalog, and the texts of the page's area when it has its own file
+// (start({ texts: ['admin'] }) loads /i18n/admin-<lang>.json too), so that no page
+// loads the texts of pages its reader never opens.
+let areas = [];
+
 async function loadCatalog(l) {
-  const r = await fetch(`/i18n/${l}.json`, { signal: AbortSignal.timeout(20000) });
-  if (!r.ok) throw new Error(`catalog ${l}: ${r.status}`);
-  return r.json();
+  const files = [`/i18n/${l}.json`, ...areas.map((a) => `/i18n/${a}-${l}.json`)];
+  const parts = await Promise.all(
+    files.map(async (f) => {
+      const r = await fetch(f, { signal: AbortSignal.timeout(20000) });
+      if (!r.ok) throw new Error(`catalog ${f}: ${r.status}`);
+      return r.json();
+    }),
+  );
+  return Object.assign({}, ...parts);
 }
 
 function rememberLang(l) {
@@ -410,8 +421,10 @@ export function loginUrl(ended) {
 
 // Start a page: load the catalog and, in parallel, who is logged in.
 //   auth: 'required' sends people who are not logged in to the login page;
-//         'optional' just reports who it is (or null).
-export async function start({ auth = 'required' } = {}) {
+//         'optional' just reports who it is (or null);
+//   texts: the areas whose own catalogs the page needs too (['admin']).
+export async function start({ auth = 'required', texts = [] } = {}) {
+  areas = texts;
   lang = cookieLang() || browserLang();
   wireChrome();
   const cat = loadCatalog(lang).catch(() => null);
