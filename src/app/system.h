@@ -10,6 +10,18 @@
 
 #ifndef TRELLIS_VERSION
 #define TRELLIS_VERSION "0.0.0-dev" /* set by the build from meson.build */
+/*
+ * Who this server is for, for the pages' header and the login page: the
+ * district's name when the database holds exactly one district (else ""),
+ * and the logo's URL path ("" without the logo setting). Public: the login
+ * page shows it before anyone logs in.
+ */
+struct system_brand {
+    char district[256];
+    char logo[32]; /* "/brand/logo.png" */
+};
+int system_brand(struct ctx *c, struct system_brand *ret);
+
 #endif
 
 struct system_version {
@@ -20,5 +32,17 @@ struct system_version {
 
 /* Public information; needs no principal. */
 int system_version(struct ctx *c, struct system_version *ret);
+
+/*
+ * Who this server is for, for the pages' header and the login page: the
+ * district's name when the database holds exactly one district (else ""),
+ * and the logo's URL path ("" without the logo setting). Public: the login
+ * page shows it before anyone logs in.
+ */
+struct system_brand {
+    char district[256];
+    char logo[32]; /* "/brand/logo.png" */
+};
+int system_brand(struct ctx *c, struct system_brand *ret);
 
 #endif

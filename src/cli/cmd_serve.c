@@ -97,6 +97,15 @@ static int serve_run(struct cli_run *run)
         fprintf(stderr, "trellis serve: %s\n", err);
         goto out;
     }
+    /* logo: the district's logo, served from memory like the pages */
+    if (cfg->logo[0]) {
+        char url[32];
+        snprintf(url, sizeof(url), "/brand/logo%s", config_logo_ext(cfg->logo));
+        if (webroot_add_file(web, url, cfg->logo, 1024 * 1024, err, sizeof(err)) < 0) {
+            fprintf(stderr, "trellis serve: logo: %s\n", err);
+            goto out;
+        }
+    }
     if (server_start(cfg, store, web, &srv, err, sizeof(err)) < 0) {
         fprintf(stderr, "trellis serve: %s\n", err);
         goto out;
