@@ -34,6 +34,8 @@ static const struct cli_option options[] = {
      .help = "error, warn, info or debug (setting log_level)"},
     {"base-url", CLI_SETTING, .arg = "URL",
      .help = "the public URL (setting base_url; default: http://<listen>)"},
+    {"logo", CLI_SETTING, .arg = "FILE",
+     .help = "the district's logo for every page: .png, .svg, .jpg or .webp (setting logo)"},
     CLI_OPTION_KEY_FILE,
     CLI_OPTION_CONFIG,
     {0},
