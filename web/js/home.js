@@ -2,7 +2,7 @@
 //   student: practice first (and their progress), then their classes; teacher: their classes, each with its roster;
 //   guardian: their children; counsellor: their school;
 //   school and district admins: their schools with counts.
-import { start, api, t, h, onLangChange, errorText, showNetProblem, gradeName, fmtList, fmtNumber, nameOf } from './app.js';
+import { start, api, t, h, onLangChange, errorText, showNetProblem, gradeName, fmtList, fmtNumber, nameOf, icon, emptyState, courseBesides, periodOf } from './app.js';
 
 const title = document.getElementById('title');
 const status = document.getElementById('status');
@@ -13,14 +13,15 @@ let home = null;
 
 function classMeta(c) {
   const bits = [];
-  if (c.course && c.course !== c.title) bits.push(c.course);
-  if (c.period) bits.push(t('class.period', { period: c.period }));
+  if (courseBesides(c)) bits.push(courseBesides(c));
+  if (periodOf(c)) bits.push(t('class.period', { period: periodOf(c) }));
   if (nameOf(c.school)) bits.push(nameOf(c.school));
   return bits.join(' · ');
 }
 
 function classList(classes, { teacher = false, level = 'h3' } = {}) {
-  if (!classes?.length) return h('p', { class: 'empty' }, t(teacher ? 'home.no_classes_teacher' : 'home.no_classes'));
+  if (!classes?.length)
+    return emptyState({ icon: 'people', title: t(teacher ? 'home.no_classes_teacher' : 'home.no_classes'), text: t(teacher ? 'look.no_classes_teacher_do' : 'look.no_classes_do') });
   return h(
     'ul',
     { class: 'tiles' },
@@ -28,11 +29,11 @@ function classList(classes, { teacher = false, level = 'h3' } = {}) {
       h(
         'li',
         { class: 'tile' },
-        h(level, { class: 'tile-title' }, teacher ? h('a', { href: `/class?id=${encodeURIComponent(c.id)}` }, c.title) : c.title),
+        h(level, { class: 'tile-title' }, teacher ? h('a', { href: `/class?id=${encodeURIComponent(c.id)}` }, icon('people'), c.title) : c.title),
         classMeta(c) ? h('p', { class: 'meta' }, classMeta(c)) : null,
         teacher && c.students !== undefined ? h('p', {}, t('home.students', { count: c.students })) : null,
         teacher
-          ? h('p', {}, h('a', { class: 'block-link', href: `/cards?class=${encodeURIComponent(c.id)}` }, t('home.print_cards_for', { title: c.title })))
+          ? h('p', {}, h('a', { class: 'block-link', href: `/cards?class=${encodeURIComponent(c.id)}`, 'aria-label': t('look.print_cards_of', { title: c.title }) }, icon('printer'), t('look.print_cards')))
           : null,
       ),
     ),
@@ -40,7 +41,7 @@ function classList(classes, { teacher = false, level = 'h3' } = {}) {
 }
 
 function schoolList(schools) {
-  if (!schools?.length) return h('p', { class: 'empty' }, t('home.no_schools'));
+  if (!schools?.length) return emptyState({ icon: 'building', title: t('home.no_schools'), text: t('look.no_schools_do') });
   return h(
     'ul',
     { class: 'tiles' },
@@ -48,7 +49,7 @@ function schoolList(schools) {
       h(
         'li',
         { class: 'tile' },
-        h('h3', { class: 'tile-title' }, s.name),
+        h('h3', { class: 'tile-title' }, icon('building'), s.name),
         h(
           'dl',
           { class: 'counts' },
@@ -64,7 +65,7 @@ function schoolList(schools) {
 }
 
 function childList(children) {
-  if (!children?.length) return h('p', { class: 'empty' }, t('home.no_children'));
+  if (!children?.length) return emptyState({ icon: 'person-plus', title: t('look.no_children_title'), text: t('look.no_children_do') });
   return h(
     'ul',
     { class: 'tiles wide' },
@@ -73,7 +74,7 @@ function childList(children) {
       return h(
         'li',
         { class: 'tile' },
-        h('h3', { class: 'tile-title' }, c.name),
+        h('h3', { class: 'tile-title' }, icon('person'), c.name),
         meta ? h('p', { class: 'meta' }, meta) : null,
         h('h4', { class: 'sub' }, t('home.child_classes', { name: c.name })),
         c.classes?.length
@@ -94,8 +95,8 @@ function practiceCard() {
     h(
       'p',
       { class: 'actions' },
-      h('a', { class: 'button primary big', href: '/practice' }, t('home.practice_start')),
-      h('a', { class: 'button big', href: '/progress' }, t('home.progress_link')),
+      h('a', { class: 'button primary big', href: '/practice' }, icon('pencil-square'), t('home.practice_start')),
+      h('a', { class: 'button big', href: '/progress' }, icon('bar-chart'), t('home.progress_link')),
     ),
   );
 }
