@@ -449,7 +449,7 @@ function renderWho() {
     box.hidden = true;
     return;
   }
-  box.replaceChildren(t('nav.logged_in_as') + ' ', h('strong', {}, me.name || me.username));
+  box.replaceChildren(h('span', { class: 'who-label' }, t('nav.logged_in_as')), ' ', h('strong', {}, me.name || me.username));
   box.hidden = false;
   for (const el of document.querySelectorAll('[data-when-logged-in]')) el.hidden = false;
 }
