@@ -258,7 +258,54 @@ test('status badges (mastered, working, stuck, not started; ok, warning, danger,
       assert.ok(ratio(edge, 'rgb(255, 255, 255)') >= 3, `${k}: edge on white`);
     }
     assert.equal(new Set(found.map((f) => f.bg)).size >= 4, true, 'the statuses are told apart by more than one colour');
-    await page.screenshot({ path: screenshotPath('look-badges'), clip: { x: 0, y: 0, width: 1280, height: 400 } });
+    await page.screenshot({ path: screenshotPath('look-badges'), fullPage: true });
+  } finally {
+    await context.close();
+  }
+});
+
+// ---- tabs (js/tabs.js): the WAI-ARIA tabs pattern by keyboard, zero axe violations ----
+
+test('tabs: roving tabindex, arrows, Home and End select and show a panel; axe finds nothing', async (t) => {
+  if (why) return t.skip(why);
+  const { context, page } = await opened(null, 'en', 1280);
+  try {
+    await page.goto(`${srv.url}/no-such-page`);
+    await settle(page);
+    await page.evaluate(async () => {
+      const { tabs } = await import('/js/tabs.js');
+      const p = (s) => Object.assign(document.createElement('p'), { textContent: s });
+      window.__tabChanges = [];
+      document.querySelector('main').append(tabs({
+        id: 'v', label: 'Views',
+        items: [{ key: 'a', title: 'Alpha', panel: p('Panel A') }, { key: 'b', title: 'Beta', panel: p('Panel B') }, { key: 'c', title: 'Gamma', panel: p('Panel C') }],
+        selected: 'a', onChange: (k) => window.__tabChanges.push(k),
+      }));
+    });
+    const state = () => page.evaluate(() => ({
+      selected: [...document.querySelectorAll('[role=tab]')].filter((b) => b.getAttribute('aria-selected') === 'true').map((b) => b.textContent),
+      tabbable: [...document.querySelectorAll('[role=tab]')].filter((b) => b.tabIndex === 0).map((b) => b.textContent),
+      shown: [...document.querySelectorAll('[role=tabpanel]')].filter((p) => !p.hidden).map((p) => p.textContent),
+      focus: document.activeElement.textContent,
+    }));
+    assert.deepEqual(await state(), { selected: ['Alpha'], tabbable: ['Alpha'], shown: ['Panel A'], focus: (await state()).focus });
+    await page.focus('#v-tab-a');
+    await page.keyboard.press('ArrowRight');
+    assert.deepEqual(await state(), { selected: ['Beta'], tabbable: ['Beta'], shown: ['Panel B'], focus: 'Beta' });
+    await page.keyboard.press('End');
+    assert.deepEqual(await state(), { selected: ['Gamma'], tabbable: ['Gamma'], shown: ['Panel C'], focus: 'Gamma' });
+    await page.keyboard.press('ArrowRight'); // wraps
+    assert.deepEqual((await state()).selected, ['Alpha']);
+    await page.keyboard.press('ArrowLeft');
+    await page.keyboard.press('Home');
+    assert.deepEqual(await state(), { selected: ['Alpha'], tabbable: ['Alpha'], shown: ['Panel A'], focus: 'Alpha' });
+    // Tab leaves the tab list for the shown panel
+    await page.keyboard.press('Tab');
+    assert.equal(await page.evaluate(() => document.activeElement.id), 'v-panel-a');
+    await page.click('#v-tab-b');
+    assert.deepEqual((await state()).shown, ['Panel B']);
+    assert.deepEqual(await page.evaluate(() => window.__tabChanges), ['b', 'c', 'a', 'c', 'a', 'b']);
+    await checkPage(page, 'look-tabs', { lang: 'en', width: 1280 });
   } finally {
     await context.close();
   }
