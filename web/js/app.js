@@ -396,7 +396,7 @@ function readBrandCache() {
 
 function renderBrand() {
   const district = me?.district?.name || brand?.district || '';
-  const logo = brand?.logo || '';
+  const logo = (me?.district ? me.district.logo : brand?.logo) || '';
   for (const a of document.querySelectorAll('a.brand')) {
     const key = `${district}|${logo}`;
     if (a.dataset.brand === key) continue;
@@ -500,7 +500,13 @@ export function loginUrl(ended) {
 export async function start({ auth = 'required' } = {}) {
   lang = cookieLang() || browserLang();
   wireChrome();
-  loadBrand();
+  // a page for people who are logged in learns the district from /api/v1/me; the
+  // others (login, card, 404) ask /api/v1/brand
+  if (auth !== 'required') loadBrand();
+  else {
+    brand = readBrandCache(); // drawn at once (and offline), replaced by /me's
+    renderBrand();
+  }
   const cat = loadCatalog(lang).catch(() => null);
   const who = auth ? api('/api/v1/me').catch((e) => e) : Promise.resolve(null);
   const [c, m] = await Promise.all([cat, who]);
@@ -528,6 +534,14 @@ export async function start({ auth = 'required' } = {}) {
   }
   if (me?.csrf_token) setCsrf(me.csrf_token);
   renderWho();
+  if (me?.district) {
+    brand = { district: me.district.name || null, logo: me.district.logo || null };
+    try {
+      sessionStorage.setItem('trellis.brand', JSON.stringify(brand));
+    } catch {
+      // no storage: asked again on the next page
+    }
+  }
   renderBrand();
   return me;
 }
