@@ -52,6 +52,11 @@ test('GET /api/v1/brand names the district and its logo, which the server serves
   assert.equal(img.status, 200);
   assert.match(img.headers.get('content-type'), /^image\/svg\+xml/);
   assert.equal(await img.text(), LOGO);
+  // the icon sprite is kept an hour (one request a page, however many icons it draws
+  // and when); the pages and their modules still revalidate every time
+  const sprite = await fetch(`${srv.url}/vendor/icons.svg`);
+  if (sprite.status === 200) assert.equal(sprite.headers.get('cache-control'), 'max-age=3600');
+  assert.equal((await fetch(`${srv.url}/css/app.css`)).headers.get('cache-control'), 'no-cache');
 });
 
 // ---- sessions ----
