@@ -19,7 +19,7 @@ function render() {
   content.replaceChildren(
     h(
       'dl',
-      { class: 'facts' },
+      { class: 'facts card' },
       row(t('account.name'), me.name),
       row(t('account.username'), me.username),
       row(t('account.roles'), fmtList((me.roles || []).map((r) => t(`role.${r}`)))),
@@ -31,7 +31,7 @@ function render() {
     ),
     h(
       'section',
-      {},
+      { class: 'card' },
       h('h2', {}, t('account.mfa_heading')),
       h('p', { class: mfa.enrolled ? 'state on' : 'state off' }, mfaText),
       mfa.enrolled && mfa.recovery_codes_left !== undefined
@@ -39,7 +39,7 @@ function render() {
         : null,
       mfa.enrolled ? null : h('p', {}, h('a', { class: 'button primary', href: '/totp' }, t('account.mfa_setup'))),
     ),
-    h('section', {}, h('h2', {}, t('account.lang_heading')), h('p', {}, t('account.lang_text'))),
+    h('section', { class: 'card' }, h('h2', {}, t('account.lang_heading')), h('p', {}, t('account.lang_text'))),
   );
 }
 
