@@ -10,7 +10,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { tempDir, request } from '../e2e/lib/trellis.mjs';
+import { tempDir, request, startServer } from '../e2e/lib/trellis.mjs';
 import {
   hasChromium, NO_CHROMIUM, launch, demoServer, identityMissing, openPage, checkPage,
   settle, loginWithPassword, CATALOG, screenshotPath,
@@ -57,6 +57,31 @@ test('GET /api/v1/brand names the district and its logo, which the server serves
   const sprite = await fetch(`${srv.url}/vendor/icons.svg`);
   if (sprite.status === 200) assert.equal(sprite.headers.get('cache-control'), 'max-age=3600');
   assert.equal((await fetch(`${srv.url}/css/app.css`)).headers.get('cache-control'), 'no-cache');
+});
+
+test('without a district or a logo the header says "Trellis" and the login page names no one', async (t) => {
+  if (why) return t.skip(why);
+  const empty = await startServer(); // a new database: no district, no logo setting
+  try {
+    const r = await request(empty.url, '/api/v1/brand');
+    assert.deepEqual(r.body, { district: null, logo: null });
+    for (const lang of ['en', 'es']) {
+      const { context, page } = await openPage(browser, empty.url, { lang, width: 360 });
+      try {
+        await page.goto(`${empty.url}/login`);
+        await settle(page);
+        await page.waitForFunction(() => document.querySelector('a.brand')?.dataset.brand === '|');
+        assert.equal((await page.textContent('a.brand')).trim(), 'Trellis');
+        assert.equal(await page.$('a.brand img'), null, 'no logo');
+        assert.equal(await page.isHidden('#login-district'), true);
+        await checkPage(page, 'look-login-nodistrict', { lang, width: 360 });
+      } finally {
+        await context.close();
+      }
+    }
+  } finally {
+    await empty.cleanup();
+  }
 });
 
 // ---- sessions ----
