@@ -386,13 +386,17 @@ int auth_me(struct ctx *c, const char *csrf, const char *lang_cookie, const char
                        : lang_ok(a.lang)      ? a.lang
                        : lang_ok(lang_accept) ? lang_accept
                                               : "en";
-    o = json_pack("{s:o, s:I, s:s, s:s, s:o, s:{s:I, s:s}, s:o, s:s, s:{s:b, s:b, s:I}, s:s, "
+    char logo[32] = "";
+    if (c->cfg && c->cfg->logo[0])
+        snprintf(logo, sizeof(logo), "/brand/logo%s", config_logo_ext(c->cfg->logo));
+    o = json_pack("{s:o, s:I, s:s, s:s, s:o, s:{s:I, s:s, s:o}, s:o, s:s, s:{s:b, s:b, s:I}, s:s, "
                   "s:b}",
                   "id", a.user_id ? json_integer(a.user_id) : json_null(), "account_id",
                   (json_int_t)a.id, "username", a.login, "name", name, "roles",
                   roles ? roles : json_array(), "district", "id", (json_int_t)d.id, "name", d.name,
-                  "schools", oj.list ? oj.list : json_array(), "csrf_token", csrf ? csrf : "",
-                  "mfa", "enrolled", p->mfa_enrolled, "required", (p->roles & AUTH_MFA_ROLES) != 0,
+                  "logo", logo[0] ? json_string(logo) : json_null(), "schools",
+                  oj.list ? oj.list : json_array(), "csrf_token", csrf ? csrf : "", "mfa",
+                  "enrolled", p->mfa_enrolled, "required", (p->roles & AUTH_MFA_ROLES) != 0,
                   "recovery_codes_left", (json_int_t)left, "lang", lang, "password_set",
                   a.password_hash[0] != '\0');
     if (!o)

@@ -8,6 +8,7 @@
 #include "app/principal.h"
 #include "app/system.h"
 #include "store/store.h"
+#include "store/store_district.h"
 
 int system_version(struct ctx *c, struct system_version *ret)
 {
@@ -76,4 +77,23 @@ int system_settings(struct ctx *c, int64_t district_id, json_t **ret)
     *ret = json_pack("{s:s, s:I, s:s, s:o}", "version", v.version, "schema", (json_int_t)v.schema,
                      "store", v.store, "settings", list);
     return *ret ? 0 : ctx_fail(c, -ENOMEM, "out of memory");
+}
+
+int system_brand(struct ctx *c, struct system_brand *ret)
+{
+    struct district_row d;
+    struct db *db;
+    int64_t n = 0;
+    int r = ctx_db(c, &db);
+    if (r < 0)
+        return r;
+    r = store_district_count(db, &n, &d);
+    if (r < 0)
+        return ctx_fail(c, r, "cannot read the districts");
+    memset(ret, 0, sizeof(*ret));
+    if (n == 1)
+        snprintf(ret->district, sizeof(ret->district), "%s", d.name);
+    if (c->cfg && c->cfg->logo[0])
+        snprintf(ret->logo, sizeof(ret->logo), "/brand/logo%s", config_logo_ext(c->cfg->logo));
+    return 0;
 }

@@ -31,4 +31,16 @@ int system_version(struct ctx *c, struct system_version *ret);
  */
 int system_settings(struct ctx *c, int64_t district_id, json_t **ret);
 
+/*
+ * Who this server is for, for the pages' header and the login page: the
+ * district's name when the database holds exactly one district (else ""),
+ * and the logo's URL path ("" without the logo setting). Public: the login
+ * page shows it before anyone logs in.
+ */
+struct system_brand {
+    char district[256];
+    char logo[32]; /* "/brand/logo.png" */
+};
+int system_brand(struct ctx *c, struct system_brand *ret);
+
 #endif

@@ -6,6 +6,7 @@
 #include <ctype.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "base/buf.h"
 #include "base/config.h"
@@ -76,6 +77,9 @@ static const struct setting table[] = {
     S(lrs_forward_url, C_URL, "", 0, 0, false, "upstream LRS to forward statements to"),
     S(lrs_forward_key, C_STR, "", 0, 0, false, "upstream LRS key"),
     S(lrs_forward_secret, C_STR, "", 0, 0, true, "upstream LRS secret"),
+    S(logo, C_STR, "", 0, 0, false,
+      "the district's logo shown on every page: a .png, .svg, .jpg or .webp file (at most 1 MB), "
+      "served as /brand/logo.<ext>; none: the district's name alone"),
 };
 
 _Static_assert(ARRAY_SIZE(table) <= ARRAY_SIZE(((struct config *)0)->source),
@@ -371,6 +375,18 @@ int config_load_env(struct config *cfg, char *err, size_t errlen)
     return 0;
 }
 
+const char *config_logo_ext(const char *path)
+{
+    static const char *const exts[] = {".png", ".svg", ".jpg", ".jpeg", ".webp"};
+    const char *dot = strrchr(path, '.');
+    if (!dot || strchr(dot, '/'))
+        return NULL;
+    for (size_t i = 0; i < ARRAY_SIZE(exts); i++)
+        if (strcasecmp(dot, exts[i]) == 0)
+            return exts[i];
+    return NULL;
+}
+
 int config_finish(struct config *cfg, char *err, size_t errlen)
 {
     enum log_level l;
@@ -406,6 +422,11 @@ int config_finish(struct config *cfg, char *err, size_t errlen)
     if (cfg->upload_limit < cfg->body_limit) {
         snprintf(err, errlen, "upload_limit: must be at least body_limit (%lld)",
                  (long long)cfg->body_limit);
+        return -EINVAL;
+    }
+    if (cfg->logo[0] && !config_logo_ext(cfg->logo)) {
+        snprintf(err, errlen, "logo: '%s' must be a .png, .svg, .jpg, .jpeg or .webp file",
+                 cfg->logo);
         return -EINVAL;
     }
     if (log_parse_level(cfg->log_level, &l) == 0)

@@ -45,6 +45,7 @@ struct config {
     char *lrs_forward_url;      /* upstream LRS; "" disables forwarding */
     char *lrs_forward_key;
     char *lrs_forward_secret;
+    char *logo; /* the district's logo: a PNG, SVG, JPEG or WebP file; "" none */
 
     /* where each setting came from, for `config show` (index = table order) */
     const char *source[64];
@@ -70,6 +71,8 @@ int config_load_text(struct config *cfg, const char *text, size_t len, const cha
 int config_load_env(struct config *cfg, char *err, size_t errlen);
 /* Cross-field checks and derived defaults; call once after every source. */
 int config_finish(struct config *cfg, char *err, size_t errlen);
+/* The extension (".png", ".svg", ".jpg", ".jpeg", ".webp") of a logo file, or NULL. */
+const char *config_logo_ext(const char *path);
 /* Print the effective values and their sources; secrets are masked. */
 void config_show(const struct config *cfg, FILE *out);
 /* One setting as it is in effect, for the administration pages. */

@@ -34,6 +34,8 @@ static const struct cli_option options[] = {
      .help = "error, warn, info or debug (setting log_level)"},
     {"base-url", CLI_SETTING, .arg = "URL",
      .help = "the public URL (setting base_url; default: http://<listen>)"},
+    {"logo", CLI_SETTING, .arg = "FILE",
+     .help = "the district's logo for every page: .png, .svg, .jpg or .webp (setting logo)"},
     CLI_OPTION_KEY_FILE,
     CLI_OPTION_CONFIG,
     {0},
@@ -96,6 +98,15 @@ static int serve_run(struct cli_run *run)
     if (webroot_load(cfg->web_root, &web, err, sizeof(err)) < 0) {
         fprintf(stderr, "trellis serve: %s\n", err);
         goto out;
+    }
+    /* logo: the district's logo, served from memory like the pages */
+    if (cfg->logo[0]) {
+        char url[32];
+        snprintf(url, sizeof(url), "/brand/logo%s", config_logo_ext(cfg->logo));
+        if (webroot_add_file(web, url, cfg->logo, 1024 * 1024, err, sizeof(err)) < 0) {
+            fprintf(stderr, "trellis serve: logo: %s\n", err);
+            goto out;
+        }
     }
     if (server_start(cfg, store, web, &srv, err, sizeof(err)) < 0) {
         fprintf(stderr, "trellis serve: %s\n", err);

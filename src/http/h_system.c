@@ -1,7 +1,8 @@
 /*
  * System endpoints: liveness and version. /healthz is deliberately free of
  * I/O so load balancers can poll it cheaply; /api/v1/version reads the
- * schema version and so also shows that the database answers.
+ * schema version and so also shows that the database answers. /api/v1/brand
+ * names the district and its logo for the pages (public: the login page).
  */
 #include "base/common.h"
 
@@ -27,4 +28,16 @@ int h_version(struct request *rq)
                                   json_pack("{s:s, s:s, s:I, s:s}", "name", "trellis", "version",
                                             v.version, "schema", (json_int_t)v.schema, "store",
                                             v.store));
+}
+
+int h_brand(struct request *rq)
+{
+    struct system_brand b;
+    int r = system_brand(&rq->ctx, &b);
+    if (r < 0)
+        return r;
+    return http_respond_json_take(rq, 200,
+                                  json_pack("{s:o, s:o}", "district",
+                                            b.district[0] ? json_string(b.district) : json_null(),
+                                            "logo", b.logo[0] ? json_string(b.logo) : json_null()));
 }

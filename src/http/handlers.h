@@ -101,5 +101,6 @@ int h_lrs_deletions(struct request *rq);
 /* h_system.c */
 int h_healthz(struct request *rq);
 int h_version(struct request *rq);
+int h_brand(struct request *rq);
 
 #endif

@@ -147,8 +147,11 @@ static int serve_static(struct request *rq)
     }
     inm = http_header(rq, "If-None-Match");
     http_add_header(rq, "ETag", f->etag);
-    /* pages revalidate on every load (cheap with the ETag); nothing is cached stale */
-    http_add_header(rq, "Cache-Control", "no-cache");
+    /* pages revalidate on every load (cheap with the ETag); nothing is cached stale. The
+       vendored files (web/vendor: the icon sprite, Chart.js) change only with an upgrade:
+       kept an hour, so a page that draws icons now and later fetches the sprite once */
+    http_add_header(rq, "Cache-Control",
+                    strncmp(rq->path, "/vendor/", 8) == 0 ? "max-age=3600" : "no-cache");
     http_add_header(rq, "Vary", "Accept-Encoding");
     if (inm && strstr(inm, f->etag))
         return http_respond_empty(rq, 304);

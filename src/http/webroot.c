@@ -33,6 +33,9 @@ static const struct {
     {".webmanifest", "application/manifest+json"},
     {".svg", "image/svg+xml"},
     {".png", "image/png"},
+    {".jpg", "image/jpeg"},
+    {".jpeg", "image/jpeg"},
+    {".webp", "image/webp"},
     {".ico", "image/x-icon"},
     {".woff2", "font/woff2"},
     {".txt", "text/plain; charset=utf-8"},
@@ -174,6 +177,8 @@ static int walk(struct webroot *w, const char *root, const char *rel, char *err,
     return r;
 }
 
+static const struct webfile *lookup(const struct webroot *w, const char *path);
+
 static int cmp_files(const void *a, const void *b)
 {
     return strcmp(((const struct webfile *)a)->path, ((const struct webfile *)b)->path);
@@ -198,6 +203,58 @@ int webroot_load(const char *dir, struct webroot **ret, char *err, size_t errlen
     }
     qsort(w->files, w->n, sizeof(*w->files), cmp_files);
     *ret = w;
+    return 0;
+}
+
+int webroot_add_file(struct webroot *w, const char *url_path, const char *file, size_t max_len,
+                     char *err, size_t errlen)
+{
+    struct webfile f = {0};
+    struct stat st;
+    int r;
+
+    if (stat(file, &st) < 0) {
+        snprintf(err, errlen, "cannot read '%s': %s", file, strerror(errno));
+        return -ENOENT;
+    }
+    if (!S_ISREG(st.st_mode)) {
+        snprintf(err, errlen, "'%s' is not a file", file);
+        return -EINVAL;
+    }
+    if ((size_t)st.st_size > max_len) {
+        snprintf(err, errlen, "'%s' is larger than %zu bytes", file, max_len);
+        return -E2BIG;
+    }
+    r = read_file(file, &f.data, &f.len);
+    if (r < 0) {
+        snprintf(err, errlen, "cannot read '%s': %s", file, strerror(-r));
+        return r;
+    }
+    f.path = mem_strdup(url_path);
+    if (!f.path) {
+        mem_free(f.data);
+        return -ENOMEM;
+    }
+    f.mime = mime_of(url_path);
+    snprintf(f.etag, sizeof(f.etag), "\"%016llx\"", (unsigned long long)fnv1a(f.data, f.len));
+    compress_file(&f);
+    struct webfile *old = (struct webfile *)lookup(w, url_path);
+    if (old) {
+        mem_free(old->path);
+        mem_free(old->data);
+        mem_free(old->gz);
+        *old = f;
+        return 0;
+    }
+    if (w->n >= MAX_FILES) {
+        snprintf(err, errlen, "web_root: more than %d files", MAX_FILES);
+        mem_free(f.path);
+        mem_free(f.data);
+        mem_free(f.gz);
+        return -E2BIG;
+    }
+    w->files[w->n++] = f;
+    qsort(w->files, w->n, sizeof(*w->files), cmp_files);
     return 0;
 }
 

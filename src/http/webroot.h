@@ -25,6 +25,13 @@ struct webroot;
 /* Load every regular file under dir (at most 4096 files, 8 MB each). */
 int webroot_load(const char *dir, struct webroot **ret, char *err, size_t errlen);
 void webroot_free(struct webroot *w);
+/*
+ * Serve file (read now, at most max_len bytes) at url_path too, replacing a
+ * file of the web root there: the district's logo. 0, or negative errno with
+ * a message naming the file in err.
+ */
+int webroot_add_file(struct webroot *w, const char *url_path, const char *file, size_t max_len,
+                     char *err, size_t errlen);
 /* The file for a URL path ("/" -> "/index.html", "/x" -> "/x.html"), or NULL. */
 const struct webfile *webroot_find(const struct webroot *w, const char *path);
 size_t webroot_count(const struct webroot *w);

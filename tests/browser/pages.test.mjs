@@ -247,9 +247,11 @@ test('page weight: the login page loads in few, small, compressed requests', { s
   const revalidated = page.responses.filter((r) => r.status() === 304).length;
   writeArtifact('weight-login.txt', `first load: ${first.requests} requests, ${first.bytes} bytes\n${first.rows.join('\n')}\n\n` +
     `reload: ${again.requests} requests, ${again.bytes} bytes, ${revalidated} answered 304\n${again.rows.join('\n')}\n`);
-  // html + css + 2 modules + catalog + /api/v1/me: no framework, no fonts, no images
+  // html + css + 2 modules + catalog + /api/v1/me + /api/v1/brand (the district's name):
+  // no framework, no fonts, no images; 34 KB since the design system's tokens and
+  // components (about 2 KB of app.css compressed, docs/DESIGN-SYSTEM.md)
   assert.ok(first.requests <= 7, `first load made ${first.requests} requests:\n${first.rows.join('\n')}`);
-  assert.ok(first.bytes <= 30 * 1024, `first load moved ${first.bytes} bytes`);
+  assert.ok(first.bytes <= 34 * 1024, `first load moved ${first.bytes} bytes`);
   assert.ok(revalidated >= 3, `a reload revalidates the stylesheet and modules with their ETags (${revalidated} x 304)`);
   assert.ok(again.bytes < first.bytes / 3, `a reload moves little: ${again.bytes} bytes`);
   await context.close();

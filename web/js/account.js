@@ -21,7 +21,7 @@ function render() {
   content.replaceChildren(
     h(
       'dl',
-      { class: 'facts' },
+      { class: 'facts card' },
       row(t('account.name'), me.name),
       row(t('account.username'), me.username),
       row(t('account.roles'), fmtList((me.roles || []).map((r) => t(`role.${r}`)))),
@@ -33,7 +33,7 @@ function render() {
     ),
     h(
       'section',
-      {},
+      { class: 'card' },
       h('h2', {}, t('account.mfa_heading')),
       h('p', { class: mfa.enrolled ? 'state on' : 'state off' }, mfaText),
       mfa.enrolled && mfa.recovery_codes_left !== undefined
@@ -43,9 +43,9 @@ function render() {
       mfa.enrolled ? recoveryPart() : null,
     ),
     me.password_set === false
-      ? h('section', {}, h('h2', {}, t('admin.own.heading')), h('p', {}, t('admin.own.no_password')))
+      ? h('section', { class: 'card' }, h('h2', {}, t('admin.own.heading')), h('p', {}, t('admin.own.no_password')))
       : passwordSection,
-    h('section', {}, h('h2', {}, t('account.lang_heading')), h('p', {}, t('account.lang_text'))),
+    h('section', { class: 'card' }, h('h2', {}, t('account.lang_heading')), h('p', {}, t('account.lang_text'))),
   );
 }
 

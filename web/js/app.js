@@ -365,6 +365,92 @@ function wireNet() {
   if (navigator.onLine === false) showNetProblem('offline');
 }
 
+// ---- icons and empty states (the design system: docs/DESIGN-SYSTEM.md) ----
+
+const SVG_NS = 'http://www.w3.org/2000/svg';
+
+// A Bootstrap Icon from /vendor/icons.svg (names: scripts/web-vendor/icons.txt),
+// decorative: always next to a word, so hidden from screen readers.
+export function icon(name, cls = '') {
+  const svg = document.createElementNS(SVG_NS, 'svg');
+  svg.setAttribute('class', cls ? `icon ${cls}` : 'icon');
+  svg.setAttribute('aria-hidden', 'true');
+  svg.setAttribute('focusable', 'false');
+  const use = document.createElementNS(SVG_NS, 'use');
+  use.setAttribute('href', `/vendor/icons.svg#${name}`);
+  svg.append(use);
+  return svg;
+}
+
+// What a page shows when there is nothing yet: what is missing and what to do.
+//   emptyState({ icon: 'people', title: '...', text: '...', action: node, level: 'h3' })
+export function emptyState({ icon: name = 'info-circle', title, text, action, level = 'h3' } = {}) {
+  return h(
+    'div',
+    { class: 'empty-state' },
+    icon(name),
+    h('div', {}, title ? h(level, {}, title) : null, text ? h('p', {}, text) : null, action || null),
+  );
+}
+
+// ---- the district: its name and logo in the header (GET /api/v1/brand, public) ----
+
+let brand = null; // { district, logo }
+
+function readBrandCache() {
+  try {
+    return JSON.parse(sessionStorage.getItem('trellis.brand') || 'null');
+  } catch {
+    return null;
+  }
+}
+
+function renderBrand() {
+  const district = me?.district?.name || brand?.district || '';
+  const logo = (me?.district ? me.district.logo : brand?.logo) || '';
+  for (const a of document.querySelectorAll('a.brand')) {
+    const key = `${district}|${logo}`;
+    if (a.dataset.brand === key) continue;
+    a.dataset.brand = key;
+    const parts = [];
+    // the name says who it is; the logo beside it is decoration (alt="")
+    if (logo) parts.push(h('img', { class: 'brand-logo', src: logo, alt: '' }));
+    if (district) parts.push(h('span', { class: 'brand-text' }, h('span', { class: 'brand-district' }, district), h('span', { class: 'brand-product' }, 'Trellis')));
+    else parts.push(h('span', {}, 'Trellis'));
+    a.replaceChildren(...parts);
+  }
+  for (const fn of brandListeners) fn();
+}
+
+const brandListeners = [];
+// fn() runs whenever the district's name or logo is known or changes.
+export function onBrand(fn) {
+  brandListeners.push(fn);
+}
+
+async function loadBrand() {
+  brand = readBrandCache();
+  renderBrand();
+  try {
+    const r = await fetch('/api/v1/brand', { headers: { Accept: 'application/json' }, signal: AbortSignal.timeout(10000) });
+    if (!r.ok) return;
+    brand = await r.json();
+    try {
+      sessionStorage.setItem('trellis.brand', JSON.stringify(brand));
+    } catch {
+      // no storage: asked again on the next page
+    }
+    renderBrand();
+  } catch {
+    // offline or slow: the header keeps what it has
+  }
+}
+
+// The district's name (logged in: the person's district; else the only one), or ''.
+export function districtName() {
+  return me?.district?.name || brand?.district || '';
+}
+
 // ---- chrome: who is logged in, log out ----
 
 function renderWho() {
@@ -374,7 +460,7 @@ function renderWho() {
     box.hidden = true;
     return;
   }
-  box.replaceChildren(t('nav.logged_in_as') + ' ', h('strong', {}, me.name || me.username));
+  box.replaceChildren(h('span', { class: 'who-label' }, t('nav.logged_in_as')), ' ', h('strong', {}, me.name || me.username));
   box.hidden = false;
   for (const el of document.querySelectorAll('[data-when-logged-in]')) el.hidden = false;
 }
@@ -427,6 +513,13 @@ export async function start({ auth = 'required', texts = [] } = {}) {
   areas = texts;
   lang = cookieLang() || browserLang();
   wireChrome();
+  // a page for people who are logged in learns the district from /api/v1/me; the
+  // others (login, card, 404) ask /api/v1/brand
+  if (auth !== 'required') loadBrand();
+  else {
+    brand = readBrandCache(); // drawn at once (and offline), replaced by /me's
+    renderBrand();
+  }
   const cat = loadCatalog(lang).catch(() => null);
   const who = auth ? api('/api/v1/me').catch((e) => e) : Promise.resolve(null);
   const [c, m] = await Promise.all([cat, who]);
@@ -454,6 +547,15 @@ export async function start({ auth = 'required', texts = [] } = {}) {
   }
   if (me?.csrf_token) setCsrf(me.csrf_token);
   renderWho();
+  if (me?.district) {
+    brand = { district: me.district.name || null, logo: me.district.logo || null };
+    try {
+      sessionStorage.setItem('trellis.brand', JSON.stringify(brand));
+    } catch {
+      // no storage: asked again on the next page
+    }
+  }
+  renderBrand();
   return me;
 }
 
@@ -481,6 +583,22 @@ export function nameOf(x) {
 
 export function roleName(role) {
   return t(`role.${role}`);
+}
+
+// A class's course, only when it says more than the class's title ("Grade 3
+// Mathematics" under "Grade 3 Mathematics - Section 1" says nothing new).
+export function courseBesides(c) {
+  const course = String(c?.course || '').trim();
+  if (!course) return '';
+  const norm = (x) => String(x || '').toLowerCase().replace(/\s+/g, ' ').trim();
+  return norm(c.title).includes(norm(course)) ? '' : course;
+}
+
+// A class's period worth showing: rosters give homerooms and classes without a
+// schedule period "0" (or none), which is not a period anyone would name.
+export function periodOf(c) {
+  const p = String(c?.period ?? '').trim();
+  return p && !/^0+$/.test(p) ? p : '';
 }
 
 // "Grade 3", "Kindergarten" ... from OneRoster grade codes.

@@ -2,7 +2,7 @@
 // student with the QR code (an SVG from the server), the short code and how to
 // use it. /css/app.css lays them out 2 x 4 per sheet on A4 and on US Letter.
 // "Revoke" (POST .../cards/{student}/revoke) stops a lost card from working.
-import { start, api, t, h, onLangChange, errorText, showNetProblem, svgImage, fmtDate, announce } from './app.js';
+import { start, api, t, h, onLangChange, errorText, showNetProblem, svgImage, fmtDate, announce, emptyState, icon, districtName } from './app.js';
 
 const classId = new URLSearchParams(location.search).get('class') || '';
 const title = document.getElementById('title');
@@ -15,12 +15,29 @@ let failure = null;
 let note = null; // () => text of the last revoke result
 const printedAt = new Date();
 
+// Where a family types the code: the server's public address (from the card's link, not
+// the address this page happens to be open at), as a person would type it. An address
+// only this machine or network knows (localhost, an IP address) is no use on paper: the
+// card then just says to open the login page.
+function loginSite(url) {
+  let u;
+  try {
+    u = new URL(url);
+  } catch {
+    return '';
+  }
+  const host = u.hostname.replace(/^\[|\]$/g, '');
+  if (host === 'localhost' || /^[\d.]+$/.test(host) || host.includes(':')) return '';
+  return (u.host + u.pathname.replace(/\/card$/, '')).replace(/\/$/, '');
+}
+
 function card(c) {
   const name = c.student?.name || '';
   const sid = c.student?.id;
   return h(
     'li',
     { class: 'card' },
+    districtName() ? h('p', { class: 'card-district' }, districtName()) : null,
     h('h2', { class: 'card-name' }, name),
     h(
       'div',
@@ -31,7 +48,7 @@ function card(c) {
         { class: 'card-text' },
         h('p', { class: 'card-code-label' }, t('cards.code')),
         h('p', { class: 'card-code' }, c.code || ''),
-        h('p', { class: 'card-how' }, t('cards.how', { site: location.host })),
+        h('p', { class: 'card-how' }, loginSite(c.url) ? t('cards.how', { site: loginSite(c.url) }) : t('look.card_how')),
       ),
     ),
     sid !== undefined
@@ -60,11 +77,11 @@ function render() {
       { class: 'no-print' },
       h('p', {}, t('cards.intro')),
       h('p', {}, t('cards.lost')),
-      h('p', {}, h('button', { type: 'button', class: 'primary', id: 'print' }, t('cards.print'))),
+      h('p', {}, h('button', { type: 'button', class: 'primary', id: 'print' }, icon('printer'), t('cards.print'))),
       h('p', { class: 'notice', role: 'status', id: 'revoke-status' }, note ? note() : ''),
     ),
     h('p', { class: 'print-only meta' }, t('cards.printed', { date: fmtDate(printedAt), title: c.title || '' })),
-    cards.length ? h('ul', { class: 'cards' }, cards.map(card)) : h('p', { class: 'empty' }, t('cards.none')),
+    cards.length ? h('ul', { class: 'cards' }, cards.map(card)) : emptyState({ icon: 'people', title: t('cards.none'), text: t('look.no_students_do') }),
   );
 }
 

@@ -1,6 +1,6 @@
 // A class and its roster: GET /api/v1/classes/{id}/students (teachers of the
 // class and the admins who may see it; everyone else gets 404).
-import { start, api, t, h, onLangChange, errorText, showNetProblem, gradeShort, nameOf } from './app.js';
+import { start, api, t, h, onLangChange, errorText, showNetProblem, gradeShort, nameOf, icon, emptyState, courseBesides, periodOf } from './app.js';
 
 const id = new URLSearchParams(location.search).get('id') || '';
 const title = document.getElementById('title');
@@ -13,8 +13,8 @@ let failure = null;
 
 function meta(c) {
   const bits = [];
-  if (c.course && c.course !== c.title) bits.push(c.course);
-  if (c.period) bits.push(t('class.period', { period: c.period }));
+  if (courseBesides(c)) bits.push(courseBesides(c));
+  if (periodOf(c)) bits.push(t('class.period', { period: periodOf(c) }));
   if (nameOf(c.school)) bits.push(nameOf(c.school));
   return bits.join(' · ');
 }
@@ -43,15 +43,15 @@ function render() {
             students.map((s) => h('tr', {}, h('th', { scope: 'row' }, s.name), h('td', {}, gradeShort(s.grade)), h('td', { class: 'username' }, h('code', {}, s.username || '')))),
           ),
         )
-    : h('p', { class: 'empty' }, t('class.no_students'));
+    : emptyState({ icon: 'people', title: t('class.no_students'), text: t('look.no_students_do') });
   content.replaceChildren(
     meta(c) ? h('p', { class: 'meta' }, meta(c)) : '',
     h(
       'p',
       { class: 'actions' },
-      h('a', { class: 'button', href: `/cards?class=${encodeURIComponent(c.id ?? id)}` }, t('class.print_cards')),
-      h('a', { class: 'button', href: `/teach?class=${encodeURIComponent(c.id ?? id)}` }, t('teach.class_link')),
-      h('a', { class: 'button', href: `/assignments?class=${encodeURIComponent(c.id ?? id)}` }, t('assign.link')),
+      h('a', { class: 'button', href: `/cards?class=${encodeURIComponent(c.id ?? id)}` }, icon('printer'), t('class.print_cards')),
+      h('a', { class: 'button', href: `/teach?class=${encodeURIComponent(c.id ?? id)}` }, icon('grid-3x3'), t('teach.class_link')),
+      h('a', { class: 'button', href: `/assignments?class=${encodeURIComponent(c.id ?? id)}` }, icon('list-check'), t('assign.link')),
     ),
     h('section', {}, h('h2', { id: 'roster-h' }, t('class.students', { count: students.length })), table),
   );

@@ -3,7 +3,7 @@
 //   guardian: a card per child (family.js, from GET /api/v1/children; a person who is only a
 //   guardian skips /api/v1/home); counsellor: their school;
 //   school and district admins: their schools with counts.
-import { start, api, t, h, onLangChange, errorText, showNetProblem, gradeName, fmtList, fmtNumber, nameOf } from './app.js';
+import { start, api, t, h, onLangChange, errorText, showNetProblem, gradeName, fmtList, fmtNumber, nameOf, icon, emptyState, courseBesides, periodOf } from './app.js';
 import { assignedSection } from './assign-mine.js';
 
 const title = document.getElementById('title');
@@ -17,14 +17,15 @@ const familyBox = h('div', { class: 'family' });
 
 function classMeta(c) {
   const bits = [];
-  if (c.course && c.course !== c.title) bits.push(c.course);
-  if (c.period) bits.push(t('class.period', { period: c.period }));
+  if (courseBesides(c)) bits.push(courseBesides(c));
+  if (periodOf(c)) bits.push(t('class.period', { period: periodOf(c) }));
   if (nameOf(c.school)) bits.push(nameOf(c.school));
   return bits.join(' · ');
 }
 
 function classList(classes, { teacher = false, level = 'h3' } = {}) {
-  if (!classes?.length) return h('p', { class: 'empty' }, t(teacher ? 'home.no_classes_teacher' : 'home.no_classes'));
+  if (!classes?.length)
+    return emptyState({ icon: 'people', title: t(teacher ? 'home.no_classes_teacher' : 'home.no_classes'), text: t(teacher ? 'look.no_classes_teacher_do' : 'look.no_classes_do') });
   return h(
     'ul',
     { class: 'tiles' },
@@ -32,11 +33,11 @@ function classList(classes, { teacher = false, level = 'h3' } = {}) {
       h(
         'li',
         { class: 'tile' },
-        h(level, { class: 'tile-title' }, teacher ? h('a', { href: `/class?id=${encodeURIComponent(c.id)}` }, c.title) : c.title),
+        h(level, { class: 'tile-title' }, teacher ? h('a', { href: `/class?id=${encodeURIComponent(c.id)}` }, icon('people'), c.title) : c.title),
         classMeta(c) ? h('p', { class: 'meta' }, classMeta(c)) : null,
         teacher && c.students !== undefined ? h('p', {}, t('home.students', { count: c.students })) : null,
         teacher
-          ? h('p', {}, h('a', { class: 'block-link', href: `/cards?class=${encodeURIComponent(c.id)}` }, t('home.print_cards_for', { title: c.title })))
+          ? h('p', {}, h('a', { class: 'block-link', href: `/cards?class=${encodeURIComponent(c.id)}`, 'aria-label': t('look.print_cards_of', { title: c.title }) }, icon('printer'), t('look.print_cards')))
           : null,
         teacher ? h('p', {}, h('a', { class: 'block-link', href: `/teach?class=${encodeURIComponent(c.id)}` }, t('teach.home_link', { title: c.title }))) : null,
         teacher ? h('p', {}, h('a', { class: 'block-link', href: `/assignments?class=${encodeURIComponent(c.id)}` }, t('assign.link_for', { title: c.title }))) : null,
@@ -46,7 +47,7 @@ function classList(classes, { teacher = false, level = 'h3' } = {}) {
 }
 
 function schoolList(schools) {
-  if (!schools?.length) return h('p', { class: 'empty' }, t('home.no_schools'));
+  if (!schools?.length) return emptyState({ icon: 'building', title: t('home.no_schools'), text: t('look.no_schools_do') });
   return h(
     'ul',
     { class: 'tiles' },
@@ -54,7 +55,7 @@ function schoolList(schools) {
       h(
         'li',
         { class: 'tile' },
-        h('h3', { class: 'tile-title' }, s.id ? h('a', { href: `/school?id=${encodeURIComponent(s.id)}`, 'aria-label': t('school.home_open', { name: s.name }) }, s.name) : s.name),
+        h('h3', { class: 'tile-title' }, icon('building'), s.id ? h('a', { href: `/school?id=${encodeURIComponent(s.id)}`, 'aria-label': t('school.home_open', { name: s.name }) }, s.name) : s.name),
         h(
           'dl',
           { class: 'counts' },
@@ -79,8 +80,8 @@ function practiceCard() {
     h(
       'p',
       { class: 'actions' },
-      h('a', { class: 'button primary big', href: '/practice' }, t('home.practice_start')),
-      h('a', { class: 'button big', href: '/progress' }, t('home.progress_link')),
+      h('a', { class: 'button primary big', href: '/practice' }, icon('pencil-square'), t('home.practice_start')),
+      h('a', { class: 'button big', href: '/progress' }, icon('bar-chart'), t('home.progress_link')),
     ),
   );
 }

@@ -5,7 +5,7 @@
 // Errors are shown in #login-error and spoken through #announce (role=alert);
 // the "try again in N seconds" countdown updates only the visible text, so a
 // screen reader hears it once, and hears "you can try again now" at the end.
-import { start, api, t, announce, onLangChange, safeNext, errorText, showNetProblem } from './app.js';
+import { start, api, t, announce, onLangChange, safeNext, errorText, showNetProblem, districtName, onBrand } from './app.js';
 
 const $ = (id) => document.getElementById(id);
 const params = new URLSearchParams(location.search);
@@ -344,6 +344,16 @@ if (who) {
   paintAlready();
 }
 if (await canScan()) $('scan').hidden = false;
+
+// whose login page this is: the district's name under the heading (its logo is in the header)
+function paintDistrict() {
+  const d = districtName();
+  $('login-district').hidden = !d;
+  $('login-district').textContent = d ? t('look.login_district', { district: d }) : '';
+}
+paintDistrict();
+onBrand(paintDistrict);
+onLangChange(paintDistrict);
 
 onLangChange(() => {
   paintError();

@@ -2,7 +2,7 @@
 // /api/v1/practice/progress), what they work on next and why, and the way to practice.
 // Each skill's status is a word and an icon (never colour alone) and its mastery a
 // meter whose value is also text.
-import { start, api, t, h, has, onLangChange, errorText, showNetProblem, currentLang, fmtList, gradeName } from './app.js';
+import { start, api, t, h, has, onLangChange, errorText, showNetProblem, currentLang, fmtList, gradeName, emptyState } from './app.js';
 
 const title = document.getElementById('title');
 const status = document.getElementById('status');
@@ -66,7 +66,7 @@ function render() {
   const nextIri = data.working_on?.skill;
   const mastered = skills.filter((s) => s.status === 'mastered').length;
   if (!skills.length) {
-    content.replaceChildren(h('p', { class: 'empty' }, t('progress.empty')));
+    content.replaceChildren(emptyState({ icon: 'journal-text', title: t('look.no_skills_title'), text: t('progress.empty') }));
     return;
   }
   // grade by grade, in order; skills without a grade last
