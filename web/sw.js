@@ -8,7 +8,7 @@
 // HTTP cache revalidates it with its ETag), and the copy kept here is refreshed; the
 // kept copy is used only when the network fails or takes longer than TIMEOUT_MS (a
 // weak signal). So a new version of the page is used as soon as it is online.
-const CACHE = 'trellis-shell-1';
+const CACHE = 'trellis-shell-2';
 const TIMEOUT_MS = 6000;
 const SHELL = [
   '/practice',
@@ -21,6 +21,8 @@ const SHELL = [
   '/js/mathview.js',
   '/i18n/en.json',
   '/i18n/es.json',
+  '/i18n/practice-en.json',
+  '/i18n/practice-es.json',
 ];
 
 self.addEventListener('install', (event) => {

@@ -613,11 +613,11 @@ test('offline: answers are checked on the device, kept in a queue that survives 
     await page.waitForFunction(() => !!navigator.serviceWorker?.controller, null, { timeout: 15000 });
     const cached = await page.evaluate(async () => {
       const out = [];
-      for (const p of ['/practice', '/css/app.css', '/js/app.js', '/js/practice.js', '/js/answer.js', '/js/offline.js', '/i18n/en.json', '/i18n/es.json'])
+      for (const p of ['/practice', '/css/app.css', '/js/app.js', '/js/practice.js', '/js/answer.js', '/js/offline.js', '/i18n/en.json', '/i18n/es.json', '/i18n/practice-en.json', '/i18n/practice-es.json'])
         if (await caches.match(p)) out.push(p);
       return out;
     });
-    assert.equal(cached.length, 8, `kept for offline use: ${cached.join(' ')}`);
+    assert.equal(cached.length, 10, `kept for offline use: ${cached.join(' ')}`);
     const current = await getJson(page, '/api/v1/practice/next');
     const me = await getJson(page, '/api/v1/me');
     let dev = await deviceState(page);

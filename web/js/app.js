@@ -119,6 +119,22 @@ async function loadCatalog(l) {
   return Object.assign({}, ...parts);
 }
 
+// An area's texts wanted only sometimes, after start (the family view on the home
+// page, for guardians): loaded once and merged, and kept on a change of language.
+export async function addTexts(area) {
+  if (areas.includes(area)) return;
+  let texts;
+  try {
+    const r = await fetch(`/i18n/${area}-${lang}.json`, { signal: AbortSignal.timeout(20000) });
+    if (!r.ok) throw new ApiError(r.status, null);
+    texts = await r.json();
+  } catch (e) {
+    throw e instanceof ApiError ? e : new ApiError(0, null, true); // offline or too slow: try again
+  }
+  catalog = { ...catalog, ...texts };
+  areas = [...areas, area];
+}
+
 function rememberLang(l) {
   const secure = location.protocol === 'https:' ? '; Secure' : '';
   document.cookie = `lang=${l}; Path=/; Max-Age=31536000; SameSite=Lax${secure}`;

@@ -19,7 +19,7 @@ const flash = document.getElementById('flash');
 const content = document.getElementById('content');
 const back = document.getElementById('back');
 
-await start();
+await start({ texts: ['assign'] });
 let data = null; // the list
 let skills = null; // the assignable skills, or null when this person may not assign
 let failure = null;

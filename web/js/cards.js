@@ -9,7 +9,7 @@ const title = document.getElementById('title');
 const status = document.getElementById('status');
 const content = document.getElementById('content');
 
-await start();
+await start({ texts: ['cards'] });
 let data = null;
 let failure = null;
 let note = null; // () => text of the last revoke result

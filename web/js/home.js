@@ -3,7 +3,7 @@
 //   guardian: a card per child (family.js, from GET /api/v1/children; a person who is only a
 //   guardian skips /api/v1/home); counsellor: their school;
 //   school and district admins: their schools with counts.
-import { start, api, t, h, onLangChange, errorText, showNetProblem, gradeName, fmtList, fmtNumber, nameOf, icon, emptyState, courseBesides, periodOf } from './app.js';
+import { start, addTexts, api, t, h, onLangChange, errorText, showNetProblem, gradeName, fmtList, fmtNumber, nameOf, icon, emptyState, courseBesides, periodOf } from './app.js';
 import { assignedSection } from './assign-mine.js';
 
 const title = document.getElementById('title');
@@ -141,7 +141,10 @@ async function load() {
     // a person who is only a guardian: their children are all the home page shows
     home = onlyGuardian() ? { role: 'guardian', children: [] } : await api('/api/v1/home');
     if (home.enrol_required) home = { role: null }; // only the second factor to set up
-    if (home.role === 'guardian' || home.children?.length) family = await import('./family.js');
+    if (home.role === 'guardian' || home.children?.length) {
+      await addTexts('family'); // the family view's texts (i18n/family-<lang>.json)
+      family = await import('./family.js');
+    }
     if (!family) status.textContent = '';
   } catch (e) {
     status.textContent = errorText(e);

@@ -46,7 +46,7 @@ const lastUser = {
   },
 };
 
-let me = await start();
+let me = await start({ texts: ['practice'] });
 let user = me?.id ?? lastUser.get();
 let pool = [];
 let problem = null; // what is on screen (see newProblem)

@@ -8,7 +8,7 @@ const title = document.getElementById('title');
 const status = document.getElementById('status');
 const content = document.getElementById('content');
 
-await start();
+await start({ texts: ['progress'] });
 let data = null;
 let failure = null;
 const open = new Map(); // grade -> the reader opened or closed it (kept across a language switch)

@@ -13,7 +13,7 @@ const id = params.get('id');
 const grade = params.get('grade') || '';
 const weeks = weeksParam(params);
 
-const me = await start();
+const me = await start({ texts: ['school'] });
 let data = null;
 let schools = [];
 

@@ -21,7 +21,7 @@ const status = document.getElementById('status');
 const content = document.getElementById('content');
 const back = document.getElementById('back');
 
-await start();
+await start({ texts: ['teach'] });
 let data = null;
 let failure = null;
 let skills = new Map(); // id -> skill

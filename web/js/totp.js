@@ -12,7 +12,7 @@ let message = null;
 let codeErr = null;
 const shownAt = new Date();
 
-await start();
+await start({ texts: ['totp'] });
 
 function fail(render, focus) {
   message = render;

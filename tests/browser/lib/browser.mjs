@@ -10,7 +10,7 @@
 //          24 by 24 CSS pixels", except inline targets in a sentence -> expectTargetSizes()
 //   2.4.7 Focus Visible                                              -> expectVisibleFocus()
 //   3.1.1 Language of Page: <html lang> matches the text             -> checkPage()
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { createHmac } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
@@ -39,10 +39,13 @@ export const ARTIFACTS = resolve(here, '..', 'artifacts');
 export const WEB = resolve(here, '..', '..', '..', 'web');
 const AXE_SOURCE = hasPackages ? readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8') : '';
 export const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
-export const CATALOG = {
-  en: JSON.parse(readFileSync(join(WEB, 'i18n', 'en.json'), 'utf8')),
-  es: JSON.parse(readFileSync(join(WEB, 'i18n', 'es.json'), 'utf8')),
-};
+// Every message of a language: the shared catalog and each area's own (i18n/<area>-<lang>.json).
+function catalogOf(lang) {
+  const dir = join(WEB, 'i18n');
+  const files = [`${lang}.json`, ...readdirSync(dir).filter((f) => f.endsWith(`-${lang}.json`)).sort()];
+  return Object.assign({}, ...files.map((f) => JSON.parse(readFileSync(join(dir, f), 'utf8'))));
+}
+export const CATALOG = { en: catalogOf('en'), es: catalogOf('es') };
 
 // The exact launch flags of recipes.md section 4.
 export async function launch(extraArgs = []) {
