@@ -66,5 +66,18 @@ only 11 "layers point down: store, core and base include no app/ headers" '#incl
   'src/(http|cli|app)/[a-z_]+\.[ch]'
 only 12 "layers point down: core and base include no store/ headers" '#include "store/' \
   'src/(http|cli|app|store)/[a-z_]+\.[ch]'
-echo "1..12"
+# The stylesheets: every brace closed (a merge that drops one silently turns off every rule
+# after it), counted without comments.
+bad=""
+for f in web/css/*.css; do
+  n=$(python3 -c 'import re,sys; t=re.sub(r"/\*.*?\*/", "", open(sys.argv[1]).read(), flags=re.S); print(t.count("{") - t.count("}"))' "$f")
+  [ "$n" = 0 ] || bad="$bad $f($n)"
+done
+if [ -n "$bad" ]; then
+  echo "not ok 13 - stylesheets with unbalanced braces:$bad"
+  fail=1
+else
+  echo "ok 13 - every stylesheet's braces are balanced"
+fi
+echo "1..13"
 exit $fail

@@ -4,7 +4,6 @@
 //   guardian skips /api/v1/home); counsellor: their school;
 //   school and district admins: their schools with counts.
 import { start, addTexts, api, t, h, onLangChange, errorText, showNetProblem, gradeName, fmtList, fmtNumber, nameOf, icon, emptyState, courseBesides, periodOf } from './app.js';
-import { assignedSection } from './assign-mine.js';
 
 const title = document.getElementById('title');
 const status = document.getElementById('status');
@@ -13,6 +12,7 @@ const content = document.getElementById('content');
 const me = await start();
 let home = null;
 let family = null; // family.js, for a guardian
+let mine = null; // assign-mine.js, for a student: what is assigned to them
 const familyBox = h('div', { class: 'family' });
 
 function classMeta(c) {
@@ -110,7 +110,7 @@ function render() {
     content.replaceChildren(...parts.filter(Boolean));
     return;
   }
-  if (role === 'student') parts.push(practiceCard(), assignedSection());
+  if (role === 'student') parts.push(practiceCard(), mine?.assignedSection());
   if (role !== 'guardian') parts.push(h('p', { class: 'lead' }, t(`home.intro.${role}`, { count: home.schools?.length ?? 0 })));
   if (role === 'school_admin' || role === 'district_admin') parts.push(h('p', {}, h('a', { class: 'button', href: '/admin' }, t('admin.home_link'))));
   if (role === 'student') parts.push(section('classes-h', t('home.your_classes_student'), classList(home.classes)));
@@ -141,6 +141,7 @@ async function load() {
     // a person who is only a guardian: their children are all the home page shows
     home = onlyGuardian() ? { role: 'guardian', children: [] } : await api('/api/v1/home');
     if (home.enrol_required) home = { role: null }; // only the second factor to set up
+    if (home.role === 'student') mine = await import('./assign-mine.js');
     if (home.role === 'guardian' || home.children?.length) {
       await addTexts('family'); // the family view's texts (i18n/family-<lang>.json)
       family = await import('./family.js');
