@@ -223,7 +223,7 @@ for (const [role, name, path, extra] of PAGES) {
 const EMPTY = [
   ['student', 'empty-student', '/', '/api/v1/home', { role: 'student', classes: [] }, 'home.no_classes', 'look.no_classes_do'],
   ['teacher', 'empty-teacher', '/', '/api/v1/home', { role: 'teacher', classes: [] }, 'home.no_classes_teacher', 'look.no_classes_teacher_do'],
-  ['guardian', 'empty-guardian', '/', '/api/v1/home', { role: 'guardian', children: [] }, 'look.no_children_title', 'look.no_children_do'],
+  ['guardian', 'empty-guardian', '/', '/api/v1/children', { children: [] }, 'look.no_children_title', 'look.no_children_do'],
   ['district_admin', 'empty-admin', '/', '/api/v1/home', { role: 'district_admin', schools: [] }, 'home.no_schools', 'look.no_schools_do'],
   ['teacher', 'empty-class', '/class?id=2', '/api/v1/classes/2/students', { class: { id: 2, title: 'Grade 3 Mathematics - Section 1', course: 'Grade 3 Mathematics', period: '1' }, students: [] }, 'class.no_students', 'look.no_students_do'],
   ['student', 'empty-progress', '/progress', '/api/v1/practice/progress', { skills: [] }, 'look.no_skills_title', 'progress.empty'],

@@ -6,7 +6,7 @@
 // 99.32 requires), loaded only when asked for, with what each line means and how to
 // ask the school to correct a record. Phone first: one column, nothing heavy, the
 // long parts folded away (<details>). Never colour alone: statuses are words and icons.
-import { api, t, h, has, currentLang, errorText, showNetProblem, gradeName, fmtList, nameOf } from './app.js';
+import { api, t, h, has, currentLang, errorText, showNetProblem, gradeName, fmtList, nameOf, emptyState } from './app.js';
 
 const STATUS = ['mastered', 'in_progress', 'ready', 'locked'];
 const WHY = {
@@ -416,7 +416,7 @@ export function render() {
   if (!data) return;
   const kids = data.children || [];
   if (!kids.length) {
-    box.replaceChildren(h('p', { class: 'empty' }, t('home.no_children')));
+    box.replaceChildren(emptyState({ icon: 'person-plus', title: t('look.no_children_title'), text: t('look.no_children_do'), level: 'h2' }));
     return;
   }
   // keep the keyboard focus where it was across a re-render (a language switch, the log)

@@ -143,8 +143,8 @@ async function load() {
     if (home.enrol_required) home = { role: null }; // only the second factor to set up
     if (home.role === 'student') mine = await import('./assign-mine.js');
     if (home.role === 'guardian' || home.children?.length) {
-      await addTexts('family'); // the family view's texts (i18n/family-<lang>.json)
-      family = await import('./family.js');
+      // the family view's module and texts (i18n/family-<lang>.json), fetched together
+      [family] = await Promise.all([import('./family.js'), addTexts('family')]);
     }
     if (!family) status.textContent = '';
   } catch (e) {
