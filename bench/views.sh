@@ -12,7 +12,7 @@
 # interleaved RUNS (1) times; p50/p95/p99/max and req/s of each. SQLite (WAL,
 # synchronous=FULL), then, when PostgreSQL is installed (PG=0 skips it), the same on a
 # throwaway local cluster with fsync and synchronous commit on (PG_STUDENTS and PG_STATEMENTS,
-# default the same sizes: generation into PostgreSQL is slower). Targets: class p95 <= 100 ms,
+# default the same sizes: generation into PostgreSQL is slower; SQLITE=0 skips SQLite). Targets: class p95 <= 100 ms,
 # school p95 <= 300 ms.
 #   STUDENTS=2000 STATEMENTS=200000 bench/views.sh          (a quick run)
 #   KEEP=/path/dir bench/views.sh     keeps the SQLite database (t.db, logins.json) in dir and
@@ -93,7 +93,8 @@ for v, target in (("class", 100), ("school", 300), ("district", None)):
 PY
 }
 
-# --- SQLite ---
+# --- SQLite (SQLITE=0 skips it) ---
+if [ "${SQLITE:-1}" != 0 ]; then
 if [ -n "${KEEP:-}" ]; then DIR=$KEEP; mkdir -p "$DIR"; else DIR=$T/sqlite; mkdir -p "$DIR"; fi
 if [ ! -f "$DIR/t.db" ]; then
   echo "sqlite: generating $STUDENTS students, $STATEMENTS statements into $DIR/t.db"
@@ -109,6 +110,7 @@ bytes=$(($(stat -c %s "$DIR/t.db") + $(stat -c %s "$DIR/t.db-wal" 2>/dev/null ||
 echo "sqlite: $s students, $n statements, $(sqlite3 "$DIR/t.db" 'SELECT COUNT(*) FROM model_mastery') mastery rows; database $((bytes / 1048576)) MiB"
 serve "$DIR/t.db" sqlite "$DIR/t.db.key"
 bench sqlite "$url_sqlite" "$DIR/logins.json"
+fi
 
 # --- PostgreSQL ---
 if [ "$WITH_PG" = 1 ]; then
