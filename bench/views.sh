@@ -87,7 +87,10 @@ for v in ("healthz", "class", "school", "district"):
 h = med["healthz"]
 for v, target in (("class", 100), ("school", 300), ("district", None)):
     m = med[v]
-    verdict = "" if target is None else f"; p95 target <= {target} ms: {'met' if m[2] <= target else 'NOT met'}"
+    met = m[0] > 0 and m[2] <= target if target else False
+    verdict = "" if target is None else f"; p95 target <= {target} ms: {'met' if met else 'NOT met'}"
+    if m[0] == 0:
+        verdict += " (no answer within the run: raise SECS)"
     print(f"{name} median {v}: {m[0]:.1f} req/s ({m[0] / h[0]:.4f} x healthz {h[0]:.0f} req/s), "
           f"p50 {m[1]:.1f} p95 {m[2]:.1f} p99 {m[3]:.1f} ms (healthz p95 {h[2]:.2f} ms){verdict}")
 PY

@@ -389,6 +389,7 @@ int main(int argc, char **argv)
     const char *dbpath = argv[1], *logins_path = argv[4];
     long students = strtol(argv[2], NULL, 10), statements = strtol(argv[3], NULL, 10);
     int weeks = argc > 5 ? (int)strtol(argv[5], NULL, 10) : 8;
+    setvbuf(stdout, NULL, _IOLBF, 0); /* each figure as soon as it is known */
     struct config cfg;
     struct store *store;
     struct store_options so = {.create = true,
