@@ -58,7 +58,7 @@ serve() {
 
 # measure URL TARGETS: "req/s p50 p95 p99 max errors"
 measure() {
-  wrk -t2 -c"$CONNS" -d"${SECS}s" --timeout 30s -s bench/views_wrk.lua "$1" -- "$2" |
+  wrk -t"$(( CONNS < 2 ? 1 : 2 ))" -c"$CONNS" -d"${SECS}s" --timeout 30s -s bench/views_wrk.lua "$1" -- "$2" |
     sed -n 's/^RESULT //p'
 }
 
