@@ -196,9 +196,16 @@ static const char q_terms_asc[] =
 static const char q_seq_desc[] =
     "SELECT " ROW_COLS " FROM lrs_statements s"
     " WHERE s.district_id = ?" COMMON_COND " ORDER BY s.seq DESC LIMIT ?";
+/*
+ * By seq from a point (the learner model's catch-up, after its cursor):
+ * "+s.district_id" keeps SQLite off lrs_statements_user, which it would
+ * otherwise choose for the district's equality, reading every statement of
+ * the district and sorting them to return the few after the cursor; the
+ * seq range on the primary key reads only those.
+ */
 static const char q_seq_asc[] =
     "SELECT " ROW_COLS " FROM lrs_statements s"
-    " WHERE s.district_id = ?" COMMON_COND " ORDER BY s.seq ASC LIMIT ?";
+    " WHERE +s.district_id = ?" COMMON_COND " ORDER BY s.seq ASC LIMIT ?";
 static const char q_user_desc[] =
     "SELECT " ROW_COLS " FROM lrs_statements s"
     " WHERE s.district_id = ? AND s.user_id = ?" COMMON_COND " ORDER BY s.seq DESC LIMIT ?";
