@@ -63,7 +63,7 @@ export function flagText(f, skills) {
   }
 }
 
-export const FLAG_SYMBOL = { wheel_spinning: '\u21BB', rapid_guessing: '\u26A1\uFE0E', falling_mastery: '\u2198', inactive: '\u23F8\uFE0E' };
+export const FLAG_SYMBOL = { wheel_spinning: '\u21BB', rapid_guessing: '\u26A1\uFE0E', falling_mastery: '\u2198', inactive: '\u2016' };
 
 export function flagItem(f, skills) {
   return h(
