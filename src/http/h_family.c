@@ -11,14 +11,6 @@
 #include "http/request.h"
 #include "http/server.h"
 
-/* The child of the path; a malformed id is a child nobody can see. */
-static int child_or_404(struct request *rq, int64_t *ret)
-{
-    if (str_to_int64(http_param(rq, "id"), 1, INT64_MAX, ret) < 0)
-        return http_problem(rq, -ENOENT, "not found");
-    return 1;
-}
-
 int h_children(struct request *rq)
 {
     json_t *o;
@@ -32,7 +24,7 @@ int h_child_overview(struct request *rq)
 {
     int64_t id;
     json_t *o;
-    int r = child_or_404(rq, &id);
+    int r = http_param_id(rq, "id", &id);
     if (r <= 0)
         return r;
     r = family_overview(&rq->ctx, id, http_lang(rq), &o);
@@ -47,7 +39,7 @@ int h_child_access_log(struct request *rq)
     const char *limit = http_query(rq, "limit");
     int64_t b = 0, n = FAMILY_LOG_PAGE, id;
     json_t *o;
-    int r = child_or_404(rq, &id);
+    int r = http_param_id(rq, "id", &id);
     if (r <= 0)
         return r;
     if (before && str_to_int64(str_from(before), 0, INT64_MAX, &b) < 0)

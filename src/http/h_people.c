@@ -10,13 +10,6 @@
 #include "http/handlers.h"
 #include "http/request.h"
 
-static int id_or_404(struct request *rq, int64_t *ret)
-{
-    if (str_to_int64(http_param(rq, "id"), 1, INT64_MAX, ret) < 0)
-        return http_problem(rq, -ENOENT, "not found");
-    return 1;
-}
-
 int h_home(struct request *rq)
 {
     json_t *o;
@@ -30,7 +23,7 @@ int h_user(struct request *rq)
 {
     int64_t id;
     json_t *o;
-    int r = id_or_404(rq, &id);
+    int r = http_param_id(rq, "id", &id);
     if (r <= 0)
         return r;
     r = people_get(&rq->ctx, id, &o);
@@ -47,7 +40,7 @@ int h_class_students(struct request *rq)
 {
     int64_t id;
     json_t *o;
-    int r = id_or_404(rq, &id);
+    int r = http_param_id(rq, "id", &id);
     if (r <= 0)
         return r;
     r = people_class_roster(&rq->ctx, id, &o);
@@ -60,7 +53,7 @@ int h_user_mastery(struct request *rq)
 {
     int64_t id;
     json_t *o;
-    int r = id_or_404(rq, &id);
+    int r = http_param_id(rq, "id", &id);
     if (r <= 0)
         return r;
     r = model_mastery(&rq->ctx, id, &o);

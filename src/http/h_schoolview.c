@@ -11,44 +11,30 @@
 #include "http/handlers.h"
 #include "http/request.h"
 
-/* The id in the path and ?weeks: 1, or 0 when the problem was sent. */
-static int args(struct request *rq, int64_t *ret_id, int *ret_weeks)
+/* The view of the id in the path over ?weeks (1 to 52) of trend. */
+static int overview(struct request *rq,
+                    int (*view)(struct ctx *c, int64_t id, int weeks, json_t **ret))
 {
     const char *w = http_query(rq, "weeks");
-    int64_t weeks = SV_DEFAULT_WEEKS;
+    int64_t id, weeks = SV_DEFAULT_WEEKS;
+    json_t *o;
+    int r = http_param_id(rq, "id", &id);
 
-    if (str_to_int64(http_param(rq, "id"), 1, INT64_MAX, ret_id) < 0)
-        return http_problem(rq, -ENOENT, "not found");
+    if (r <= 0)
+        return r;
     if (w && str_to_int64(str_from(w), 1, SV_MAX_WEEKS, &weeks) < 0)
         return http_problem(rq, -EINVAL, "weeks: a whole number from 1 to 52");
-    *ret_weeks = (int)weeks;
-    return 1;
+    if ((r = view(&rq->ctx, id, (int)weeks, &o)) < 0)
+        return r;
+    return http_respond_json_take(rq, 200, o);
 }
 
 int h_school_overview(struct request *rq)
 {
-    int64_t id = 0;
-    int weeks = SV_DEFAULT_WEEKS;
-    json_t *o;
-    int r = args(rq, &id, &weeks);
-    if (r <= 0)
-        return r;
-    r = schoolview_school(&rq->ctx, id, weeks, &o);
-    if (r < 0)
-        return r;
-    return http_respond_json_take(rq, 200, o);
+    return overview(rq, schoolview_school);
 }
 
 int h_district_overview(struct request *rq)
 {
-    int64_t id = 0;
-    int weeks = SV_DEFAULT_WEEKS;
-    json_t *o;
-    int r = args(rq, &id, &weeks);
-    if (r <= 0)
-        return r;
-    r = schoolview_district(&rq->ctx, id, weeks, &o);
-    if (r < 0)
-        return r;
-    return http_respond_json_take(rq, 200, o);
+    return overview(rq, schoolview_district);
 }

@@ -14,37 +14,12 @@
 #include "http/handlers.h"
 #include "http/request.h"
 
-/* The page's language: ?lang=, the lang cookie, Accept-Language, else English. */
-static const char *lang_of(const struct request *rq)
-{
-    const char *q = http_query(rq, "lang");
-    const char *c = http_cookie(rq, "lang");
-    const char *al = http_header(rq, "Accept-Language");
-    if (q && (!strcmp(q, "en") || !strcmp(q, "es")))
-        return q;
-    if (c && (!strcmp(c, "en") || !strcmp(c, "es")))
-        return c;
-    while (al && *al == ' ')
-        al++;
-    if (al && !strncasecmp(al, "es", 2))
-        return "es";
-    return "en";
-}
-
-/* A path id: 1 and *ret, or a 404 sent (0). */
-static int id_of(struct request *rq, const char *name, int64_t *ret)
-{
-    if (str_to_int64(http_param(rq, name), 1, INT64_MAX, ret) < 0)
-        return http_problem(rq, -ENOENT, "not found");
-    return 1;
-}
-
 int h_class_mastery(struct request *rq)
 {
-    struct teach_opts o = {lang_of(rq), 0};
+    struct teach_opts o = {http_lang(rq), 0};
     int64_t id;
     json_t *out;
-    int r = id_of(rq, "id", &id);
+    int r = http_param_id(rq, "id", &id);
     if (r <= 0)
         return r;
     r = teach_class(&rq->ctx, id, &o, &out);
@@ -55,12 +30,12 @@ int h_class_mastery(struct request *rq)
 
 int h_class_mastery_csv(struct request *rq)
 {
-    struct teach_opts o = {lang_of(rq), 0};
+    struct teach_opts o = {http_lang(rq), 0};
     char disposition[96];
     int64_t id;
     char *csv;
     size_t n;
-    int r = id_of(rq, "id", &id);
+    int r = http_param_id(rq, "id", &id);
     if (r <= 0)
         return r;
     r = teach_class_csv(&rq->ctx, id, &o, &csv, &n);
@@ -77,14 +52,14 @@ int h_class_mastery_csv(struct request *rq)
 
 int h_class_student_activity(struct request *rq)
 {
-    struct teach_opts o = {lang_of(rq), 0};
+    struct teach_opts o = {http_lang(rq), 0};
     const char *limit = http_query(rq, "limit");
     int64_t id, student, n = 0;
     json_t *out;
-    int r = id_of(rq, "id", &id);
+    int r = http_param_id(rq, "id", &id);
     if (r <= 0)
         return r;
-    if ((r = id_of(rq, "student", &student)) <= 0)
+    if ((r = http_param_id(rq, "student", &student)) <= 0)
         return r;
     if (limit && str_to_int64(str_from(limit), 1, 1000, &n) < 0)
         return http_problem(rq, -EINVAL, "limit: a number from 1 to 1000");
@@ -97,13 +72,13 @@ int h_class_student_activity(struct request *rq)
 
 int h_class_skill(struct request *rq)
 {
-    struct teach_opts o = {lang_of(rq), 0};
+    struct teach_opts o = {http_lang(rq), 0};
     int64_t id, skill;
     json_t *out;
-    int r = id_of(rq, "id", &id);
+    int r = http_param_id(rq, "id", &id);
     if (r <= 0)
         return r;
-    if ((r = id_of(rq, "skill", &skill)) <= 0)
+    if ((r = http_param_id(rq, "skill", &skill)) <= 0)
         return r;
     r = teach_skill(&rq->ctx, id, skill, &o, &out);
     if (r < 0)

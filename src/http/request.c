@@ -95,6 +95,13 @@ const char *http_lang(const struct request *rq)
     return "en";
 }
 
+int http_param_id(struct request *rq, const char *name, int64_t *ret)
+{
+    if (str_to_int64(http_param(rq, name), 1, INT64_MAX, ret) < 0)
+        return http_problem(rq, -ENOENT, "not found");
+    return 1;
+}
+
 int http_add_header(struct request *rq, const char *name, const char *value)
 {
     if (rq->n_headers >= REQ_MAX_HEADERS)

@@ -75,6 +75,12 @@ const char *http_header(const struct request *rq, const char *name);
 const char *http_cookie(const struct request *rq, const char *name);
 /* The page's language, "en" or "es": ?lang=, the lang cookie, Accept-Language, else "en". */
 const char *http_lang(const struct request *rq);
+/*
+ * The path parameter name as a record id (1 to INT64_MAX): 1 and *ret; else
+ * the answer is already 404 (a malformed id is as unknown as any record the
+ * caller may not see) and 0.
+ */
+int http_param_id(struct request *rq, const char *name, int64_t *ret);
 
 /*
  * Answer later: a handler that has handed work to another thread (the LRS
