@@ -563,13 +563,8 @@ static int64_t count_new(const struct principal *p, struct seen_set *seen, int64
             continue;
         }
         for (size_t i = 0; i < e->n_subjects; i++) {
-            if (!counted_subject(p, e->subjects[i]))
-                continue;
-            /* a student named twice in one disclosure counts once too */
-            bool dup = false;
-            for (size_t j = 0; j < i && !dup; j++)
-                dup = e->subjects[j] == e->subjects[i];
-            if (!dup && !(p && seen && seen_has(seen, seen_key(p, e->subjects[i]))))
+            if (counted_subject(p, e->subjects[i]) &&
+                !(p && seen && seen_has(seen, seen_key(p, e->subjects[i]))))
                 count++;
         }
     }
