@@ -107,15 +107,16 @@ export function translate(root = document, prev = null) {
 // loads the texts of pages its reader never opens.
 let areas = [];
 
+// One catalog file: the shared one (area null) or an area's.
+async function fetchTexts(l, area = null) {
+  const f = area ? `/i18n/${area}-${l}.json` : `/i18n/${l}.json`;
+  const r = await fetch(f, { signal: AbortSignal.timeout(20000) });
+  if (!r.ok) throw new ApiError(r.status, null);
+  return r.json();
+}
+
 async function loadCatalog(l) {
-  const files = [`/i18n/${l}.json`, ...areas.map((a) => `/i18n/${a}-${l}.json`)];
-  const parts = await Promise.all(
-    files.map(async (f) => {
-      const r = await fetch(f, { signal: AbortSignal.timeout(20000) });
-      if (!r.ok) throw new Error(`catalog ${f}: ${r.status}`);
-      return r.json();
-    }),
-  );
+  const parts = await Promise.all([null, ...areas].map((a) => fetchTexts(l, a)));
   return Object.assign({}, ...parts);
 }
 
@@ -125,9 +126,7 @@ export async function addTexts(area) {
   if (areas.includes(area)) return;
   let texts;
   try {
-    const r = await fetch(`/i18n/${area}-${lang}.json`, { signal: AbortSignal.timeout(20000) });
-    if (!r.ok) throw new ApiError(r.status, null);
-    texts = await r.json();
+    texts = await fetchTexts(lang, area);
   } catch (e) {
     throw e instanceof ApiError ? e : new ApiError(0, null, true); // offline or too slow: try again
   }
