@@ -102,25 +102,12 @@ int store_class_info(struct db *db, int64_t class_id, struct class_info *ret)
     " AND " e ".status = 'active' AND (" e ".begin_date IS NULL OR " e ".begin_date <= ?)" \
     " AND (" e ".end_date IS NULL OR " e ".end_date >= ?)"
 
-int store_class_students(struct db *db, struct grant *g, int64_t class_id, int64_t day,
-                         struct class_student **ret, size_t *ret_n)
+int store_class_student_rows(struct db_stmt *st, struct class_student **ret, size_t *ret_n)
 {
     struct class_student *v = NULL;
     size_t n = 0, cap = 0;
-    struct db_stmt *st;
-    int64_t district_id = g ? g->district_id : 0;
-    int r = grant_covers(g, db, RES_CLASS, district_id, class_id, ACT_LIST | ACT_CREDENTIALS);
+    int r;
 
-    if (r < 0)
-        return r;
-    r = db_query(db, &st,
-                 "SELECT u.id, u.given_name, u.family_name, u.preferred_given_name, u.grades, "
-                 "u.username FROM enrollments e JOIN users u ON u.id = e.user_id WHERE "
-                 "e.district_id = ? AND e.class_id = ? AND e.role = 'student'" ENR_NOW(
-                     "e") " AND u.status = 'active' ORDER BY u.family_name, u.given_name, u.id",
-                 "iiii", district_id, class_id, day, day);
-    if (r < 0)
-        return r;
     while ((r = db_step(st)) > 0) {
         if (n == cap) {
             size_t nc = cap ? cap * 2 : 32;
@@ -145,6 +132,32 @@ int store_class_students(struct db *db, struct grant *g, int64_t class_id, int64
         mem_free(v);
         return r;
     }
+    *ret = v;
+    *ret_n = n;
+    return 0;
+}
+
+int store_class_students(struct db *db, struct grant *g, int64_t class_id, int64_t day,
+                         struct class_student **ret, size_t *ret_n)
+{
+    struct class_student *v = NULL;
+    size_t n = 0;
+    struct db_stmt *st;
+    int64_t district_id = g ? g->district_id : 0;
+    int r = grant_covers(g, db, RES_CLASS, district_id, class_id, ACT_LIST | ACT_CREDENTIALS);
+
+    if (r < 0)
+        return r;
+    r = db_query(db, &st,
+                 "SELECT u.id, u.given_name, u.family_name, u.preferred_given_name, u.grades, "
+                 "u.username FROM enrollments e JOIN users u ON u.id = e.user_id WHERE "
+                 "e.district_id = ? AND e.class_id = ? AND e.role = 'student'" ENR_NOW(
+                     "e") " AND u.status = 'active' ORDER BY u.family_name, u.given_name, u.id",
+                 "iiii", district_id, class_id, day, day);
+    if (r < 0)
+        return r;
+    if ((r = store_class_student_rows(st, &v, &n)) < 0)
+        return r;
     for (size_t i = 0; i < n; i++)
         grant_note(g, v[i].id);
     *ret = v;

@@ -45,6 +45,13 @@ struct class_student {
  */
 int store_class_students(struct db *db, struct grant *g, int64_t class_id, int64_t day,
                          struct class_student **ret, size_t *ret_n);
+/*
+ * The rows of st (id, given_name, family_name, preferred_given_name, grades,
+ * username), read to the end and closed: 0 and *ret (malloc'ed) and *ret_n,
+ * or a negative errno. For the store's queries that list class students.
+ */
+struct db_stmt;
+int store_class_student_rows(struct db_stmt *st, struct class_student **ret, size_t *ret_n);
 /* Is student enrolled in the class on day (1/0)? Under a grant to list the class or its cards. */
 int store_class_has_student(struct db *db, struct grant *g, int64_t class_id, int64_t student,
                             int64_t day);

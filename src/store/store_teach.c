@@ -28,13 +28,12 @@ static void note_once(struct grant *g, int64_t user_id)
     grant_note(g, user_id);
 }
 
-#define TXT(dst, st, col) snprintf((dst), sizeof(dst), "%s", db_col_text((st), (col)))
 
 int store_teach_students(struct db *db, struct grant *g, int64_t class_id, int64_t student,
                          int64_t day, struct class_student **ret, size_t *ret_n)
 {
     struct class_student *v = NULL;
-    size_t n = 0, cap = 0;
+    size_t n = 0;
     struct db_stmt *st;
     int64_t district_id = g ? g->district_id : 0;
     int r = grant_covers(g, db, RES_CLASS_LEARNING, district_id, class_id, READS);
@@ -48,31 +47,11 @@ int store_teach_students(struct db *db, struct grant *g, int64_t class_id, int64
                  "iiiiiii", district_id, district_id, class_id, day, day, student, student);
     if (r < 0)
         return r;
-    while ((r = db_step(st)) > 0) {
-        if (n == cap) {
-            size_t nc = cap ? cap * 2 : 32;
-            struct class_student *p = mem_realloc(v, nc * sizeof(*p));
-            if (!p) {
-                r = -ENOMEM;
-                break;
-            }
-            v = p;
-            cap = nc;
-        }
-        struct class_student *s = &v[n++];
-        s->id = db_col_int64(st, 0);
-        TXT(s->given_name, st, 1);
-        TXT(s->family_name, st, 2);
-        TXT(s->preferred_given_name, st, 3);
-        TXT(s->grades, st, 4);
-        TXT(s->username, st, 5);
-    }
-    db_done(st);
-    if (r == 0 && student > 0 && n == 0)
-        r = -ENOENT;
-    if (r < 0) {
-        mem_free(v);
+    if ((r = store_class_student_rows(st, &v, &n)) < 0)
         return r;
+    if (student > 0 && n == 0) {
+        mem_free(v);
+        return -ENOENT;
     }
     for (size_t i = 0; i < n; i++)
         note_once(g, v[i].id);
