@@ -3,7 +3,7 @@
 //   guardian: a card per child (family.js, from GET /api/v1/children; a person who is only a
 //   guardian skips /api/v1/home); counsellor: their school;
 //   school and district admins: their schools with counts.
-import { start, addTexts, api, t, h, onLangChange, errorText, showNetProblem, gradeName, fmtList, fmtNumber, nameOf, icon, emptyState, courseBesides, periodOf } from './app.js';
+import { start, addTexts, api, t, h, onLangChange, errorText, showNetProblem, fmtList, fmtNumber, nameOf, icon, emptyState, courseBesides, periodOf } from './app.js';
 
 const title = document.getElementById('title');
 const status = document.getElementById('status');
