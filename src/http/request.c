@@ -13,13 +13,13 @@
 #include <microhttpd.h>
 #include <stdio.h>
 #include <strings.h>
-#include <zlib.h>
 
 #include "app/access.h"
 #include "base/log.h"
 #include "base/mem.h"
 #include "http/errmap.h"
 #include "http/request.h"
+#include "http/webroot.h"
 
 struct str http_param(const struct request *rq, const char *name)
 {
@@ -240,68 +240,36 @@ int http_respond_empty(struct request *rq, unsigned status)
     return queue(rq, status, resp, 0);
 }
 
+/* body (taken) as JSON text, numbers as people write them (0.95, not 0.94999999999999996). */
+static char *json_text(json_t *body)
+{
+    char *text = json_dumps(body, JSON_COMPACT | JSON_ENCODE_ANY | JSON_REAL_PRECISION(12));
+    json_decref(body);
+    return text;
+}
+
 int http_respond_json_take(struct request *rq, unsigned status, json_t *body)
 {
-    char *text;
-    if (!body)
-        return -ENOMEM;
-    /* numbers as people write them: 0.95, not 0.94999999999999996 */
-    text = json_dumps(body, JSON_COMPACT | JSON_ENCODE_ANY | JSON_REAL_PRECISION(12));
-    json_decref(body);
+    char *text = body ? json_text(body) : NULL;
     if (!text)
         return -ENOMEM;
     http_add_header(rq, "Cache-Control", "no-store");
     return http_respond_take(rq, status, "application/json; charset=utf-8", text, strlen(text));
 }
 
-/* text gzip-compressed into a new buffer (*ret, *ret_len), or -errno when it gains nothing. */
-static int gzip_text(const char *text, size_t n, char **ret, size_t *ret_len)
-{
-    z_stream z;
-    uLong bound;
-    char *out;
-    int r = -EINVAL;
-
-    memset(&z, 0, sizeof(z));
-    if (n > UINT_MAX || deflateInit2(&z, 6, Z_DEFLATED, 31, 8, Z_DEFAULT_STRATEGY) != Z_OK)
-        return -EINVAL;
-    bound = deflateBound(&z, (uLong)n);
-    out = mem_alloc(bound);
-    if (!out) {
-        deflateEnd(&z);
-        return -ENOMEM;
-    }
-    z.next_in = (Bytef *)text;
-    z.avail_in = (uInt)n;
-    z.next_out = (Bytef *)out;
-    z.avail_out = (uInt)bound;
-    if (deflate(&z, Z_FINISH) == Z_STREAM_END && z.total_out < n) {
-        *ret = out;
-        *ret_len = z.total_out;
-        out = NULL;
-        r = 0;
-    }
-    mem_free(out);
-    deflateEnd(&z);
-    return r;
-}
-
 int http_respond_json_gz(struct request *rq, unsigned status, json_t *body)
 {
     const char *ae = http_header(rq, "Accept-Encoding");
-    char *text, *gz = NULL;
-    size_t n, gzlen = 0;
+    char *text = body ? json_text(body) : NULL;
+    void *gz;
+    size_t n, gzlen;
 
-    if (!body)
-        return -ENOMEM;
-    text = json_dumps(body, JSON_COMPACT | JSON_ENCODE_ANY | JSON_REAL_PRECISION(12));
-    json_decref(body);
     if (!text)
         return -ENOMEM;
     n = strlen(text);
     http_add_header(rq, "Cache-Control", "no-store");
     http_add_header(rq, "Vary", "Accept-Encoding");
-    if (n >= 1024 && ae && strstr(ae, "gzip") && gzip_text(text, n, &gz, &gzlen) == 0) {
+    if (n >= 1024 && ae && strstr(ae, "gzip") && http_gzip(text, n, 6, n, &gz, &gzlen) == 0) {
         mem_free(text);
         http_add_header(rq, "Content-Encoding", "gzip");
         return http_respond_take(rq, status, "application/json; charset=utf-8", gz, gzlen);

@@ -61,34 +61,49 @@ static uint64_t fnv1a(const unsigned char *p, size_t n)
     return h;
 }
 
-static void compress_file(struct webfile *f)
+int http_gzip(const void *in, size_t n, int level, size_t below, void **ret, size_t *ret_len)
 {
     z_stream z;
     uLong bound;
-    unsigned char *out;
+    void *out;
+    int r = -EINVAL;
 
-    if (f->len < 512 || strncmp(f->mime, "image/png", 9) == 0 || strncmp(f->mime, "font/", 5) == 0)
-        return;
     memset(&z, 0, sizeof(z));
-    if (deflateInit2(&z, 9, Z_DEFLATED, 31, 9, Z_DEFAULT_STRATEGY) != Z_OK)
-        return;
-    bound = deflateBound(&z, (uLong)f->len);
+    if (n > UINT_MAX || deflateInit2(&z, level, Z_DEFLATED, 31, 9, Z_DEFAULT_STRATEGY) != Z_OK)
+        return -EINVAL;
+    bound = deflateBound(&z, (uLong)n);
     out = mem_alloc(bound);
     if (!out) {
         deflateEnd(&z);
-        return;
+        return -ENOMEM;
     }
-    z.next_in = f->data;
-    z.avail_in = (uInt)f->len;
+    z.next_in = (Bytef *)in;
+    z.avail_in = (uInt)n;
     z.next_out = out;
     z.avail_out = (uInt)bound;
-    if (deflate(&z, Z_FINISH) == Z_STREAM_END && z.total_out < f->len * 9 / 10) {
-        f->gz = out;
-        f->gzlen = z.total_out;
-    } else {
-        mem_free(out);
+    if (deflate(&z, Z_FINISH) == Z_STREAM_END && z.total_out < below) {
+        *ret = out;
+        *ret_len = z.total_out;
+        out = NULL;
+        r = 0;
     }
+    mem_free(out);
     deflateEnd(&z);
+    return r;
+}
+
+static void compress_file(struct webfile *f)
+{
+    void *gz;
+    size_t gzlen;
+
+    if (f->len < 512 || strncmp(f->mime, "image/png", 9) == 0 || strncmp(f->mime, "font/", 5) == 0)
+        return;
+    /* kept only when it saves a tenth */
+    if (http_gzip(f->data, f->len, 9, f->len * 9 / 10, &gz, &gzlen) == 0) {
+        f->gz = gz;
+        f->gzlen = gzlen;
+    }
 }
 
 static int read_file(const char *full, unsigned char **ret, size_t *ret_len)

@@ -35,5 +35,11 @@ int webroot_add_file(struct webroot *w, const char *url_path, const char *file, 
 /* The file for a URL path ("/" -> "/index.html", "/x" -> "/x.html"), or NULL. */
 const struct webfile *webroot_find(const struct webroot *w, const char *path);
 size_t webroot_count(const struct webroot *w);
+/*
+ * in (n bytes) gzip-compressed at level (1-9) into a new buffer: 0 with *ret
+ * and *ret_len when the result is shorter than below bytes; else -EINVAL
+ * (it would not pay) or -ENOMEM. For the static files and JSON answers.
+ */
+int http_gzip(const void *in, size_t n, int level, size_t below, void **ret, size_t *ret_len);
 
 #endif
