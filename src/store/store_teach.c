@@ -28,7 +28,6 @@ static void note_once(struct grant *g, int64_t user_id)
     grant_note(g, user_id);
 }
 
-
 int store_teach_students(struct db *db, struct grant *g, int64_t class_id, int64_t student,
                          int64_t day, struct class_student **ret, size_t *ret_n)
 {
