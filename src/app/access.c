@@ -106,6 +106,8 @@ static const struct rule policy[] = {
     {WHO_DISTRICT_ADMIN, REL_DISTRICT, RES_ASSIGNMENTS, ACT_ALL, false, false},
     {WHO_DISTRICT_ADMIN, REL_DISTRICT, RES_SCHOOL_STATS, R_, false, false},
     {WHO_DISTRICT_ADMIN, REL_DISTRICT, RES_DISTRICT_STATS, R_, false, false},
+    {WHO_DISTRICT_ADMIN, REL_DISTRICT, RES_CONNECTIVITY, ACT_ALL, true, false},
+    {WHO_DISTRICT_ADMIN, REL_DISTRICT, RES_SCHOOL_CONNECTIVITY, ACT_ALL, false, false},
     /* school administrators: the people, classes and learning records of their schools, and
        the logins of their people, never of an administrator */
     {WHO_SCHOOL_ADMIN, REL_SCHOOL, RES_PERSON, NOAD & ~ACT_CREDENTIALS, false, false},
@@ -119,6 +121,15 @@ static const struct rule policy[] = {
     {WHO_SCHOOL_ADMIN, REL_SCHOOL, RES_SCHOOL_STATS, R_, false, false},
     {WHO_SCHOOL_ADMIN, REL_SCHOOL, RES_ASSIGNMENTS, RL_, false,
      false}, /* see them; the teacher assigns */
+    /* home connectivity (sealed survey answers, referrals, codes, literacy sessions): the
+       school's administrators and counsellors, on the family's behalf; not teachers */
+    {WHO_SCHOOL_ADMIN, REL_SCHOOL, RES_CONNECTIVITY, RL_ | ACT_WRITE | ACT_READ_SEALED, true,
+     false},
+    {WHO_SCHOOL_ADMIN, REL_SCHOOL, RES_SCHOOL_CONNECTIVITY, RL_ | ACT_WRITE | ACT_READ_SEALED,
+     false, false},
+    {WHO_COUNSELLOR, REL_SCHOOL, RES_CONNECTIVITY, RL_ | ACT_WRITE | ACT_READ_SEALED, true, false},
+    {WHO_COUNSELLOR, REL_SCHOOL, RES_SCHOOL_CONNECTIVITY, RL_ | ACT_WRITE | ACT_READ_SEALED, false,
+     false},
     /* counsellors: the students of their schools, read only */
     {WHO_COUNSELLOR, REL_SCHOOL, RES_PERSON, RL_ | ACT_READ_SEALED, true, false},
     {WHO_COUNSELLOR, REL_SCHOOL, RES_CLASS, RL_ | ACT_READ_SEALED, false, false},
@@ -145,6 +156,8 @@ static const struct rule policy[] = {
     {WHO_GUARDIAN, REL_GUARDIAN, RES_PERSON, R_ | ACT_READ_SEALED, true, false},
     {WHO_GUARDIAN, REL_GUARDIAN, RES_STATEMENTS, RL_ | ACT_READ_SEALED, true, false},
     {WHO_GUARDIAN, REL_GUARDIAN, RES_MASTERY, R_, true, false},
+    /* ... what the family answered about home connectivity, and its referrals */
+    {WHO_GUARDIAN, REL_GUARDIAN, RES_CONNECTIVITY, R_ | ACT_READ_SEALED, true, false},
     /* ... and who has seen their child's records (FERPA 34 CFR 99.32(c)) */
     {WHO_GUARDIAN, REL_GUARDIAN, RES_AUDIT, R_, true, false},
     /* everyone: their own record and learning, and their district's name and sessions */
@@ -191,6 +204,8 @@ static const struct rule policy[] = {
     {WHO_OPERATOR, REL_DISTRICT, RES_ASSIGNMENTS, ACT_ALL, false, false},
     {WHO_OPERATOR, REL_DISTRICT, RES_SCHOOL_STATS, R_, false, false},
     {WHO_OPERATOR, REL_DISTRICT, RES_DISTRICT_STATS, R_, false, false},
+    {WHO_OPERATOR, REL_DISTRICT, RES_CONNECTIVITY, ACT_ALL, true, false},
+    {WHO_OPERATOR, REL_DISTRICT, RES_SCHOOL_CONNECTIVITY, ACT_ALL, false, false},
     /* Trellis itself: keeps the learner model, forwards and deletes learning records */
     {WHO_SYSTEM, REL_DISTRICT, RES_STATEMENTS, RL_ | ACT_WRITE | ACT_EXPORT | ACT_ADMIN, false,
      false},
@@ -221,10 +236,25 @@ static const char *const who_names[WHO_N] = {
 };
 static const char *const rel_names[REL_N] = {"self",   "teaches",  "enrolled",  "guardian",
                                              "school", "district", "own_client"};
-static const char *const kind_names[RES_KIND_MAX] = {
-    "",         "person",         "class",       "school",       "district",      "statements",
-    "mastery",  "state",          "profiles",    "doc_meta",     "audit",         "clients",
-    "settings", "class_learning", "assignments", "school_stats", "district_stats"};
+static const char *const kind_names[RES_KIND_MAX] = {"",
+                                                     "person",
+                                                     "class",
+                                                     "school",
+                                                     "district",
+                                                     "statements",
+                                                     "mastery",
+                                                     "state",
+                                                     "profiles",
+                                                     "doc_meta",
+                                                     "audit",
+                                                     "clients",
+                                                     "settings",
+                                                     "class_learning",
+                                                     "assignments",
+                                                     "school_stats",
+                                                     "district_stats",
+                                                     "connectivity",
+                                                     "school_connectivity"};
 static const struct {
     unsigned bit;
     const char *name;
@@ -377,6 +407,7 @@ static enum target target_of(enum access_kind k, int64_t id)
     switch (k) {
     case RES_PERSON:
     case RES_MASTERY:
+    case RES_CONNECTIVITY:
         return T_PERSON;
     case RES_AUDIT:
         return id ? T_PERSON : T_DISTRICT; /* 0: the district's whole log */
@@ -389,6 +420,7 @@ static enum target target_of(enum access_kind k, int64_t id)
         return T_CLASS;
     case RES_SCHOOL:
     case RES_SCHOOL_STATS:
+    case RES_SCHOOL_CONNECTIVITY:
         return T_SCHOOL;
     default:
         return T_DISTRICT;

@@ -56,6 +56,17 @@ enum access_kind {
     RES_ASSIGNMENTS,
     RES_SCHOOL_STATS,   /* a school's aggregates, small cells suppressed: id = orgs.id */
     RES_DISTRICT_STATS, /* the district's aggregates, small cells suppressed: id = districts.id */
+    /*
+     * a student's home connectivity: survey answers (sealed), referrals to
+     * low-cost internet programmes, survey codes: id = users.id
+     */
+    RES_CONNECTIVITY,
+    /*
+     * a school's home-connectivity work: its students' answers and
+     * referrals listed, survey codes issued, digital-literacy sessions and
+     * their attendance: id = orgs.id
+     */
+    RES_SCHOOL_CONNECTIVITY,
     RES_KIND_MAX
 };
 
