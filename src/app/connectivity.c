@@ -32,12 +32,12 @@
 
 static const char *const device_types[] = {"desktop",    "laptop", "chromebook", "tablet",
                                            "smartphone", "none",   "other",      NULL};
-static const char *const device_providers[] = {"school", "family", "other", NULL};
-static const char *const device_shared[] = {"not_shared", "shared", NULL};
-static const char *const internet_types[] = {"broadband", "cellular", "school_hotspot",
-                                             "satellite", "dial_up",  "none",
-                                             "other",     "unknown",  NULL};
-static const char *const adequacy[] = {"yes", "no", "unknown", NULL};
+static const char *const device_providers[] = {"school", "personal", "other", NULL};
+static const char *const device_shared[] = {"not_shared", "shared", "unknown", NULL};
+static const char *const internet_types[] = {
+    "broadband", "cellular", "school_hotspot", "community_wifi", "satellite",
+    "dial_up",   "none",     "other",          "unknown",        NULL};
+static const char *const adequacy[] = {"yes", "sometimes", "no", "unknown", NULL};
 static const char *const barriers[] = {"not_available", "not_affordable", "not_desired", "other",
                                        NULL};
 static const char *const langs[] = {"en", "es", NULL};

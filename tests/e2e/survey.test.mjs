@@ -33,7 +33,7 @@ async function issue(body, c = admin) {
 }
 
 const ANSWERS = {
-  lang: 'es', device_type: 'smartphone', device_provider: 'family', device_shared: 'shared',
+  lang: 'es', device_type: 'smartphone', device_provider: 'personal', device_shared: 'shared',
   internet_type: 'none', barrier: 'not_affordable',
 };
 
