@@ -7,7 +7,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { Client } from '../e2e/lib/auth.mjs';
 import {
-  hasChromium, NO_CHROMIUM, launch, openPage, checkPage, settle, CATALOG, pageWeight, writeArtifact, demoServer,
+  hasChromium, NO_CHROMIUM, launch, openPage, checkPage, settle, CATALOG, pageWeight, writeArtifact, demoServer, loginWithPassword,
 } from './lib/browser.mjs';
 
 let srv, browser, admin, schoolId, classId;
@@ -125,3 +125,63 @@ test('the survey opened without a code asks for it, and a typed code works', asy
     await context.close();
   }
 });
+
+// ---- the staff page (connectivity.html), as the school's administrator ----
+
+let staffSession = null;
+async function asStaff(lang, width) {
+  if (!staffSession) {
+    const first = await openPage(browser, srv.url, { lang });
+    await loginWithPassword(first.page, srv.url, srv.logins.find((l) => l.role === 'school_admin'));
+    staffSession = await first.context.storageState();
+    await first.context.close();
+  }
+  const opened = await openPage(browser, srv.url, { lang, width, height: 900, storageState: staffSession });
+  await opened.page.goto(`${srv.url}/connectivity?id=${schoolId}`);
+  await opened.page.waitForSelector('.conn-summary');
+  await settle(opened.page);
+  return opened;
+}
+
+for (const [lang, width] of [['en', 1280], ['es', 1280], ['es', 360]]) {
+  test(`the staff page in ${lang} at ${width} px: the demo's answers, codes, a referral's next step, a session`, async (t) => {
+    if (why) return t.skip(why);
+    const cat = CATALOG[lang];
+    const { context, page } = await asStaff(lang, width);
+    try {
+      const school = (await admin.req(`/api/v1/schools/${schoolId}/connectivity`)).body;
+      assert.equal(await page.textContent('h1'), cat['conn.heading']);
+      const nums = await page.$$eval('.conn-summary strong', (ss) => ss.map((s) => s.textContent.replace(/\D/g, '')));
+      assert.equal(nums[0], String(school.summary.students));
+      assert.ok(school.summary.answered > school.summary.students / 2, 'the demo families have answered');
+      assert.ok(school.summary.without_adequate_connection > 0, 'some students lack a connection');
+      assert.equal(await page.$$eval('#students-h ~ .table-wrap tbody tr', (rs) => rs.length), school.students.length);
+      await checkPage(page, 'connectivity', { lang, width });
+
+      // codes for the students with no answer yet, shown once
+      await page.click('#codes-form button[type="submit"]');
+      await page.waitForSelector('.conn-codes tbody tr');
+      const shown = await page.$$eval('.conn-codes tbody tr td:nth-child(3)', (ts) => ts.map((x) => x.textContent));
+      assert.ok(shown.length >= 1 && shown.every((c) => /^[A-Z2-9]{5}-[A-Z2-9]{5}$/.test(c)));
+      await checkPage(page, 'connectivity-codes', { lang, width });
+
+      // a referral's next step, by its row's form
+      const row = page.locator('#ref-h ~ .table-wrap tbody tr').filter({ has: page.locator('form.conn-step') }).first();
+      const next = await row.locator('select').inputValue();
+      const drawn = async () => Number(await page.getAttribute('#content', 'data-rendered'));
+      let n = await drawn();
+      await row.locator('button').click();
+      await page.waitForFunction((k) => Number(document.getElementById('content').dataset.rendered) > k, n);
+      assert.equal(await page.textContent('#ref-msg'), cat['conn.step_done'].replace('{status}', cat[`conn.status.${next}`]));
+      // a session added
+      n = await drawn();
+      await page.fill('#ses-title', `Chromebook basics ${lang} ${width}`);
+      await page.click('#ses-form button[type="submit"]');
+      await page.waitForFunction((k) => Number(document.getElementById('content').dataset.rendered) > k, n);
+      assert.ok((await page.textContent('#ses-h ~ .table-wrap')).includes(`Chromebook basics ${lang} ${width}`), 'the new session is listed');
+      await checkPage(page, 'connectivity-after', { lang, width });
+    } finally {
+      await context.close();
+    }
+  });
+}

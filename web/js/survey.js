@@ -5,16 +5,7 @@
 // sent with it; the server takes each code once. The questions are the CoSN/CCSSO/Ed-Fi
 // student digital-access elements (docs/EQUITY.md, "Home connectivity").
 import { start, api, t, has, errorText, onLangChange, currentLang, announce } from './app.js';
-
-// Each question: the field the API takes, its choices, and when it is asked.
-const QUESTIONS = [
-  { field: 'device_type', choices: ['laptop', 'chromebook', 'desktop', 'tablet', 'smartphone', 'other', 'none'] },
-  { field: 'device_provider', choices: ['school', 'personal', 'other'], when: (a) => a.device_type && a.device_type !== 'none' },
-  { field: 'device_shared', choices: ['not_shared', 'shared'], when: (a) => a.device_type && a.device_type !== 'none' },
-  { field: 'internet_type', choices: ['broadband', 'cellular', 'school_hotspot', 'community_wifi', 'satellite', 'dial_up', 'other', 'none'] },
-  { field: 'internet_adequate', choices: ['yes', 'sometimes', 'no'], when: (a) => a.internet_type && a.internet_type !== 'none' },
-  { field: 'barrier', choices: ['not_available', 'not_affordable', 'not_desired', 'other'], when: (a) => a.internet_type === 'none' },
-];
+import { QUESTIONS } from './survey-questions.js';
 
 const codeForm = document.getElementById('code-step');
 const codeInput = document.getElementById('code');
