@@ -108,6 +108,8 @@ static const struct rule policy[] = {
     {WHO_DISTRICT_ADMIN, REL_DISTRICT, RES_DISTRICT_STATS, R_, false, false},
     {WHO_DISTRICT_ADMIN, REL_DISTRICT, RES_CONNECTIVITY, ACT_ALL, true, false},
     {WHO_DISTRICT_ADMIN, REL_DISTRICT, RES_SCHOOL_CONNECTIVITY, ACT_ALL, false, false},
+    {WHO_DISTRICT_ADMIN, REL_DISTRICT, RES_SCHOOL_EQUITY, R_, false, false},
+    {WHO_DISTRICT_ADMIN, REL_DISTRICT, RES_DISTRICT_EQUITY, R_, false, false},
     /* school administrators: the people, classes and learning records of their schools, and
        the logins of their people, never of an administrator */
     {WHO_SCHOOL_ADMIN, REL_SCHOOL, RES_PERSON, NOAD & ~ACT_CREDENTIALS, false, false},
@@ -127,6 +129,7 @@ static const struct rule policy[] = {
      false},
     {WHO_SCHOOL_ADMIN, REL_SCHOOL, RES_SCHOOL_CONNECTIVITY, RL_ | ACT_WRITE | ACT_READ_SEALED,
      false, false},
+    {WHO_SCHOOL_ADMIN, REL_SCHOOL, RES_SCHOOL_EQUITY, R_, false, false},
     {WHO_COUNSELLOR, REL_SCHOOL, RES_CONNECTIVITY, RL_ | ACT_WRITE | ACT_READ_SEALED, true, false},
     {WHO_COUNSELLOR, REL_SCHOOL, RES_SCHOOL_CONNECTIVITY, RL_ | ACT_WRITE | ACT_READ_SEALED, false,
      false},
@@ -206,6 +209,8 @@ static const struct rule policy[] = {
     {WHO_OPERATOR, REL_DISTRICT, RES_DISTRICT_STATS, R_, false, false},
     {WHO_OPERATOR, REL_DISTRICT, RES_CONNECTIVITY, ACT_ALL, true, false},
     {WHO_OPERATOR, REL_DISTRICT, RES_SCHOOL_CONNECTIVITY, ACT_ALL, false, false},
+    {WHO_OPERATOR, REL_DISTRICT, RES_SCHOOL_EQUITY, R_, false, false},
+    {WHO_OPERATOR, REL_DISTRICT, RES_DISTRICT_EQUITY, R_, false, false},
     /* Trellis itself: keeps the learner model, forwards and deletes learning records */
     {WHO_SYSTEM, REL_DISTRICT, RES_STATEMENTS, RL_ | ACT_WRITE | ACT_EXPORT | ACT_ADMIN, false,
      false},
@@ -254,7 +259,9 @@ static const char *const kind_names[RES_KIND_MAX] = {"",
                                                      "school_stats",
                                                      "district_stats",
                                                      "connectivity",
-                                                     "school_connectivity"};
+                                                     "school_connectivity",
+                                                     "school_equity",
+                                                     "district_equity"};
 static const struct {
     unsigned bit;
     const char *name;
@@ -421,6 +428,7 @@ static enum target target_of(enum access_kind k, int64_t id)
     case RES_SCHOOL:
     case RES_SCHOOL_STATS:
     case RES_SCHOOL_CONNECTIVITY:
+    case RES_SCHOOL_EQUITY:
         return T_SCHOOL;
     default:
         return T_DISTRICT;
@@ -656,7 +664,8 @@ static enum grant_audit audit_mode(const struct principal *p, unsigned action,
 {
     if (p->kind == PRINCIPAL_SYSTEM && (action & (ACT_READ | ACT_LIST | ACT_WRITE | ACT_ADMIN)))
         return GRANT_AUDIT_NONE; /* processing inside Trellis: nothing leaves */
-    if (kind == RES_SCHOOL_STATS || kind == RES_DISTRICT_STATS)
+    if (kind == RES_SCHOOL_STATS || kind == RES_DISTRICT_STATS || kind == RES_SCHOOL_EQUITY ||
+        kind == RES_DISTRICT_EQUITY)
         return GRANT_AUDIT_AGGREGATE; /* counts with small cells hidden: no student's record */
     if ((action & ACT_EXPORT) && f->target == T_DISTRICT)
         return GRANT_AUDIT_COUNT;

@@ -65,6 +65,16 @@ int conn_session_create(struct ctx *c, int64_t school_id, json_t *body, json_t *
 int conn_session_attendance(struct ctx *c, int64_t session_id, json_t *body, json_t **ret);
 
 /*
+ * The equity figures of home connectivity for a district (district true:
+ * RES_DISTRICT_EQUITY) or a school (RES_SCHOOL_EQUITY) over the last weeks
+ * weeks of practice (conn_equity.c): by school and grade, small cells
+ * suppressed as in the school and district views, and the practice and
+ * mastery growth of students with and without an adequate connection with
+ * the difference's 95% interval. One aggregate audit entry.
+ */
+int conn_equity(struct ctx *c, bool district, int64_t id, int weeks, json_t **ret);
+
+/*
  * The answer elements' codes, checked as the API does (demo data and
  * tests): 0, or -EINVAL with the field named in ctx->err. ret gets the
  * canonical object (a new reference).

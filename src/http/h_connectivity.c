@@ -10,6 +10,7 @@
 #include <stdio.h>
 
 #include "app/connectivity.h"
+#include "base/str.h"
 #include "http/handlers.h"
 #include "http/request.h"
 
@@ -129,4 +130,31 @@ int h_conn_session_attendance(struct request *rq)
 {
     rq->ctx.purpose = "digital-literacy sessions";
     return with_id_body(rq, "id", 200, conn_session_attendance);
+}
+
+/* The equity figures of the id in the path over ?weeks (1 to 52, default 4) of practice. */
+static int equity(struct request *rq, bool district)
+{
+    const char *w = http_query(rq, "weeks");
+    int64_t id, weeks = 4;
+    json_t *o;
+    int r = http_param_id(rq, "id", &id);
+    if (r <= 0)
+        return r;
+    if (w && str_to_int64(str_from(w), 1, 52, &weeks) < 0)
+        return http_problem(rq, -EINVAL, "weeks: a whole number from 1 to 52");
+    rq->ctx.purpose = "equity dashboard";
+    if ((r = conn_equity(&rq->ctx, district, id, (int)weeks, &o)) < 0)
+        return r;
+    return http_respond_json_take(rq, 200, o);
+}
+
+int h_conn_school_equity(struct request *rq)
+{
+    return equity(rq, false);
+}
+
+int h_conn_district_equity(struct request *rq)
+{
+    return equity(rq, true);
 }

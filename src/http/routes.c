@@ -80,6 +80,8 @@ const struct route routes[] = {
     {"GET", "/api/v1/schools/{id}/literacy-sessions", h_conn_sessions, ROUTE_NO_BODY},
     {"POST", "/api/v1/schools/{id}/literacy-sessions", h_conn_session_create, 0},
     {"PUT", "/api/v1/literacy-sessions/{id}/attendance", h_conn_session_attendance, 0},
+    {"GET", "/api/v1/schools/{id}/equity", h_conn_school_equity, ROUTE_NO_BODY},
+    {"GET", "/api/v1/districts/{id}/equity", h_conn_district_equity, ROUTE_NO_BODY},
     /* xAPI (LRS): statements side (h_xapi.c); every method of a path goes to one handler */
     {"GET", "/xapi/about", h_xapi_about, ROUTE_RAW_BODY | ROUTE_XAPI | ROUTE_PUBLIC},
     {"GET", "/xapi/statements", h_xapi_statements, ROUTE_RAW_BODY | ROUTE_XAPI},
@@ -134,6 +136,8 @@ const struct route_disclosure route_disclosures[] = {
     {"GET", "/api/v1/schools/{id}/connectivity", RES_SCHOOL_CONNECTIVITY, ACT_LIST},
     {"GET", "/api/v1/users/{id}/connectivity", RES_CONNECTIVITY, ACT_READ},
     {"GET", "/api/v1/schools/{id}/literacy-sessions", RES_SCHOOL_CONNECTIVITY, ACT_LIST},
+    {"GET", "/api/v1/schools/{id}/equity", RES_SCHOOL_EQUITY, ACT_READ},
+    {"GET", "/api/v1/districts/{id}/equity", RES_DISTRICT_EQUITY, ACT_READ},
 };
 
 const size_t route_disclosures_count = ARRAY_SIZE(route_disclosures);

@@ -67,6 +67,13 @@ enum access_kind {
      * their attendance: id = orgs.id
      */
     RES_SCHOOL_CONNECTIVITY,
+    /*
+     * the equity figures (home connectivity by school and grade, and the
+     * learning of students with and without an adequate connection), small
+     * cells suppressed: id = orgs.id of a school, or districts.id
+     */
+    RES_SCHOOL_EQUITY,
+    RES_DISTRICT_EQUITY,
     RES_KIND_MAX
 };
 

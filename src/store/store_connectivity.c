@@ -554,3 +554,55 @@ int store_conn_sessions(struct db *db, struct grant *g,
     db_done(st);
     return r < 0 ? r : 0;
 }
+
+/* ---- the equity figures ---- */
+
+int store_conn_equity_rows(struct db *db, struct grant *g, int64_t from_week,
+                           int (*cb)(void *arg, const struct conn_equity_row *row), void *arg)
+{
+    struct db_stmt *st;
+    int64_t n = 0;
+    if (!g || g->magic != GRANT_MAGIC || g->id <= 0)
+        return -EACCES;
+    bool school = g->kind == RES_SCHOOL_EQUITY;
+    int r = grant_covers(g, db, school ? RES_SCHOOL_EQUITY : RES_DISTRICT_EQUITY, g->district_id,
+                         g->id, ACT_READ);
+    if (r < 0)
+        return r;
+    r = db_query(db, &st,
+                 "SELECT u.id, COALESCE(u.primary_org_id, (SELECT MIN(uo.org_id) FROM user_orgs "
+                 "uo JOIN orgs o ON o.id = uo.org_id WHERE uo.district_id = u.district_id AND "
+                 "uo.user_id = u.id AND o.type = 'school'), 0), COALESCE(u.grades, ''), a.sealed, "
+                 "COALESCE((SELECT SUM(w.answers) FROM model_weekly w WHERE w.district_id = "
+                 "u.district_id AND w.user_id = u.id AND w.week >= ?), 0), COALESCE((SELECT "
+                 "SUM(w.gained - w.lost) FROM model_weekly w WHERE w.district_id = u.district_id "
+                 "AND w.user_id = u.id AND w.week >= ?), 0) FROM users u JOIN survey_answers a ON "
+                 "a.id = (SELECT MAX(x.id) FROM survey_answers x WHERE x.district_id = "
+                 "u.district_id AND x.user_id = u.id) WHERE u.district_id = ? AND u.role = "
+                 "'student' AND u.status = 'active' ORDER BY u.id",
+                 "iii", from_week, from_week, g->district_id);
+    if (r < 0)
+        return r;
+    while ((r = db_step(st)) > 0) {
+        struct conn_equity_row row = {
+            .user_id = db_col_int64(st, 0),
+            .school_id = db_col_int64(st, 1),
+            .grade = db_col_text(st, 2),
+            .answers = db_col_int64(st, 4),
+            .growth = db_col_int64(st, 5),
+        };
+        if (school && row.school_id != g->id)
+            continue;
+        row.sealed = db_col_blob(st, 3, &row.sealed_len);
+        n++;
+        r = cb(arg, &row);
+        if (r < 0)
+            break;
+    }
+    db_done(st);
+    if (r < 0)
+        return r;
+    grant_note_rows(g, n);
+    g->sealed_opened = n > 0;
+    return 0;
+}

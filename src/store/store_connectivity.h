@@ -162,4 +162,23 @@ int store_conn_sessions(struct db *db, struct grant *g,
                         int (*session_cb)(void *arg, const struct conn_session *s),
                         int (*attendee_cb)(void *arg, const struct conn_attendee *a), void *arg);
 
+/* ---- the equity figures ---- */
+
+struct conn_equity_row {
+    int64_t user_id, school_id; /* the student's school (primary, else first); 0: none */
+    const char *grade;          /* the roster's grades ("" when none) */
+    const void *sealed;         /* the latest answer, sealed */
+    size_t sealed_len;
+    int64_t answers, growth; /* answers, and skills mastered less lost, from week from_week */
+};
+
+/*
+ * Every active student of the grant's district (RES_DISTRICT_EQUITY) or
+ * school (RES_SCHOOL_EQUITY, read) with an answer, with their practice
+ * from week from_week on (model_weekly). Counted in the grant as an
+ * aggregate's rows. Borrowed for cb.
+ */
+int store_conn_equity_rows(struct db *db, struct grant *g, int64_t from_week,
+                           int (*cb)(void *arg, const struct conn_equity_row *row), void *arg);
+
 #endif

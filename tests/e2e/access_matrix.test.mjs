@@ -123,6 +123,8 @@ function pathFor(route, t) {
     case '/api/v1/users/{id}/connectivity': return t.kind === 'person' ? `/api/v1/users/${t.id}/connectivity` : null;
     case '/api/v1/schools/{id}/connectivity': return t.kind === 'school' ? `/api/v1/schools/${t.id}/connectivity` : null;
     case '/api/v1/schools/{id}/literacy-sessions': return t.kind === 'school' ? `/api/v1/schools/${t.id}/literacy-sessions` : null;
+    case '/api/v1/schools/{id}/equity': return t.kind === 'school' ? `/api/v1/schools/${t.id}/equity` : null;
+    case '/api/v1/districts/{id}/equity': return t.kind === 'district' ? `/api/v1/districts/${t.id}/equity` : null;
     default: return undefined;
   }
 }

@@ -313,3 +313,59 @@ test('guessing codes is throttled like logging in', async () => {
   const other = await phone().req('/api/v1/survey/code', { method: 'POST', json: { code: 'ZZZZZ-ZZZZZ' } });
   assert.equal(other.status, 404);
 });
+
+test('the equity figures: by school and grade with small cells hidden, and the join with learning', async () => {
+  const da = new Client(srv.url, '10.25.0.9');
+  assert.equal((await da.login(srv.login('district_admin'))).status, 200);
+  const districtId = (await da.req('/api/v1/me')).body.district.id;
+  // a small group: leave three answers among the school's grade-4 students
+  const g4 = sqlShell(srv.db, `SELECT DISTINCT a.user_id FROM survey_answers a JOIN users u ON u.id = a.user_id WHERE u.grades = '04' AND u.primary_org_id = ${schoolId} ORDER BY a.user_id`).split('\n').map(Number);
+  assert.ok(g4.length > 3);
+  sqlShell(srv.db, `DELETE FROM survey_answers WHERE user_id IN (${g4.slice(3).join(',')})`);
+
+  const r = await da.req(`/api/v1/districts/${districtId}/equity?weeks=4`);
+  assert.equal(r.status, 200, r.text);
+  const v = r.body;
+  assert.equal(v.min_cell, 10);
+  const shown = (c) => !c.suppressed;
+  const cells = [v.all, ...v.grades, ...v.schools, ...v.schools.flatMap((s) => s.grades)];
+  for (const c of cells.filter(shown)) {
+    assert.ok(c.surveyed >= 10, `a shown cell counts at least 10: ${JSON.stringify(c)}`);
+    assert.ok(c.without_adequate_connection <= c.surveyed && c.share_without_adequate_connection <= 1);
+  }
+  for (const c of cells.filter((x) => !shown(x))) assert.deepEqual(Object.keys(c).sort(), ['grade', 'reason', 'suppressed'].filter((k) => k in c).sort(), 'a hidden cell tells nothing');
+  const school = v.schools.find((s) => s.id === schoolId);
+  const grade4 = school.grades.find((x) => x.grade === '04');
+  assert.equal(grade4.reason, 'fewer_than_min', 'three students: hidden');
+  assert.ok(school.grades.filter((x) => x.grade !== '04').some((x) => x.reason === 'complement'), 'and a complement, so the school total does not give it away');
+  // the school's own list agrees with the district's figures
+  const list = (await admin.req(`/api/v1/schools/${schoolId}/connectivity`)).body;
+  if (shown(school)) {
+    assert.equal(school.surveyed, list.summary.answered);
+    assert.equal(school.without_adequate_connection, list.summary.without_adequate_connection);
+    assert.equal(school.without_dedicated_device, list.summary.without_dedicated_device);
+  }
+  // the join with learning: each group's mean, the difference inside its 95% interval
+  for (const k of ['answers_per_week', 'mastery_growth']) {
+    const x = v.learning[k];
+    assert.equal(typeof x.difference, 'number', `${k}: ${JSON.stringify(x)}`);
+    assert.ok(x.ci95_low <= x.difference && x.difference <= x.ci95_high);
+    assert.ok(Math.abs(x.mean_with_adequate - x.mean_without_adequate - x.difference) < 0.002);
+  }
+  // one aggregate entry in the record of access, naming no student
+  const e = auditEntries().find((x) => x.request_id === r.headers.get('x-request-id'));
+  assert.ok(e, 'the view is audited');
+  assert.deepEqual(subjectsOf(e), []);
+
+  // a school's administrator: their school, not another's, not the district's
+  const own = await admin.req(`/api/v1/schools/${schoolId}/equity`);
+  assert.equal(own.status, 200, own.text);
+  assert.equal(own.body.grades.find((x) => x.grade === '04').reason, 'fewer_than_min');
+  const otherSchool = v.schools.find((s) => s.id !== schoolId).id;
+  assert.equal((await admin.req(`/api/v1/schools/${otherSchool}/equity`)).status, 404);
+  assert.ok([403, 404].includes((await admin.req(`/api/v1/districts/${districtId}/equity`)).status));
+  assert.equal((await teacher.req(`/api/v1/schools/${schoolId}/equity`)).status, 404);
+  const bad = await da.req(`/api/v1/districts/${districtId}/equity?weeks=99`);
+  assert.equal(bad.status, 400);
+  assert.match(bad.body.detail, /^weeks: /);
+});
