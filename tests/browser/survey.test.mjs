@@ -137,7 +137,9 @@ async function asStaff(lang, width) {
     await first.context.close();
   }
   const opened = await openPage(browser, srv.url, { lang, width, height: 900, storageState: staffSession });
-  await opened.page.goto(`${srv.url}/connectivity?id=${schoolId}`);
+  // from the home page's school tile, as a school administrator finds it
+  await opened.page.goto(`${srv.url}/`);
+  await opened.page.click(`a[href="/connectivity?id=${schoolId}"]`);
   await opened.page.waitForSelector('.conn-summary');
   await settle(opened.page);
   return opened;
