@@ -67,7 +67,7 @@ function schoolList(schools) {
         ),
         // home connectivity (survey, referrals, sessions): for the staff who help families
         s.id && me.roles?.some((r) => ['school_admin', 'counsellor', 'district_admin'].includes(r))
-          ? h('p', {}, h('a', { href: `/connectivity?id=${encodeURIComponent(s.id)}`, 'aria-label': t('conn.home_open', { name: s.name }) }, icon('wifi'), t('conn.home_link')))
+          ? h('p', {}, h('a', { class: 'button', href: `/connectivity?id=${encodeURIComponent(s.id)}`, 'aria-label': t('conn.home_open', { name: s.name }) }, icon('wifi'), t('conn.home_link')))
           : null,
       ),
     ),
