@@ -106,6 +106,10 @@ static const struct rule policy[] = {
     {WHO_DISTRICT_ADMIN, REL_DISTRICT, RES_ASSIGNMENTS, ACT_ALL, false, false},
     {WHO_DISTRICT_ADMIN, REL_DISTRICT, RES_SCHOOL_STATS, R_, false, false},
     {WHO_DISTRICT_ADMIN, REL_DISTRICT, RES_DISTRICT_STATS, R_, false, false},
+    {WHO_DISTRICT_ADMIN, REL_DISTRICT, RES_CONNECTIVITY, ACT_ALL, true, false},
+    {WHO_DISTRICT_ADMIN, REL_DISTRICT, RES_SCHOOL_CONNECTIVITY, ACT_ALL, false, false},
+    {WHO_DISTRICT_ADMIN, REL_DISTRICT, RES_SCHOOL_EQUITY, R_, false, false},
+    {WHO_DISTRICT_ADMIN, REL_DISTRICT, RES_DISTRICT_EQUITY, R_, false, false},
     /* school administrators: the people, classes and learning records of their schools, and
        the logins of their people, never of an administrator */
     {WHO_SCHOOL_ADMIN, REL_SCHOOL, RES_PERSON, NOAD & ~ACT_CREDENTIALS, false, false},
@@ -119,6 +123,16 @@ static const struct rule policy[] = {
     {WHO_SCHOOL_ADMIN, REL_SCHOOL, RES_SCHOOL_STATS, R_, false, false},
     {WHO_SCHOOL_ADMIN, REL_SCHOOL, RES_ASSIGNMENTS, RL_, false,
      false}, /* see them; the teacher assigns */
+    /* home connectivity (sealed survey answers, referrals, codes, literacy sessions): the
+       school's administrators and counsellors, on the family's behalf; not teachers */
+    {WHO_SCHOOL_ADMIN, REL_SCHOOL, RES_CONNECTIVITY, RL_ | ACT_WRITE | ACT_READ_SEALED, true,
+     false},
+    {WHO_SCHOOL_ADMIN, REL_SCHOOL, RES_SCHOOL_CONNECTIVITY, RL_ | ACT_WRITE | ACT_READ_SEALED,
+     false, false},
+    {WHO_SCHOOL_ADMIN, REL_SCHOOL, RES_SCHOOL_EQUITY, R_, false, false},
+    {WHO_COUNSELLOR, REL_SCHOOL, RES_CONNECTIVITY, RL_ | ACT_WRITE | ACT_READ_SEALED, true, false},
+    {WHO_COUNSELLOR, REL_SCHOOL, RES_SCHOOL_CONNECTIVITY, RL_ | ACT_WRITE | ACT_READ_SEALED, false,
+     false},
     /* counsellors: the students of their schools, read only */
     {WHO_COUNSELLOR, REL_SCHOOL, RES_PERSON, RL_ | ACT_READ_SEALED, true, false},
     {WHO_COUNSELLOR, REL_SCHOOL, RES_CLASS, RL_ | ACT_READ_SEALED, false, false},
@@ -145,6 +159,8 @@ static const struct rule policy[] = {
     {WHO_GUARDIAN, REL_GUARDIAN, RES_PERSON, R_ | ACT_READ_SEALED, true, false},
     {WHO_GUARDIAN, REL_GUARDIAN, RES_STATEMENTS, RL_ | ACT_READ_SEALED, true, false},
     {WHO_GUARDIAN, REL_GUARDIAN, RES_MASTERY, R_, true, false},
+    /* ... what the family answered about home connectivity, and its referrals */
+    {WHO_GUARDIAN, REL_GUARDIAN, RES_CONNECTIVITY, R_ | ACT_READ_SEALED, true, false},
     /* ... and who has seen their child's records (FERPA 34 CFR 99.32(c)) */
     {WHO_GUARDIAN, REL_GUARDIAN, RES_AUDIT, R_, true, false},
     /* everyone: their own record and learning, and their district's name and sessions */
@@ -191,6 +207,10 @@ static const struct rule policy[] = {
     {WHO_OPERATOR, REL_DISTRICT, RES_ASSIGNMENTS, ACT_ALL, false, false},
     {WHO_OPERATOR, REL_DISTRICT, RES_SCHOOL_STATS, R_, false, false},
     {WHO_OPERATOR, REL_DISTRICT, RES_DISTRICT_STATS, R_, false, false},
+    {WHO_OPERATOR, REL_DISTRICT, RES_CONNECTIVITY, ACT_ALL, true, false},
+    {WHO_OPERATOR, REL_DISTRICT, RES_SCHOOL_CONNECTIVITY, ACT_ALL, false, false},
+    {WHO_OPERATOR, REL_DISTRICT, RES_SCHOOL_EQUITY, R_, false, false},
+    {WHO_OPERATOR, REL_DISTRICT, RES_DISTRICT_EQUITY, R_, false, false},
     /* Trellis itself: keeps the learner model, forwards and deletes learning records */
     {WHO_SYSTEM, REL_DISTRICT, RES_STATEMENTS, RL_ | ACT_WRITE | ACT_EXPORT | ACT_ADMIN, false,
      false},
@@ -221,10 +241,27 @@ static const char *const who_names[WHO_N] = {
 };
 static const char *const rel_names[REL_N] = {"self",   "teaches",  "enrolled",  "guardian",
                                              "school", "district", "own_client"};
-static const char *const kind_names[RES_KIND_MAX] = {
-    "",         "person",         "class",       "school",       "district",      "statements",
-    "mastery",  "state",          "profiles",    "doc_meta",     "audit",         "clients",
-    "settings", "class_learning", "assignments", "school_stats", "district_stats"};
+static const char *const kind_names[RES_KIND_MAX] = {"",
+                                                     "person",
+                                                     "class",
+                                                     "school",
+                                                     "district",
+                                                     "statements",
+                                                     "mastery",
+                                                     "state",
+                                                     "profiles",
+                                                     "doc_meta",
+                                                     "audit",
+                                                     "clients",
+                                                     "settings",
+                                                     "class_learning",
+                                                     "assignments",
+                                                     "school_stats",
+                                                     "district_stats",
+                                                     "connectivity",
+                                                     "school_connectivity",
+                                                     "school_equity",
+                                                     "district_equity"};
 static const struct {
     unsigned bit;
     const char *name;
@@ -377,6 +414,7 @@ static enum target target_of(enum access_kind k, int64_t id)
     switch (k) {
     case RES_PERSON:
     case RES_MASTERY:
+    case RES_CONNECTIVITY:
         return T_PERSON;
     case RES_AUDIT:
         return id ? T_PERSON : T_DISTRICT; /* 0: the district's whole log */
@@ -389,6 +427,8 @@ static enum target target_of(enum access_kind k, int64_t id)
         return T_CLASS;
     case RES_SCHOOL:
     case RES_SCHOOL_STATS:
+    case RES_SCHOOL_CONNECTIVITY:
+    case RES_SCHOOL_EQUITY:
         return T_SCHOOL;
     default:
         return T_DISTRICT;
@@ -624,7 +664,8 @@ static enum grant_audit audit_mode(const struct principal *p, unsigned action,
 {
     if (p->kind == PRINCIPAL_SYSTEM && (action & (ACT_READ | ACT_LIST | ACT_WRITE | ACT_ADMIN)))
         return GRANT_AUDIT_NONE; /* processing inside Trellis: nothing leaves */
-    if (kind == RES_SCHOOL_STATS || kind == RES_DISTRICT_STATS)
+    if (kind == RES_SCHOOL_STATS || kind == RES_DISTRICT_STATS || kind == RES_SCHOOL_EQUITY ||
+        kind == RES_DISTRICT_EQUITY)
         return GRANT_AUDIT_AGGREGATE; /* counts with small cells hidden: no student's record */
     if ((action & ACT_EXPORT) && f->target == T_DISTRICT)
         return GRANT_AUDIT_COUNT;

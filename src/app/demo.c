@@ -566,6 +566,9 @@ int demo_install(struct ctx *c, const struct demo_opts *o, struct demo_set *set,
             return ctx_fail(c, r, "only the server's operator installs the demo");
         c->who = &op;
         r = demo_assign(c, report->district_id, set, &plan);
+        /* the families' answers to the home connectivity survey, referrals, sessions */
+        if (r == 0)
+            r = demo_connectivity(c, report->district_id, o->seed);
         c->who = was;
     }
     if (r == 0 && o->history_weeks > 0) {

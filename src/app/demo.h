@@ -119,6 +119,16 @@ int demo_history(struct ctx *c, int64_t district_id, const struct demo_history_o
 int demo_assign(struct ctx *c, int64_t district_id, const struct demo_set *set,
                 struct demo_assignments *ret);
 
+/*
+ * The demo district's home connectivity (demo_connectivity.c): survey
+ * answers for about 85% of each school's students, with a realistic share
+ * without an adequate connection or a device of their own, referrals of
+ * some of their households to low-cost internet programmes in every
+ * status, and two digital-literacy sessions per school with attendance.
+ * Acts as ctx->who (the operator in the district). 0 or a negative errno.
+ */
+int demo_connectivity(struct ctx *c, int64_t district_id, uint64_t seed);
+
 /* Write the logins as a JSON array of {role, username, password, totp_secret?} (mode 0600). */
 int demo_write_logins(const struct demo_set *s, const char *path);
 

@@ -8,7 +8,8 @@
  * known but unsupported request, -ENOSYS for a method the resource does
  * not have, -EMEDIUMTYPE for a body of the wrong media type, -ENOKEY for
  * "check your second factor again" (the export tripwire, re-enrolment),
- * and the ERR_* codes of errmap.h.
+ * -EKEYEXPIRED for a one-use code that was used or has expired (410), and
+ * the ERR_* codes of errmap.h.
  */
 #include "base/common.h"
 
@@ -29,6 +30,7 @@ static const struct errmap_entry errmap[] = {
     {-ENOENT, 404, "not_found", "Not found"},
     {-ENOSYS, 405, "method_not_allowed", "Method not allowed"},
     {-EEXIST, 409, "conflict", "Conflict"},
+    {-EKEYEXPIRED, 410, "gone", "No longer valid"},
     {-ESTALE, 412, "precondition_failed", "Precondition failed"},
     {-E2BIG, 413, "too_large", "Request too large"},
     {-EMEDIUMTYPE, 415, "unsupported_media_type", "Unsupported media type"},

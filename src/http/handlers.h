@@ -57,6 +57,21 @@ int h_assignments_skills(struct request *rq);
 int h_assignment_update(struct request *rq);
 int h_assignment_delete(struct request *rq);
 int h_me_assignments(struct request *rq);
+
+/* h_connectivity.c */
+int h_conn_codes(struct request *rq);
+int h_survey_code(struct request *rq);
+int h_survey_answers(struct request *rq);
+int h_conn_student_answer(struct request *rq);
+int h_conn_student(struct request *rq);
+int h_conn_school(struct request *rq);
+int h_conn_referral_create(struct request *rq);
+int h_conn_referral_update(struct request *rq);
+int h_conn_sessions(struct request *rq);
+int h_conn_session_create(struct request *rq);
+int h_conn_session_attendance(struct request *rq);
+int h_conn_school_equity(struct request *rq);
+int h_conn_district_equity(struct request *rq);
 /* h_family.c */
 int h_children(struct request *rq);
 int h_child_overview(struct request *rq);

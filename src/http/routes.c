@@ -67,6 +67,21 @@ const struct route routes[] = {
     {"GET", "/api/v1/children", h_children, ROUTE_NO_BODY},
     {"GET", "/api/v1/children/{id}/overview", h_child_overview, ROUTE_NO_BODY},
     {"GET", "/api/v1/children/{id}/access-log", h_child_access_log, ROUTE_NO_BODY},
+    /* home connectivity (h_connectivity.c): the survey (public with a code), referrals,
+       digital-literacy sessions */
+    {"POST", "/api/v1/survey/code", h_survey_code, ROUTE_PUBLIC},
+    {"POST", "/api/v1/survey/answers", h_survey_answers, ROUTE_PUBLIC},
+    {"POST", "/api/v1/schools/{id}/survey-codes", h_conn_codes, 0},
+    {"GET", "/api/v1/schools/{id}/connectivity", h_conn_school, ROUTE_NO_BODY},
+    {"GET", "/api/v1/users/{id}/connectivity", h_conn_student, ROUTE_NO_BODY},
+    {"POST", "/api/v1/users/{id}/connectivity", h_conn_student_answer, 0},
+    {"POST", "/api/v1/users/{id}/referrals", h_conn_referral_create, 0},
+    {"PATCH", "/api/v1/referrals/{id}", h_conn_referral_update, 0},
+    {"GET", "/api/v1/schools/{id}/literacy-sessions", h_conn_sessions, ROUTE_NO_BODY},
+    {"POST", "/api/v1/schools/{id}/literacy-sessions", h_conn_session_create, 0},
+    {"PUT", "/api/v1/literacy-sessions/{id}/attendance", h_conn_session_attendance, 0},
+    {"GET", "/api/v1/schools/{id}/equity", h_conn_school_equity, ROUTE_NO_BODY},
+    {"GET", "/api/v1/districts/{id}/equity", h_conn_district_equity, ROUTE_NO_BODY},
     /* xAPI (LRS): statements side (h_xapi.c); every method of a path goes to one handler */
     {"GET", "/xapi/about", h_xapi_about, ROUTE_RAW_BODY | ROUTE_XAPI | ROUTE_PUBLIC},
     {"GET", "/xapi/statements", h_xapi_statements, ROUTE_RAW_BODY | ROUTE_XAPI},
@@ -118,6 +133,11 @@ const struct route_disclosure route_disclosures[] = {
     {"GET", "/api/v1/children/{id}/overview", RES_MASTERY, ACT_READ},
     {"GET", "/api/v1/children/{id}/overview", RES_STATEMENTS, ACT_READ},
     {"GET", "/api/v1/children/{id}/access-log", RES_AUDIT, ACT_READ},
+    {"GET", "/api/v1/schools/{id}/connectivity", RES_SCHOOL_CONNECTIVITY, ACT_LIST},
+    {"GET", "/api/v1/users/{id}/connectivity", RES_CONNECTIVITY, ACT_READ},
+    {"GET", "/api/v1/schools/{id}/literacy-sessions", RES_SCHOOL_CONNECTIVITY, ACT_LIST},
+    {"GET", "/api/v1/schools/{id}/equity", RES_SCHOOL_EQUITY, ACT_READ},
+    {"GET", "/api/v1/districts/{id}/equity", RES_DISTRICT_EQUITY, ACT_READ},
 };
 
 const size_t route_disclosures_count = ARRAY_SIZE(route_disclosures);

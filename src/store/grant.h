@@ -56,6 +56,24 @@ enum access_kind {
     RES_ASSIGNMENTS,
     RES_SCHOOL_STATS,   /* a school's aggregates, small cells suppressed: id = orgs.id */
     RES_DISTRICT_STATS, /* the district's aggregates, small cells suppressed: id = districts.id */
+    /*
+     * a student's home connectivity: survey answers (sealed), referrals to
+     * low-cost internet programmes, survey codes: id = users.id
+     */
+    RES_CONNECTIVITY,
+    /*
+     * a school's home-connectivity work: its students' answers and
+     * referrals listed, survey codes issued, digital-literacy sessions and
+     * their attendance: id = orgs.id
+     */
+    RES_SCHOOL_CONNECTIVITY,
+    /*
+     * the equity figures (home connectivity by school and grade, and the
+     * learning of students with and without an adequate connection), small
+     * cells suppressed: id = orgs.id of a school, or districts.id
+     */
+    RES_SCHOOL_EQUITY,
+    RES_DISTRICT_EQUITY,
     RES_KIND_MAX
 };
 

@@ -120,6 +120,11 @@ function pathFor(route, t) {
     case '/api/v1/children/{id}/overview': return t.kind === 'person' ? `/api/v1/children/${t.id}/overview` : null;
     case '/api/v1/children/{id}/access-log': return t.kind === 'person' ? `/api/v1/children/${t.id}/access-log` : null;
     case '/api/v1/children': return null; // the caller's own children: its own test below
+    case '/api/v1/users/{id}/connectivity': return t.kind === 'person' ? `/api/v1/users/${t.id}/connectivity` : null;
+    case '/api/v1/schools/{id}/connectivity': return t.kind === 'school' ? `/api/v1/schools/${t.id}/connectivity` : null;
+    case '/api/v1/schools/{id}/literacy-sessions': return t.kind === 'school' ? `/api/v1/schools/${t.id}/literacy-sessions` : null;
+    case '/api/v1/schools/{id}/equity': return t.kind === 'school' ? `/api/v1/schools/${t.id}/equity` : null;
+    case '/api/v1/districts/{id}/equity': return t.kind === 'district' ? `/api/v1/districts/${t.id}/equity` : null;
     default: return undefined;
   }
 }

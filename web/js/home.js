@@ -65,6 +65,10 @@ function schoolList(schools) {
               : [h('div', {}, h('dt', {}, t(`home.count_${k}`)), h('dd', {}, fmtNumber(s[k])))],
           ),
         ),
+        // home connectivity (survey, referrals, sessions): for the staff who help families
+        s.id && me.roles?.some((r) => ['school_admin', 'counsellor', 'district_admin'].includes(r))
+          ? h('p', {}, h('a', { class: 'button', href: `/connectivity?id=${encodeURIComponent(s.id)}`, 'aria-label': t('conn.home_open', { name: s.name }) }, icon('wifi'), t('conn.home_link')))
+          : null,
       ),
     ),
   );
