@@ -70,6 +70,9 @@ const struct command commands[] = {
     {"admin enable", &cmd_admin_enable, "turn an account on again"},
     {"access policy", &cmd_access_policy,
      "the access gate's policy table and the routes that disclose student data"},
+    {"privacy inventory", &cmd_privacy_inventory,
+     "every column of the database classified: category, sealed, retention, who may see it, "
+     "purpose (--check: prove the sealing on the stored values)"},
     {"audit verify", &cmd_audit_verify,
      "check the audit log's hash chains and keyed heads (and against a checkpoint kept "
      "elsewhere); name what was altered or removed"},

@@ -1,0 +1,130 @@
+// The district's privacy obligations, end to end on a demo district (SQLite, and PostgreSQL as
+// e2e_pg_privacy): the data inventory checked against the live schema after every migration
+// (`trellis privacy inventory`: a column nobody classified, or a classified column the schema
+// lacks, fails it, naming table.column and the file to edit), the sealing proved on the stored
+// values, and the public privacy notice made from the inventory.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { copyFileSync, chmodSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { trellis, sqlShell, dbUrl, PG } from './lib/trellis.mjs';
+import { demoServer, Client } from './lib/auth.mjs';
+
+let srv, dir, base;
+let n = 0;
+
+// A copy of the database at src (the server stopped) with its key, at a new path.
+function copyDb(src, name) {
+  const dst = join(dir, `${name}-${++n}.db`);
+  if (PG) {
+    const dbName = (u) => u.slice(u.lastIndexOf('/') + 1);
+    const r = spawnSync('psql', ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '-d', `${PG}/postgres`, '-c',
+      `CREATE DATABASE "${dbName(dbUrl(dst))}" TEMPLATE "${dbName(dbUrl(src))}"`], { encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`psql: ${r.stderr}`);
+  } else {
+    const r = spawnSync('sqlite3', [src, `.backup '${dst}'`], { encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`sqlite3 .backup: ${r.stderr}`);
+  }
+  copyFileSync(`${src}.key`, `${dst}.key`);
+  chmodSync(`${dst}.key`, 0o600);
+  return dst;
+}
+
+const inventory = (db, ...args) => trellis(['privacy', 'inventory', '--db', db, ...args]);
+
+before(async () => {
+  srv = await demoServer();
+  dir = srv.dir;
+  base = srv.db;
+  // fill the sealed columns the demo leaves empty: login cards printed, a second factor begun
+  const t = new Client(srv.url, '198.51.100.7');
+  assert.equal((await t.login(srv.login('teacher'))).status, 200);
+  const home = (await t.req('/api/v1/home')).body;
+  assert.equal((await t.req(`/api/v1/classes/${home.classes[0].id}/cards`)).status, 200);
+  assert.equal((await t.req('/api/v1/me/totp', { method: 'POST' })).status, 200);
+  await srv.stop();
+});
+
+after(async () => {
+  await srv?.stop();
+});
+
+test('every column of the live schema is classified, with keys from the lists', () => {
+  const r = inventory(base);
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(r.stderr, '');
+  const rows = JSON.parse(r.stdout);
+  const live = sqlShell(base, PG
+    ? "SELECT table_name || '.' || column_name FROM information_schema.columns WHERE table_schema = current_schema() ORDER BY 1"
+    : "SELECT m.name || '.' || p.name FROM sqlite_master m, pragma_table_info(m.name) p WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' ORDER BY 1").split('\n');
+  assert.deepEqual(rows.map((x) => `${x.table}.${x.column}`).sort(), [...live].sort());
+  for (const x of rows) {
+    for (const k of ['table', 'column', 'category', 'retention', 'who', 'purpose']) assert.equal(typeof x[k], 'string', `${x.table}.${x.column}: ${k}`);
+    assert.equal(typeof x.sealed, 'boolean');
+  }
+  const by = (t, c) => rows.find((x) => x.table === t && x.column === c);
+  assert.deepEqual([by('users', 'given_name').category, by('users', 'given_name').sealed], ['directory', false]);
+  assert.deepEqual([by('users', 'email_sealed').category, by('users', 'email_sealed').sealed], ['contact', true]);
+  assert.equal(by('accounts', 'password_hash').who, 'nobody');
+  assert.equal(by('lrs_statements', 'body').category, 'education');
+  // sealed exactly for the columns named so (the store's rule, proved on the values below)
+  assert.deepEqual(rows.filter((x) => x.sealed).map((x) => `${x.table}.${x.column}`).sort(),
+    ['accounts.totp_pending_sealed', 'accounts.totp_sealed', 'demographics.sealed', 'login_cards.code_sealed',
+      'users.email_sealed', 'users.phone_sealed', 'users.sms_sealed']);
+});
+
+test('markdown: the table and what each key means', () => {
+  const r = inventory(base, '--format', 'markdown');
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /^# Data inventory\n\n\| table \| column \| category \| sealed \| retention \| who \| purpose \|/);
+  assert.match(r.stdout, /\n\| users \| email_sealed \| contact \| yes \| roster \| contact \| contact \|\n/);
+  assert.match(r.stdout, /\n## Retention rules\n\n- `roster`: As long as the district's roster lists the person/);
+  assert.equal(inventory(base, '--format', 'yaml').status, 2);
+});
+
+test('--check proves the sealing on every sealed column\'s stored values', () => {
+  const r = inventory(base, '--check');
+  assert.equal(r.status, 0, r.stderr);
+  const m = r.stdout.match(/(\d+) columns in the database, 0 problems; sealed columns: (\d+) stored values opened with the key, (\d+) columns empty; (\d+) values of other BLOB columns do not open/);
+  assert.ok(m, r.stdout);
+  assert.ok(Number(m[2]) > 100, 'the demo holds sealed contact data, demographics, cards and TOTP secrets');
+  assert.equal(m[3], '0', 'every sealed column holds values here, so each one is proved');
+  assert.ok(Number(m[4]) > 0);
+});
+
+test('a column a migration adds without a classification fails, naming it and where to add it', () => {
+  const db = copyDb(base, 'added');
+  sqlShell(db, 'ALTER TABLE users ADD COLUMN shoe_size INTEGER');
+  const r = inventory(db);
+  assert.equal(r.status, 1);
+  assert.match(r.stderr, /users\.shoe_size: not classified: add COL\("users", "shoe_size", "CATEGORY"\) under TABLE\("users", \.\.\.\) in inventory\[\] of src\/store\/store_inventory\.c/);
+  const rows = JSON.parse(r.stdout);
+  assert.equal(rows.find((x) => x.column === 'shoe_size').category, 'unclassified');
+  // a new table too
+  sqlShell(db, 'CREATE TABLE devices (id INTEGER PRIMARY KEY, serial TEXT)');
+  const d = inventory(db);
+  assert.match(d.stderr, /devices\.id: not classified/);
+  assert.match(d.stderr, /devices\.serial: not classified/);
+});
+
+test('a classified column the schema does not have fails', () => {
+  const db = copyDb(base, 'dropped');
+  sqlShell(db, 'ALTER TABLE users DROP COLUMN pronouns');
+  const r = inventory(db);
+  assert.equal(r.status, 1);
+  assert.match(r.stderr, /users\.pronouns: classified in src\/store\/store_inventory\.c but the database has no such column/);
+});
+
+test('--check fails when a sealed column holds plain values, or another column holds sealed ones', () => {
+  const db = copyDb(base, 'seals');
+  const blob = PG ? "'\\x" + '41'.repeat(60) + "'::bytea" : "X'" + '41'.repeat(60) + "'";
+  sqlShell(db, `UPDATE users SET phone_sealed = ${blob} WHERE id = (SELECT MIN(id) FROM users WHERE phone_sealed IS NOT NULL)`);
+  sqlShell(db, 'UPDATE demographics SET digest = sealed');
+  const r = inventory(db, '--check');
+  assert.equal(r.status, 1);
+  assert.match(r.stderr, /users\.phone_sealed: classified sealed \(its name ends in _sealed\) but 1 of \d+ stored values do not open with the key/);
+  assert.match(r.stderr, /demographics\.digest: holds sealed values \((\d+) of \1 open with the key\) but its name does not say so/);
+  // without --check the values are not read
+  assert.equal(inventory(db).status, 0);
+});
