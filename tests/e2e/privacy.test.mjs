@@ -5,7 +5,7 @@
 // values, and the public privacy notice made from the inventory.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyFileSync, chmodSync } from 'node:fs';
+import { copyFileSync, chmodSync, writeFileSync, mkdirSync, statSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { trellis, sqlShell, dbUrl, PG } from './lib/trellis.mjs';
@@ -25,6 +25,7 @@ function copyDb(src, name) {
   } else {
     const r = spawnSync('sqlite3', [src, `.backup '${dst}'`], { encoding: 'utf8' });
     if (r.status !== 0) throw new Error(`sqlite3 .backup: ${r.stderr}`);
+    chmodSync(dst, 0o600); // as trellis init made the original
   }
   copyFileSync(`${src}.key`, `${dst}.key`);
   chmodSync(`${dst}.key`, 0o600);
@@ -127,4 +128,118 @@ test('--check fails when a sealed column holds plain values, or another column h
   assert.match(r.stderr, /demographics\.digest: holds sealed values \((\d+) of \1 open with the key\) but its name does not say so/);
   // without --check the values are not read
   assert.equal(inventory(db).status, 0);
+});
+
+// ---- trellis security check ----
+
+const check = (db, ...args) => trellis(['security', 'check', '--db', db, '--json', ...args]);
+function findings(r) {
+  const o = JSON.parse(r.stdout);
+  return Object.fromEntries(o.checks.map((c) => [c.check, c]));
+}
+const statuses = (f) => Object.fromEntries(Object.entries(f).map(([k, v]) => [k, v.status]));
+
+test('security check: a fresh demo district needs TLS, an audit checkpoint and a backup', () => {
+  if (!PG) assert.equal(statSync(base).mode & 0o777, 0o600, 'trellis init makes the database 0600');
+  const db = copyDb(base, 'fresh');
+  const r = check(db);
+  assert.equal(r.status, 1, r.stderr);
+  const f = findings(r);
+  assert.deepEqual(Object.keys(f), ['key_file', 'database_files', 'transport', 'second_factor', 'stale_accounts', 'api_clients', 'audit_chain', 'backup']);
+  assert.deepEqual(statuses(f), {
+    key_file: 'ok',
+    database_files: PG ? 'note' : 'ok',
+    transport: 'action',
+    second_factor: 'ok', // the demo enrols every administrator's second factor
+    stale_accounts: 'ok',
+    api_clients: 'ok',
+    audit_chain: 'action',
+    backup: PG ? 'note' : 'action',
+  });
+  assert.equal(JSON.parse(r.stdout).needs_action, PG ? 2 : 3);
+  assert.match(f.audit_chain.summary, /^intact \(\d+ entries in \d+ chains\), but no checkpoint was given/);
+  assert.match(f.transport.summary, /plain HTTP/);
+  if (!PG) assert.match(f.backup.summary, /no backup was ever recorded/);
+  // the text form says the same, one line per check
+  const t = trellis(['security', 'check', '--db', db]);
+  assert.equal(t.status, 1);
+  assert.match(t.stdout, /^ok     key_file /m);
+  assert.match(t.stdout, /^ACTION transport /m);
+  assert.match(t.stdout, new RegExp(`^${PG ? 2 : 3} checks need action$`, 'm'));
+});
+
+test('security check: each finding comes from a real condition', () => {
+  const db = copyDb(base, 'bad');
+  const admin = srv.login('district_admin').username;
+  // an administrator's second factor removed; a contractor's admin account nobody used in 120 days
+  assert.equal(trellis(['admin', 'reset-totp', '--db', db, '--username', admin]).status, 0);
+  const add = trellis(['admin', 'add-account', '--db', db, '--username', 'contractor', '--name', 'Support Contractor', '--role', 'district_admin']);
+  assert.equal(add.status, 0, add.stderr);
+  const old = Date.now() - 120 * 86400000;
+  sqlShell(db, `UPDATE accounts SET created_at = ${old}, last_login_at = ${old} WHERE login = 'contractor'`);
+  // an API client (no agreement record exists yet)
+  assert.equal(trellis(['admin', 'add-client', '--db', db, '--name', 'Reading App', '--scope', 'roster/read']).status, 0);
+  // the audit log edited behind Trellis's back
+  sqlShell(db, "UPDATE audit_log SET detail = 'nothing happened' WHERE id = (SELECT MIN(id) FROM audit_log)");
+  // files others can reach
+  chmodSync(dir, 0o777);
+  if (!PG) chmodSync(db, 0o644);
+  let f;
+  try {
+    const r = check(db);
+    assert.equal(r.status, 1, r.stderr);
+    f = findings(r);
+  } finally {
+    chmodSync(dir, 0o700);
+  }
+  assert.equal(f.key_file.status, 'action');
+  assert.match(f.key_file.items[0].problem, /others can write to the directory/);
+  if (!PG) {
+    assert.equal(f.database_files.status, 'action');
+    assert.ok(f.database_files.items.some((i) => i.path === db && /mode 644/.test(i.problem)));
+  }
+  assert.equal(f.second_factor.status, 'action');
+  assert.deepEqual(f.second_factor.items.map((i) => i.login).sort(), ['contractor', admin].sort());
+  assert.equal(f.stale_accounts.status, 'action');
+  assert.deepEqual(f.stale_accounts.items.map((i) => i.login), ['contractor']);
+  assert.equal(f.api_clients.status, 'action');
+  assert.deepEqual(f.api_clients.items.map((i) => [i.name, i.problem]), [['Reading App', 'no agreement on file']]);
+  assert.equal(f.audit_chain.status, 'action');
+  assert.match(f.audit_chain.summary, /^the audit log was tampered with: /);
+  // a key file others can read: Trellis refuses to open the database at all
+  chmodSync(`${db}.key`, 0o640);
+  const k = trellis(['security', 'check', '--db', db]);
+  assert.equal(k.status, 1);
+  assert.match(k.stderr, /can be read by others \(mode 640\); run chmod 600/);
+  chmodSync(`${db}.key`, 0o600);
+});
+
+test('security check: a district that did what it asks reports clean', () => {
+  const db = copyDb(base, 'fixed');
+  const cp = join(dir, 'checkpoint.txt');
+  const c = trellis(['audit', 'checkpoint', '--db', db]);
+  assert.equal(c.status, 0, c.stderr);
+  writeFileSync(cp, c.stdout);
+  const conf = join(dir, 'server.conf');
+  writeFileSync(conf, 'secure_cookies = true\n');
+  if (!PG) {
+    mkdirSync(join(dir, 'backups'), { recursive: true });
+    const b = trellis(['backup', '--db', db, join(dir, 'backups', `fixed-${n}.db`)]);
+    assert.equal(b.status, 0, b.stderr);
+  }
+  const r = check(db, '--checkpoint', cp, '--config', conf);
+  assert.equal(r.status, 0, r.stdout + r.stderr);
+  const f = findings(r);
+  assert.equal(JSON.parse(r.stdout).needs_action, 0);
+  assert.deepEqual(statuses(f), {
+    key_file: 'ok', database_files: PG ? 'note' : 'ok', transport: 'ok', second_factor: 'ok',
+    stale_accounts: 'ok', api_clients: 'ok', audit_chain: 'ok', backup: PG ? 'note' : 'ok',
+  });
+  assert.match(f.audit_chain.summary, /nothing the checkpoint '.*checkpoint\.txt' recorded is missing/);
+  if (!PG) {
+    assert.match(f.backup.summary, /^the last backup is 0 hours old/);
+    assert.match(f.backup.items[0].detail, /fixed-\d+\.db/);
+  }
+  // the audit log still verifies with the backup's entry in it
+  assert.equal(trellis(['audit', 'verify', '--db', db, '--checkpoint', cp]).status, 0);
 });
