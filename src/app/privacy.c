@@ -207,6 +207,23 @@ static int add_once(json_t *a, const char *s)
     return json_array_append_new(a, json_string(s)) < 0 ? -ENOMEM : 0;
 }
 
+/* The keys in a (strings of kind) in the order of kind's list: the roster's first, say. */
+static int sort_keys(json_t *g, const char *field, enum inv_key_kind kind)
+{
+    size_t n, i;
+    const struct inv_key *keys = store_inventory_keys(kind, &n);
+    json_t *a = json_object_get(g, field), *sorted = json_array(), *v;
+
+    for (size_t k = 0; sorted && k < n; k++)
+        json_array_foreach(a, i, v) if (strcmp(json_string_value(v), keys[k].key) == 0 &&
+                                        json_array_append(sorted, v) < 0)
+        {
+            json_decref(sorted);
+            return -ENOMEM;
+        }
+    return sorted && json_object_set_new(g, field, sorted) == 0 ? 0 : -ENOMEM;
+}
+
 int privacy_notice(struct ctx *c, json_t **ret)
 {
     size_t n = store_inventory_count(), nk;
@@ -245,6 +262,12 @@ int privacy_notice(struct ctx *c, json_t **ret)
                 r = -ENOMEM;
         }
     }
+    size_t i;
+    json_t *g;
+    json_array_foreach(
+        groups, i, g) if (r == 0 && (sort_keys(g, "retention", INV_KEY_RETENTION) < 0 ||
+                                     sort_keys(g, "who", INV_KEY_WHO) < 0 ||
+                                     sort_keys(g, "purposes", INV_KEY_PURPOSE) < 0)) r = -ENOMEM;
     if (r == 0 && (out = json_object()) != NULL &&
         json_object_set_new(out, "categories", groups) == 0) {
         *ret = out;

@@ -38,10 +38,12 @@ struct privacy_check {
 int privacy_inventory(struct ctx *c, bool seals, struct privacy_check *chk, json_t **ret_rows);
 
 /*
- * The privacy notice: the inventory grouped by category (not "none"), each
- * with its retention rules, who may see it, purposes, whether it is sealed
- * (all, some or none of its fields) and its fields ({table, column,
- * sealed}). Public: it names no one and reads no database. 0 or -ENOMEM.
+ * The privacy notice: the inventory grouped by category (not "none"), in
+ * the order of the category list, each with its retention rules, who may
+ * see it and purposes (keys, in the order of their lists), whether it is
+ * sealed ("all", "some" or "none" of its fields) and its fields ({table,
+ * column, sealed}). Public: it names no one and reads no database. 0 or
+ * -ENOMEM.
  */
 int privacy_notice(struct ctx *c, json_t **ret);
 

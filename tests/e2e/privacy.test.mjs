@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { copyFileSync, chmodSync, writeFileSync, mkdirSync, statSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { trellis, sqlShell, dbUrl, PG } from './lib/trellis.mjs';
+import { trellis, sqlShell, dbUrl, PG, startServer, request } from './lib/trellis.mjs';
 import { demoServer, Client } from './lib/auth.mjs';
 
 let srv, dir, base;
@@ -128,6 +128,29 @@ test('--check fails when a sealed column holds plain values, or another column h
   assert.match(r.stderr, /demographics\.digest: holds sealed values \((\d+) of \1 open with the key\) but its name does not say so/);
   // without --check the values are not read
   assert.equal(inventory(db).status, 0);
+});
+
+test('the privacy notice is public and lists exactly the inventory\'s personal fields', async () => {
+  const s = await startServer({ db: copyDb(base, 'notice'), dir, init: false });
+  try {
+    const r = await request(s.url, '/api/v1/privacy/notice');
+    assert.equal(r.status, 200, 'no login needed');
+    const rows = JSON.parse(inventory(base).stdout).filter((x) => x.category !== 'none');
+    const fields = r.body.categories.flatMap((g) => g.fields.map((f) => ({ ...f, category: g.category })));
+    assert.deepEqual(fields.map((f) => `${f.category} ${f.table}.${f.column} ${f.sealed}`).sort(),
+      rows.map((x) => `${x.category} ${x.table}.${x.column} ${x.sealed}`).sort());
+    for (const g of r.body.categories) {
+      const of = rows.filter((x) => x.category === g.category);
+      assert.deepEqual([...g.who].sort(), [...new Set(of.map((x) => x.who))].sort(), `${g.category}: who`);
+      assert.deepEqual([...g.retention].sort(), [...new Set(of.map((x) => x.retention))].sort(), `${g.category}: retention`);
+      assert.deepEqual([...g.purposes].sort(), [...new Set(of.map((x) => x.purpose))].sort(), `${g.category}: purposes`);
+      const sealed = of.filter((x) => x.sealed).length;
+      assert.equal(g.sealed, sealed === 0 ? 'none' : sealed === of.length ? 'all' : 'some', `${g.category}: sealed`);
+    }
+    assert.equal((await request(s.url, '/api/v1/privacy/notice', { method: 'POST' })).status, 405);
+  } finally {
+    await s.stop();
+  }
 });
 
 // ---- trellis security check ----
