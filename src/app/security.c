@@ -181,9 +181,10 @@ static int check_accounts(struct ctx *c, struct db *db, const struct security_op
         goto fail;
     r = json_array_size(items)
             ? add_check(checks, "second_factor", "action", items,
-                        "%zu administrators have no second factor: their password alone lets "
-                        "anyone who has it enrol an authenticator of their own",
-                        json_array_size(items))
+                        "%zu %s no second factor: their password alone lets anyone who has it "
+                        "enrol an authenticator of their own",
+                        json_array_size(items),
+                        json_array_size(items) == 1 ? "administrator has" : "administrators have")
             : add_check(checks, "second_factor", "ok", items,
                         "every administrator has a second factor");
     items = NULL;
@@ -196,10 +197,12 @@ static int check_accounts(struct ctx *c, struct db *db, const struct security_op
         goto fail;
     return json_array_size(items)
                ? add_check(checks, "stale_accounts", "action", items,
-                           "%zu accounts can still log in but have not in %lld days (or never): "
+                           "%zu %s still log in but %s not in %lld days (or never): "
                            "turn them off (trellis admin disable) or have them removed from the "
                            "roster",
-                           json_array_size(items), (long long)days)
+                           json_array_size(items),
+                           json_array_size(items) == 1 ? "account can" : "accounts can",
+                           json_array_size(items) == 1 ? "has" : "have", (long long)days)
                : add_check(checks, "stale_accounts", "ok", items,
                            "every account that can log in did within %lld days", (long long)days);
 fail:
@@ -226,10 +229,11 @@ static int check_clients(struct ctx *c, struct db *db, json_t *checks)
     }
     return json_array_size(items)
                ? add_check(checks, "api_clients", "action", items,
-                           "%zu API clients are in force with no data-sharing agreement on file "
+                           "%zu %s in force with no data-sharing agreement on file "
                            "(Trellis keeps no agreement record yet): revoke those without one "
                            "(trellis admin revoke-client)",
-                           json_array_size(items))
+                           json_array_size(items),
+                           json_array_size(items) == 1 ? "API client is" : "API clients are")
                : add_check(checks, "api_clients", "ok", items, "no API client is in force");
 }
 
