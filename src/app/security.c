@@ -237,6 +237,40 @@ static int check_clients(struct ctx *c, struct db *db, json_t *checks)
                : add_check(checks, "api_clients", "ok", items, "no API client is in force");
 }
 
+static int alert_item(const struct security_alert *al, void *arg)
+{
+    char at[40];
+    time_format_iso8601(al->at, at);
+    json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s}", "at", at, "district", al->district,
+                          "actor_kind", al->actor_kind, "actor", al->actor, "outcome", al->outcome,
+                          "detail", al->detail);
+    return o && json_array_append_new(arg, o) == 0 ? 0 : -ENOMEM;
+}
+
+static int check_export_alerts(struct ctx *c, struct db *db, const struct security_options *o,
+                               json_t *checks)
+{
+    int64_t days = o->alert_days > 0 ? o->alert_days : 30;
+    json_t *items = json_array();
+    int r =
+        items ? store_security_export_alerts(db, c->now_ms - days * DAY_MS, 100, alert_item, items)
+              : -ENOMEM;
+    if (r < 0) {
+        json_decref(items);
+        return ctx_fail(c, r, "cannot read the audit log's alerts");
+    }
+    return json_array_size(items)
+               ? add_check(checks, "export_alerts", "action", items,
+                           "the bulk-export tripwire went off %zu %s in the last %lld days: make "
+                           "sure each was expected (trellis audit show); an API client or the "
+                           "operator is never stopped by it",
+                           json_array_size(items), json_array_size(items) == 1 ? "time" : "times",
+                           (long long)days)
+               : add_check(checks, "export_alerts", "ok", items,
+                           "no bulk export set off the tripwire in the last %lld days",
+                           (long long)days);
+}
+
 static int check_audit(struct ctx *c, const struct security_options *o, json_t *checks)
 {
     struct audit_verify_report rep;
@@ -320,6 +354,8 @@ int security_check(struct ctx *c, const struct security_options *o, json_t **ret
         r = check_accounts(c, db, o, checks);
     if (r >= 0)
         r = check_clients(c, db, checks);
+    if (r >= 0)
+        r = check_export_alerts(c, db, o, checks);
     if (r >= 0)
         r = check_audit(c, o, checks);
     if (r >= 0)

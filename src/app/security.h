@@ -18,6 +18,10 @@
  *   api_clients      API clients in force: Trellis keeps no data-sharing
  *                    agreement record yet, so every one is "no agreement on
  *                    file"
+ *   export_alerts    the bulk-export tripwire's alerts of the last
+ *                    alert_days: someone received more student records
+ *                    within an hour than export_alert_limit (an API
+ *                    client or the operator is alerted on, never stopped)
  *   audit_chain      the audit log verified (audit_verify), and against a
  *                    checkpoint kept elsewhere when one is given; without
  *                    one, a database rolled back whole would go unseen
@@ -41,6 +45,7 @@ struct security_options {
     const char *checkpoint_name; /* its file, for the summary */
     int64_t stale_days;          /* 0: 90 */
     int64_t backup_max_hours;    /* 0: 48 */
+    int64_t alert_days;          /* 0: 30 */
 };
 
 /*

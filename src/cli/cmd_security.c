@@ -20,12 +20,13 @@
 struct security_args {
     bool json;
     const char *checkpoint;
-    int64_t stale_days, backup_hours;
+    int64_t stale_days, backup_hours, alert_days;
 };
 
 #define ARGS struct security_args
 
-static const struct security_args defaults = {.stale_days = 90, .backup_hours = 48};
+static const struct security_args defaults = {
+    .stale_days = 90, .backup_hours = 48, .alert_days = 30};
 
 static const struct cli_option options[] = {
     CLI_OPTION_DB,
@@ -36,6 +37,8 @@ static const struct cli_option options[] = {
      .help = "an account unused this many days is stale (default 90)"},
     {"backup-hours", CLI_INT(ARGS, backup_hours, 1, 8760), .arg = "N",
      .help = "a backup older than this many hours needs action (default 48)"},
+    {"alert-days", CLI_INT(ARGS, alert_days, 1, 3650), .arg = "N",
+     .help = "report the bulk-export tripwire's alerts of the last N days (default 30)"},
     CLI_OPTION_KEY_FILE,
     CLI_OPTION_CONFIG,
     {0},
@@ -97,7 +100,9 @@ static int check_run(struct cli_run *run)
 {
     const struct security_args *a = run->args;
     struct buf text = BUF_INIT(16u << 20);
-    struct security_options o = {.stale_days = a->stale_days, .backup_max_hours = a->backup_hours};
+    struct security_options o = {.stale_days = a->stale_days,
+                                 .backup_max_hours = a->backup_hours,
+                                 .alert_days = a->alert_days};
     json_t *out = NULL;
     int rc, r;
 

@@ -74,8 +74,9 @@ int store_security_stale_accounts(struct db *db, int64_t before_ms,
         "a.created_at, COALESCE(a.last_login_at, 0) "
         "FROM accounts a JOIN districts d ON d.id = a.district_id LEFT JOIN users u ON u.id = "
         "a.user_id WHERE a.disabled_at IS NULL AND (a.user_id IS NULL OR (u.status = 'active' AND "
-        "u.enabled_user <> 0)) AND COALESCE(a.last_login_at, a.created_at) < ? ORDER BY 2, 3",
-        "i", before_ms);
+        "u.enabled_user <> 0)) AND a.created_at < ? AND COALESCE(a.last_login_at, 0) < ? AND "
+        "COALESCE(a.password_set_at, 0) < ? ORDER BY 2, 3",
+        "iii", before_ms, before_ms, before_ms);
     return r < 0 ? r : each_account(st, fn, arg);
 }
 
@@ -99,6 +100,53 @@ int store_security_clients(struct db *db, int (*fn)(const struct security_client
     }
     db_done(st);
     return r < 0 ? r : 0;
+}
+
+int store_security_export_alerts(struct db *db, int64_t since_ms, int64_t limit,
+                                 int (*fn)(const struct security_alert *a, void *arg), void *arg)
+{
+    struct db_stmt *st;
+    int r = db_query(db, &st,
+                     "SELECT l.at, COALESCE(d.sourced_id, ''), l.actor_kind, l.actor_name, "
+                     "l.outcome, l.detail FROM audit_log l LEFT JOIN districts d ON d.id = l.chain "
+                     "WHERE l.action = 'alert' AND l.detail LIKE 'bulk-export tripwire:%' AND "
+                     "l.at >= ? ORDER BY l.at DESC, l.id DESC LIMIT ?",
+                     "ii", since_ms, limit);
+    if (r < 0)
+        return r;
+    while ((r = db_step(st)) > 0) {
+        struct security_alert a = {db_col_int64(st, 0), db_col_text(st, 1), db_col_text(st, 2),
+                                   db_col_text(st, 3),  db_col_text(st, 4), db_col_text(st, 5)};
+        r = fn(&a, arg);
+        if (r < 0)
+            break;
+    }
+    db_done(st);
+    return r < 0 ? r : 0;
+}
+
+int store_account_last_use(struct db *db, int64_t account_id, int64_t *ret_ms)
+{
+    struct db_stmt *st;
+    int r = db_query(db, &st,
+                     "SELECT created_at, COALESCE(last_login_at, 0), COALESCE(password_set_at, 0) "
+                     "FROM accounts WHERE id = ?",
+                     "i", account_id);
+    if (r < 0)
+        return r;
+    r = db_step(st);
+    if (r > 0) {
+        int64_t m = db_col_int64(st, 0);
+        for (int i = 1; i < 3; i++)
+            if (db_col_int64(st, i) > m)
+                m = db_col_int64(st, i);
+        *ret_ms = m;
+        r = 0;
+    } else if (r == 0) {
+        r = -ENOENT;
+    }
+    db_done(st);
+    return r;
 }
 
 int store_security_last_backup(struct db *db, int64_t *ret_at, char *detail, size_t n)

@@ -34,8 +34,8 @@ int store_security_admins_without_mfa(struct db *db,
 
 /*
  * Accounts still able to log in (not turned off; the roster record, if any,
- * active and enabled) whose last login (or, never used, creation) is before
- * before_ms.
+ * active and enabled) whose last use (login, password set, creation: as
+ * store_account_last_use) is before before_ms.
  */
 int store_security_stale_accounts(struct db *db, int64_t before_ms,
                                   int (*fn)(const struct security_account *a, void *arg),
@@ -48,6 +48,21 @@ struct security_client {
 /* The API clients not revoked, of every district. */
 int store_security_clients(struct db *db, int (*fn)(const struct security_client *c, void *arg),
                            void *arg);
+
+struct security_alert {
+    int64_t at;
+    const char *district, *actor_kind, *actor, *outcome, *detail;
+};
+/*
+ * The bulk-export tripwire's alerts (audit entries: action "alert", detail
+ * "bulk-export tripwire: ...") of every district since since_ms, newest
+ * first, at most limit.
+ */
+int store_security_export_alerts(struct db *db, int64_t since_ms, int64_t limit,
+                                 int (*fn)(const struct security_alert *a, void *arg), void *arg);
+
+/* The accounts' last use: the latest of their last login, password set and creation (ms). */
+int store_account_last_use(struct db *db, int64_t account_id, int64_t *ret_ms);
 
 /*
  * The newest backup `trellis backup` recorded (an audit entry of chain 0: action

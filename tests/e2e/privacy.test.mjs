@@ -168,7 +168,7 @@ test('security check: a fresh demo district needs TLS, an audit checkpoint and a
   const r = check(db);
   assert.equal(r.status, 1, r.stderr);
   const f = findings(r);
-  assert.deepEqual(Object.keys(f), ['key_file', 'database_files', 'transport', 'second_factor', 'stale_accounts', 'api_clients', 'audit_chain', 'backup']);
+  assert.deepEqual(Object.keys(f), ['key_file', 'database_files', 'transport', 'second_factor', 'stale_accounts', 'api_clients', 'export_alerts', 'audit_chain', 'backup']);
   assert.deepEqual(statuses(f), {
     key_file: 'ok',
     database_files: PG ? 'note' : 'ok',
@@ -176,6 +176,7 @@ test('security check: a fresh demo district needs TLS, an audit checkpoint and a
     second_factor: 'ok', // the demo enrols every administrator's second factor
     stale_accounts: 'ok',
     api_clients: 'ok',
+    export_alerts: 'ok',
     audit_chain: 'action',
     backup: PG ? 'note' : 'action',
   });
@@ -199,7 +200,7 @@ test('security check: each finding comes from a real condition', () => {
   const add = trellis(['admin', 'add-account', '--db', db, '--username', 'contractor', '--name', 'Support Contractor', '--role', 'district_admin']);
   assert.equal(add.status, 0, add.stderr);
   const old = Date.now() - 120 * 86400000;
-  sqlShell(db, `UPDATE accounts SET created_at = ${old}, last_login_at = ${old} WHERE login = 'contractor'`);
+  sqlShell(db, `UPDATE accounts SET created_at = ${old}, password_set_at = ${old}, last_login_at = ${old} WHERE login = 'contractor'`);
   // an API client (no agreement record exists yet)
   assert.equal(trellis(['admin', 'add-client', '--db', db, '--name', 'Reading App', '--scope', 'roster/read']).status, 0);
   // the audit log edited behind Trellis's back
@@ -256,7 +257,7 @@ test('security check: a district that did what it asks reports clean', () => {
   assert.equal(JSON.parse(r.stdout).needs_action, 0);
   assert.deepEqual(statuses(f), {
     key_file: 'ok', database_files: PG ? 'note' : 'ok', transport: 'ok', second_factor: 'ok',
-    stale_accounts: 'ok', api_clients: 'ok', audit_chain: 'ok', backup: PG ? 'note' : 'ok',
+    stale_accounts: 'ok', api_clients: 'ok', export_alerts: 'ok', audit_chain: 'ok', backup: PG ? 'note' : 'ok',
   });
   assert.match(f.audit_chain.summary, /nothing the checkpoint '.*checkpoint\.txt' recorded is missing/);
   if (!PG) {
