@@ -107,6 +107,14 @@
  */
 #define AUTH_STALE_DAYS 90
 
+/*
+ * An account that must have a second factor and has none enrols it with its
+ * password alone, so only for this long after an administrator added it,
+ * set its password or removed its second factor (not after a change of
+ * one's own password): a password stolen later enrols nothing.
+ */
+#define AUTH_ENROL_WINDOW_MS (72 * 3600 * 1000LL)
+
 /* The roles that need a second factor. */
 #define AUTH_MFA_ROLES (ROLE_COUNSELLOR | ROLE_SCHOOL_ADMIN | ROLE_DISTRICT_ADMIN)
 

@@ -73,6 +73,7 @@ static const struct inv_column inventory[] = {
     COL("accounts", "disabled_at", "account"),
     COL("accounts", "created_at", "account"),
     COL("accounts", "last_login_at", "account"),
+    COL("accounts", "mfa_enrol_until", "account"),
     /* api_clients: API clients (other applications the district connects) */
     TABLE("api_clients", "operations", "admin", "operations"),
     COL("api_clients", "id", "none"),

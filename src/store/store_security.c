@@ -149,6 +149,31 @@ int store_account_last_use(struct db *db, int64_t account_id, int64_t *ret_ms)
     return r;
 }
 
+int store_account_open_enrolment(struct db *db, int64_t account_id, int64_t until_ms)
+{
+    int64_t n = db_exec(db, "UPDATE accounts SET mfa_enrol_until = ? WHERE id = ?", "zi", until_ms,
+                        account_id);
+    return n < 0 ? (int)n : n == 0 ? -ENOENT : 0;
+}
+
+int store_account_enrol_until(struct db *db, int64_t account_id, int64_t *ret_ms)
+{
+    struct db_stmt *st;
+    int r = db_query(db, &st, "SELECT COALESCE(mfa_enrol_until, 0) FROM accounts WHERE id = ?", "i",
+                     account_id);
+    if (r < 0)
+        return r;
+    r = db_step(st);
+    if (r > 0) {
+        *ret_ms = db_col_int64(st, 0);
+        r = 0;
+    } else if (r == 0) {
+        r = -ENOENT;
+    }
+    db_done(st);
+    return r;
+}
+
 int store_security_last_backup(struct db *db, int64_t *ret_at, char *detail, size_t n)
 {
     struct db_stmt *st;

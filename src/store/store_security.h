@@ -1,8 +1,11 @@
 /*
  * Reads for `trellis security check` (app/security.h): accounts of every
- * district that need attention, the API clients in force, and the last
- * backup recorded in the audit log. Staff accounts and integrations, not
- * student records: the service allows them to the operator only.
+ * district that need attention, the API clients in force, the bulk-export
+ * alerts and the last backup recorded in the audit log. Staff accounts and
+ * integrations, not student records: the service allows them to the
+ * operator only. Also the two facts about an account the login and the
+ * second factor's enrolment look at: its last use (a stale local account
+ * cannot log in) and how long a first enrolment stays open.
  */
 #ifndef TRELLIS_STORE_SECURITY_H
 #define TRELLIS_STORE_SECURITY_H
@@ -63,6 +66,11 @@ int store_security_export_alerts(struct db *db, int64_t since_ms, int64_t limit,
 
 /* The accounts' last use: the latest of their last login, password set and creation (ms). */
 int store_account_last_use(struct db *db, int64_t account_id, int64_t *ret_ms);
+
+/* Open a first second-factor enrolment of the account until until_ms (0: close it). */
+int store_account_open_enrolment(struct db *db, int64_t account_id, int64_t until_ms);
+/* Until when the account may enrol a first second factor (ms; 0: closed). */
+int store_account_enrol_until(struct db *db, int64_t account_id, int64_t *ret_ms);
 
 /*
  * The newest backup `trellis backup` recorded (an audit entry of chain 0: action

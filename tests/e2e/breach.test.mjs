@@ -100,3 +100,40 @@ test('drill 3: a bulk export of the whole district is never silent', async () =>
   assert.equal(blocked.status, 403);
   assert.equal(blocked.body.code, 'second_factor_required');
 });
+
+test('drill 2: an administrator\'s stolen password, with no second factor, opens nothing', async () => {
+  const srv = await demoServer();
+  servers.push(srv);
+  // a district administrator whose second factor was removed weeks ago and never set up again
+  const admin = srv.login('district_admin');
+  assert.equal(trellis(['admin', 'reset-totp', '--db', srv.db, '--username', admin.username]).status, 0);
+  const weeks = Date.now() - 21 * DAY;
+  sqlShell(srv.db, `UPDATE accounts SET password_set_at = ${weeks}, mfa_enrol_until = ${weeks + 3 * DAY} WHERE login = '${admin.username}'`);
+  // the security check names the administrator
+  const sc = securityCheck(srv.db);
+  assert.ok(sc.find('second_factor').items.some((i) => i.login === admin.username));
+  // the attacker has the password: a session that can do nothing but enrol
+  const attacker = new Client(srv.url, '198.51.100.68');
+  let r = await attacker.login({ username: admin.username, password: admin.password });
+  assert.equal(r.status, 200, r.text);
+  assert.deepEqual([r.body.mfa.required, r.body.mfa.enrolled], [true, false]);
+  const anyStudent = sqlShell(srv.db, "SELECT id FROM users WHERE role = 'student' ORDER BY id LIMIT 1");
+  assert.equal((await attacker.req(`/api/v1/users/${anyStudent}`)).status, 403, 'no student record');
+  assert.equal((await attacker.req('/api/v1/districts/1/people')).status, 403, 'no roster');
+  // ... and cannot enrol an authenticator of its own: the window an administrator opened is shut
+  r = await attacker.req('/api/v1/me/totp', { method: 'POST' });
+  assert.equal(r.status, 403, r.text);
+  assert.match(r.body.detail, /ask an administrator for a new password/);
+  assert.equal(sqlShell(srv.db, `SELECT COUNT(*) FROM accounts WHERE login = '${admin.username}' AND totp_pending_sealed IS NOT NULL`), '0');
+  // changing the password from that session does not reopen it
+  r = await attacker.req('/api/v1/me/password', { method: 'POST', json: { current_password: admin.password, password: 'harbor-violet-stone-27' } });
+  assert.equal(r.status, 204, r.text);
+  r = await attacker.req('/api/v1/me/totp', { method: 'POST' });
+  assert.equal(r.status, 403, r.text);
+  // the real administrator, given a new password by another administrator, enrols at once
+  const set = trellis(['admin', 'set-password', '--db', srv.db, '--username', admin.username]);
+  assert.equal(set.status, 0, set.stderr);
+  const owner = new Client(srv.url, '203.0.113.12');
+  assert.equal((await owner.login({ username: admin.username, password: JSON.parse(set.stdout).password })).status, 200);
+  assert.equal((await owner.req('/api/v1/me/totp', { method: 'POST' })).status, 200);
+});
