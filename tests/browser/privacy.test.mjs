@@ -5,7 +5,7 @@
 // WCAG 2.2 criteria are cited at each check (https://www.w3.org/TR/WCAG22/).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { request } from '../e2e/lib/trellis.mjs';
+import { request, trellis, sqlShell } from '../e2e/lib/trellis.mjs';
 import {
   hasChromium, NO_CHROMIUM, launch, demoServer, openPage, checkPage, settle, loginWithPassword, CATALOG,
 } from './lib/browser.mjs';
@@ -89,4 +89,29 @@ test('a signed-in page links the notice from its footer, in the same place (3.2.
   // signed in, the header keeps its log-out button
   assert.ok(await page.isVisible('[data-logout]'));
   await context.close();
+});
+
+test('breach drill 2 in the pages: a stolen administrator password cannot set up a second factor', { skip }, async () => {
+  // a district administrator with no second factor, whose enrolment window closed weeks ago
+  const admin = srv.logins.find((l) => l.role === 'district_admin');
+  assert.equal(trellis(['admin', 'reset-totp', '--db', srv.db, '--username', admin.username]).status, 0);
+  const weeks = Date.now() - 21 * 86400000;
+  sqlShell(srv.db, `UPDATE accounts SET password_set_at = ${weeks}, mfa_enrol_until = ${weeks + 3 * 86400000} WHERE login = '${admin.username}'`);
+  for (const lang of ['en', 'es']) {
+    const { context, page } = await openPage(browser, srv.url, { lang, width: 360 });
+    await page.goto(`${srv.url}/login`);
+    await settle(page);
+    await page.fill('#username', admin.username);
+    await page.fill('#password', admin.password);
+    await page.click('#pw-form button[type=submit]');
+    await page.waitForURL(`${srv.url}/`);
+    await page.goto(`${srv.url}/totp`);
+    await settle(page);
+    await page.click('#begin');
+    await page.waitForFunction(() => document.getElementById('totp-error').textContent.trim() !== '');
+    assert.equal((await page.textContent('#totp-error')).trim(), CATALOG[lang]['totp.window_closed']);
+    assert.ok(await page.isHidden('#step-scan'), 'no key, no QR code');
+    await checkPage(page, 'totp-window-closed', { lang, width: 360 });
+    await context.close();
+  }
 });
