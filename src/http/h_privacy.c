@@ -15,6 +15,5 @@ int h_privacy_notice(struct request *rq)
     int r = privacy_notice(&rq->ctx, &o);
     if (r < 0)
         return r;
-    http_add_header(rq, "Cache-Control", "public, max-age=300");
     return http_respond_json_take(rq, 200, o);
 }
