@@ -125,9 +125,12 @@ test('drill 2: an administrator\'s stolen password, with no second factor, opens
   assert.equal(r.status, 403, r.text);
   assert.match(r.body.detail, /ask an administrator for a new password/);
   assert.equal(sqlShell(srv.db, `SELECT COUNT(*) FROM accounts WHERE login = '${admin.username}' AND totp_pending_sealed IS NOT NULL`), '0');
-  // changing the password from that session does not reopen it
+  // nor change the password to shut the owner out (nor so reopen the window)
+  const hash = sqlShell(srv.db, `SELECT password_hash FROM accounts WHERE login = '${admin.username}'`);
   r = await attacker.req('/api/v1/me/password', { method: 'POST', json: { current_password: admin.password, password: 'harbor-violet-stone-27' } });
-  assert.equal(r.status, 204, r.text);
+  assert.equal(r.status, 403, r.text);
+  assert.match(r.body.detail, /^password: set up two-step verification first/);
+  assert.equal(sqlShell(srv.db, `SELECT password_hash FROM accounts WHERE login = '${admin.username}'`), hash, 'unchanged');
   r = await attacker.req('/api/v1/me/totp', { method: 'POST' });
   assert.equal(r.status, 403, r.text);
   // the real administrator, given a new password by another administrator, enrols at once
