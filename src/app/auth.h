@@ -98,6 +98,23 @@
 #define AUTH_COOKIE        "trellis_session"
 #define AUTH_COOKIE_SECURE "__Host-trellis_session"
 
+/*
+ * A local staff account (not rostered: a contractor, a support engineer)
+ * whose last use (login, password set, creation) is older than this many
+ * days cannot log in (403 account_disabled) until an administrator sets a
+ * new password: nothing else ends such an account when its work does.
+ * Rostered accounts end with their roster record.
+ */
+#define AUTH_STALE_DAYS 90
+
+/*
+ * An account that must have a second factor and has none enrols it with its
+ * password alone, so only for this long after an administrator added it,
+ * set its password or removed its second factor (not after a change of
+ * one's own password): a password stolen later enrols nothing.
+ */
+#define AUTH_ENROL_WINDOW_MS (72 * 3600 * 1000LL)
+
 /* The roles that need a second factor. */
 #define AUTH_MFA_ROLES (ROLE_COUNSELLOR | ROLE_SCHOOL_ADMIN | ROLE_DISTRICT_ADMIN)
 

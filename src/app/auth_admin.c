@@ -23,6 +23,7 @@
 #include "store/store_admin.h"
 #include "store/store_people.h"
 #include "store/store_roster.h"
+#include "store/store_security.h"
 
 #define MAX_PEOPLE_PAGE 100
 
@@ -128,6 +129,8 @@ static int add_change(struct db *db, struct admin_arg *x)
     int r = store_account_insert(db, x->a, &x->a->id);
     if (r == 0 && x->role)
         r = store_account_role_add(db, x->a->district_id, x->a->id, x->role, x->org_id);
+    if (r == 0) /* the first second factor, with the password an administrator handed over */
+        r = store_account_open_enrolment(db, x->a->id, x->c->now_ms + AUTH_ENROL_WINDOW_MS);
     return r;
 }
 
@@ -183,7 +186,10 @@ static int password_change(struct db *db, struct admin_arg *x)
 {
     if (!x->a->id)
         return add_change(db, x);
-    return store_account_set_password(db, x->a->id, x->a->password_hash, x->c->now_ms);
+    int r = store_account_set_password(db, x->a->id, x->a->password_hash, x->c->now_ms);
+    if (r == 0)
+        r = store_account_open_enrolment(db, x->a->id, x->c->now_ms + AUTH_ENROL_WINDOW_MS);
+    return r;
 }
 
 static int set_password(struct ctx *c, struct db *db, struct account_row *a, const char *password,
@@ -405,6 +411,8 @@ static int totp_reset_change(struct db *db, struct admin_arg *x)
     int r = store_account_clear_totp(db, x->a->id);
     if (r == 0)
         r = store_recovery_replace(db, x->a->district_id, x->a->id, NULL, 0, x->c->now_ms);
+    if (r == 0)
+        r = store_account_open_enrolment(db, x->a->id, x->c->now_ms + AUTH_ENROL_WINDOW_MS);
     return r;
 }
 

@@ -14,6 +14,7 @@
 #include "app/auth_internal.h"
 #include "base/arena.h"
 #include "store/store.h"
+#include "store/store_security.h"
 
 /* ---- the outcome ---- */
 
@@ -55,7 +56,19 @@ static int login_unit(struct db *db, void *arg, struct ctx *c)
                  a ? (x->card_user ? "revoked card" : "wrong password") : "unknown name or code");
         goto failed;
     }
-    if (a->disabled_at || !a->roster_active) {
+    bool stale = false;
+    if (!a->disabled_at && a->roster_active && !a->user_id) {
+        /*
+         * a local staff account (a contractor, support: no roster ends it) unused for
+         * AUTH_STALE_DAYS is off until an administrator gives it a new password
+         */
+        int64_t last = 0;
+        r = store_account_last_use(db, a->id, &last);
+        if (r < 0)
+            return r;
+        stale = c->now_ms - last > AUTH_STALE_DAYS * 86400000LL;
+    }
+    if (a->disabled_at || !a->roster_active || stale) {
         /*
          * the right password (or card) for an account that is off: say so,
          * which tells nothing to anyone without it; not a guess to count
@@ -66,8 +79,15 @@ static int login_unit(struct db *db, void *arg, struct ctx *c)
         if (r < 0)
             return r;
         x->ret->refusal = AUTH_DISABLED;
-        snprintf(detail, sizeof(detail), "%s right, but the account is %s", x->how,
+        char why[120];
+        snprintf(why, sizeof(why), "%s",
                  a->disabled_at ? "turned off" : "deactivated in the roster");
+        if (stale)
+            snprintf(why, sizeof(why),
+                     "a local account unused for over %d days (a new password "
+                     "from an administrator turns it on)",
+                     AUTH_STALE_DAYS);
+        snprintf(detail, sizeof(detail), "%s right, but the account is %s", x->how, why);
         e.action = "login_failed";
         e.outcome = "denied";
         e.detail = detail;

@@ -80,6 +80,11 @@ int auth_change_password(struct ctx *c, const char *current, const char *passwor
 
     if (!p || p->kind != PRINCIPAL_USER || !p->session_id)
         return ctx_fail(c, -EPERM, "log in first");
+    /* a session that can only enrol holds nothing but the password: were it stolen, changing
+       it would shut the owner out (breach drill 2, tests/e2e/breach.test.mjs) */
+    if (p->enrol_only)
+        return ctx_fail(c, -EACCES,
+                        "password: set up two-step verification first, then change your password");
     if (!current || !current[0])
         return ctx_fail(c, -EINVAL, "current_password: type your current password");
     if (strlen(current) > 4 * AUTH_PASSWORD_MAX)

@@ -16,6 +16,7 @@
 #include "core/otp.h"
 #include "store/store.h"
 #include "store/store_district.h"
+#include "store/store_security.h"
 
 static int open_secret(struct ctx *c, const uint8_t *sealed, size_t n, uint8_t *key,
                        size_t *ret_len)
@@ -173,6 +174,19 @@ int auth_totp_begin(struct ctx *c, json_t **ret)
     r = ctx_db(c, &db);
     if (r < 0)
         return r;
+    if (p->enrol_only) {
+        /* a first second factor with the password alone: only in the window an administrator
+           opened (AUTH_ENROL_WINDOW_MS) */
+        int64_t until = 0;
+        r = store_account_enrol_until(db, p->account_id, &until);
+        if (r < 0)
+            return ctx_fail(c, r, "cannot read the account");
+        if (c->now_ms > until)
+            return ctx_fail(c, -EACCES,
+                            "second factor: the time to set it up with your password alone has "
+                            "passed (72 hours after an administrator set the password or removed "
+                            "the second factor); ask an administrator for a new password");
+    }
     r = store_district_by_id(db, p->district_id, &d);
     if (r < 0)
         return ctx_fail(c, r, "cannot read the district");

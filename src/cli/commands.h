@@ -36,6 +36,8 @@ extern const struct cli_spec cmd_model_rebuild;
 extern const struct cli_spec cmd_model_fit;
 extern const struct cli_spec cmd_model_show;
 extern const struct cli_spec cmd_access_policy;
+extern const struct cli_spec cmd_privacy_inventory;
+extern const struct cli_spec cmd_security_check;
 extern const struct cli_spec cmd_content_import;
 extern const struct cli_spec cmd_content_list;
 extern const struct cli_spec cmd_content_show;

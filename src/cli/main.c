@@ -70,6 +70,13 @@ const struct command commands[] = {
     {"admin enable", &cmd_admin_enable, "turn an account on again"},
     {"access policy", &cmd_access_policy,
      "the access gate's policy table and the routes that disclose student data"},
+    {"privacy inventory", &cmd_privacy_inventory,
+     "every column of the database classified: category, sealed, retention, who may see it, "
+     "purpose (--check: prove the sealing on the stored values)"},
+    {"security check", &cmd_security_check,
+     "a self-audit: key and database file modes, TLS or Secure cookies, administrators without "
+     "a second factor, stale accounts, API clients without an agreement, the audit log, the "
+     "last backup's age; exit 1 when something needs action"},
     {"audit verify", &cmd_audit_verify,
      "check the audit log's hash chains and keyed heads (and against a checkpoint kept "
      "elsewhere); name what was altered or removed"},

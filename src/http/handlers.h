@@ -118,4 +118,7 @@ int h_healthz(struct request *rq);
 int h_version(struct request *rq);
 int h_brand(struct request *rq);
 
+/* h_privacy.c */
+int h_privacy_notice(struct request *rq);
+
 #endif

@@ -11,6 +11,7 @@ const struct route routes[] = {
     {"GET", "/healthz", h_healthz, ROUTE_NO_BODY | ROUTE_PUBLIC},
     {"GET", "/api/v1/version", h_version, ROUTE_NO_BODY | ROUTE_PUBLIC},
     {"GET", "/api/v1/brand", h_brand, ROUTE_NO_BODY | ROUTE_PUBLIC},
+    {"GET", "/api/v1/privacy/notice", h_privacy_notice, ROUTE_NO_BODY | ROUTE_PUBLIC},
     {"POST", "/api/v1/session", h_session_create, ROUTE_PUBLIC},
     {"DELETE", "/api/v1/session", h_session_delete, ROUTE_NO_BODY | ROUTE_PUBLIC},
     {"POST", "/api/v1/session/card", h_session_card, ROUTE_PUBLIC},

@@ -133,7 +133,7 @@ int store_conn_school_students(struct db *db, struct grant *g, int64_t class_id,
         db, &st,
         "SELECT u.id, u.given_name, u.preferred_given_name, u.family_name, u.grades, "
         "COALESCE(" HOUSEHOLD(
-            "u") ", 0), a.id, a.answered_ms, a.source, a.sealed, "
+            "u") ", 0), a.id, a.answered_ms, a.source, a.answers_sealed, "
                  "k.issued_ms, k.expires_ms, k.used_ms FROM users u LEFT JOIN survey_answers a ON "
                  "a.id = (SELECT MAX(x.id) FROM survey_answers x WHERE x.district_id = "
                  "u.district_id "
@@ -194,12 +194,13 @@ int store_conn_answer_insert(struct db *db, int64_t district_id, const struct co
                              int64_t *ret_id)
 {
     struct db_stmt *st;
-    int r = db_query(db, &st,
-                     "INSERT INTO survey_answers (district_id, user_id, household_id, source, "
-                     "code_id, entered_by, answered_ms, sealed) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
-                     "RETURNING id",
-                     "iizszzib", district_id, a->user_id, a->household_id, a->source, a->code_id,
-                     a->entered_by, a->answered_ms, a->sealed, a->sealed_len);
+    int r = db_query(
+        db, &st,
+        "INSERT INTO survey_answers (district_id, user_id, household_id, source, "
+        "code_id, entered_by, answered_ms, answers_sealed) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
+        "RETURNING id",
+        "iizszzib", district_id, a->user_id, a->household_id, a->source, a->code_id, a->entered_by,
+        a->answered_ms, a->sealed, a->sealed_len);
     if (r < 0)
         return r;
     return (int)one_row(st, ret_id);
@@ -214,7 +215,7 @@ int store_conn_answers(struct db *db, struct grant *g,
         return r;
     r = db_query(db, &st,
                  "SELECT id, user_id, COALESCE(household_id, 0), source, COALESCE(code_id, 0), "
-                 "COALESCE(entered_by, 0), answered_ms, sealed FROM survey_answers WHERE "
+                 "COALESCE(entered_by, 0), answered_ms, answers_sealed FROM survey_answers WHERE "
                  "district_id = ? AND user_id = ? ORDER BY answered_ms DESC, id DESC",
                  "ii", g->district_id, g->id);
     if (r < 0)
@@ -569,18 +570,19 @@ int store_conn_equity_rows(struct db *db, struct grant *g, int64_t from_week,
                          g->id, ACT_READ);
     if (r < 0)
         return r;
-    r = db_query(db, &st,
-                 "SELECT u.id, COALESCE(u.primary_org_id, (SELECT MIN(uo.org_id) FROM user_orgs "
-                 "uo JOIN orgs o ON o.id = uo.org_id WHERE uo.district_id = u.district_id AND "
-                 "uo.user_id = u.id AND o.type = 'school'), 0), COALESCE(u.grades, ''), a.sealed, "
-                 "COALESCE((SELECT SUM(w.answers) FROM model_weekly w WHERE w.district_id = "
-                 "u.district_id AND w.user_id = u.id AND w.week >= ?), 0), COALESCE((SELECT "
-                 "SUM(w.gained - w.lost) FROM model_weekly w WHERE w.district_id = u.district_id "
-                 "AND w.user_id = u.id AND w.week >= ?), 0) FROM users u JOIN survey_answers a ON "
-                 "a.id = (SELECT MAX(x.id) FROM survey_answers x WHERE x.district_id = "
-                 "u.district_id AND x.user_id = u.id) WHERE u.district_id = ? AND u.role = "
-                 "'student' AND u.status = 'active' ORDER BY u.id",
-                 "iii", from_week, from_week, g->district_id);
+    r = db_query(
+        db, &st,
+        "SELECT u.id, COALESCE(u.primary_org_id, (SELECT MIN(uo.org_id) FROM user_orgs "
+        "uo JOIN orgs o ON o.id = uo.org_id WHERE uo.district_id = u.district_id AND "
+        "uo.user_id = u.id AND o.type = 'school'), 0), COALESCE(u.grades, ''), a.answers_sealed, "
+        "COALESCE((SELECT SUM(w.answers) FROM model_weekly w WHERE w.district_id = "
+        "u.district_id AND w.user_id = u.id AND w.week >= ?), 0), COALESCE((SELECT "
+        "SUM(w.gained - w.lost) FROM model_weekly w WHERE w.district_id = u.district_id "
+        "AND w.user_id = u.id AND w.week >= ?), 0) FROM users u JOIN survey_answers a ON "
+        "a.id = (SELECT MAX(x.id) FROM survey_answers x WHERE x.district_id = "
+        "u.district_id AND x.user_id = u.id) WHERE u.district_id = ? AND u.role = "
+        "'student' AND u.status = 'active' ORDER BY u.id",
+        "iii", from_week, from_week, g->district_id);
     if (r < 0)
         return r;
     while ((r = db_step(st)) > 0) {

@@ -506,6 +506,16 @@ function wireChrome() {
     b.addEventListener('click', () => setLang(b.dataset.switchLang));
   for (const b of document.querySelectorAll('[data-logout]')) b.addEventListener('click', logout);
   wireNet();
+  addFooter();
+}
+
+// Every page ends with the same footer (3.2.6): the privacy notice, public, in reach of
+// families before they log in.
+function addFooter() {
+  if (document.querySelector('footer.site-foot')) return;
+  const here = location.pathname === '/privacy' || location.pathname === '/privacy.html';
+  document.body.append(h('footer', { class: 'site-foot' }, h('p', {},
+    h('a', { href: '/privacy', 'data-i18n': 'privacy.footer_link', 'aria-current': here ? 'page' : null }, 'Privacy notice'))));
 }
 
 // A local path to go back to after logging in (never another site).

@@ -40,7 +40,9 @@ $('begin').addEventListener('click', async () => {
   try {
     enrolment = await api('/api/v1/me/totp', { method: 'POST' });
   } catch (e) {
-    fail(() => errorText(e), $('begin'));
+    // 403 forbidden: the 72 hours to set up a first second factor with the password alone
+    // have passed (a stolen password enrols nothing); an administrator's new password reopens them
+    fail(() => (e.status === 403 && e.code === 'forbidden' ? t('totp.window_closed') : errorText(e)), $('begin'));
     if (e.network) showNetProblem('failed');
     return;
   }

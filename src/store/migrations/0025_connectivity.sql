@@ -33,7 +33,7 @@ CREATE TABLE survey_answers (
     code_id INTEGER REFERENCES survey_codes (id), -- the code used (family answers)
     entered_by INTEGER REFERENCES users (id), -- the staff member (staff answers)
     answered_ms INTEGER NOT NULL,
-    sealed BLOB NOT NULL               -- the answers (JSON), sealed
+    answers_sealed BLOB NOT NULL       -- the answers (JSON), sealed
 );
 CREATE INDEX survey_answers_user ON survey_answers (district_id, user_id, answered_ms);
 
