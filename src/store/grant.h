@@ -56,6 +56,8 @@ enum access_kind {
     RES_ASSIGNMENTS,
     RES_SCHOOL_STATS,   /* a school's aggregates, small cells suppressed: id = orgs.id */
     RES_DISTRICT_STATS, /* the district's aggregates, small cells suppressed: id = districts.id */
+    /* a person's micro-credentials (awarding, revoking, listing): id = users.id of the holder */
+    RES_CREDENTIALS,
     RES_KIND_MAX
 };
 

@@ -1,0 +1,552 @@
+/*
+ * Micro-credentials: see badges.h. Signing keys are made on first use (RSA
+ * 2048, RS256) and kept sealed (store_badges.c); the public half is served
+ * as a JWKS. A credential is built and signed before the write transaction
+ * that stores it, so the transaction holds the writer for one insert.
+ */
+#include "base/common.h"
+
+#include <openssl/evp.h>
+#include <sodium.h>
+#include <stdio.h>
+
+#include "app/access.h"
+#include "app/badges.h"
+#include "app/principal.h"
+#include "base/mem.h"
+#include "base/uuid.h"
+#include "store/store.h"
+#include "store/store_badges.h"
+#include "store/store_district.h"
+
+#define REASON_MAX 500
+
+static const char *base_of(struct ctx *c, char out[512])
+{
+    const char *b = c->cfg && c->cfg->base_url[0] ? c->cfg->base_url : NULL;
+    size_t n;
+    if (!b) {
+        /* as `trellis serve` names itself without base_url */
+        snprintf(out, 512, "http://%s",
+                 c->cfg && c->cfg->listen[0] ? c->cfg->listen : "127.0.0.1:8080");
+        return out;
+    }
+    n = strlen(b);
+    while (n > 0 && b[n - 1] == '/')
+        n--;
+    snprintf(out, 512, "%.*s", (int)n, b);
+    return out;
+}
+
+/* The district's signing key, made (and stored) when there is none yet. */
+static int signing_key(struct ctx *c, int64_t district_id, EVP_PKEY **ret_key, char kid[48])
+{
+    struct buf der = BUF_INIT(64 * 1024);
+    struct db *db;
+    char alg[16];
+    json_t *jwk = NULL;
+    char *jwk_text = NULL;
+    EVP_PKEY *key = NULL;
+    int r = ctx_db(c, &db);
+
+    if (r < 0)
+        return r;
+    r = store_badge_key_current(db, district_id, &der, kid, alg);
+    if (r == 0) {
+        r = jws_key_from_der(der.data, der.len, &key);
+        goto out;
+    }
+    if (r != -ENOENT)
+        goto out;
+    r = jws_key_generate(2048, &key);
+    if (r == 0)
+        r = jws_key_to_der(key, &der);
+    char k[44];
+    if (r == 0)
+        r = jws_public_jwk(key, &jwk, k);
+    if (r < 0)
+        goto out;
+    snprintf(kid, 48, "%s", k);
+    if (json_object_set_new(jwk, "kid", json_string(k)) < 0 ||
+        json_object_set_new(jwk, "alg", json_string("RS256")) < 0 ||
+        json_object_set_new(jwk, "use", json_string("sig")) < 0 ||
+        !(jwk_text = json_dumps(jwk, JSON_COMPACT))) {
+        r = -ENOMEM;
+        goto out;
+    }
+    r = store_begin(db);
+    if (r == 0) {
+        r = store_badge_key_add(db, district_id, k, "RS256", der.data, der.len, jwk_text,
+                                c->now_ms);
+        if (r == 0)
+            r = store_commit(db);
+        else
+            store_rollback(db);
+    }
+out:
+    if (der.data)
+        sodium_memzero(der.data, der.len);
+    buf_release(&der);
+    json_decref(jwk);
+    free(jwk_text);
+    if (r == 0)
+        *ret_key = key;
+    else
+        jws_key_free(key);
+    return r;
+}
+
+int badges_define(struct ctx *c, const char *slug, const char *name, const char *description,
+                  const char *competency, const char *method, const char *evidence,
+                  const char *const *rubric, size_t n_rubric, int64_t *ret_id)
+{
+    struct badge_achievement_row row = {0};
+    struct db *db;
+    int64_t id = 0;
+    int r;
+
+    if (!c->who || c->who->kind != PRINCIPAL_OPERATOR)
+        return ctx_fail(c, -EACCES, "not allowed: achievements are defined by the operator");
+    if (!slug || !slug[0] || strlen(slug) >= sizeof(row.slug) ||
+        strspn(slug, "abcdefghijklmnopqrstuvwxyz0123456789-") != strlen(slug))
+        return ctx_fail(c, -EINVAL, "slug: 1 to 63 of a-z, 0-9 and '-'");
+    if (!name || !name[0] || strlen(name) >= sizeof(row.name))
+        return ctx_fail(c, -EINVAL, "name: 1 to 255 bytes");
+    if (!description || !description[0] || strlen(description) >= sizeof(row.description))
+        return ctx_fail(c, -EINVAL, "description: 1 to 2047 bytes");
+    if (!competency || !competency[0] || strlen(competency) >= sizeof(row.competency))
+        return ctx_fail(c, -EINVAL, "competency: 1 to 2047 bytes");
+    row.district_id = c->who->district_id;
+    snprintf(row.slug, sizeof(row.slug), "%s", slug);
+    snprintf(row.name, sizeof(row.name), "%s", name);
+    snprintf(row.description, sizeof(row.description), "%s", description);
+    snprintf(row.competency, sizeof(row.competency), "%s", competency);
+    snprintf(row.method, sizeof(row.method), "%s", method ? method : "");
+    snprintf(row.evidence_required, sizeof(row.evidence_required), "%s", evidence ? evidence : "");
+    row.created_ms = c->now_ms;
+    r = ctx_db(c, &db);
+    if (r < 0)
+        return r;
+    r = store_begin(db);
+    if (r < 0)
+        return r;
+    r = store_badge_achievement_put(db, &row, &id);
+    for (size_t i = 0; r == 0 && i < n_rubric; i++)
+        r = store_badge_rubric_put(db, row.district_id, id, (int64_t)i + 1, rubric[i], "");
+    if (r == 0)
+        r = store_commit(db);
+    else
+        store_rollback(db);
+    if (r < 0)
+        return ctx_fail(c, r, "cannot store the achievement");
+    *ret_id = id;
+    return 0;
+}
+
+int badges_award(struct ctx *c, const struct badge_award *a, int64_t *ret_id)
+{
+    struct access_resource res = {RES_CREDENTIALS, 0, a->recipient_id};
+    struct badge_achievement_row *ach = mem_calloc(1, sizeof(*ach));
+    struct badge_credential_row row = {0};
+    struct district_row d;
+    struct buf jwt = BUF_INIT(64 * 1024);
+    char base[512], name[300], role[32], kid[48], uuid[37], ach_id[700], issuer[700], status[700],
+        subject[700], cid[64];
+    uint8_t u[16];
+    json_t *cred = NULL;
+    EVP_PKEY *key = NULL;
+    struct db *db;
+    int r;
+
+    if (!ach)
+        return ctx_fail(c, -ENOMEM, "out of memory");
+    r = access_check(c, ACT_WRITE, &res, NULL);
+    if (r < 0)
+        goto out;
+    r = ctx_db(c, &db);
+    if (r < 0)
+        goto out;
+    int64_t district = c->who->district_id;
+    r = store_badge_person(db, district, a->recipient_id, name, role);
+    if (r == -ENOENT) {
+        r = ctx_fail(c, -ENOENT, "recipient: no such person");
+        goto out;
+    }
+    if (r == 0 && strcmp(role, "teacher") && strcmp(role, "aide")) {
+        r = ctx_fail(c, -EINVAL, "recipient: micro-credentials are for teachers");
+        goto out;
+    }
+    if (r == 0)
+        r = a->achievement_id
+                ? store_badge_achievement_get(db, district, a->achievement_id, ach)
+                : store_badge_achievement_by_slug(
+                      db, district, a->achievement_slug ? a->achievement_slug : "", ach);
+    if (r == -ENOENT) {
+        r = ctx_fail(c, -ENOENT, "achievement: no such achievement");
+        goto out;
+    }
+    if (r == 0)
+        r = store_district_by_id(db, district, &d);
+    if (r < 0) {
+        r = ctx_fail(c, r, "cannot read the recipient or the achievement");
+        goto out;
+    }
+    if (a->valid_until_ms && a->valid_until_ms <= c->now_ms) {
+        r = ctx_fail(c, -EINVAL, "valid_until: must be in the future");
+        goto out;
+    }
+    r = signing_key(c, district, &key, kid);
+    if (r < 0) {
+        r = ctx_fail(c, r, "cannot read or make the issuer's signing key");
+        goto out;
+    }
+    if (uuid_v4(u) < 0) {
+        r = ctx_fail(c, -EIO, "cannot make an identifier");
+        goto out;
+    }
+    uuid_format(u, uuid);
+    base_of(c, base);
+    snprintf(cid, sizeof(cid), "urn:uuid:%s", uuid);
+    snprintf(issuer, sizeof(issuer), "%s/badges/d/%lld/issuer", base, (long long)district);
+    snprintf(ach_id, sizeof(ach_id), "%s/badges/d/%lld/achievements/%s", base, (long long)district,
+             ach->slug);
+    snprintf(status, sizeof(status), "%s/badges/d/%lld/status", base, (long long)district);
+    snprintf(subject, sizeof(subject), "%s/badges/d/%lld/holders/%lld", base, (long long)district,
+             (long long)a->recipient_id);
+    r = store_begin(db);
+    if (r < 0)
+        goto out;
+    r = store_badge_next_index(db, district, &row.status_index);
+    if (r == 0 && row.status_index >= BADGE_STATUS_LIST_N)
+        r = ctx_fail(c, -ENOSPC, "status list: full");
+    struct badge_vc_in in = {
+        .id = cid,
+        .issuer_id = issuer,
+        .issuer_name = d.name,
+        .achievement_id = ach_id,
+        .achievement_name = ach->name,
+        .achievement_description = ach->description,
+        .criteria = ach->competency,
+        .recipient_id = subject,
+        .recipient_name = name,
+        .valid_from_ms = c->now_ms,
+        .valid_until_ms = a->valid_until_ms,
+        .status_list = status,
+        .status_index = row.status_index,
+    };
+    if (r == 0)
+        r = badge_vc_credential(&in, &cred);
+    if (r == 0)
+        r = badge_vc_sign(key, kid, cred, &jwt);
+    if (r == 0) {
+        row.district_id = district;
+        snprintf(row.uuid, sizeof(row.uuid), "%s", uuid);
+        row.achievement_id = ach->id;
+        row.recipient_id = a->recipient_id;
+        snprintf(row.awarded_by, sizeof(row.awarded_by), "%s", c->who->name ? c->who->name : "");
+        row.awarded_by_user = c->who->user_id;
+        row.issued_ms = c->now_ms;
+        row.expires_ms = a->valid_until_ms;
+        snprintf(row.kid, sizeof(row.kid), "%s", kid);
+        row.jwt = jwt.data;
+        r = store_badge_credential_add(db, &row, ret_id);
+    }
+    if (r == 0)
+        r = store_commit(db);
+    else
+        store_rollback(db);
+    if (r < 0 && !c->err[0])
+        ctx_fail(c, r, "cannot store the credential");
+out:
+    json_decref(cred);
+    jws_key_free(key);
+    buf_release(&jwt);
+    mem_free(ach);
+    return r;
+}
+
+int badges_revoke(struct ctx *c, int64_t id, const char *reason)
+{
+    struct badge_credential_row row;
+    struct db *db;
+    int r;
+
+    if (!reason || !reason[0] || strlen(reason) > REASON_MAX)
+        return ctx_fail(c, -EINVAL, "reason: 1 to %d bytes", REASON_MAX);
+    if (!c->who)
+        return ctx_fail(c, -EPERM, "log in first");
+    r = ctx_db(c, &db);
+    if (r < 0)
+        return r;
+    r = store_badge_credential_get(db, id, &row);
+    if (r == 0 && row.district_id != c->who->district_id)
+        r = -ENOENT;
+    store_badge_credential_release(&row);
+    if (r == -ENOENT)
+        return ctx_fail(c, -ENOENT, "id: no such credential");
+    if (r < 0)
+        return ctx_fail(c, r, "cannot read the credential");
+    struct access_resource res = {RES_CREDENTIALS, 0, row.recipient_id};
+    r = access_check(c, ACT_WRITE, &res, NULL);
+    if (r < 0)
+        return r;
+    r = store_begin(db);
+    if (r < 0)
+        return r;
+    r = store_badge_revoke(db, row.district_id, id, c->now_ms, reason,
+                           c->who->name ? c->who->name : "");
+    if (r == 0)
+        r = store_commit(db);
+    else
+        store_rollback(db);
+    if (r == -EEXIST)
+        return ctx_fail(c, -EEXIST, "id: the credential is already revoked");
+    if (r < 0)
+        return ctx_fail(c, r, "cannot revoke the credential");
+    return 0;
+}
+
+static json_t *iso_or_null(int64_t ms)
+{
+    char t[32];
+    if (!ms)
+        return json_null();
+    time_t s = (time_t)(ms / 1000);
+    struct tm tm;
+    gmtime_r(&s, &tm);
+    strftime(t, sizeof(t), "%Y-%m-%dT%H:%M:%SZ", &tm);
+    return json_string(t);
+}
+
+static int list_cb(void *arg, const struct badge_credential_row *row)
+{
+    json_t *o =
+        json_pack("{s:I, s:s, s:s, s:I, s:s, s:o, s:o, s:o, s:s}", "id", (json_int_t)row->id,
+                  "uuid", row->uuid, "achievement", row->achievement_name, "recipient_id",
+                  (json_int_t)row->recipient_id, "recipient", row->recipient_name, "issued",
+                  iso_or_null(row->issued_ms), "expires", iso_or_null(row->expires_ms), "revoked",
+                  iso_or_null(row->revoked_ms), "reason", row->revoked_reason);
+    return !o || json_array_append_new(arg, o) < 0 ? -ENOMEM : 0;
+}
+
+int badges_list(struct ctx *c, int64_t holder, json_t **ret)
+{
+    struct access_resource res = {holder ? RES_CREDENTIALS : RES_DISTRICT, 0, holder};
+    json_t *list;
+    struct db *db;
+    int r;
+
+    r = access_check(c, holder ? ACT_LIST : ACT_ADMIN, &res, NULL);
+    if (r < 0)
+        return r;
+    r = ctx_db(c, &db);
+    if (r < 0)
+        return r;
+    list = json_array();
+    if (!list)
+        return ctx_fail(c, -ENOMEM, "out of memory");
+    r = store_badge_credentials(db, c->who->district_id, holder, list_cb, list);
+    if (r < 0) {
+        json_decref(list);
+        return ctx_fail(c, r, "cannot list the credentials");
+    }
+    *ret = list;
+    return 0;
+}
+
+int badges_export(struct ctx *c, int64_t id, char **ret_jwt)
+{
+    struct badge_credential_row row;
+    struct db *db;
+    int r;
+
+    if (!c->who)
+        return ctx_fail(c, -EPERM, "log in first");
+    r = ctx_db(c, &db);
+    if (r < 0)
+        return r;
+    r = store_badge_credential_get(db, id, &row);
+    if (r == 0 && row.district_id != c->who->district_id)
+        r = -ENOENT;
+    if (r < 0) {
+        store_badge_credential_release(&row);
+        return ctx_fail(c, r, r == -ENOENT ? "id: no such credential" : "cannot read it");
+    }
+    struct access_resource res = {RES_CREDENTIALS, 0, row.recipient_id};
+    r = access_check(c, ACT_EXPORT, &res, NULL);
+    if (r < 0) {
+        store_badge_credential_release(&row);
+        return r;
+    }
+    *ret_jwt = row.jwt;
+    return 0;
+}
+
+/* ---- public ---- */
+
+static int jwk_cb(void *arg, const char *text)
+{
+    json_t *k = json_loads(text, 0, NULL);
+    return !k || json_array_append_new(arg, k) < 0 ? -ENOMEM : 0;
+}
+
+int badges_jwks(struct ctx *c, int64_t district_id, json_t **ret)
+{
+    struct db *db;
+    json_t *keys = json_array();
+    int r = keys ? ctx_db(c, &db) : -ENOMEM;
+    if (r == 0)
+        r = store_badge_public_keys(db, district_id, jwk_cb, keys);
+    if (r < 0) {
+        json_decref(keys);
+        return ctx_fail(c, r, "cannot read the keys");
+    }
+    *ret = json_pack("{s:o}", "keys", keys);
+    return *ret ? 0 : -ENOMEM;
+}
+
+int badges_issuer(struct ctx *c, int64_t district_id, json_t **ret)
+{
+    struct district_row d;
+    struct db *db;
+    char base[512], id[700];
+    int r = ctx_db(c, &db);
+    if (r == 0)
+        r = store_district_by_id(db, district_id, &d);
+    if (r < 0)
+        return ctx_fail(c, r, "district: not found");
+    base_of(c, base);
+    snprintf(id, sizeof(id), "%s/badges/d/%lld/issuer", base, (long long)district_id);
+    *ret =
+        json_pack("{s:[s,s], s:s, s:[s], s:s, s:s++}", "@context", BADGE_VC_CONTEXT,
+                  BADGE_OB3_CONTEXT, "id", id, "type", "Profile", "name", d.name, "url", base, "/");
+    return *ret ? 0 : -ENOMEM;
+}
+
+struct idx_list {
+    int64_t *v;
+    size_t n, cap;
+};
+
+static int idx_cb(void *arg, int64_t index)
+{
+    struct idx_list *l = arg;
+    if (l->n == l->cap) {
+        size_t cap = l->cap ? l->cap * 2 : 64;
+        int64_t *v = mem_realloc(l->v, cap * sizeof(*v));
+        if (!v)
+            return -ENOMEM;
+        l->v = v;
+        l->cap = cap;
+    }
+    l->v[l->n++] = index;
+    return 0;
+}
+
+int badges_status_list(struct ctx *c, int64_t district_id, json_t **ret)
+{
+    struct idx_list l = {0};
+    struct district_row d;
+    struct db *db;
+    char base[512], id[700], issuer[700], now[32];
+    char *enc = NULL;
+    int r = ctx_db(c, &db);
+    if (r == 0)
+        r = store_district_by_id(db, district_id, &d);
+    if (r == 0)
+        r = store_badge_revoked(db, district_id, idx_cb, &l);
+    if (r == 0)
+        r = badge_status_encode(l.v, l.n, &enc);
+    mem_free(l.v);
+    if (r < 0)
+        return ctx_fail(c, r, r == -ENOENT ? "district: not found" : "cannot read the status");
+    base_of(c, base);
+    snprintf(id, sizeof(id), "%s/badges/d/%lld/status", base, (long long)district_id);
+    snprintf(issuer, sizeof(issuer), "%s/badges/d/%lld/issuer", base, (long long)district_id);
+    json_t *t = iso_or_null(c->now_ms);
+    snprintf(now, sizeof(now), "%s", json_string_value(t));
+    json_decref(t);
+    /* Bitstring Status List section 2.2: BitstringStatusListCredential */
+    *ret = json_pack("{s:[s], s:s, s:[s,s], s:s, s:s, s:{s:s++, s:s, s:s, s:s}}", "@context",
+                     BADGE_VC_CONTEXT, "id", id, "type", "VerifiableCredential",
+                     "BitstringStatusListCredential", "issuer", issuer, "validFrom", now,
+                     "credentialSubject", "id", id, "#list", "type", "BitstringStatusList",
+                     "statusPurpose", "revocation", "encodedList", enc);
+    mem_free(enc);
+    return *ret ? 0 : -ENOMEM;
+}
+
+int badges_public_jwt(struct ctx *c, const char *uuid, char **ret_jwt)
+{
+    struct badge_credential_row row;
+    struct db *db;
+    int r = ctx_db(c, &db);
+    if (r < 0)
+        return r;
+    if (!uuid || strlen(uuid) != 36)
+        return ctx_fail(c, -ENOENT, "credential: not found");
+    r = store_badge_credential_by_uuid(db, uuid, &row);
+    if (r < 0) {
+        store_badge_credential_release(&row);
+        return ctx_fail(c, r, r == -ENOENT ? "credential: not found" : "cannot read it");
+    }
+    *ret_jwt = row.jwt;
+    return 0;
+}
+
+int badges_verify_local(struct ctx *c, const char *text, size_t len, struct badge_verdict *v)
+{
+    struct badge_credential_row row = {0};
+    struct badge_verdict first;
+    json_t *jwks = NULL;
+    struct db *db;
+    int r;
+
+    /* read it once without keys to learn which credential it claims to be */
+    r = badge_vc_verify(text, len, NULL, c->now_ms, &first);
+    if (r < 0)
+        return r;
+    if (strncmp(first.credential_id, "urn:uuid:", 9) != 0) {
+        *v = first;
+        if (!v->reason[0] || !strncmp(v->reason, "kid", 3))
+            snprintf(v->reason, sizeof(v->reason), "issuer: not issued by this Trellis");
+        return 0;
+    }
+    r = ctx_db(c, &db);
+    if (r < 0)
+        return r;
+    r = store_badge_credential_by_uuid(db, first.credential_id + 9, &row);
+    if (r == -ENOENT) {
+        *v = first;
+        snprintf(v->reason, sizeof(v->reason), "jti: no credential of this Trellis has this id");
+        v->verified = false;
+        return 0;
+    }
+    if (r == 0)
+        r = badges_jwks(c, row.district_id, &jwks);
+    if (r == 0)
+        r = badge_vc_verify(text, len, jwks, c->now_ms, v);
+    json_decref(jwks);
+    if (r == 0 && v->verified) {
+        if (v->status_index != row.status_index) {
+            v->verified = false;
+            snprintf(v->reason, sizeof(v->reason), "credentialStatus: not this credential's entry");
+        } else if (row.revoked_ms) {
+            v->verified = false;
+            snprintf(v->status, sizeof(v->status), "revoked");
+            snprintf(v->reason, sizeof(v->reason), "revoked: %.200s", row.revoked_reason);
+        } else {
+            snprintf(v->status, sizeof(v->status), "active");
+        }
+    }
+    store_badge_credential_release(&row);
+    return r;
+}
+
+json_t *badges_verdict_json(const struct badge_verdict *v)
+{
+    return json_pack("{s:b, s:s?, s:s?, s:s, s:s?}", "verified", v->verified, "issuer",
+                     v->issuer[0] ? v->issuer : NULL, "achievement",
+                     v->achievement[0] ? v->achievement : NULL, "status", v->status, "reason",
+                     v->reason[0] ? v->reason : NULL);
+}
