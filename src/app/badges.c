@@ -418,7 +418,7 @@ int badges_issuer(struct ctx *c, int64_t district_id, json_t **ret)
     base_of(c, base);
     snprintf(id, sizeof(id), "%s/badges/d/%lld/issuer", base, (long long)district_id);
     *ret =
-        json_pack("{s:[s,s], s:s, s:[s], s:s, s:s++}", "@context", BADGE_VC_CONTEXT,
+        json_pack("{s:[s,s], s:s, s:[s], s:s, s:s+}", "@context", BADGE_VC_CONTEXT,
                   BADGE_OB3_CONTEXT, "id", id, "type", "Profile", "name", d.name, "url", base, "/");
     return *ret ? 0 : -ENOMEM;
 }
@@ -467,7 +467,7 @@ int badges_status_list(struct ctx *c, int64_t district_id, json_t **ret)
     snprintf(now, sizeof(now), "%s", json_string_value(t));
     json_decref(t);
     /* Bitstring Status List section 2.2: BitstringStatusListCredential */
-    *ret = json_pack("{s:[s], s:s, s:[s,s], s:s, s:s, s:{s:s++, s:s, s:s, s:s}}", "@context",
+    *ret = json_pack("{s:[s], s:s, s:[s,s], s:s, s:s, s:{s:s+, s:s, s:s, s:s}}", "@context",
                      BADGE_VC_CONTEXT, "id", id, "type", "VerifiableCredential",
                      "BitstringStatusListCredential", "issuer", issuer, "validFrom", now,
                      "credentialSubject", "id", id, "#list", "type", "BitstringStatusList",
@@ -549,4 +549,38 @@ json_t *badges_verdict_json(const struct badge_verdict *v)
                      v->issuer[0] ? v->issuer : NULL, "achievement",
                      v->achievement[0] ? v->achievement : NULL, "status", v->status, "reason",
                      v->reason[0] ? v->reason : NULL);
+}
+
+int badges_public_view(struct ctx *c, const char *uuid, json_t **ret)
+{
+    struct badge_verdict v;
+    struct jws_parts p = {0};
+    char *jwt = NULL, why[160];
+    json_t *cred = NULL;
+    int r = badges_public_jwt(c, uuid, &jwt);
+    if (r < 0)
+        return r;
+    r = badges_verify_local(c, jwt, strlen(jwt), &v);
+    if (r == 0)
+        r = jws_parse(jwt, strlen(jwt), &p, why, sizeof(why));
+    if (r == 0) {
+        cred = json_loadb((const char *)p.payload, p.payload_len, 0, NULL);
+        r = cred ? 0 : -EIO;
+    }
+    if (r == 0) {
+        /* the page shows the credential, not the JWT's repetition of it */
+        json_object_del(cred, "iss");
+        json_object_del(cred, "jti");
+        json_object_del(cred, "sub");
+        json_object_del(cred, "nbf");
+        json_object_del(cred, "exp");
+        *ret = json_pack("{s:o, s:o, s:s}", "verification", badges_verdict_json(&v), "credential",
+                         cred, "jwt", jwt);
+        cred = NULL;
+        r = *ret ? 0 : -ENOMEM;
+    }
+    json_decref(cred);
+    jws_parts_release(&p);
+    mem_free(jwt);
+    return r < 0 ? ctx_fail(c, r, "cannot read the credential") : 0;
 }

@@ -65,6 +65,12 @@ int badges_jwks(struct ctx *c, int64_t district_id, json_t **ret);
 int badges_issuer(struct ctx *c, int64_t district_id, json_t **ret);
 /* The BitstringStatusListCredential of the district's revocations (unsigned JSON). */
 int badges_status_list(struct ctx *c, int64_t district_id, json_t **ret);
+/*
+ * What the public verification page shows of credential uuid: {verification: {verified,
+ * issuer, achievement, status, reason}, credential: the signed credential, jwt}; nothing
+ * beyond what the credential holds. 0, or -ENOENT.
+ */
+int badges_public_view(struct ctx *c, const char *uuid, json_t **ret);
 /* The VC-JWT of credential uuid as issued (malloc'ed): 0, or -ENOENT. */
 int badges_public_jwt(struct ctx *c, const char *uuid, char **ret_jwt);
 
