@@ -143,67 +143,56 @@ int badges_define(struct ctx *c, const char *slug, const char *name, const char 
     return 0;
 }
 
-int badges_award(struct ctx *c, const struct badge_award *a, int64_t *ret_id)
+/* One award, checked and signed, waiting to be stored. */
+struct pending {
+    struct badge_credential_row row;
+    struct buf jwt;
+};
+
+/*
+ * Check award a (the gate, the holder, the achievement) and sign its
+ * credential with status index idx into p. Reads only.
+ */
+static int prepare(struct ctx *c, struct db *db, const struct badge_award *a, EVP_PKEY *key,
+                   const char *kid, const struct district_row *d, struct badge_achievement_row *ach,
+                   int64_t idx, struct pending *p)
 {
     struct access_resource res = {RES_CREDENTIALS, 0, a->recipient_id};
-    struct badge_achievement_row *ach = mem_calloc(1, sizeof(*ach));
-    struct badge_credential_row row = {0};
-    struct district_row d;
-    struct buf jwt = BUF_INIT(64 * 1024);
-    char base[512], name[300], role[32], kid[48], uuid[37], ach_id[700], issuer[700], status[700],
+    int64_t district = c->who->district_id;
+    char base[512], name[300], role[32], uuid[37], ach_id[700], issuer[700], status[700],
         subject[700], cid[64];
     uint8_t u[16];
     json_t *cred = NULL;
-    EVP_PKEY *key = NULL;
-    struct db *db;
     int r;
 
-    if (!ach)
-        return ctx_fail(c, -ENOMEM, "out of memory");
     r = access_check(c, ACT_WRITE, &res, NULL);
     if (r < 0)
-        goto out;
-    r = ctx_db(c, &db);
-    if (r < 0)
-        goto out;
-    int64_t district = c->who->district_id;
+        return r;
     r = store_badge_person(db, district, a->recipient_id, name, role);
-    if (r == -ENOENT) {
-        r = ctx_fail(c, -ENOENT, "recipient: no such person");
-        goto out;
-    }
-    if (r == 0 && strcmp(role, "teacher") && strcmp(role, "aide")) {
-        r = ctx_fail(c, -EINVAL, "recipient: micro-credentials are for teachers");
-        goto out;
-    }
-    if (r == 0)
+    if (r == -ENOENT)
+        return ctx_fail(c, -ENOENT, "recipient: no such person");
+    if (r == 0 && strcmp(role, "teacher") && strcmp(role, "aide"))
+        return ctx_fail(c, -EINVAL, "recipient: micro-credentials are for teachers");
+    if (r == 0 &&
+        !(ach->id &&
+          (a->achievement_id ? ach->id == a->achievement_id
+                             : !strcmp(ach->slug, a->achievement_slug ? a->achievement_slug : ""))))
         r = a->achievement_id
                 ? store_badge_achievement_get(db, district, a->achievement_id, ach)
                 : store_badge_achievement_by_slug(
                       db, district, a->achievement_slug ? a->achievement_slug : "", ach);
     if (r == -ENOENT) {
-        r = ctx_fail(c, -ENOENT, "achievement: no such achievement");
-        goto out;
+        ach->id = 0;
+        return ctx_fail(c, -ENOENT, "achievement: no such achievement");
     }
-    if (r == 0)
-        r = store_district_by_id(db, district, &d);
-    if (r < 0) {
-        r = ctx_fail(c, r, "cannot read the recipient or the achievement");
-        goto out;
-    }
-    if (a->valid_until_ms && a->valid_until_ms <= c->now_ms) {
-        r = ctx_fail(c, -EINVAL, "valid_until: must be in the future");
-        goto out;
-    }
-    r = signing_key(c, district, &key, kid);
-    if (r < 0) {
-        r = ctx_fail(c, r, "cannot read or make the issuer's signing key");
-        goto out;
-    }
-    if (uuid_v4(u) < 0) {
-        r = ctx_fail(c, -EIO, "cannot make an identifier");
-        goto out;
-    }
+    if (r < 0)
+        return ctx_fail(c, r, "cannot read the recipient or the achievement");
+    if (a->valid_until_ms && a->valid_until_ms <= c->now_ms)
+        return ctx_fail(c, -EINVAL, "valid_until: must be in the future");
+    if (idx >= BADGE_STATUS_LIST_N)
+        return ctx_fail(c, -ENOSPC, "status list: full");
+    if (uuid_v4(u) < 0)
+        return ctx_fail(c, -EIO, "cannot make an identifier");
     uuid_format(u, uuid);
     base_of(c, base);
     snprintf(cid, sizeof(cid), "urn:uuid:%s", uuid);
@@ -213,16 +202,10 @@ int badges_award(struct ctx *c, const struct badge_award *a, int64_t *ret_id)
     snprintf(status, sizeof(status), "%s/badges/d/%lld/status", base, (long long)district);
     snprintf(subject, sizeof(subject), "%s/badges/d/%lld/holders/%lld", base, (long long)district,
              (long long)a->recipient_id);
-    r = store_begin(db);
-    if (r < 0)
-        goto out;
-    r = store_badge_next_index(db, district, &row.status_index);
-    if (r == 0 && row.status_index >= BADGE_STATUS_LIST_N)
-        r = ctx_fail(c, -ENOSPC, "status list: full");
     struct badge_vc_in in = {
         .id = cid,
         .issuer_id = issuer,
-        .issuer_name = d.name,
+        .issuer_name = d->name,
         .achievement_id = ach_id,
         .achievement_name = ach->name,
         .achievement_description = ach->description,
@@ -232,37 +215,112 @@ int badges_award(struct ctx *c, const struct badge_award *a, int64_t *ret_id)
         .valid_from_ms = c->now_ms,
         .valid_until_ms = a->valid_until_ms,
         .status_list = status,
-        .status_index = row.status_index,
+        .status_index = idx,
     };
+    r = badge_vc_credential(&in, &cred);
     if (r == 0)
-        r = badge_vc_credential(&in, &cred);
-    if (r == 0)
-        r = badge_vc_sign(key, kid, cred, &jwt);
-    if (r == 0) {
-        row.district_id = district;
-        snprintf(row.uuid, sizeof(row.uuid), "%s", uuid);
-        row.achievement_id = ach->id;
-        row.recipient_id = a->recipient_id;
-        snprintf(row.awarded_by, sizeof(row.awarded_by), "%s", c->who->name ? c->who->name : "");
-        row.awarded_by_user = c->who->user_id;
-        row.issued_ms = c->now_ms;
-        row.expires_ms = a->valid_until_ms;
-        snprintf(row.kid, sizeof(row.kid), "%s", kid);
-        row.jwt = jwt.data;
-        r = store_badge_credential_add(db, &row, ret_id);
-    }
-    if (r == 0)
-        r = store_commit(db);
-    else
-        store_rollback(db);
-    if (r < 0 && !c->err[0])
-        ctx_fail(c, r, "cannot store the credential");
-out:
+        r = badge_vc_sign(key, kid, cred, &p->jwt);
     json_decref(cred);
+    if (r < 0)
+        return ctx_fail(c, r, "cannot sign the credential");
+    struct badge_credential_row *row = &p->row;
+    row->district_id = district;
+    snprintf(row->uuid, sizeof(row->uuid), "%s", uuid);
+    row->achievement_id = ach->id;
+    row->recipient_id = a->recipient_id;
+    snprintf(row->awarded_by, sizeof(row->awarded_by), "%s", c->who->name ? c->who->name : "");
+    row->awarded_by_user = c->who->user_id;
+    row->issued_ms = c->now_ms;
+    row->expires_ms = a->valid_until_ms;
+    row->status_index = idx;
+    snprintf(row->kid, sizeof(row->kid), "%s", kid);
+    return 0;
+}
+
+int badges_award_many(struct ctx *c, const struct badge_award *a, size_t n, int64_t *ret_ids)
+{
+    struct badge_achievement_row *ach = mem_calloc(1, sizeof(*ach));
+    struct pending *p = mem_calloc(n ? n : 1, sizeof(*p));
+    struct district_row d;
+    char kid[48];
+    EVP_PKEY *key = NULL;
+    struct db *db;
+    int64_t base = 0, now;
+    int r;
+
+    if (!ach || !p) {
+        r = ctx_fail(c, -ENOMEM, "out of memory");
+        goto out;
+    }
+    if (!c->who) {
+        r = ctx_fail(c, -EPERM, "log in first");
+        goto out;
+    }
+    for (size_t i = 0; i < n; i++)
+        buf_init(&p[i].jwt, 64 * 1024);
+    r = ctx_db(c, &db);
+    if (r < 0)
+        goto out;
+    r = store_district_by_id(db, c->who->district_id, &d);
+    if (r < 0) {
+        r = ctx_fail(c, r, "cannot read the district");
+        goto out;
+    }
+    r = signing_key(c, c->who->district_id, &key, kid);
+    if (r < 0) {
+        r = ctx_fail(c, r, "cannot read or make the issuer's signing key");
+        goto out;
+    }
+    /*
+     * Sign outside the write transaction (RSA signing is the slow part) with the status
+     * indexes that are free now; if another award took them meanwhile, sign again.
+     */
+    for (int attempt = 0; attempt < 5; attempt++) {
+        r = store_badge_next_index(db, c->who->district_id, &base);
+        if (r < 0) {
+            r = ctx_fail(c, r, "cannot read the status list");
+            goto out;
+        }
+        for (size_t i = 0; i < n; i++) {
+            buf_reset(&p[i].jwt);
+            r = prepare(c, db, &a[i], key, kid, &d, ach, base + (int64_t)i, &p[i]);
+            if (r < 0)
+                goto out;
+        }
+        r = store_begin(db);
+        if (r < 0)
+            goto out;
+        r = store_badge_next_index(db, c->who->district_id, &now);
+        if (r == 0 && now != base) {
+            store_rollback(db);
+            r = -EBUSY;
+            continue;
+        }
+        for (size_t i = 0; r == 0 && i < n; i++) {
+            p[i].row.jwt = p[i].jwt.data;
+            r = store_badge_credential_add(db, &p[i].row, &ret_ids[i]);
+        }
+        if (r == 0)
+            r = store_commit(db);
+        else
+            store_rollback(db);
+        break;
+    }
+    if (r < 0 && !c->err[0])
+        ctx_fail(c, r,
+                 r == -EBUSY ? "status list: busy, try again" : "cannot store the credential");
+out:
+    for (size_t i = 0; p && i < n; i++)
+        buf_release(&p[i].jwt);
+    mem_free(p);
     jws_key_free(key);
-    buf_release(&jwt);
     mem_free(ach);
     return r;
+}
+
+int badges_award(struct ctx *c, const struct badge_award *a, int64_t *ret_id)
+{
+    return badges_award_many(c, a, 1, ret_id);
 }
 
 int badges_revoke(struct ctx *c, int64_t id, const char *reason)

@@ -38,6 +38,11 @@ struct badge_award {
  * holder is not a teacher), with the reason in c->err.
  */
 int badges_award(struct ctx *c, const struct badge_award *a, int64_t *ret_id);
+/*
+ * Award n at once (a cohort): every award is checked and signed first, then all are stored
+ * in one transaction, or none (the first refusal is returned). ret_ids holds n ids.
+ */
+int badges_award_many(struct ctx *c, const struct badge_award *a, size_t n, int64_t *ret_ids);
 
 /* Revoke credential id with a reason (1 to 500 bytes): 0, -ENOENT, -EACCES, -EEXIST. */
 int badges_revoke(struct ctx *c, int64_t id, const char *reason);

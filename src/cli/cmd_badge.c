@@ -287,7 +287,8 @@ const struct cli_spec cmd_badge_define = {
 static const struct cli_option award_options[] = {
     CLI_OPTION_DB,
     {"to", CLI_STRING(ARGS, recipient), .arg = "USER", .flags = CLI_REQUIRED,
-     .help = "the teacher (username or sourcedId)"},
+     .help = "the teacher (username or sourcedId), or several with commas (signed, then "
+             "stored in one transaction)"},
     {"achievement", CLI_STRING(ARGS, achievement), .arg = "SLUG", .flags = CLI_REQUIRED,
      .help = "the achievement"},
     {"until", CLI_TIME(ARGS, until), .arg = "DATE", .help = "valid until (default: no end)"},
@@ -300,22 +301,53 @@ static const struct cli_option award_options[] = {
 static int award_run(struct cli_run *run)
 {
     const struct badge_args *a = run->args;
+    struct badge_award *aw = NULL;
+    int64_t *ids = NULL;
+    size_t n = 1, k = 0;
     struct db *db;
-    int64_t who = 0, id = 0;
-    int r = ctx_db(&run->ctx, &db);
+    int rc = EXIT_FAIL, r;
+
+    for (const char *p = a->recipient; *p; p++)
+        n += *p == ',';
+    aw = mem_calloc(n, sizeof(*aw));
+    ids = mem_calloc(n, sizeof(*ids));
+    if (!aw || !ids) {
+        rc = cli_fail(run->cmd, "out of memory");
+        goto out;
+    }
+    r = ctx_db(&run->ctx, &db);
+    for (const char *p = a->recipient; r == 0 && k < n; k++) {
+        const char *e = strchr(p, ',');
+        size_t len = e ? (size_t)(e - p) : strlen(p);
+        char who[256];
+        if (len == 0 || len >= sizeof(who)) {
+            rc = cli_usage_error(run->cmd, "--to: a list of usernames or sourcedIds, with commas");
+            goto out;
+        }
+        memcpy(who, p, len);
+        who[len] = '\0';
+        r = store_badge_person_find(db, run->op.district_id, who, &aw[k].recipient_id);
+        if (r == -ENOENT) {
+            rc = cli_fail(run->cmd, "--to: no person '%s' in the district", who);
+            goto out;
+        }
+        aw[k].achievement_slug = a->achievement;
+        aw[k].valid_until_ms = a->until;
+        p = e ? e + 1 : p + len;
+    }
     if (r == 0)
-        r = store_badge_person_find(db, run->op.district_id, a->recipient, &who);
-    if (r == -ENOENT)
-        return cli_fail(run->cmd, "--to: no person '%s' in the district", a->recipient);
-    if (r < 0)
-        return cli_run_fail(run, r);
-    struct badge_award aw = {
-        .recipient_id = who, .achievement_slug = a->achievement, .valid_until_ms = a->until};
-    r = badges_award(&run->ctx, &aw, &id);
-    if (r < 0)
-        return cli_run_fail(run, r);
-    printf("%lld\n", (long long)id);
-    return EXIT_OK;
+        r = badges_award_many(&run->ctx, aw, n, ids);
+    if (r < 0) {
+        rc = cli_run_fail(run, r);
+        goto out;
+    }
+    for (k = 0; k < n; k++)
+        printf("%lld\n", (long long)ids[k]);
+    rc = EXIT_OK;
+out:
+    mem_free(aw);
+    mem_free(ids);
+    return rc;
 }
 
 const struct cli_spec cmd_badge_award = {

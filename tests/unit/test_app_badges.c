@@ -166,11 +166,58 @@ static void test_award_verify_revoke(void **state)
     mem_free(jwt);
 }
 
+/* A cohort is stored whole or not at all; each gets its own status index. */
+static void test_award_many(void **state)
+{
+    struct principal p;
+    json_t *list = NULL;
+    int64_t ids[3] = {0};
+    (void)state;
+    F.ctx.who = pd(&p);
+    assert_int_equal(badges_list(&F.ctx, U('t'), &list), 0);
+    ctx_release(&F.ctx);
+    size_t before = json_array_size(list);
+    json_decref(list);
+    struct badge_award bad[3] = {{.recipient_id = U('t'), .achievement_slug = "heatmap"},
+                                 {.recipient_id = U('a'), .achievement_slug = "heatmap"},
+                                 {.recipient_id = U('t'), .achievement_slug = "heatmap"}};
+    assert_int_equal(badges_award_many(&F.ctx, bad, 3, ids), -EINVAL);
+    ctx_release(&F.ctx);
+    assert_int_equal(badges_list(&F.ctx, U('t'), &list), 0);
+    ctx_release(&F.ctx);
+    assert_int_equal(json_array_size(list), before);
+    json_decref(list);
+    bad[1].recipient_id = U('t');
+    assert_int_equal(badges_award_many(&F.ctx, bad, 3, ids), 0);
+    ctx_release(&F.ctx);
+    assert_true(ids[0] && ids[1] && ids[2] && ids[0] != ids[1] && ids[1] != ids[2]);
+    assert_int_equal(badges_list(&F.ctx, U('t'), &list), 0);
+    ctx_release(&F.ctx);
+    assert_int_equal(json_array_size(list), before + 3);
+    json_decref(list);
+    /* distinct status indexes: each verifies with its own entry */
+    char *jwt = NULL;
+    int64_t seen[3];
+    for (int i = 0; i < 3; i++) {
+        struct badge_verdict v;
+        F.ctx.who = teacher(&p, U('t'));
+        assert_int_equal(badges_export(&F.ctx, ids[i], &jwt), 0);
+        ctx_release(&F.ctx);
+        assert_int_equal(badges_verify_local(&F.ctx, jwt, strlen(jwt), &v), 0);
+        ctx_release(&F.ctx);
+        assert_true(v.verified);
+        seen[i] = v.status_index;
+        mem_free(jwt);
+    }
+    assert_true(seen[0] != seen[1] && seen[1] != seen[2] && seen[0] != seen[2]);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_policy),
         cmocka_unit_test(test_award_verify_revoke),
+        cmocka_unit_test(test_award_many),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
