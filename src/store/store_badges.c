@@ -400,3 +400,23 @@ int store_badge_person_find(struct db *db, int64_t district_id, const char *who,
                           "sourced_id = ?) AND status = 'active' ORDER BY id LIMIT 1",
                           "iss", district_id, who, who);
 }
+
+int store_badge_teachers(struct db *db, int64_t district_id, int64_t *ids, size_t max,
+                         size_t *ret_n)
+{
+    struct db_stmt *st;
+    size_t n = 0;
+    int r = db_query(db, &st,
+                     "SELECT id FROM users WHERE district_id = ? AND role = 'teacher' AND "
+                     "status = 'active' ORDER BY id LIMIT ?",
+                     "ii", district_id, (int64_t)max);
+    if (r < 0)
+        return r;
+    while ((r = db_step(st)) > 0 && n < max)
+        ids[n++] = db_col_int64(st, 0);
+    db_done(st);
+    if (r < 0)
+        return r;
+    *ret_n = n;
+    return 0;
+}

@@ -104,4 +104,8 @@ int store_badge_person(struct db *db, int64_t district_id, int64_t user_id, char
 int store_badge_person_find(struct db *db, int64_t district_id, const char *who,
                             int64_t *ret_user_id);
 
+/* Up to max teachers of the district (users.id), in id order: 0 and *ret_n. */
+int store_badge_teachers(struct db *db, int64_t district_id, int64_t *ids, size_t max,
+                         size_t *ret_n);
+
 #endif
