@@ -276,12 +276,13 @@ static int one_cred(struct db *db, const char *sql, const char *fmt, int64_t id,
                     struct badge_credential_row *ret)
 {
     struct db_stmt *st;
-    int r = fmt[0] == 'i' ? db_query(db, &st, sql, fmt, id) : db_query(db, &st, sql, fmt, uuid);
+    int r;
+    memset(ret, 0, sizeof(*ret)); /* jwt NULL: releasing it is safe whatever happens */
+    r = fmt[0] == 'i' ? db_query(db, &st, sql, fmt, id) : db_query(db, &st, sql, fmt, uuid);
     if (r < 0)
         return r;
     r = db_step(st);
     if (r > 0) {
-        memset(ret, 0, sizeof(*ret));
         fill_cred(st, ret);
         r = db_col_strdup(st, 18, &ret->jwt);
     } else if (r == 0) {

@@ -80,7 +80,7 @@ int store_badge_next_index(struct db *db, int64_t district_id, int64_t *ret);
 /* Insert an issued credential (its id is ignored): 0 and *ret_id; -EEXIST. */
 int store_badge_credential_add(struct db *db, const struct badge_credential_row *row,
                                int64_t *ret_id);
-/* Credential id (with its jwt): 0, or -ENOENT. */
+/* Credential id (with its jwt): 0, or -ENOENT. *ret is cleared first (release it either way). */
 int store_badge_credential_get(struct db *db, int64_t id, struct badge_credential_row *ret);
 int store_badge_credential_by_uuid(struct db *db, const char *uuid,
                                    struct badge_credential_row *ret);

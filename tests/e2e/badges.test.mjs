@@ -245,6 +245,12 @@ test('a revoked credential verifies as revoked: trellis badge verify --db, the s
   assert.deepEqual(Object.keys(view.body).sort(), ['credential', 'jwt', 'verification']);
   assert.equal(view.body.credential.credentialSubject.identifier[0].identityHash, p.credentialSubject.identifier[0].identityHash);
   assert.equal((await request(srv.url, '/api/v1/badges/not-a-uuid')).status, 404);
+  // a well-formed id of no credential: 404, and the server still answers (it once freed an
+  // uninitialised pointer here)
+  const none = '00000000-0000-4000-8000-000000000000';
+  assert.equal((await request(srv.url, `/api/v1/badges/${none}`)).status, 404);
+  assert.equal((await request(srv.url, `/badges/c/${none}`)).status, 404);
+  assert.equal((await request(srv.url, '/healthz')).status, 200);
   // the issuer profile (OB 3.0 B.1.7) is public
   const prof = await request(srv.url, '/badges/d/1/issuer');
   assert.equal(prof.body.id, p.issuer.id);
