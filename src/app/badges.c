@@ -7,8 +7,10 @@
 #include "base/common.h"
 
 #include <openssl/evp.h>
+#include <pthread.h>
 #include <sodium.h>
 #include <stdio.h>
+#include <unistd.h>
 
 #include "app/access.h"
 #include "app/badges.h"
@@ -146,16 +148,18 @@ int badges_define(struct ctx *c, const char *slug, const char *name, const char 
 /* One award, checked and signed, waiting to be stored. */
 struct pending {
     struct badge_credential_row row;
+    json_t *cred; /* built, not yet signed */
     struct buf jwt;
+    int r;
 };
 
 /*
- * Check award a (the gate, the holder, the achievement) and sign its
- * credential with status index idx into p. Reads only.
+ * Check award a (the gate, the holder, the achievement) and build its
+ * credential with status index idx into p (signed later: sign_all). Reads only.
  */
-static int prepare(struct ctx *c, struct db *db, const struct badge_award *a, EVP_PKEY *key,
-                   const char *kid, const struct district_row *d, struct badge_achievement_row *ach,
-                   int64_t idx, struct pending *p)
+static int prepare(struct ctx *c, struct db *db, const struct badge_award *a, const char *kid,
+                   const struct district_row *d, struct badge_achievement_row *ach, int64_t idx,
+                   struct pending *p)
 {
     struct access_resource res = {RES_CREDENTIALS, 0, a->recipient_id};
     int64_t district = c->who->district_id;
@@ -218,11 +222,10 @@ static int prepare(struct ctx *c, struct db *db, const struct badge_award *a, EV
         .status_index = idx,
     };
     r = badge_vc_credential(&in, &cred);
-    if (r == 0)
-        r = badge_vc_sign(key, kid, cred, &p->jwt);
-    json_decref(cred);
     if (r < 0)
-        return ctx_fail(c, r, "cannot sign the credential");
+        return ctx_fail(c, r, "cannot build the credential");
+    json_decref(p->cred);
+    p->cred = cred;
     struct badge_credential_row *row = &p->row;
     row->district_id = district;
     snprintf(row->uuid, sizeof(row->uuid), "%s", uuid);
@@ -234,6 +237,50 @@ static int prepare(struct ctx *c, struct db *db, const struct badge_award *a, EV
     row->expires_ms = a->valid_until_ms;
     row->status_index = idx;
     snprintf(row->kid, sizeof(row->kid), "%s", kid);
+    return 0;
+}
+
+/* Signing the built credentials: RSA signing is the cost of issuing, so a cohort is signed on
+   every CPU (the key is only read; each thread has its own credentials and buffers). */
+struct signer {
+    struct pending *p;
+    size_t from, to;
+    EVP_PKEY *key;
+    const char *kid;
+};
+
+static void *sign_range(void *arg)
+{
+    struct signer *s = arg;
+    for (size_t i = s->from; i < s->to; i++)
+        s->p[i].r = badge_vc_sign(s->key, s->kid, s->p[i].cred, &s->p[i].jwt);
+    return NULL;
+}
+
+static int sign_all(struct pending *p, size_t n, EVP_PKEY *key, const char *kid)
+{
+    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+    size_t nt = n < 64 || cpus < 2 ? 1 : (size_t)(cpus > 8 ? 8 : cpus);
+    struct signer s[8];
+    pthread_t th[8];
+    size_t started = 0;
+
+    for (size_t t = 0; t < nt; t++)
+        s[t] = (struct signer){p, n * t / nt, n * (t + 1) / nt, key, kid};
+    for (size_t t = 1; t < nt; t++) {
+        if (pthread_create(&th[t], NULL, sign_range, &s[t]) != 0)
+            break;
+        started = t;
+    }
+    /* this thread signs the first range, and any range whose thread did not start */
+    sign_range(&s[0]);
+    for (size_t t = started + 1; t < nt; t++)
+        sign_range(&s[t]);
+    for (size_t t = 1; t <= started; t++)
+        pthread_join(th[t], NULL);
+    for (size_t i = 0; i < n; i++)
+        if (p[i].r < 0)
+            return p[i].r;
     return 0;
 }
 
@@ -283,9 +330,14 @@ int badges_award_many(struct ctx *c, const struct badge_award *a, size_t n, int6
         }
         for (size_t i = 0; i < n; i++) {
             buf_reset(&p[i].jwt);
-            r = prepare(c, db, &a[i], key, kid, &d, ach, base + (int64_t)i, &p[i]);
+            r = prepare(c, db, &a[i], kid, &d, ach, base + (int64_t)i, &p[i]);
             if (r < 0)
                 goto out;
+        }
+        r = sign_all(p, n, key, kid);
+        if (r < 0) {
+            r = ctx_fail(c, r, "cannot sign the credentials");
+            goto out;
         }
         r = store_begin(db);
         if (r < 0)
@@ -310,8 +362,10 @@ int badges_award_many(struct ctx *c, const struct badge_award *a, size_t n, int6
         ctx_fail(c, r,
                  r == -EBUSY ? "status list: busy, try again" : "cannot store the credential");
 out:
-    for (size_t i = 0; p && i < n; i++)
+    for (size_t i = 0; p && i < n; i++) {
         buf_release(&p[i].jwt);
+        json_decref(p[i].cred);
+    }
     mem_free(p);
     jws_key_free(key);
     mem_free(ach);

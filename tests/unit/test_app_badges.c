@@ -212,12 +212,43 @@ static void test_award_many(void **state)
     assert_true(seen[0] != seen[1] && seen[1] != seen[2] && seen[0] != seen[2]);
 }
 
+/* A cohort large enough to be signed on several threads: every credential verifies. */
+static void test_award_many_threads(void **state)
+{
+    enum { N = 70 };
+    struct badge_award aw[N];
+    int64_t ids[N];
+    struct principal p;
+    (void)state;
+    for (int i = 0; i < N; i++)
+        aw[i] = (struct badge_award){.recipient_id = U('t'), .achievement_slug = "heatmap"};
+    F.ctx.who = pd(&p);
+    assert_int_equal(badges_award_many(&F.ctx, aw, N, ids), 0);
+    ctx_release(&F.ctx);
+    F.ctx.who = NULL;
+    for (int i = 0; i < N; i++) {
+        struct principal op;
+        struct badge_verdict v;
+        char *jwt = NULL;
+        principal_operator(&op, F.d1, "test");
+        F.ctx.who = &op;
+        assert_int_equal(badges_export(&F.ctx, ids[i], &jwt), 0);
+        ctx_release(&F.ctx);
+        assert_int_equal(badges_verify_local(&F.ctx, jwt, strlen(jwt), &v), 0);
+        ctx_release(&F.ctx);
+        if (!v.verified)
+            fail_msg("credential %d of the cohort: %s", i, v.reason);
+        mem_free(jwt);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_policy),
         cmocka_unit_test(test_award_verify_revoke),
         cmocka_unit_test(test_award_many),
+        cmocka_unit_test(test_award_many_threads),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
