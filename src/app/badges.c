@@ -494,6 +494,308 @@ int badges_export(struct ctx *c, int64_t id, char **ret_jwt)
     return 0;
 }
 
+/* ---- the evidence workflow ---- */
+
+static int evidence_ok(struct ctx *c, json_t *e)
+{
+    static const char *const required[] = {"lesson_plan", "work_samples", "reflection"};
+    const char *key;
+    json_t *v;
+    if (!json_is_object(e))
+        return ctx_fail(c, -EINVAL, "evidence: must be an object");
+    json_object_foreach(e, key, v)
+    {
+        bool known = !strcmp(key, "data_note");
+        for (size_t i = 0; i < ARRAY_SIZE(required); i++)
+            known = known || !strcmp(key, required[i]);
+        if (!known)
+            return ctx_fail(c, -EINVAL, "%.40s: not a kind of evidence", key);
+        size_t n = json_string_length(v);
+        if (!json_is_string(v) || n > BADGE_EVIDENCE_MAX)
+            return ctx_fail(c, -EINVAL, "%.40s: text of at most %d bytes", key, BADGE_EVIDENCE_MAX);
+    }
+    for (size_t i = 0; i < ARRAY_SIZE(required); i++)
+        if (!json_string_length(json_object_get(e, required[i])))
+            return ctx_fail(c, -EINVAL, "%s: required", required[i]);
+    return 0;
+}
+
+int badges_submit(struct ctx *c, const char *slug, json_t *evidence, int64_t *ret_id)
+{
+    struct badge_achievement_row *ach = mem_calloc(1, sizeof(*ach));
+    struct badge_submission_row last = {0}, row = {0};
+    char name[300], role[32];
+    struct db *db;
+    int r;
+
+    if (!ach)
+        return ctx_fail(c, -ENOMEM, "out of memory");
+    if (!c->who || c->who->kind != PRINCIPAL_USER || !c->who->user_id) {
+        r = ctx_fail(c, c->who ? -EACCES : -EPERM, "submissions are made by teachers");
+        goto out;
+    }
+    /* one's own record: the gate's self rule */
+    struct access_resource res = {RES_CREDENTIALS, 0, c->who->user_id};
+    r = access_check(c, ACT_READ, &res, NULL);
+    if (r < 0)
+        goto out;
+    r = evidence_ok(c, evidence);
+    if (r < 0)
+        goto out;
+    r = ctx_db(c, &db);
+    if (r < 0)
+        goto out;
+    r = store_badge_person(db, c->who->district_id, c->who->user_id, name, role);
+    if (r == 0 && strcmp(role, "teacher") && strcmp(role, "aide")) {
+        r = ctx_fail(c, -EACCES, "submissions are made by teachers");
+        goto out;
+    }
+    if (r == 0)
+        r = store_badge_achievement_by_slug(db, c->who->district_id, slug ? slug : "", ach);
+    if (r == -ENOENT) {
+        r = ctx_fail(c, -ENOENT, "achievement: no such achievement");
+        goto out;
+    }
+    if (r < 0)
+        goto out;
+    r = store_begin(db);
+    if (r < 0)
+        goto out;
+    r = store_badge_submission_latest(db, c->who->district_id, ach->id, c->who->user_id, &last);
+    if (r == 0 && strcmp(last.state, "returned") != 0) {
+        r = ctx_fail(c, -EEXIST,
+                     !strcmp(last.state, "passed")
+                         ? "achievement: already awarded to you"
+                         : "achievement: your submission is waiting for its assessment");
+    } else if (r == 0 || r == -ENOENT) {
+        row.district_id = c->who->district_id;
+        row.achievement_id = ach->id;
+        row.applicant_id = c->who->user_id;
+        row.round = r == 0 ? last.round + 1 : 1;
+        row.evidence = json_dumps(evidence, JSON_COMPACT | JSON_SORT_KEYS);
+        snprintf(row.state, sizeof(row.state), "submitted");
+        row.submitted_ms = c->now_ms;
+        r = row.evidence ? store_badge_submission_add(db, &row, ret_id) : -ENOMEM;
+    }
+    if (r == 0)
+        r = store_commit(db);
+    else
+        store_rollback(db);
+    if (r < 0 && !c->err[0])
+        ctx_fail(c, r, "cannot store the submission");
+out:
+    free(row.evidence);
+    store_badge_submission_release(&last);
+    mem_free(ach);
+    return r;
+}
+
+struct rubric {
+    int64_t ord[32];
+    size_t n;
+};
+
+static int rubric_cb(void *arg, int64_t ord, const char *criterion)
+{
+    struct rubric *rb = arg;
+    (void)criterion;
+    if (rb->n == ARRAY_SIZE(rb->ord))
+        return -E2BIG;
+    rb->ord[rb->n++] = ord;
+    return 0;
+}
+
+/* The submission of ctx's district, and may the caller act on it as an assessor? */
+static int load_submission(struct ctx *c, int64_t id, enum access_action action,
+                           struct badge_submission_row *s)
+{
+    struct db *db;
+    int r = ctx_db(c, &db);
+    if (r < 0)
+        return r;
+    if (!c->who)
+        return ctx_fail(c, -EPERM, "log in first");
+    r = store_badge_submission_get(db, id, s);
+    if (r == 0 && s->district_id != c->who->district_id)
+        r = -ENOENT;
+    if (r == -ENOENT)
+        return ctx_fail(c, -ENOENT, "id: no such submission");
+    if (r < 0)
+        return ctx_fail(c, r, "cannot read the submission");
+    struct access_resource res = {RES_CREDENTIALS, 0, s->applicant_id};
+    return access_check(c, action, &res, NULL);
+}
+
+int badges_score(struct ctx *c, int64_t id, json_t *scores, const char **ret_state,
+                 int64_t *ret_credential)
+{
+    struct badge_submission_row s = {0};
+    struct rubric rb = {0};
+    bool all_met = true, seen[32] = {false};
+    int64_t cred = 0;
+    size_t i;
+    json_t *x;
+    struct db *db;
+    int r;
+
+    r = load_submission(c, id, ACT_WRITE, &s);
+    if (r < 0)
+        goto out;
+    if (strcmp(s.state, "submitted") != 0) {
+        r = ctx_fail(c, -EEXIST, "id: this submission has been assessed");
+        goto out;
+    }
+    r = ctx_db(c, &db);
+    if (r == 0)
+        r = store_badge_rubric(db, s.district_id, s.achievement_id, rubric_cb, &rb);
+    if (r < 0) {
+        r = ctx_fail(c, r, "cannot read the rubric");
+        goto out;
+    }
+    if (!json_is_array(scores) || json_array_size(scores) != rb.n) {
+        r = ctx_fail(c, -EINVAL, "scores: one for each of the %zu rubric rows", rb.n);
+        goto out;
+    }
+    json_array_foreach(scores, i, x)
+    {
+        json_int_t row = 0;
+        int met = 0;
+        const char *fb = NULL;
+        json_error_t jerr;
+        size_t k;
+        if (json_unpack_ex(x, &jerr, JSON_STRICT, "{s:I, s:b, s:s}", "row", &row, "met", &met,
+                           "feedback", &fb) < 0) {
+            r = ctx_fail(c, -EINVAL, "scores[%zu]: %s", i, jerr.text);
+            goto out;
+        }
+        for (k = 0; k < rb.n && rb.ord[k] != row; k++)
+            ;
+        if (k == rb.n || seen[k]) {
+            r = ctx_fail(c, -EINVAL, "scores[%zu].row: not a rubric row, or scored twice", i);
+            goto out;
+        }
+        if (!fb[0] || strlen(fb) > BADGE_FEEDBACK_MAX) {
+            r = ctx_fail(c, -EINVAL, "scores[%zu].feedback: 1 to %d bytes", i, BADGE_FEEDBACK_MAX);
+            goto out;
+        }
+        seen[k] = true;
+        all_met = all_met && met;
+    }
+    /* the scores and the decision in one transaction, which also claims the submission */
+    r = store_begin(db);
+    if (r < 0)
+        goto out;
+    json_array_foreach(scores, i, x)
+    {
+        r = store_badge_score_put(db, s.district_id, id,
+                                  json_integer_value(json_object_get(x, "row")),
+                                  json_is_true(json_object_get(x, "met")),
+                                  json_string_value(json_object_get(x, "feedback")));
+        if (r < 0)
+            break;
+    }
+    if (r == 0)
+        r = store_badge_submission_decide(db, id, all_met ? "passed" : "returned", c->now_ms,
+                                          c->who->name ? c->who->name : "", 0);
+    if (r == 0)
+        r = store_commit(db);
+    else
+        store_rollback(db);
+    if (r == -EEXIST) {
+        r = ctx_fail(c, -EEXIST, "id: this submission has been assessed");
+        goto out;
+    }
+    if (r < 0) {
+        r = ctx_fail(c, r, "cannot store the scores");
+        goto out;
+    }
+    if (all_met) {
+        struct badge_award a = {.recipient_id = s.applicant_id, .achievement_id = s.achievement_id};
+        r = badges_award(c, &a, &cred);
+        if (r == 0) {
+            r = store_begin(db);
+            if (r == 0) {
+                r = store_badge_submission_link(db, id, cred);
+                if (r == 0)
+                    r = store_commit(db);
+                else
+                    store_rollback(db);
+            }
+        }
+        if (r < 0)
+            goto out;
+    }
+    *ret_state = all_met ? "passed" : "returned";
+    *ret_credential = cred;
+out:
+    store_badge_submission_release(&s);
+    return r;
+}
+
+struct sub_json {
+    json_t *rubric;
+};
+
+static int sub_rubric_cb(void *arg, int64_t ord, const char *criterion)
+{
+    json_t *o = json_pack("{s:I, s:s}", "row", (json_int_t)ord, "criterion", criterion);
+    return !o || json_array_append_new(arg, o) < 0 ? -ENOMEM : 0;
+}
+
+static int sub_score_cb(void *arg, int64_t ord, bool met, const char *feedback)
+{
+    size_t i;
+    json_t *x;
+    json_array_foreach(arg, i, x) if (json_integer_value(json_object_get(x, "row")) == ord)
+    {
+        json_object_set_new(x, "met", json_boolean(met));
+        json_object_set_new(x, "feedback", json_string(feedback));
+    }
+    return 0;
+}
+
+int badges_submission(struct ctx *c, int64_t id, json_t **ret)
+{
+    struct badge_submission_row s = {0};
+    struct badge_achievement_row *ach = mem_calloc(1, sizeof(*ach));
+    json_t *rubric = json_array(), *ev = NULL;
+    struct db *db;
+    int r;
+
+    if (!ach || !rubric) {
+        r = ctx_fail(c, -ENOMEM, "out of memory");
+        goto out;
+    }
+    r = load_submission(c, id, ACT_READ, &s);
+    if (r < 0)
+        goto out;
+    r = ctx_db(c, &db);
+    if (r == 0)
+        r = store_badge_achievement_get(db, s.district_id, s.achievement_id, ach);
+    if (r == 0)
+        r = store_badge_rubric(db, s.district_id, s.achievement_id, sub_rubric_cb, rubric);
+    if (r == 0)
+        r = store_badge_scores(db, id, sub_score_cb, rubric);
+    ev = r == 0 ? json_loads(s.evidence, 0, NULL) : NULL;
+    if (r < 0 || !ev) {
+        r = ctx_fail(c, r < 0 ? r : -EIO, "cannot read the submission");
+        goto out;
+    }
+    *ret = json_pack("{s:I, s:s, s:s, s:I, s:I, s:s, s:o, s:o, s:s, s:o}", "id", (json_int_t)id,
+                     "achievement", ach->name, "slug", ach->slug, "applicant_id",
+                     (json_int_t)s.applicant_id, "round", (json_int_t)s.round, "state", s.state,
+                     "evidence", ev, "rubric", rubric, "assessor", s.assessor, "credential_id",
+                     s.credential_id ? json_integer(s.credential_id) : json_null());
+    ev = rubric = NULL;
+    r = *ret ? 0 : ctx_fail(c, -ENOMEM, "out of memory");
+out:
+    json_decref(ev);
+    json_decref(rubric);
+    mem_free(ach);
+    store_badge_submission_release(&s);
+    return r;
+}
+
 /* ---- public ---- */
 
 static int jwk_cb(void *arg, const char *text)

@@ -62,6 +62,38 @@ int badges_define(struct ctx *c, const char *slug, const char *name, const char 
                   const char *competency, const char *method, const char *evidence,
                   const char *const *rubric, size_t n_rubric, int64_t *ret_id);
 
+/* ---- the evidence workflow ---- */
+
+#define BADGE_EVIDENCE_MAX 20000 /* bytes of each piece of evidence */
+#define BADGE_FEEDBACK_MAX 2000
+
+/*
+ * The teacher (ctx->who) submits evidence for achievement slug: evidence is
+ * {"lesson_plan", "work_samples", "reflection"} (1 to BADGE_EVIDENCE_MAX
+ * bytes each; work samples with students' names removed) and optionally
+ * "data_note" (what the class's data showed). A returned submission may be
+ * submitted again (the next round). 0 and *ret_id; -EEXIST while one waits
+ * for its assessment or once passed; -EINVAL naming the field.
+ */
+int badges_submit(struct ctx *c, const char *slug, json_t *evidence, int64_t *ret_id);
+
+/*
+ * An assessor (a PD coordinator, or a coach at the applicant's school; never
+ * the applicant) scores every rubric row of submission id: scores is
+ * [{"row": N, "met": true|false, "feedback": "..."}], one per row. All met:
+ * the submission passes and the credential is awarded; otherwise it is
+ * returned to the applicant, who may submit again. *ret_state is "passed" or
+ * "returned", *ret_credential the award (0: none). -EEXIST: already decided.
+ */
+int badges_score(struct ctx *c, int64_t id, json_t *scores, const char **ret_state,
+                 int64_t *ret_credential);
+
+/*
+ * Submission id with its evidence and the rubric (each row's criterion, and
+ * its score and feedback once scored), for the applicant or an assessor.
+ */
+int badges_submission(struct ctx *c, int64_t id, json_t **ret);
+
 /* ---- public: no login, nothing about any person ---- */
 
 /* The district's key set ({"keys": [...]}, each with kid, alg, use "sig"); a new reference. */

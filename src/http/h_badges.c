@@ -159,3 +159,61 @@ int h_credential_jwt(struct request *rq)
     http_add_header(rq, "Content-Disposition", "attachment; filename=\"credential.jwt\"");
     return http_respond_take(rq, 200, "application/jwt", jwt, strlen(jwt));
 }
+
+/* ---- the evidence workflow ---- */
+
+int h_badge_submit(struct request *rq)
+{
+    struct str slug = http_param(rq, "slug");
+    const char *s = arena_strndup(&rq->arena, slug.p, slug.len);
+    json_t *body = NULL;
+    int64_t id = 0;
+    if (!s)
+        return -ENOMEM;
+    if (http_json_body_or_respond(rq, &body) < 0)
+        return 0;
+    rq->ctx.purpose = "submit evidence for a micro-credential";
+    int r = badges_submit(&rq->ctx, s, body, &id);
+    json_decref(body);
+    if (r < 0)
+        return r;
+    return http_respond_json_take(rq, 201, json_pack("{s:I}", "id", (json_int_t)id));
+}
+
+int h_badge_submission(struct request *rq)
+{
+    int64_t id;
+    json_t *o = NULL;
+    if (!http_param_id(rq, "id", &id))
+        return 0;
+    int r = badges_submission(&rq->ctx, id, &o);
+    if (r < 0)
+        return r;
+    return http_respond_json_take(rq, 200, o);
+}
+
+int h_badge_score(struct request *rq)
+{
+    int64_t id, cred = 0;
+    json_t *body = NULL, *scores = NULL;
+    json_error_t jerr;
+    const char *state = NULL;
+    if (!http_param_id(rq, "id", &id))
+        return 0;
+    if (http_json_body_or_respond(rq, &body) < 0)
+        return 0;
+    int r;
+    if (json_unpack_ex(body, &jerr, JSON_STRICT, "{s:o}", "scores", &scores) < 0) {
+        r = http_problem(rq, -EINVAL, jerr.text);
+        json_decref(body);
+        return r;
+    }
+    rq->ctx.purpose = "assess evidence for a micro-credential";
+    r = badges_score(&rq->ctx, id, scores, &state, &cred);
+    json_decref(body);
+    if (r < 0)
+        return r;
+    return http_respond_json_take(rq, 200,
+                                  json_pack("{s:s, s:o}", "state", state, "credential_id",
+                                            cred ? json_integer(cred) : json_null()));
+}

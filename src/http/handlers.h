@@ -112,5 +112,8 @@ int h_user_credentials(struct request *rq);
 int h_user_credential_award(struct request *rq);
 int h_credential_revoke(struct request *rq);
 int h_credential_jwt(struct request *rq);
+int h_badge_submit(struct request *rq);
+int h_badge_submission(struct request *rq);
+int h_badge_score(struct request *rq);
 
 #endif

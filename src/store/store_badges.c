@@ -421,3 +421,156 @@ int store_badge_teachers(struct db *db, int64_t district_id, int64_t *ids, size_
     *ret_n = n;
     return 0;
 }
+
+/* ---- the evidence workflow ---- */
+
+void store_badge_submission_release(struct badge_submission_row *row)
+{
+    if (row) {
+        mem_free(row->evidence);
+        row->evidence = NULL;
+    }
+}
+
+int store_badge_rubric(struct db *db, int64_t district_id, int64_t achievement_id,
+                       int (*cb)(void *arg, int64_t ord, const char *criterion), void *arg)
+{
+    struct db_stmt *st;
+    int r = db_query(db, &st,
+                     "SELECT ord, criterion FROM badge_rubric_rows WHERE district_id = ? AND "
+                     "achievement_id = ? ORDER BY ord",
+                     "ii", district_id, achievement_id);
+    if (r < 0)
+        return r;
+    while ((r = db_step(st)) > 0) {
+        r = cb(arg, db_col_int64(st, 0), db_col_text(st, 1));
+        if (r < 0)
+            break;
+    }
+    db_done(st);
+    return r < 0 ? r : 0;
+}
+
+#define SUB_COLS                                                                            \
+    "id, district_id, achievement_id, applicant_id, round, evidence, state, submitted_ms, " \
+    "decided_ms, assessor, credential_id"
+
+static int one_sub(struct db_stmt *st, struct badge_submission_row *s)
+{
+    int r = db_step(st);
+    if (r == 0)
+        return -ENOENT;
+    if (r < 0)
+        return r;
+    s->id = db_col_int64(st, 0);
+    s->district_id = db_col_int64(st, 1);
+    s->achievement_id = db_col_int64(st, 2);
+    s->applicant_id = db_col_int64(st, 3);
+    s->round = db_col_int64(st, 4);
+    COPY(s->state, st, 6);
+    s->submitted_ms = db_col_int64(st, 7);
+    s->decided_ms = db_col_int64(st, 8);
+    COPY(s->assessor, st, 9);
+    s->credential_id = db_col_null(st, 10) ? 0 : db_col_int64(st, 10);
+    return db_col_strdup(st, 5, &s->evidence);
+}
+
+int store_badge_submission_latest(struct db *db, int64_t district_id, int64_t achievement_id,
+                                  int64_t applicant_id, struct badge_submission_row *ret)
+{
+    struct db_stmt *st;
+    int r;
+    memset(ret, 0, sizeof(*ret));
+    r = db_query(db, &st,
+                 "SELECT " SUB_COLS " FROM badge_submissions WHERE district_id = ? AND "
+                 "achievement_id = ? AND applicant_id = ? ORDER BY round DESC LIMIT 1",
+                 "iii", district_id, achievement_id, applicant_id);
+    if (r < 0)
+        return r;
+    r = one_sub(st, ret);
+    db_done(st);
+    return r;
+}
+
+int store_badge_submission_get(struct db *db, int64_t id, struct badge_submission_row *ret)
+{
+    struct db_stmt *st;
+    int r;
+    memset(ret, 0, sizeof(*ret));
+    r = db_query(db, &st, "SELECT " SUB_COLS " FROM badge_submissions WHERE id = ?", "i", id);
+    if (r < 0)
+        return r;
+    r = one_sub(st, ret);
+    db_done(st);
+    return r;
+}
+
+int store_badge_submission_add(struct db *db, const struct badge_submission_row *row,
+                               int64_t *ret_id)
+{
+    struct db_stmt *st;
+    int r = db_query(db, &st,
+                     "INSERT INTO badge_submissions (district_id, achievement_id, applicant_id, "
+                     "round, evidence, state, submitted_ms) VALUES (?, ?, ?, ?, ?, ?, ?) "
+                     "RETURNING id",
+                     "iiiissi", row->district_id, row->achievement_id, row->applicant_id,
+                     row->round, row->evidence, row->state, row->submitted_ms);
+    if (r < 0)
+        return r;
+    r = db_step(st);
+    if (r > 0) {
+        *ret_id = db_col_int64(st, 0);
+        r = 0;
+    } else if (r == 0) {
+        r = -EIO;
+    }
+    db_done(st);
+    return r;
+}
+
+int store_badge_submission_decide(struct db *db, int64_t id, const char *state, int64_t now_ms,
+                                  const char *assessor, int64_t credential_id)
+{
+    int64_t n = db_exec(db,
+                        "UPDATE badge_submissions SET state = ?, decided_ms = ?, assessor = ?, "
+                        "credential_id = ? WHERE id = ? AND state = 'submitted'",
+                        "siszi", state, now_ms, assessor, credential_id, id);
+    return n < 0 ? (int)n : n == 0 ? -EEXIST : 0;
+}
+
+int store_badge_submission_link(struct db *db, int64_t id, int64_t credential_id)
+{
+    int64_t n = db_exec(db, "UPDATE badge_submissions SET credential_id = ? WHERE id = ?", "ii",
+                        credential_id, id);
+    return n < 0 ? (int)n : n == 0 ? -ENOENT : 0;
+}
+
+int store_badge_score_put(struct db *db, int64_t district_id, int64_t submission_id, int64_t ord,
+                          bool met, const char *feedback)
+{
+    int64_t n = db_exec(db,
+                        "INSERT INTO badge_scores (district_id, submission_id, ord, met, feedback) "
+                        "VALUES (?, ?, ?, ?, ?) ON CONFLICT (district_id, submission_id, ord) DO "
+                        "UPDATE SET met = excluded.met, feedback = excluded.feedback",
+                        "iiiis", district_id, submission_id, ord, (int64_t)met, feedback);
+    return n < 0 ? (int)n : 0;
+}
+
+int store_badge_scores(struct db *db, int64_t submission_id,
+                       int (*cb)(void *arg, int64_t ord, bool met, const char *feedback), void *arg)
+{
+    struct db_stmt *st;
+    int r = db_query(db, &st,
+                     "SELECT ord, met, feedback FROM badge_scores WHERE submission_id = ? ORDER "
+                     "BY ord",
+                     "i", submission_id);
+    if (r < 0)
+        return r;
+    while ((r = db_step(st)) > 0) {
+        r = cb(arg, db_col_int64(st, 0), db_col_int64(st, 1) != 0, db_col_text(st, 2));
+        if (r < 0)
+            break;
+    }
+    db_done(st);
+    return r < 0 ? r : 0;
+}

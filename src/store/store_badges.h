@@ -108,4 +108,40 @@ int store_badge_person_find(struct db *db, int64_t district_id, const char *who,
 int store_badge_teachers(struct db *db, int64_t district_id, int64_t *ids, size_t max,
                          size_t *ret_n);
 
+/* ---- the evidence workflow ---- */
+
+struct badge_submission_row {
+    int64_t id, district_id, achievement_id, applicant_id, round;
+    char *evidence; /* malloc'ed JSON text (store_badge_submission_release) */
+    char state[16];
+    int64_t submitted_ms, decided_ms;
+    char assessor[256];
+    int64_t credential_id; /* 0: none */
+};
+void store_badge_submission_release(struct badge_submission_row *row);
+
+/* The achievement's rubric rows in order: cb(ord, criterion). */
+int store_badge_rubric(struct db *db, int64_t district_id, int64_t achievement_id,
+                       int (*cb)(void *arg, int64_t ord, const char *criterion), void *arg);
+/* The applicant's latest submission for the achievement: 0, or -ENOENT. */
+int store_badge_submission_latest(struct db *db, int64_t district_id, int64_t achievement_id,
+                                  int64_t applicant_id, struct badge_submission_row *ret);
+/* Insert a submission (id ignored): 0 and *ret_id. */
+int store_badge_submission_add(struct db *db, const struct badge_submission_row *row,
+                               int64_t *ret_id);
+/* Submission id: 0, or -ENOENT (*ret is cleared first). */
+int store_badge_submission_get(struct db *db, int64_t id, struct badge_submission_row *ret);
+/* Record the decision: state, when, by whom, the credential (0: none). */
+int store_badge_submission_decide(struct db *db, int64_t id, const char *state, int64_t now_ms,
+                                  const char *assessor, int64_t credential_id);
+/* Set the credential a passed submission awarded. */
+int store_badge_submission_link(struct db *db, int64_t id, int64_t credential_id);
+/* Score rubric row ord of submission id. */
+int store_badge_score_put(struct db *db, int64_t district_id, int64_t submission_id, int64_t ord,
+                          bool met, const char *feedback);
+/* The scores of submission id in order: cb(ord, met, feedback). */
+int store_badge_scores(struct db *db, int64_t submission_id,
+                       int (*cb)(void *arg, int64_t ord, bool met, const char *feedback),
+                       void *arg);
+
 #endif

@@ -263,6 +263,40 @@ test('trellis badge jwks prints the keys the server publishes', async () => {
   assert.deepEqual(JSON.parse(r.stdout), await jwks());
 });
 
+test('evidence to award: the teacher submits, the coordinator returns it with feedback, then passes it', async () => {
+  const t = new Client(srv.url, '10.9.0.3');
+  assert.equal((await t.login(teacherLogin)).status, 200);
+  const evidence = { lesson_plan: 'Groups from the heat map', work_samples: 'Two samples, names removed', reflection: 'What changed' };
+  let r = await t.req('/api/v1/badges/achievements/heatmap-small-groups/submissions', { method: 'POST', json: evidence });
+  assert.equal(r.status, 201, r.text);
+  const first = r.body.id;
+  r = await t.req('/api/v1/badges/achievements/heatmap-small-groups/submissions', { method: 'POST', json: evidence });
+  assert.equal(r.status, 409, r.text);
+  // the applicant does not score their own
+  r = await t.req(`/api/v1/badge-submissions/${first}/scores`, { method: 'POST', json: { scores: [] } });
+  assert.equal(r.status, 403, r.text);
+  r = await pd.req(`/api/v1/badge-submissions/${first}`);
+  assert.equal(r.status, 200, r.text);
+  const rows = r.body.rubric.map((x) => x.row);
+  assert.equal(rows.length, 4, 'the demo rubric has four rows');
+  const scores = (metAll) => rows.map((row, i) => ({ row, met: metAll || i !== 1, feedback: `row ${row}` }));
+  r = await pd.req(`/api/v1/badge-submissions/${first}/scores`, { method: 'POST', json: { scores: scores(false) } });
+  assert.deepEqual([r.status, r.body], [200, { state: 'returned', credential_id: null }], r.text);
+  r = await t.req(`/api/v1/badge-submissions/${first}`);
+  assert.equal(r.body.rubric[1].met, false);
+  assert.equal(r.body.rubric[1].feedback, `row ${rows[1]}`);
+  r = await t.req('/api/v1/badges/achievements/heatmap-small-groups/submissions', { method: 'POST', json: evidence });
+  assert.equal(r.status, 201, r.text);
+  const second = r.body.id;
+  r = await pd.req(`/api/v1/badge-submissions/${second}/scores`, { method: 'POST', json: { scores: scores(true) } });
+  assert.equal(r.status, 200, r.text);
+  assert.equal(r.body.state, 'passed');
+  const jwt = await t.req(`/api/v1/credentials/${r.body.credential_id}/jwt`);
+  assert.equal(jwt.status, 200);
+  const p = await joseVerify(jwt.text, await jwks());
+  assert.equal(p.credentialSubject.achievement.name, 'Small groups from the heat map');
+});
+
 // ---- the shared vectors ----
 
 function verifyFile(file, set) {

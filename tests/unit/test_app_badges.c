@@ -242,6 +242,109 @@ static void test_award_many_threads(void **state)
     }
 }
 
+/*
+ * The evidence workflow: a teacher submits, an assessor who is not the applicant scores
+ * each rubric row with feedback; a returned submission is submitted again; a pass awards.
+ */
+static void test_evidence_workflow(void **state)
+{
+    static const char *const rubric[] = {"A lesson plan from the heat map",
+                                         "Work samples, names removed", "A reflection"};
+    struct principal p, op;
+    int64_t ach = 0, sub = 0, sub2 = 0, cred = 0, none = 0;
+    const char *st = NULL;
+    json_t *view = NULL;
+    (void)state;
+
+    principal_operator(&op, F.d1, "test");
+    F.ctx.who = &op;
+    assert_int_equal(badges_define(&F.ctx, "lesson-study", "Lesson study", "Plans with peers",
+                                   "Plans, teaches and refines a lesson with peers", "", "", rubric,
+                                   3, &ach),
+                     0);
+    ctx_release(&F.ctx);
+
+    F.ctx.who = teacher(&p, U('t'));
+    json_t *ev = json_pack("{s:s, s:s}", "lesson_plan", "plan", "work_samples", "samples");
+    assert_int_equal(badges_submit(&F.ctx, "lesson-study", ev, &sub), -EINVAL);
+    assert_non_null(strstr(F.ctx.err, "reflection"));
+    json_object_set_new(ev, "reflection", json_string("what I learned"));
+    assert_int_equal(badges_submit(&F.ctx, "lesson-study", ev, &sub), 0);
+    ctx_release(&F.ctx);
+    assert_int_equal(badges_submit(&F.ctx, "lesson-study", ev, &none), -EEXIST);
+    ctx_release(&F.ctx);
+
+    json_t *half =
+        json_pack("[{s:i, s:b, s:s}, {s:i, s:b, s:s}, {s:i, s:b, s:s}]", "row", 1, "met", 1,
+                  "feedback", "clear groups", "row", 2, "met", 0, "feedback",
+                  "a name is visible on sample 2", "row", 3, "met", 1, "feedback", "thoughtful");
+    /* the applicant never scores their own, even as a coach of their school */
+    F.ctx.who = coach(&p);
+    assert_int_equal(badges_score(&F.ctx, sub, half, &st, &cred), -EACCES);
+    ctx_release(&F.ctx);
+    /* a plain teacher does not assess */
+    F.ctx.who = teacher(&p, U('t'));
+    assert_int_equal(badges_score(&F.ctx, sub, half, &st, &cred), -EACCES);
+    ctx_release(&F.ctx);
+    /* the coordinator: a row missing is refused; one not met returns it */
+    F.ctx.who = pd(&p);
+    json_t *two = json_pack("[{s:i, s:b, s:s}]", "row", 1, "met", 1, "feedback", "ok");
+    assert_int_equal(badges_score(&F.ctx, sub, two, &st, &cred), -EINVAL);
+    json_decref(two);
+    assert_int_equal(badges_score(&F.ctx, sub, half, &st, &cred), 0);
+    ctx_release(&F.ctx);
+    assert_string_equal(st, "returned");
+    assert_int_equal(cred, 0);
+    assert_int_equal(badges_score(&F.ctx, sub, half, &st, &cred), -EEXIST);
+    ctx_release(&F.ctx);
+
+    /* the applicant sees the feedback, and submits again */
+    F.ctx.who = teacher(&p, U('t'));
+    assert_int_equal(badges_submission(&F.ctx, sub, &view), 0);
+    ctx_release(&F.ctx);
+    json_t *row2 = json_array_get(json_object_get(view, "rubric"), 1);
+    assert_false(json_is_true(json_object_get(row2, "met")));
+    assert_string_equal(json_string_value(json_object_get(row2, "feedback")),
+                        "a name is visible on sample 2");
+    assert_string_equal(json_string_value(json_object_get(view, "state")), "returned");
+    json_decref(view);
+    assert_int_equal(badges_submit(&F.ctx, "lesson-study", ev, &sub2), 0);
+    ctx_release(&F.ctx);
+    assert_true(sub2 != sub);
+
+    /* all met: it passes and the credential is awarded, and verifies */
+    json_object_set_new(json_array_get(half, 1), "met", json_true());
+    F.ctx.who = pd(&p);
+    assert_int_equal(badges_score(&F.ctx, sub2, half, &st, &cred), 0);
+    ctx_release(&F.ctx);
+    assert_string_equal(st, "passed");
+    assert_true(cred > 0);
+    F.ctx.who = teacher(&p, U('t'));
+    char *jwt = NULL;
+    struct badge_verdict v;
+    assert_int_equal(badges_export(&F.ctx, cred, &jwt), 0);
+    ctx_release(&F.ctx);
+    assert_int_equal(badges_verify_local(&F.ctx, jwt, strlen(jwt), &v), 0);
+    ctx_release(&F.ctx);
+    assert_true(v.verified);
+    assert_string_equal(v.achievement, "Lesson study");
+    mem_free(jwt);
+    assert_int_equal(badges_submission(&F.ctx, sub2, &view), 0);
+    ctx_release(&F.ctx);
+    assert_int_equal(json_integer_value(json_object_get(view, "credential_id")), cred);
+    assert_int_equal(json_integer_value(json_object_get(view, "round")), 2);
+    json_decref(view);
+    /* once passed, no more submissions */
+    assert_int_equal(badges_submit(&F.ctx, "lesson-study", ev, &none), -EEXIST);
+    ctx_release(&F.ctx);
+    /* another teacher cannot read it */
+    F.ctx.who = teacher(&p, U('u'));
+    assert_int_equal(badges_submission(&F.ctx, sub2, &view), -ENOENT);
+    ctx_release(&F.ctx);
+    json_decref(half);
+    json_decref(ev);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -249,6 +352,7 @@ int main(void)
         cmocka_unit_test(test_award_verify_revoke),
         cmocka_unit_test(test_award_many),
         cmocka_unit_test(test_award_many_threads),
+        cmocka_unit_test(test_evidence_workflow),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

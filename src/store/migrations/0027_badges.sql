@@ -67,3 +67,32 @@ CREATE TABLE badge_credentials (
 CREATE UNIQUE INDEX badge_credentials_uuid ON badge_credentials (uuid);
 CREATE UNIQUE INDEX badge_credentials_status ON badge_credentials (district_id, status_index);
 CREATE INDEX badge_credentials_recipient ON badge_credentials (district_id, recipient_id);
+
+-- The evidence workflow: a teacher submits evidence for an achievement; an
+-- assessor (a PD coordinator or coach, never the applicant) scores each
+-- rubric row with feedback; a submission whose rows are all met passes and
+-- awards the credential (credential_id); one that is returned may be
+-- submitted again (a new row, round + 1).
+CREATE TABLE badge_submissions (
+    id INTEGER PRIMARY KEY,
+    district_id INTEGER NOT NULL REFERENCES districts (id),
+    achievement_id INTEGER NOT NULL REFERENCES badge_achievements (id),
+    applicant_id INTEGER NOT NULL REFERENCES users (id),
+    round INTEGER NOT NULL,            -- 1 for the first submission, then 2, 3 ...
+    evidence TEXT NOT NULL,            -- JSON: {lesson_plan, work_samples, reflection, data_note}
+    state TEXT NOT NULL,               -- 'submitted', 'returned', 'passed'
+    submitted_ms INTEGER NOT NULL,
+    decided_ms INTEGER NOT NULL DEFAULT 0,
+    assessor TEXT NOT NULL DEFAULT '',
+    credential_id INTEGER REFERENCES badge_credentials (id)
+);
+CREATE INDEX badge_submissions_applicant ON badge_submissions (district_id, applicant_id);
+
+CREATE TABLE badge_scores (
+    district_id INTEGER NOT NULL REFERENCES districts (id),
+    submission_id INTEGER NOT NULL REFERENCES badge_submissions (id),
+    ord INTEGER NOT NULL,              -- the rubric row (badge_rubric_rows.ord)
+    met INTEGER NOT NULL,              -- 1: the row is met
+    feedback TEXT NOT NULL,
+    PRIMARY KEY (district_id, submission_id, ord)
+);
