@@ -413,6 +413,37 @@ int badge_vc_verify(const char *text, size_t len, json_t *jwks, int64_t now_ms,
 
 /* ---- status lists ---- */
 
+int badge_vc_apply_status(struct badge_verdict *v, json_t *list)
+{
+    const char *id = json_string_value(json_object_get(list, "id"));
+    json_t *subject = json_object_get(list, "credentialSubject");
+    const char *enc = json_string_value(json_object_get(subject, "encodedList"));
+    const char *purpose = json_string_value(json_object_get(subject, "statusPurpose"));
+    int bit;
+
+    if (!v->verified || v->status_index < 0)
+        return 0;
+    if (!id || strcmp(id, v->status_list) != 0) {
+        snprintf(v->reason, sizeof(v->reason),
+                 "status: the list given is not the credential's (%.200s)", v->status_list);
+        return 0;
+    }
+    if (!purpose || strcmp(purpose, "revocation") != 0 ||
+        (bit = badge_status_bit(enc, v->status_index)) < 0) {
+        copy(v->reason, sizeof(v->reason),
+             "status: not a revocation list with an encodedList (Bitstring Status List 3.2)");
+        return 0;
+    }
+    if (bit) {
+        v->verified = false;
+        copy(v->status, sizeof(v->status), "revoked");
+        copy(v->reason, sizeof(v->reason), "revoked: the issuer's status list says so");
+    } else {
+        copy(v->status, sizeof(v->status), "active");
+    }
+    return 0;
+}
+
 int badge_status_encode(const int64_t *set, size_t n, char **ret)
 {
     unsigned char *bits = mem_calloc(1, BADGE_STATUS_LIST_N / 8), *gz = NULL;

@@ -68,6 +68,16 @@ int badge_vc_verify(const char *text, size_t len, json_t *jwks, int64_t now_ms,
                     struct badge_verdict *v);
 
 /*
+ * Apply a status list credential (a BitstringStatusListCredential fetched
+ * by the caller) to a verdict: when v's entry names list (its id, without
+ * the fragment), the entry's bit decides: set, v is revoked (verified
+ * false); clear, active. A list that is not the entry's, or that cannot be
+ * read, leaves the status "unchecked" and says why in v->reason when the
+ * credential verified. 0, or -ENOMEM.
+ */
+int badge_vc_apply_status(struct badge_verdict *v, json_t *list);
+
+/*
  * A Bitstring Status List's encodedList (W3C Bitstring Status List section
  * 3.2: GZIP-compressed, base64url with a leading 'u' multibase prefix) of
  * BADGE_STATUS_LIST_N bits with the given bits set (bit 0 is the leftmost of

@@ -25,8 +25,8 @@
 #include "store/store_badges.h"
 
 struct badge_args {
-    const char *file, *jwks, *recipient, *achievement, *reason, *name, *description, *competency,
-        *method, *evidence;
+    const char *file, *jwks, *status_list, *recipient, *achievement, *reason, *name, *description,
+        *competency, *method, *evidence;
     int64_t id, until;
     bool json;
 };
@@ -73,6 +73,8 @@ static int print_verdict(const struct badge_verdict *v)
 static const struct cli_option verify_options[] = {
     {"jwks", CLI_STRING(ARGS, jwks), .arg = "JWKS.json",
      .help = "the issuer's keys, from a JWKS file"},
+    {"status-list", CLI_STRING(ARGS, status_list), .arg = "FILE",
+     .help = "with --jwks: the issuer's status list credential (revoked or active)"},
     {"db", CLI_SETTING, .arg = "PATH|URL",
      .help = "or the keys and revocations of this Trellis's database (setting db; "
              "the default without --jwks)"},
@@ -102,6 +104,16 @@ static int verify_run(struct cli_run *run)
         }
         r = badge_vc_verify(text, len, jwks, time_now_ms(), &v);
         json_decref(jwks);
+        if (r == 0 && a->status_list) {
+            json_t *list = json_load_file(a->status_list, JSON_REJECT_DUPLICATES, &jerr);
+            if (!json_is_object(list)) {
+                rc = cli_fail(run->cmd, "%s: not a status list credential (JSON)", a->status_list);
+                json_decref(list);
+                goto out;
+            }
+            r = badge_vc_apply_status(&v, list);
+            json_decref(list);
+        }
     } else {
         struct store *store = NULL;
         struct store_options so = {.readonly = true, .pool_size = 1};

@@ -221,6 +221,12 @@ test('a revoked credential verifies as revoked: trellis badge verify --db, the s
   assert.equal(v.verified, false);
   assert.equal(v.status, 'revoked');
   assert.match(v.reason, /revoked/);
+  // offline, with the published keys and the status list fetched by hand
+  writeFileSync(join(srv.dir, 'status.json'), (await request(srv.url, '/badges/d/1/status')).text);
+  writeFileSync(join(srv.dir, 'keys.json'), JSON.stringify(await jwks()));
+  r = cli(['badge', 'verify', file, '--jwks', join(srv.dir, 'keys.json'), '--status-list', join(srv.dir, 'status.json')]);
+  assert.equal(r.status, 1, r.stdout + r.stderr);
+  assert.equal(JSON.parse(r.stdout).status, 'revoked');
   // the signature itself still holds (jose), so the status list is what revokes it
   const jwt = readFileSync(file, 'utf8').trim();
   const p = await joseVerify(jwt, await jwks());

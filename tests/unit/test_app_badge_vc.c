@@ -302,6 +302,41 @@ static void test_status_list(void **state)
     assert_int_equal(badge_status_encode(&bad, 1, &enc), -EINVAL);
 }
 
+/* Bitstring Status List 3.2 / VC 2.0 4.10: the credential's bit in its own list decides. */
+static void test_apply_status(void **state)
+{
+    (void)state;
+    struct buf jwt = BUF_INIT(64 * 1024);
+    struct badge_verdict v;
+    char kid[44], *enc = NULL;
+    make(rsa_key, 0, &jwt, kid);
+    json_t *jwks = jwks_of(rsa_key, kid);
+    int64_t bits[2] = {41, 43};
+    for (int revoked = 0; revoked < 2; revoked++) {
+        if (revoked)
+            bits[1] = 42;
+        assert_int_equal(badge_status_encode(bits, 2, &enc), 0);
+        json_t *list =
+            json_pack("{s:s, s:{s:s, s:s}}", "id", "https://trellis.example.org/badges/d/1/status",
+                      "credentialSubject", "statusPurpose", "revocation", "encodedList", enc);
+        assert_int_equal(badge_vc_verify(jwt.data, jwt.len, jwks, NOW_MS, &v), 0);
+        assert_true(v.verified);
+        assert_int_equal(badge_vc_apply_status(&v, list), 0);
+        assert_string_equal(v.status, revoked ? "revoked" : "active");
+        assert_int_equal(v.verified, !revoked);
+        /* another issuer's list decides nothing */
+        json_object_set_new(list, "id", json_string("https://elsewhere.example/status"));
+        assert_int_equal(badge_vc_verify(jwt.data, jwt.len, jwks, NOW_MS, &v), 0);
+        assert_int_equal(badge_vc_apply_status(&v, list), 0);
+        assert_string_equal(v.status, "unchecked");
+        assert_non_null(strstr(v.reason, "not the credential's"));
+        json_decref(list);
+        free(enc);
+    }
+    json_decref(jwks);
+    buf_release(&jwt);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -315,6 +350,7 @@ int main(void)
         cmocka_unit_test(test_expired_fails),
         cmocka_unit_test(test_alg_none_refused),
         cmocka_unit_test(test_status_list),
+        cmocka_unit_test(test_apply_status),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
