@@ -12,7 +12,6 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import * as jose from 'jose';
 import { createServer } from 'node:net';
 import { trellis, request, startServer, tempDir, DATA, hasData, sqlShell } from './lib/trellis.mjs';
 import { Client } from './lib/auth.mjs';
@@ -23,6 +22,10 @@ const PORT = await new Promise((res) => {
   const s = createServer().listen(0, '127.0.0.1', () => { const p = s.address().port; s.close(() => res(p)); });
 });
 const BASE = `http://127.0.0.1:${PORT}`;
+// jose (tests/package.json) is the independent verifier; a node_modules made before it was
+// added lacks it: those tests then skip, saying so
+const jose = await import('jose').catch(() => null);
+const NO_JOSE = !jose && 'the npm package jose is not installed (cd tests && npm ci)';
 const OB = join(DATA, 'openbadges');
 const VECTORS = join(OB, '1edtech-validator-testvectors', 'ob30');
 const hasVectors = hasData && existsSync(VECTORS);
@@ -135,15 +138,15 @@ test('a PD coordinator awards credentials to teachers; a teacher cannot, and no 
   assert.equal(r.status, 404, r.text);
 });
 
-test('every issued credential verifies with jose and the published JWKS, and is an OB 3.0 credential', async (t) => {
+test('every issued credential verifies with jose and the published JWKS, and is an OB 3.0 credential', { skip: NO_JOSE }, async (t) => {
   const set = await jwks();
   assert.ok(set.keys.length >= 1 && set.keys.every((k) => k.kid && k.alg === 'RS256' && !('d' in k)));
   const listed = JSON.parse(cli(['badge', 'list', '--db', srv.db, '--json']).stdout);
   assert.equal(listed.length, DEMO_CREDENTIALS + creds.length);
   let validate = null;
   if (SCHEMA) {
-    const { default: Ajv2019 } = await import('ajv/dist/2019.js');
-    validate = new Ajv2019({ strict: false, allErrors: true }).compile(JSON.parse(readFileSync(SCHEMA, 'utf8')));
+    const ajv = await import('ajv/dist/2019.js').catch(() => null);
+    if (ajv) validate = new ajv.default({ strict: false, allErrors: true }).compile(JSON.parse(readFileSync(SCHEMA, 'utf8')));
   }
   for (const c of listed) {
     const jwt = (await request(srv.url, `/badges/c/${c.uuid}`)).text;
@@ -166,10 +169,13 @@ test('every issued credential verifies with jose and the published JWKS, and is 
       assert.ok(validate(cred), JSON.stringify(validate.errors));
     }
   }
-  if (!validate) t.diagnostic('skipped the OB 3.0 JSON schema check: no ob_v3p0_achievementcredential_schema.json in ' + OB);
+  if (!validate) {
+    t.diagnostic(SCHEMA ? 'skipped the OB 3.0 JSON schema check: the npm package ajv is not installed'
+      : 'skipped the OB 3.0 JSON schema check: no ob_v3p0_achievementcredential_schema.json in ' + OB);
+  }
 });
 
-test('a changed byte fails, in jose and in trellis badge verify', async () => {
+test('a changed byte fails, in jose and in trellis badge verify', { skip: NO_JOSE }, async () => {
   const set = await jwks();
   const c = JSON.parse(cli(['badge', 'list', '--db', srv.db, '--json']).stdout).find((x) => !x.revoked);
   const jwt = (await request(srv.url, `/badges/c/${c.uuid}`)).text;
@@ -202,7 +208,7 @@ test('a changed byte fails, in jose and in trellis badge verify', async () => {
   assert.equal(r.status, 1, r.stdout + r.stderr);
 });
 
-test('a revoked credential verifies as revoked: trellis badge verify --db, the status list, the public page', async () => {
+test('a revoked credential verifies as revoked: trellis badge verify --db, the status list, the public page', { skip: NO_JOSE }, async () => {
   const c = creds[0];
   const file = join(srv.dir, 'export.jwt');
   let r = cli(['badge', 'export', '--db', srv.db, '--id', String(c.id), file]);
@@ -269,7 +275,7 @@ test('trellis badge jwks prints the keys the server publishes', async () => {
   assert.deepEqual(JSON.parse(r.stdout), await jwks());
 });
 
-test('evidence to award: the teacher submits, the coordinator returns it with feedback, then passes it', async () => {
+test('evidence to award: the teacher submits, the coordinator returns it with feedback, then passes it', { skip: NO_JOSE }, async () => {
   const t = new Client(srv.url, '10.9.0.3');
   assert.equal((await t.login(teacherLogin)).status, 200);
   const evidence = { lesson_plan: 'Groups from the heat map', work_samples: 'Two samples, names removed', reflection: 'What changed' };
