@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "app/access.h"
+#include "app/badge_png.h"
 #include "app/badges.h"
 #include "app/principal.h"
 #include "base/mem.h"
@@ -888,6 +889,17 @@ int badges_status_list(struct ctx *c, int64_t district_id, json_t **ret)
                      "statusPurpose", "revocation", "encodedList", enc);
     mem_free(enc);
     return *ret ? 0 : -ENOMEM;
+}
+
+int badges_public_png(struct ctx *c, const char *uuid, struct buf *out)
+{
+    char *jwt = NULL;
+    int r = badges_public_jwt(c, uuid, &jwt);
+    if (r < 0)
+        return r;
+    r = badge_png_bake(jwt, out);
+    mem_free(jwt);
+    return r < 0 ? ctx_fail(c, r, "cannot bake the credential") : 0;
 }
 
 int badges_public_jwt(struct ctx *c, const char *uuid, char **ret_jwt)

@@ -108,6 +108,8 @@ int badges_status_list(struct ctx *c, int64_t district_id, json_t **ret);
  * beyond what the credential holds. 0, or -ENOENT.
  */
 int badges_public_view(struct ctx *c, const char *uuid, json_t **ret);
+/* Credential uuid baked into a PNG (OB 3.0 baking; badge_png.h) in out: 0, or -ENOENT. */
+int badges_public_png(struct ctx *c, const char *uuid, struct buf *out);
 /* The VC-JWT of credential uuid as issued (malloc'ed): 0, or -ENOENT. */
 int badges_public_jwt(struct ctx *c, const char *uuid, char **ret_jwt);
 

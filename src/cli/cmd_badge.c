@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "app/badge_png.h"
 #include "app/badges.h"
 #include "base/mem.h"
 #include "base/timeutil.h"
@@ -28,7 +29,7 @@ struct badge_args {
     const char *file, *jwks, *status_list, *recipient, *achievement, *reason, *name, *description,
         *competency, *method, *evidence;
     int64_t id, until;
-    bool json;
+    bool json, png;
 };
 
 #define ARGS struct badge_args
@@ -94,6 +95,20 @@ static int verify_run(struct cli_run *run)
     if (!text)
         return cli_fail(run->cmd, "cannot read '%s': %s", a->file,
                         errno ? strerror(errno) : "larger than 1 MiB");
+    if (len >= 8 && !memcmp(text, "\x89PNG", 4)) {
+        /* a baked badge: the credential in its openbadgecredential chunk */
+        char *jwt = NULL;
+        r = badge_png_extract(text, len, &jwt);
+        if (r < 0) {
+            rc = cli_fail(run->cmd, "%s: %s", a->file,
+                          r == -ENOENT ? "a PNG without a baked credential"
+                                       : "a PNG that cannot be read");
+            goto out;
+        }
+        mem_free(text);
+        text = jwt;
+        len = strlen(jwt);
+    }
     if (a->jwks) {
         json_error_t jerr;
         json_t *jwks = json_load_file(a->jwks, JSON_REJECT_DUPLICATES, &jerr);
@@ -196,6 +211,7 @@ static const struct cli_option export_options[] = {
     CLI_OPTION_DB,
     {"id", CLI_INT(ARGS, id, 1, INT64_MAX), .arg = "ID", .flags = CLI_REQUIRED,
      .help = "the credential (its id in `trellis badge list`)"},
+    {"png", CLI_BOOL(ARGS, png), .help = "write a PNG with the credential baked in"},
     CLI_OPTION_DISTRICT,
     CLI_OPTION_KEY_FILE,
     CLI_OPTION_CONFIG,
@@ -210,14 +226,21 @@ static int export_run(struct cli_run *run)
     int r = badges_export(&run->ctx, a->id, &jwt);
     if (r < 0)
         return cli_run_fail(run, r);
+    struct buf png = BUF_INIT(4 * 1024 * 1024);
+    if (a->png && (r = badge_png_bake(jwt, &png)) < 0) {
+        mem_free(jwt);
+        return cli_fail(run->cmd, "cannot bake the credential: %s", strerror(-r));
+    }
     f = fopen(a->file, "wx");
     if (!f) {
         mem_free(jwt);
+        buf_release(&png);
         return cli_fail(run->cmd, "cannot create '%s': %s", a->file, strerror(errno));
     }
-    bool ok = fprintf(f, "%s\n", jwt) > 0;
+    bool ok = a->png ? fwrite(png.data, 1, png.len, f) == png.len : fprintf(f, "%s\n", jwt) > 0;
     ok = fclose(f) == 0 && ok;
     mem_free(jwt);
+    buf_release(&png);
     if (!ok)
         return cli_fail(run->cmd, "cannot write '%s'", a->file);
     return EXIT_OK;

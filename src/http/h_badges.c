@@ -71,6 +71,25 @@ int h_badge_jwt(struct request *rq)
     return http_respond_take(rq, 200, "application/jwt", jwt, strlen(jwt));
 }
 
+int h_badge_png(struct request *rq)
+{
+    const char *uuid = uuid_param(rq);
+    struct buf png = BUF_INIT(4 * 1024 * 1024);
+    size_t n = 0;
+    if (!uuid)
+        return 0;
+    int r = badges_public_png(&rq->ctx, uuid, &png);
+    if (r < 0) {
+        buf_release(&png);
+        return r;
+    }
+    http_add_header(rq, "Access-Control-Allow-Origin", "*");
+    http_add_header(rq, "Cache-Control", "no-store");
+    http_add_header(rq, "Content-Disposition", "attachment; filename=\"credential.png\"");
+    char *p = buf_detach(&png, &n);
+    return http_respond_take(rq, 200, "image/png", p, n);
+}
+
 int h_badge_view(struct request *rq)
 {
     const char *uuid = uuid_param(rq);

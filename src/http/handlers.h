@@ -107,6 +107,7 @@ int h_badge_issuer(struct request *rq);
 int h_badge_jwks(struct request *rq);
 int h_badge_status(struct request *rq);
 int h_badge_jwt(struct request *rq);
+int h_badge_png(struct request *rq);
 int h_badge_view(struct request *rq);
 int h_user_credentials(struct request *rq);
 int h_user_credential_award(struct request *rq);

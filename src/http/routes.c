@@ -17,6 +17,7 @@ const struct route routes[] = {
     {"GET", "/badges/d/{id}/jwks.json", h_badge_jwks, ROUTE_NO_BODY | ROUTE_PUBLIC},
     {"GET", "/badges/d/{id}/status", h_badge_status, ROUTE_NO_BODY | ROUTE_PUBLIC},
     {"GET", "/badges/c/{uuid}", h_badge_jwt, ROUTE_NO_BODY | ROUTE_PUBLIC},
+    {"GET", "/badges/png/{uuid}", h_badge_png, ROUTE_NO_BODY | ROUTE_PUBLIC},
     {"GET", "/api/v1/badges/{uuid}", h_badge_view, ROUTE_NO_BODY | ROUTE_PUBLIC},
     {"GET", "/api/v1/users/{id}/credentials", h_user_credentials, ROUTE_NO_BODY},
     {"POST", "/api/v1/users/{id}/credentials", h_user_credential_award, 0},

@@ -54,7 +54,8 @@ for (const lang of ['en', 'es']) {
         assert.ok(text.includes(cat['badges.state.verified']), 'says verified');
         assert.ok(text.includes(active.achievement), 'the achievement');
         assert.ok(text.includes(active.recipient), 'the holder, as the credential names them');
-        assert.equal(await page.getAttribute('a[download]', 'href'), `/badges/c/${active.uuid}`);
+        assert.deepEqual(await page.$$eval('a[download]', (as) => as.map((a) => a.getAttribute('href'))),
+          [`/badges/c/${active.uuid}`, `/badges/png/${active.uuid}`]);
         await checkPage(page, 'badge-verified', { lang, width });
 
         await page.goto(`${srv.url}/badge?id=${revoked.uuid}`);

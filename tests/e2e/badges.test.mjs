@@ -309,6 +309,61 @@ test('evidence to award: the teacher submits, the coordinator returns it with fe
   assert.equal(p.credentialSubject.achievement.name, 'Small groups from the heat map');
 });
 
+// PNG chunks read here without the C code: signature, then length, type, data, CRC-32.
+function crc32(buf) {
+  let c = ~0;
+  for (const b of buf) {
+    c ^= b;
+    for (let k = 0; k < 8; k++) c = (c >>> 1) ^ (0xedb88320 & -(c & 1));
+  }
+  return ~c >>> 0;
+}
+function pngChunks(png) {
+  assert.deepEqual([...png.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+  const out = [];
+  for (let p = 8; p < png.length;) {
+    const len = png.readUInt32BE(p), type = png.subarray(p + 4, p + 8).toString('latin1');
+    const data = png.subarray(p + 8, p + 8 + len);
+    assert.equal(png.readUInt32BE(p + 8 + len), crc32(png.subarray(p + 4, p + 8 + len)), `${type}: CRC`);
+    out.push({ type, data });
+    p += 12 + len;
+  }
+  return out;
+}
+
+test('a credential baked into a PNG (OB 3.0 baking): the iTXt chunk holds the VC-JWT, and verify reads it', async () => {
+  const c = JSON.parse(cli(['badge', 'list', '--db', srv.db, '--json']).stdout).find((x) => !x.revoked);
+  const res = await fetch(`${srv.url}/badges/png/${c.uuid}`, { signal: AbortSignal.timeout(15000) });
+  assert.equal(res.status, 200);
+  assert.equal(res.headers.get('content-type'), 'image/png');
+  const png = Buffer.from(await res.arrayBuffer());
+  const chunks = pngChunks(png);
+  assert.deepEqual([chunks[0].type, chunks.at(-1).type], ['IHDR', 'IEND']);
+  const itxt = chunks.find((k) => k.type === 'iTXt');
+  // keyword, NUL, compression flag 0, method 0, language "", NUL, translated keyword "", NUL, text
+  const head = Buffer.from('openbadgecredential\0\0\0\0\0', 'latin1');
+  assert.deepEqual(itxt.data.subarray(0, head.length), head);
+  const jwt = itxt.data.subarray(head.length).toString('utf8');
+  assert.equal(jwt, (await request(srv.url, `/badges/c/${c.uuid}`)).text);
+  const file = join(srv.dir, 'baked.png');
+  writeFileSync(file, png);
+  let r = cli(['badge', 'verify', file, '--db', srv.db]);
+  assert.equal(r.status, 0, r.stdout + r.stderr);
+  assert.equal(JSON.parse(r.stdout).status, 'active');
+  // the CLI's own export bakes the same way
+  const out = join(srv.dir, 'exported.png');
+  r = cli(['badge', 'export', '--db', srv.db, '--id', String(c.id), '--png', out]);
+  assert.equal(r.status, 0, r.stderr);
+  r = cli(['badge', 'verify', out, '--db', srv.db]);
+  assert.equal(r.status, 0, r.stdout + r.stderr);
+  // a changed byte in the baked credential
+  const bad = Buffer.from(png);
+  bad[bad.indexOf('eyJ', 0, 'latin1') + 20] ^= 1;
+  writeFileSync(join(srv.dir, 'bad.png'), bad);
+  r = cli(['badge', 'verify', join(srv.dir, 'bad.png'), '--db', srv.db]);
+  assert.equal(r.status, 1, r.stdout + r.stderr);
+});
+
 // ---- the shared vectors ----
 
 function verifyFile(file, set) {

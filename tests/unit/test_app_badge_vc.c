@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "app/badge_png.h"
 #include "app/badge_vc.h"
 #include "app/jws.h"
 #include "base/hex.h"
@@ -337,6 +338,36 @@ static void test_apply_status(void **state)
     buf_release(&jwt);
 }
 
+/* OB 3.0 baking (PNG): the iTXt chunk round trip, and what a reader refuses. */
+static void test_png_bake(void **state)
+{
+    (void)state;
+    struct buf png = BUF_INIT(4 * 1024 * 1024), jwt = BUF_INIT(64 * 1024);
+    char kid[44], *out = NULL;
+    make(rsa_key, 0, &jwt, kid);
+    assert_int_equal(badge_png_bake(jwt.data, &png), 0);
+    assert_memory_equal(png.data, "\x89PNG\r\n\x1a\n", 8);
+    assert_non_null(memmem(png.data, png.len, "iTXtopenbadgecredential", 23));
+    assert_int_equal(badge_png_extract(png.data, png.len, &out), 0);
+    assert_string_equal(out, jwt.data);
+    free(out);
+    /* a changed byte in the credential's chunk: its CRC no longer holds */
+    char *at = memmem(png.data, png.len, "eyJ", 3);
+    assert_non_null(at);
+    at[10] ^= 1;
+    assert_int_equal(badge_png_extract(png.data, png.len, &out), -EINVAL);
+    at[10] ^= 1;
+    /* cut short; not a PNG; a PNG without the chunk */
+    assert_int_equal(badge_png_extract(png.data, png.len / 2, &out), -EINVAL);
+    assert_int_equal(badge_png_extract(jwt.data, jwt.len, &out), -EINVAL);
+    static const unsigned char bare[] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n', 0,    0,
+                                         0,    0,   'I', 'E', 'N',  'D',  0xae, 0x42, 0x60, 0x82};
+    assert_int_equal(badge_png_extract(bare, sizeof(bare), &out), -ENOENT);
+    assert_int_equal(badge_png_bake("", &png), -EINVAL);
+    buf_release(&png);
+    buf_release(&jwt);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -351,6 +382,7 @@ int main(void)
         cmocka_unit_test(test_alg_none_refused),
         cmocka_unit_test(test_status_list),
         cmocka_unit_test(test_apply_status),
+        cmocka_unit_test(test_png_bake),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -51,9 +51,11 @@ function render() {
         ...row(t('badges.issued'), date(c.validFrom)),
         ...row(t('badges.until'), c.validUntil ? date(c.validUntil) : t('badges.no_end')),
         ...row(t('badges.id'), c.id))),
-    h('p', {},
+    h('p', { class: 'badge-downloads' },
       h('a', { class: 'button', href: `/badges/c/${encodeURIComponent(id)}`, download: 'credential.jwt' },
-        icon('download'), t('badges.download'))),
+        icon('download'), t('badges.download')),
+      h('a', { class: 'button', href: `/badges/png/${encodeURIComponent(id)}`, download: 'credential.png' },
+        icon('download'), t('badges.download_png'))),
     h('p', { class: 'badge-how' }, t('badges.how')));
   box.hidden = false;
 }
