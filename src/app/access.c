@@ -49,6 +49,8 @@ enum who {
     WHO_COUNSELLOR,
     WHO_SCHOOL_ADMIN,
     WHO_DISTRICT_ADMIN,
+    WHO_PD_COORDINATOR,
+    WHO_COACH,
     WHO_PERSON, /* anyone logged in with a role in the district */
     WHO_CLIENT, /* any API client of the district */
     WHO_ROSTER_READ,
@@ -82,6 +84,7 @@ struct rule {
     unsigned actions;
     bool students_only; /* only when the record's person is a student */
     bool not_admins;    /* never when the record's person is an administrator */
+    bool not_self;      /* never on the caller's own record (no one awards themselves) */
 };
 
 #define R_   (ACT_READ)
@@ -89,135 +92,149 @@ struct rule {
 #define NOAD (ACT_ALL & ~ACT_ADMIN)
 
 static const struct rule policy[] = {
+    /* micro-credentials: PD coordinators and coaches award and revoke them, never their own;
+       the holder reads their own; administrators see and revoke them */
+    {WHO_PD_COORDINATOR, REL_DISTRICT, RES_CREDENTIALS, RL_ | ACT_WRITE, false, false, true},
+    {WHO_COACH, REL_SCHOOL, RES_CREDENTIALS, RL_ | ACT_WRITE, false, false, true},
+    {WHO_PERSON, REL_SELF, RES_CREDENTIALS, RL_ | ACT_EXPORT, false, false, false},
+    {WHO_DISTRICT_ADMIN, REL_DISTRICT, RES_CREDENTIALS, RL_, false, false, false},
+    {WHO_OPERATOR, REL_DISTRICT, RES_CREDENTIALS, ACT_ALL, false, false, false},
     /* district administrators: everything of their district (a second factor is required) */
-    {WHO_DISTRICT_ADMIN, REL_DISTRICT, RES_PERSON, ACT_ALL, false, false},
-    {WHO_DISTRICT_ADMIN, REL_DISTRICT, RES_CLASS, ACT_ALL, false, false},
-    {WHO_DISTRICT_ADMIN, REL_DISTRICT, RES_SCHOOL, ACT_ALL, false, false},
-    {WHO_DISTRICT_ADMIN, REL_DISTRICT, RES_DISTRICT, ACT_ALL, false, false},
-    {WHO_DISTRICT_ADMIN, REL_DISTRICT, RES_STATEMENTS, ACT_ALL, false, false},
-    {WHO_DISTRICT_ADMIN, REL_DISTRICT, RES_MASTERY, ACT_ALL, false, false},
-    {WHO_DISTRICT_ADMIN, REL_DISTRICT, RES_STATE, ACT_ALL, false, false},
-    {WHO_DISTRICT_ADMIN, REL_DISTRICT, RES_PROFILES, ACT_ALL, false, false},
-    {WHO_DISTRICT_ADMIN, REL_DISTRICT, RES_DOC_META, ACT_ALL, false, false},
-    {WHO_DISTRICT_ADMIN, REL_DISTRICT, RES_AUDIT, ACT_ALL, false, false},
-    {WHO_DISTRICT_ADMIN, REL_DISTRICT, RES_CLIENTS, ACT_ALL, false, false},
-    {WHO_DISTRICT_ADMIN, REL_DISTRICT, RES_SETTINGS, R_, false, false},
-    {WHO_DISTRICT_ADMIN, REL_DISTRICT, RES_CLASS_LEARNING, ACT_ALL, false, false},
-    {WHO_DISTRICT_ADMIN, REL_DISTRICT, RES_ASSIGNMENTS, ACT_ALL, false, false},
-    {WHO_DISTRICT_ADMIN, REL_DISTRICT, RES_SCHOOL_STATS, R_, false, false},
-    {WHO_DISTRICT_ADMIN, REL_DISTRICT, RES_DISTRICT_STATS, R_, false, false},
-    {WHO_DISTRICT_ADMIN, REL_DISTRICT, RES_CONNECTIVITY, ACT_ALL, true, false},
-    {WHO_DISTRICT_ADMIN, REL_DISTRICT, RES_SCHOOL_CONNECTIVITY, ACT_ALL, false, false},
-    {WHO_DISTRICT_ADMIN, REL_DISTRICT, RES_SCHOOL_EQUITY, R_, false, false},
-    {WHO_DISTRICT_ADMIN, REL_DISTRICT, RES_DISTRICT_EQUITY, R_, false, false},
+    {WHO_DISTRICT_ADMIN, REL_DISTRICT, RES_PERSON, ACT_ALL, false, false, false},
+    {WHO_DISTRICT_ADMIN, REL_DISTRICT, RES_CLASS, ACT_ALL, false, false, false},
+    {WHO_DISTRICT_ADMIN, REL_DISTRICT, RES_SCHOOL, ACT_ALL, false, false, false},
+    {WHO_DISTRICT_ADMIN, REL_DISTRICT, RES_DISTRICT, ACT_ALL, false, false, false},
+    {WHO_DISTRICT_ADMIN, REL_DISTRICT, RES_STATEMENTS, ACT_ALL, false, false, false},
+    {WHO_DISTRICT_ADMIN, REL_DISTRICT, RES_MASTERY, ACT_ALL, false, false, false},
+    {WHO_DISTRICT_ADMIN, REL_DISTRICT, RES_STATE, ACT_ALL, false, false, false},
+    {WHO_DISTRICT_ADMIN, REL_DISTRICT, RES_PROFILES, ACT_ALL, false, false, false},
+    {WHO_DISTRICT_ADMIN, REL_DISTRICT, RES_DOC_META, ACT_ALL, false, false, false},
+    {WHO_DISTRICT_ADMIN, REL_DISTRICT, RES_AUDIT, ACT_ALL, false, false, false},
+    {WHO_DISTRICT_ADMIN, REL_DISTRICT, RES_CLIENTS, ACT_ALL, false, false, false},
+    {WHO_DISTRICT_ADMIN, REL_DISTRICT, RES_SETTINGS, R_, false, false, false},
+    {WHO_DISTRICT_ADMIN, REL_DISTRICT, RES_CLASS_LEARNING, ACT_ALL, false, false, false},
+    {WHO_DISTRICT_ADMIN, REL_DISTRICT, RES_ASSIGNMENTS, ACT_ALL, false, false, false},
+    {WHO_DISTRICT_ADMIN, REL_DISTRICT, RES_SCHOOL_STATS, R_, false, false, false},
+    {WHO_DISTRICT_ADMIN, REL_DISTRICT, RES_DISTRICT_STATS, R_, false, false, false},
+    {WHO_DISTRICT_ADMIN, REL_DISTRICT, RES_CONNECTIVITY, ACT_ALL, true, false, false},
+    {WHO_DISTRICT_ADMIN, REL_DISTRICT, RES_SCHOOL_CONNECTIVITY, ACT_ALL, false, false, false},
+    {WHO_DISTRICT_ADMIN, REL_DISTRICT, RES_SCHOOL_EQUITY, R_, false, false, false},
+    {WHO_DISTRICT_ADMIN, REL_DISTRICT, RES_DISTRICT_EQUITY, R_, false, false, false},
     /* school administrators: the people, classes and learning records of their schools, and
        the logins of their people, never of an administrator */
-    {WHO_SCHOOL_ADMIN, REL_SCHOOL, RES_PERSON, NOAD & ~ACT_CREDENTIALS, false, false},
-    {WHO_SCHOOL_ADMIN, REL_SCHOOL, RES_PERSON, ACT_CREDENTIALS, false, true},
-    {WHO_SCHOOL_ADMIN, REL_SCHOOL, RES_CLASS, NOAD, false, false},
-    {WHO_SCHOOL_ADMIN, REL_SCHOOL, RES_SCHOOL, NOAD, false, false},
-    {WHO_SCHOOL_ADMIN, REL_SCHOOL, RES_STATEMENTS, NOAD, false, false},
-    {WHO_SCHOOL_ADMIN, REL_SCHOOL, RES_MASTERY, RL_ | ACT_EXPORT, false, false},
-    {WHO_SCHOOL_ADMIN, REL_SCHOOL, RES_AUDIT, R_, true, false},
-    {WHO_SCHOOL_ADMIN, REL_SCHOOL, RES_CLASS_LEARNING, RL_ | ACT_EXPORT, false, false},
-    {WHO_SCHOOL_ADMIN, REL_SCHOOL, RES_SCHOOL_STATS, R_, false, false},
-    {WHO_SCHOOL_ADMIN, REL_SCHOOL, RES_ASSIGNMENTS, RL_, false,
+    {WHO_SCHOOL_ADMIN, REL_SCHOOL, RES_PERSON, NOAD & ~ACT_CREDENTIALS, false, false, false},
+    {WHO_SCHOOL_ADMIN, REL_SCHOOL, RES_PERSON, ACT_CREDENTIALS, false, true, false},
+    {WHO_SCHOOL_ADMIN, REL_SCHOOL, RES_CLASS, NOAD, false, false, false},
+    {WHO_SCHOOL_ADMIN, REL_SCHOOL, RES_SCHOOL, NOAD, false, false, false},
+    {WHO_SCHOOL_ADMIN, REL_SCHOOL, RES_STATEMENTS, NOAD, false, false, false},
+    {WHO_SCHOOL_ADMIN, REL_SCHOOL, RES_MASTERY, RL_ | ACT_EXPORT, false, false, false},
+    {WHO_SCHOOL_ADMIN, REL_SCHOOL, RES_AUDIT, R_, true, false, false},
+    {WHO_SCHOOL_ADMIN, REL_SCHOOL, RES_CLASS_LEARNING, RL_ | ACT_EXPORT, false, false, false},
+    {WHO_SCHOOL_ADMIN, REL_SCHOOL, RES_SCHOOL_STATS, R_, false, false, false},
+    {WHO_SCHOOL_ADMIN, REL_SCHOOL, RES_ASSIGNMENTS, RL_, false, false,
      false}, /* see them; the teacher assigns */
     /* home connectivity (sealed survey answers, referrals, codes, literacy sessions): the
        school's administrators and counsellors, on the family's behalf; not teachers */
-    {WHO_SCHOOL_ADMIN, REL_SCHOOL, RES_CONNECTIVITY, RL_ | ACT_WRITE | ACT_READ_SEALED, true,
+    {WHO_SCHOOL_ADMIN, REL_SCHOOL, RES_CONNECTIVITY, RL_ | ACT_WRITE | ACT_READ_SEALED, true, false,
      false},
     {WHO_SCHOOL_ADMIN, REL_SCHOOL, RES_SCHOOL_CONNECTIVITY, RL_ | ACT_WRITE | ACT_READ_SEALED,
-     false, false},
-    {WHO_SCHOOL_ADMIN, REL_SCHOOL, RES_SCHOOL_EQUITY, R_, false, false},
-    {WHO_COUNSELLOR, REL_SCHOOL, RES_CONNECTIVITY, RL_ | ACT_WRITE | ACT_READ_SEALED, true, false},
+     false, false, false},
+    {WHO_SCHOOL_ADMIN, REL_SCHOOL, RES_SCHOOL_EQUITY, R_, false, false, false},
+    {WHO_COUNSELLOR, REL_SCHOOL, RES_CONNECTIVITY, RL_ | ACT_WRITE | ACT_READ_SEALED, true, false,
+     false},
     {WHO_COUNSELLOR, REL_SCHOOL, RES_SCHOOL_CONNECTIVITY, RL_ | ACT_WRITE | ACT_READ_SEALED, false,
-     false},
-    /* counsellors: the students of their schools, read only */
-    {WHO_COUNSELLOR, REL_SCHOOL, RES_PERSON, RL_ | ACT_READ_SEALED, true, false},
-    {WHO_COUNSELLOR, REL_SCHOOL, RES_CLASS, RL_ | ACT_READ_SEALED, false, false},
-    {WHO_COUNSELLOR, REL_SCHOOL, RES_SCHOOL, RL_ | ACT_READ_SEALED, false, false},
-    {WHO_COUNSELLOR, REL_SCHOOL, RES_STATEMENTS, RL_ | ACT_READ_SEALED, true, false},
-    {WHO_COUNSELLOR, REL_SCHOOL, RES_MASTERY, RL_, true, false},
-    {WHO_COUNSELLOR, REL_SCHOOL, RES_CLASS_LEARNING, RL_, false, false},
-    {WHO_COUNSELLOR, REL_SCHOOL, RES_ASSIGNMENTS, RL_, false, false},
-    {WHO_COUNSELLOR, REL_SCHOOL, RES_SCHOOL_STATS, R_, false, false},
-    /* teachers: the classes they teach now and those classes' students (no contact data) */
-    {WHO_TEACHER, REL_TEACHES, RES_PERSON, RL_, true, false},
-    {WHO_TEACHER, REL_TEACHES, RES_STATEMENTS, RL_ | ACT_WRITE, true, false}, /* feedback on work */
-    {WHO_TEACHER, REL_TEACHES, RES_MASTERY, RL_, true, false},
-    {WHO_TEACHER, REL_TEACHES, RES_CLASS, RL_ | ACT_READ_SEALED | ACT_WRITE | ACT_CREDENTIALS,
      false, false},
-    {WHO_TEACHER, REL_SCHOOL, RES_SCHOOL, R_, false, false},
+    /* counsellors: the students of their schools, read only */
+    {WHO_COUNSELLOR, REL_SCHOOL, RES_PERSON, RL_ | ACT_READ_SEALED, true, false, false},
+    {WHO_COUNSELLOR, REL_SCHOOL, RES_CLASS, RL_ | ACT_READ_SEALED, false, false, false},
+    {WHO_COUNSELLOR, REL_SCHOOL, RES_SCHOOL, RL_ | ACT_READ_SEALED, false, false, false},
+    {WHO_COUNSELLOR, REL_SCHOOL, RES_STATEMENTS, RL_ | ACT_READ_SEALED, true, false, false},
+    {WHO_COUNSELLOR, REL_SCHOOL, RES_MASTERY, RL_, true, false, false},
+    {WHO_COUNSELLOR, REL_SCHOOL, RES_CLASS_LEARNING, RL_, false, false, false},
+    {WHO_COUNSELLOR, REL_SCHOOL, RES_ASSIGNMENTS, RL_, false, false, false},
+    {WHO_COUNSELLOR, REL_SCHOOL, RES_SCHOOL_STATS, R_, false, false, false},
+    /* teachers: the classes they teach now and those classes' students (no contact data) */
+    {WHO_TEACHER, REL_TEACHES, RES_PERSON, RL_, true, false, false},
+    {WHO_TEACHER, REL_TEACHES, RES_STATEMENTS, RL_ | ACT_WRITE, true, false,
+     false}, /* feedback on work */
+    {WHO_TEACHER, REL_TEACHES, RES_MASTERY, RL_, true, false, false},
+    {WHO_TEACHER, REL_TEACHES, RES_CLASS, RL_ | ACT_READ_SEALED | ACT_WRITE | ACT_CREDENTIALS,
+     false, false, false},
+    {WHO_TEACHER, REL_SCHOOL, RES_SCHOOL, R_, false, false, false},
     /* the teacher views of a class they teach, and its export (audited like any disclosure) */
-    {WHO_TEACHER, REL_TEACHES, RES_CLASS_LEARNING, RL_ | ACT_EXPORT, false, false},
+    {WHO_TEACHER, REL_TEACHES, RES_CLASS_LEARNING, RL_ | ACT_EXPORT, false, false, false},
     /* a class's assignments: given, changed and followed by the class's teachers */
-    {WHO_TEACHER, REL_TEACHES, RES_ASSIGNMENTS, RL_ | ACT_WRITE, false, false},
+    {WHO_TEACHER, REL_TEACHES, RES_ASSIGNMENTS, RL_ | ACT_WRITE, false, false, false},
     /* students: their classes (not the rosters) */
-    {WHO_STUDENT, REL_ENROLLED, RES_CLASS, R_, false, false},
+    {WHO_STUDENT, REL_ENROLLED, RES_CLASS, R_, false, false, false},
     /* guardians: their children */
-    {WHO_GUARDIAN, REL_GUARDIAN, RES_PERSON, R_ | ACT_READ_SEALED, true, false},
-    {WHO_GUARDIAN, REL_GUARDIAN, RES_STATEMENTS, RL_ | ACT_READ_SEALED, true, false},
-    {WHO_GUARDIAN, REL_GUARDIAN, RES_MASTERY, R_, true, false},
+    {WHO_GUARDIAN, REL_GUARDIAN, RES_PERSON, R_ | ACT_READ_SEALED, true, false, false},
+    {WHO_GUARDIAN, REL_GUARDIAN, RES_STATEMENTS, RL_ | ACT_READ_SEALED, true, false, false},
+    {WHO_GUARDIAN, REL_GUARDIAN, RES_MASTERY, R_, true, false, false},
     /* ... what the family answered about home connectivity, and its referrals */
-    {WHO_GUARDIAN, REL_GUARDIAN, RES_CONNECTIVITY, R_ | ACT_READ_SEALED, true, false},
+    {WHO_GUARDIAN, REL_GUARDIAN, RES_CONNECTIVITY, R_ | ACT_READ_SEALED, true, false, false},
     /* ... and who has seen their child's records (FERPA 34 CFR 99.32(c)) */
-    {WHO_GUARDIAN, REL_GUARDIAN, RES_AUDIT, R_, true, false},
+    {WHO_GUARDIAN, REL_GUARDIAN, RES_AUDIT, R_, true, false, false},
     /* everyone: their own record and learning, and their district's name and sessions */
-    {WHO_PERSON, REL_SELF, RES_PERSON, R_ | ACT_READ_SEALED, false, false},
-    {WHO_PERSON, REL_SELF, RES_STATEMENTS, RL_ | ACT_WRITE | ACT_READ_SEALED, false, false},
-    {WHO_PERSON, REL_SELF, RES_MASTERY, R_, false, false},
-    {WHO_PERSON, REL_DISTRICT, RES_DISTRICT, R_, false, false},
+    {WHO_PERSON, REL_SELF, RES_PERSON, R_ | ACT_READ_SEALED, false, false, false},
+    {WHO_PERSON, REL_SELF, RES_STATEMENTS, RL_ | ACT_WRITE | ACT_READ_SEALED, false, false, false},
+    {WHO_PERSON, REL_SELF, RES_MASTERY, R_, false, false, false},
+    {WHO_PERSON, REL_DISTRICT, RES_DISTRICT, R_, false, false, false},
     /* API clients: their scopes, over their district */
-    {WHO_CLIENT, REL_DISTRICT, RES_DISTRICT, R_, false, false},
-    {WHO_ROSTER_READ, REL_DISTRICT, RES_PERSON, RL_ | ACT_READ_SEALED | ACT_EXPORT, false, false},
-    {WHO_ROSTER_READ, REL_DISTRICT, RES_CLASS, RL_ | ACT_READ_SEALED | ACT_EXPORT, false, false},
-    {WHO_ROSTER_READ, REL_DISTRICT, RES_SCHOOL, RL_ | ACT_READ_SEALED | ACT_EXPORT, false, false},
-    {WHO_ROSTER_READ, REL_DISTRICT, RES_DISTRICT, RL_ | ACT_READ_SEALED | ACT_EXPORT, false, false},
-    {WHO_ROSTER_WRITE, REL_DISTRICT, RES_DISTRICT, ACT_WRITE | ACT_ADMIN, false, false},
-    {WHO_STATEMENTS_WRITE, REL_DISTRICT, RES_STATEMENTS, ACT_WRITE, false, false},
-    {WHO_STATEMENTS_READ, REL_DISTRICT, RES_STATEMENTS, RL_ | ACT_READ_SEALED | ACT_EXPORT, false,
+    {WHO_CLIENT, REL_DISTRICT, RES_DISTRICT, R_, false, false, false},
+    {WHO_ROSTER_READ, REL_DISTRICT, RES_PERSON, RL_ | ACT_READ_SEALED | ACT_EXPORT, false, false,
      false},
-    {WHO_STATEMENTS_READ_MINE, REL_OWN_CLIENT, RES_STATEMENTS, RL_ | ACT_READ_SEALED, false, false},
+    {WHO_ROSTER_READ, REL_DISTRICT, RES_CLASS, RL_ | ACT_READ_SEALED | ACT_EXPORT, false, false,
+     false},
+    {WHO_ROSTER_READ, REL_DISTRICT, RES_SCHOOL, RL_ | ACT_READ_SEALED | ACT_EXPORT, false, false,
+     false},
+    {WHO_ROSTER_READ, REL_DISTRICT, RES_DISTRICT, RL_ | ACT_READ_SEALED | ACT_EXPORT, false, false,
+     false},
+    {WHO_ROSTER_WRITE, REL_DISTRICT, RES_DISTRICT, ACT_WRITE | ACT_ADMIN, false, false, false},
+    {WHO_STATEMENTS_WRITE, REL_DISTRICT, RES_STATEMENTS, ACT_WRITE, false, false, false},
+    {WHO_STATEMENTS_READ, REL_DISTRICT, RES_STATEMENTS, RL_ | ACT_READ_SEALED | ACT_EXPORT, false,
+     false, false},
+    {WHO_STATEMENTS_READ_MINE, REL_OWN_CLIENT, RES_STATEMENTS, RL_ | ACT_READ_SEALED, false, false,
+     false},
     /* derived records follow the statements they come from: not for statements/read/mine */
-    {WHO_STATEMENTS_READ, REL_DISTRICT, RES_MASTERY, RL_, false, false},
-    {WHO_STATEMENTS_READ, REL_DISTRICT, RES_CLASS_LEARNING, RL_, false, false},
-    {WHO_STATEMENTS_READ, REL_DISTRICT, RES_SCHOOL_STATS, R_, false, false},
-    {WHO_STATEMENTS_READ, REL_DISTRICT, RES_DISTRICT_STATS, R_, false, false},
-    {WHO_STATE, REL_DISTRICT, RES_STATE, ACT_ALL, false, false},
-    {WHO_PROFILE, REL_DISTRICT, RES_PROFILES, ACT_ALL, false, false},
-    {WHO_STATE, REL_DISTRICT, RES_DOC_META, R_, false, false},
-    {WHO_PROFILE, REL_DISTRICT, RES_DOC_META, R_, false, false},
-    {WHO_STATEMENTS_READ, REL_DISTRICT, RES_DOC_META, R_, false, false},
-    {WHO_STATEMENTS_READ_MINE, REL_DISTRICT, RES_DOC_META, R_, false, false},
+    {WHO_STATEMENTS_READ, REL_DISTRICT, RES_MASTERY, RL_, false, false, false},
+    {WHO_STATEMENTS_READ, REL_DISTRICT, RES_CLASS_LEARNING, RL_, false, false, false},
+    {WHO_STATEMENTS_READ, REL_DISTRICT, RES_SCHOOL_STATS, R_, false, false, false},
+    {WHO_STATEMENTS_READ, REL_DISTRICT, RES_DISTRICT_STATS, R_, false, false, false},
+    {WHO_STATE, REL_DISTRICT, RES_STATE, ACT_ALL, false, false, false},
+    {WHO_PROFILE, REL_DISTRICT, RES_PROFILES, ACT_ALL, false, false, false},
+    {WHO_STATE, REL_DISTRICT, RES_DOC_META, R_, false, false, false},
+    {WHO_PROFILE, REL_DISTRICT, RES_DOC_META, R_, false, false, false},
+    {WHO_STATEMENTS_READ, REL_DISTRICT, RES_DOC_META, R_, false, false, false},
+    {WHO_STATEMENTS_READ_MINE, REL_DISTRICT, RES_DOC_META, R_, false, false, false},
     /* the operator at the server's console: everything of the district it names */
-    {WHO_OPERATOR, REL_DISTRICT, RES_PERSON, ACT_ALL, false, false},
-    {WHO_OPERATOR, REL_DISTRICT, RES_CLASS, ACT_ALL, false, false},
-    {WHO_OPERATOR, REL_DISTRICT, RES_SCHOOL, ACT_ALL, false, false},
-    {WHO_OPERATOR, REL_DISTRICT, RES_DISTRICT, ACT_ALL, false, false},
-    {WHO_OPERATOR, REL_DISTRICT, RES_STATEMENTS, ACT_ALL, false, false},
-    {WHO_OPERATOR, REL_DISTRICT, RES_MASTERY, ACT_ALL, false, false},
-    {WHO_OPERATOR, REL_DISTRICT, RES_STATE, ACT_ALL, false, false},
-    {WHO_OPERATOR, REL_DISTRICT, RES_PROFILES, ACT_ALL, false, false},
-    {WHO_OPERATOR, REL_DISTRICT, RES_DOC_META, ACT_ALL, false, false},
-    {WHO_OPERATOR, REL_DISTRICT, RES_AUDIT, ACT_ALL, false, false},
-    {WHO_OPERATOR, REL_DISTRICT, RES_CLIENTS, ACT_ALL, false, false},
-    {WHO_OPERATOR, REL_DISTRICT, RES_SETTINGS, ACT_ALL, false, false},
-    {WHO_OPERATOR, REL_DISTRICT, RES_CLASS_LEARNING, ACT_ALL, false, false},
-    {WHO_OPERATOR, REL_DISTRICT, RES_ASSIGNMENTS, ACT_ALL, false, false},
-    {WHO_OPERATOR, REL_DISTRICT, RES_SCHOOL_STATS, R_, false, false},
-    {WHO_OPERATOR, REL_DISTRICT, RES_DISTRICT_STATS, R_, false, false},
-    {WHO_OPERATOR, REL_DISTRICT, RES_CONNECTIVITY, ACT_ALL, true, false},
-    {WHO_OPERATOR, REL_DISTRICT, RES_SCHOOL_CONNECTIVITY, ACT_ALL, false, false},
-    {WHO_OPERATOR, REL_DISTRICT, RES_SCHOOL_EQUITY, R_, false, false},
-    {WHO_OPERATOR, REL_DISTRICT, RES_DISTRICT_EQUITY, R_, false, false},
+    {WHO_OPERATOR, REL_DISTRICT, RES_PERSON, ACT_ALL, false, false, false},
+    {WHO_OPERATOR, REL_DISTRICT, RES_CLASS, ACT_ALL, false, false, false},
+    {WHO_OPERATOR, REL_DISTRICT, RES_SCHOOL, ACT_ALL, false, false, false},
+    {WHO_OPERATOR, REL_DISTRICT, RES_DISTRICT, ACT_ALL, false, false, false},
+    {WHO_OPERATOR, REL_DISTRICT, RES_STATEMENTS, ACT_ALL, false, false, false},
+    {WHO_OPERATOR, REL_DISTRICT, RES_MASTERY, ACT_ALL, false, false, false},
+    {WHO_OPERATOR, REL_DISTRICT, RES_STATE, ACT_ALL, false, false, false},
+    {WHO_OPERATOR, REL_DISTRICT, RES_PROFILES, ACT_ALL, false, false, false},
+    {WHO_OPERATOR, REL_DISTRICT, RES_DOC_META, ACT_ALL, false, false, false},
+    {WHO_OPERATOR, REL_DISTRICT, RES_AUDIT, ACT_ALL, false, false, false},
+    {WHO_OPERATOR, REL_DISTRICT, RES_CLIENTS, ACT_ALL, false, false, false},
+    {WHO_OPERATOR, REL_DISTRICT, RES_SETTINGS, ACT_ALL, false, false, false},
+    {WHO_OPERATOR, REL_DISTRICT, RES_CLASS_LEARNING, ACT_ALL, false, false, false},
+    {WHO_OPERATOR, REL_DISTRICT, RES_ASSIGNMENTS, ACT_ALL, false, false, false},
+    {WHO_OPERATOR, REL_DISTRICT, RES_SCHOOL_STATS, R_, false, false, false},
+    {WHO_OPERATOR, REL_DISTRICT, RES_DISTRICT_STATS, R_, false, false, false},
+    {WHO_OPERATOR, REL_DISTRICT, RES_CONNECTIVITY, ACT_ALL, true, false, false},
+    {WHO_OPERATOR, REL_DISTRICT, RES_SCHOOL_CONNECTIVITY, ACT_ALL, false, false, false},
+    {WHO_OPERATOR, REL_DISTRICT, RES_SCHOOL_EQUITY, R_, false, false, false},
+    {WHO_OPERATOR, REL_DISTRICT, RES_DISTRICT_EQUITY, R_, false, false, false},
     /* Trellis itself: keeps the learner model, forwards and deletes learning records */
     {WHO_SYSTEM, REL_DISTRICT, RES_STATEMENTS, RL_ | ACT_WRITE | ACT_EXPORT | ACT_ADMIN, false,
-     false},
-    {WHO_SYSTEM, REL_DISTRICT, RES_MASTERY, RL_ | ACT_WRITE, false, false},
-    {WHO_SYSTEM, REL_DISTRICT, RES_CLASS_LEARNING, RL_, false, false},
-    {WHO_SYSTEM, REL_DISTRICT, RES_DOC_META, R_, false, false},
-    {WHO_SYSTEM, REL_DISTRICT, RES_DISTRICT, R_, false, false},
+     false, false},
+    {WHO_SYSTEM, REL_DISTRICT, RES_MASTERY, RL_ | ACT_WRITE, false, false, false},
+    {WHO_SYSTEM, REL_DISTRICT, RES_CLASS_LEARNING, RL_, false, false, false},
+    {WHO_SYSTEM, REL_DISTRICT, RES_DOC_META, R_, false, false, false},
+    {WHO_SYSTEM, REL_DISTRICT, RES_DISTRICT, R_, false, false, false},
 };
 
 static const char *const who_names[WHO_N] = {
@@ -227,6 +244,8 @@ static const char *const who_names[WHO_N] = {
     "counsellor",
     "school_admin",
     "district_admin",
+    "pd_coordinator",
+    "coach",
     "person",
     "client",
     "client:roster/read",
@@ -242,7 +261,6 @@ static const char *const who_names[WHO_N] = {
 static const char *const rel_names[REL_N] = {"self",   "teaches",  "enrolled",  "guardian",
                                              "school", "district", "own_client"};
 static const char *const kind_names[RES_KIND_MAX] = {"",
-                                                     "person",
                                                      "class",
                                                      "school",
                                                      "district",
@@ -261,7 +279,8 @@ static const char *const kind_names[RES_KIND_MAX] = {"",
                                                      "connectivity",
                                                      "school_connectivity",
                                                      "school_equity",
-                                                     "district_equity"};
+                                                     "district_equity",
+                                                     "credentials"};
 static const struct {
     unsigned bit;
     const char *name;
@@ -297,11 +316,12 @@ json_t *access_policy_json(void)
         for (size_t a = 0; acts && a < ARRAY_SIZE(action_names); a++)
             if (r->actions & action_names[a].bit)
                 json_array_append_new(acts, json_string(action_names[a].name));
-        if (!acts || json_array_append_new(
-                         list, json_pack("{s:s, s:s, s:s, s:o, s:b, s:b}", "who", who_names[r->who],
-                                         "relationship", rel_names[r->rel], "resource",
-                                         kind_names[r->kind], "actions", acts, "students_only",
-                                         r->students_only, "not_admins", r->not_admins)) < 0) {
+        if (!acts ||
+            json_array_append_new(
+                list, json_pack("{s:s, s:s, s:s, s:o, s:b, s:b, s:b}", "who", who_names[r->who],
+                                "relationship", rel_names[r->rel], "resource", kind_names[r->kind],
+                                "actions", acts, "students_only", r->students_only, "not_admins",
+                                r->not_admins, "not_self", r->not_self)) < 0) {
             json_decref(list);
             return NULL;
         }
@@ -329,6 +349,10 @@ static bool is_who(const struct principal *p, enum who w)
         return p->kind == PRINCIPAL_USER && (p->roles & ROLE_SCHOOL_ADMIN);
     case WHO_DISTRICT_ADMIN:
         return p->kind == PRINCIPAL_USER && (p->roles & ROLE_DISTRICT_ADMIN);
+    case WHO_PD_COORDINATOR:
+        return p->kind == PRINCIPAL_USER && (p->roles & ROLE_PD_COORDINATOR);
+    case WHO_COACH:
+        return p->kind == PRINCIPAL_USER && (p->roles & ROLE_COACH);
     case WHO_PERSON:
         return p->kind == PRINCIPAL_USER;
     case WHO_CLIENT:
@@ -373,6 +397,10 @@ static unsigned who_role(enum who w)
         return ROLE_SCHOOL_ADMIN;
     case WHO_DISTRICT_ADMIN:
         return ROLE_DISTRICT_ADMIN;
+    case WHO_PD_COORDINATOR:
+        return ROLE_PD_COORDINATOR;
+    case WHO_COACH:
+        return ROLE_COACH;
     default:
         return 0;
     }
@@ -404,6 +432,7 @@ struct facts {
     int teaches, guardian;  /* -1: not yet known */
     int admin;              /* -1: not yet known */
     unsigned admin_refused; /* actions of rules that held, but not for an administrator */
+    unsigned self_refused;  /* actions of rules that held, but not on the caller's own record */
     /* a class */
     int64_t school_id;
     int teaches_class, enrolled;
@@ -415,6 +444,7 @@ static enum target target_of(enum access_kind k, int64_t id)
     case RES_PERSON:
     case RES_MASTERY:
     case RES_CONNECTIVITY:
+    case RES_CREDENTIALS:
         return T_PERSON;
     case RES_AUDIT:
         return id ? T_PERSON : T_DISTRICT; /* 0: the district's whole log */
@@ -747,6 +777,10 @@ static int check(struct ctx *c, enum access_action action, const struct access_r
             continue;
         if (rule->students_only && !(f.target == T_PERSON && f.student))
             continue;
+        if (rule->not_self && f.target == T_PERSON && p->user_id && p->user_id == f.id) {
+            f.self_refused |= rule->actions;
+            continue;
+        }
         r = rel_holds(&f, rule);
         if (r > 0 && rule->not_admins) {
             r = f.target == T_PERSON ? person_is_admin(&f) : 1;
@@ -765,6 +799,11 @@ static int check(struct ctx *c, enum access_action action, const struct access_r
         r = deny(c, res, action, -EACCES,
                  "not allowed: an administrator's login is managed by the district's "
                  "administrators");
+        goto out;
+    }
+    if (!(allowed & action) && (f.self_refused & action)) {
+        r = deny(c, res, action, -EACCES,
+                 "not allowed: no one awards or revokes their own credentials");
         goto out;
     }
     if (!(allowed & action)) {

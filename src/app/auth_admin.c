@@ -149,10 +149,13 @@ int auth_account_add(struct ctx *c, const char *username, const char *name, cons
         return ctx_fail(c, -EINVAL, "username: must be 1 to 127 characters without spaces or ':'");
     if (!name || !name[0] || strlen(name) >= sizeof(a.display_name))
         return ctx_fail(c, -EINVAL, "name: must be 1 to 255 characters");
-    if (!role || !(auth_map_role(role, NULL) & (ROLE_TEACHER | AUTH_MFA_ROLES)) ||
+    if (!role ||
+        !(auth_map_role(role, NULL) &
+          (ROLE_TEACHER | AUTH_MFA_ROLES | ROLE_PD_COORDINATOR | ROLE_COACH)) ||
         !strcmp(role, "counselor") || !strcmp(role, "aide"))
         return ctx_fail(c, -EINVAL,
-                        "role: must be teacher, counsellor, school_admin or district_admin");
+                        "role: must be teacher, counsellor, school_admin, district_admin, "
+                        "pd_coordinator or coach");
     if (!strcmp(role, "district_admin") != !school_sid)
         return ctx_fail(c, -EINVAL, "school: give one for every role but district_admin");
     r = ctx_db(c, &db);
@@ -539,9 +542,14 @@ static const char *trellis_role(const char *role, const char *org_type)
         unsigned bit;
         const char *name;
     } names[] = {
-        {ROLE_STUDENT, "student"},           {ROLE_GUARDIAN, "guardian"},
-        {ROLE_TEACHER, "teacher"},           {ROLE_COUNSELLOR, "counsellor"},
-        {ROLE_SCHOOL_ADMIN, "school_admin"}, {ROLE_DISTRICT_ADMIN, "district_admin"},
+        {ROLE_STUDENT, "student"},
+        {ROLE_GUARDIAN, "guardian"},
+        {ROLE_TEACHER, "teacher"},
+        {ROLE_COUNSELLOR, "counsellor"},
+        {ROLE_SCHOOL_ADMIN, "school_admin"},
+        {ROLE_DISTRICT_ADMIN, "district_admin"},
+        {ROLE_PD_COORDINATOR, "pd_coordinator"},
+        {ROLE_COACH, "coach"},
     };
     unsigned bit = auth_map_role(role, org_type);
     for (size_t i = 0; i < ARRAY_SIZE(names); i++)

@@ -53,6 +53,10 @@ unsigned auth_map_role(const char *role, const char *org_type)
         return ROLE_SCHOOL_ADMIN;
     if (!strcmp(role, "district_admin"))
         return ROLE_DISTRICT_ADMIN;
+    if (!strcmp(role, "pd_coordinator"))
+        return ROLE_PD_COORDINATOR;
+    if (!strcmp(role, "coach"))
+        return ROLE_COACH;
     if (!strcmp(role, "administrator") || !strcmp(role, "principal") ||
         !strcmp(role, "siteAdministrator") || !strcmp(role, "districtAdministrator") ||
         !strcmp(role, "systemAdministrator"))

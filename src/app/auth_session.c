@@ -301,6 +301,10 @@ static const char *role_name(unsigned bit)
         return "school_admin";
     case ROLE_DISTRICT_ADMIN:
         return "district_admin";
+    case ROLE_PD_COORDINATOR:
+        return "pd_coordinator";
+    case ROLE_COACH:
+        return "coach";
     }
     return NULL;
 }
@@ -362,7 +366,7 @@ int auth_me(struct ctx *c, const char *csrf, const char *lang_cookie, const char
     if (r < 0)
         return ctx_fail(c, r, "cannot read the account");
     roles = json_array();
-    for (unsigned bit = ROLE_STUDENT; roles && bit <= ROLE_DISTRICT_ADMIN; bit <<= 1)
+    for (unsigned bit = ROLE_STUDENT; roles && bit <= ROLE_COACH; bit <<= 1)
         if ((p->roles & bit) && role_name(bit))
             json_array_append_new(roles, json_string(role_name(bit)));
     struct orgs_json oj = {db, json_array()};

@@ -569,6 +569,8 @@ int demo_install(struct ctx *c, const struct demo_opts *o, struct demo_set *set,
         /* the families' answers to the home connectivity survey, referrals, sessions */
         if (r == 0)
             r = demo_connectivity(c, report->district_id, o->seed);
+        if (r == 0)
+            r = demo_badges(c, report->district_id, set);
         c->who = was;
     }
     if (r == 0 && o->history_weeks > 0) {

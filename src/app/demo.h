@@ -129,6 +129,13 @@ int demo_assign(struct ctx *c, int64_t district_id, const struct demo_set *set,
  */
 int demo_connectivity(struct ctx *c, int64_t district_id, uint64_t seed);
 
+/*
+ * The demo's micro-credentials (demo_badges.c): three achievements with
+ * rubric rows, and a few teachers (the demo teacher with a login among
+ * them) who already hold one. As the operator.
+ */
+int demo_badges(struct ctx *c, int64_t district_id, const struct demo_set *set);
+
 /* Write the logins as a JSON array of {role, username, password, totp_secret?} (mode 0600). */
 int demo_write_logins(const struct demo_set *s, const char *path);
 

@@ -29,6 +29,9 @@ enum role {
     ROLE_COUNSELLOR = 1u << 3,
     ROLE_SCHOOL_ADMIN = 1u << 4,   /* administrator, principal, siteAdministrator at a school */
     ROLE_DISTRICT_ADMIN = 1u << 5, /* administrator, districtAdministrator at the district */
+    ROLE_PD_COORDINATOR =
+        1u << 6,          /* professional learning coordinator (local role pd_coordinator) */
+    ROLE_COACH = 1u << 7, /* instructional coach (local role coach) */
 };
 
 /* What an API client may do. A bit set. */

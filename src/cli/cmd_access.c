@@ -64,9 +64,10 @@ static int policy_run(struct cli_run *run)
                    json_string_value(json_object_get(x, "resource")));
             json_array_foreach(json_object_get(x, "actions"), k, a)
                 printf("%s%s", k ? "," : " ", json_string_value(a));
-            printf("%s%s\n",
+            printf("%s%s%s\n",
                    json_is_true(json_object_get(x, "students_only")) ? " (students only)" : "",
-                   json_is_true(json_object_get(x, "not_admins")) ? " (never administrators)" : "");
+                   json_is_true(json_object_get(x, "not_admins")) ? " (never administrators)" : "",
+                   json_is_true(json_object_get(x, "not_self")) ? " (never their own)" : "");
         }
         printf("\nroutes that disclose student data:\n");
         json_array_foreach(json_object_get(o, "routes"), i, x)

@@ -42,5 +42,12 @@ extern const struct cli_spec cmd_content_import;
 extern const struct cli_spec cmd_content_list;
 extern const struct cli_spec cmd_content_show;
 extern const struct cli_spec cmd_content_generators;
+extern const struct cli_spec cmd_badge_verify;
+extern const struct cli_spec cmd_badge_list;
+extern const struct cli_spec cmd_badge_export;
+extern const struct cli_spec cmd_badge_jwks;
+extern const struct cli_spec cmd_badge_define;
+extern const struct cli_spec cmd_badge_award;
+extern const struct cli_spec cmd_badge_revoke;
 
 #endif

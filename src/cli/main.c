@@ -85,6 +85,14 @@ const struct command commands[] = {
     {"audit show", &cmd_audit_show,
      "who saw or changed a student's records and when (or the latest entries, or the refused "
      "accesses)"},
+    {"badge verify", &cmd_badge_verify,
+     "verify an Open Badges 3.0 credential (VC-JWT) with a JWKS file or this database's keys"},
+    {"badge list", &cmd_badge_list, "list the district's issued micro-credentials"},
+    {"badge export", &cmd_badge_export, "write an issued credential (its VC-JWT) to a file"},
+    {"badge jwks", &cmd_badge_jwks, "print the issuer's public keys (JWKS)"},
+    {"badge define", &cmd_badge_define, "define or update a micro-credential (an achievement)"},
+    {"badge award", &cmd_badge_award, "award a micro-credential to a teacher (signs it)"},
+    {"badge revoke", &cmd_badge_revoke, "revoke an issued credential"},
     {"version", &cmd_version_spec, "print the version"},
     {"help", &cmd_help_spec, "list the commands"},
 };

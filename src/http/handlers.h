@@ -117,6 +117,20 @@ int h_lrs_deletions(struct request *rq);
 int h_healthz(struct request *rq);
 int h_version(struct request *rq);
 int h_brand(struct request *rq);
+/* micro-credentials (h_badges.c) */
+int h_badge_issuer(struct request *rq);
+int h_badge_jwks(struct request *rq);
+int h_badge_status(struct request *rq);
+int h_badge_jwt(struct request *rq);
+int h_badge_png(struct request *rq);
+int h_badge_view(struct request *rq);
+int h_user_credentials(struct request *rq);
+int h_user_credential_award(struct request *rq);
+int h_credential_revoke(struct request *rq);
+int h_credential_jwt(struct request *rq);
+int h_badge_submit(struct request *rq);
+int h_badge_submission(struct request *rq);
+int h_badge_score(struct request *rq);
 
 /* h_privacy.c */
 int h_privacy_notice(struct request *rq);

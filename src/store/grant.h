@@ -74,6 +74,8 @@ enum access_kind {
      */
     RES_SCHOOL_EQUITY,
     RES_DISTRICT_EQUITY,
+    /* a person's micro-credentials (awarding, revoking, listing): id = users.id of the holder */
+    RES_CREDENTIALS,
     RES_KIND_MAX
 };
 

@@ -602,6 +602,71 @@ static const struct inv_column inventory[] = {
     COL("literacy_attendance", "district_id", "none"),
     COL("literacy_attendance", "session_id", "none"),
     COL("literacy_attendance", "user_id", "connectivity"),
+    /* badge_achievements: the micro-credentials a district offers */
+    TABLE("badge_achievements", "content", "everyone", "professional"),
+    COL("badge_achievements", "id", "none"),
+    COL("badge_achievements", "district_id", "none"),
+    COL("badge_achievements", "slug", "none"),
+    COL("badge_achievements", "name", "none"),
+    COL("badge_achievements", "description", "none"),
+    COL("badge_achievements", "competency", "none"),
+    COL("badge_achievements", "method", "none"),
+    COL("badge_achievements", "evidence_required", "none"),
+    COL("badge_achievements", "created_ms", "none"),
+    /* badge_rubric_rows: what an assessor scores */
+    TABLE("badge_rubric_rows", "content", "everyone", "professional"),
+    COL("badge_rubric_rows", "district_id", "none"),
+    COL("badge_rubric_rows", "achievement_id", "none"),
+    COL("badge_rubric_rows", "ord", "none"),
+    COL("badge_rubric_rows", "criterion", "none"),
+    COL("badge_rubric_rows", "pass_level", "none"),
+    /* badge_keys: the keys that sign credentials (public halves published) */
+    TABLE("badge_keys", "operations", "everyone", "professional"),
+    COL("badge_keys", "id", "none"),
+    COL("badge_keys", "district_id", "none"),
+    COL("badge_keys", "kid", "none"),
+    COL("badge_keys", "alg", "none"),
+    COLX("badge_keys", "private_sealed", "credential", "operations", "nobody", "security"),
+    COL("badge_keys", "public_jwk", "none"),
+    COL("badge_keys", "created_ms", "none"),
+    COL("badge_keys", "retired_ms", "none"),
+    /* badge_credentials: micro-credentials awarded to staff, as signed VC-JWTs */
+    TABLE("badge_credentials", "professional", "professional", "professional"),
+    COL("badge_credentials", "id", "none"),
+    COL("badge_credentials", "district_id", "none"),
+    COL("badge_credentials", "uuid", "professional"),
+    COL("badge_credentials", "achievement_id", "professional"),
+    COL("badge_credentials", "recipient_id", "professional"),
+    COL("badge_credentials", "awarded_by", "professional"),
+    COL("badge_credentials", "awarded_by_user", "professional"),
+    COL("badge_credentials", "issued_ms", "professional"),
+    COL("badge_credentials", "expires_ms", "professional"),
+    COL("badge_credentials", "status_index", "none"),
+    COL("badge_credentials", "kid", "none"),
+    COL("badge_credentials", "jwt", "professional"),
+    COL("badge_credentials", "revoked_ms", "professional"),
+    COL("badge_credentials", "revoked_reason", "professional"),
+    COL("badge_credentials", "revoked_by", "professional"),
+    /* badge_submissions: the evidence a teacher submits for a micro-credential */
+    TABLE("badge_submissions", "professional", "professional", "professional"),
+    COL("badge_submissions", "id", "none"),
+    COL("badge_submissions", "district_id", "none"),
+    COL("badge_submissions", "achievement_id", "professional"),
+    COL("badge_submissions", "applicant_id", "professional"),
+    COL("badge_submissions", "round", "professional"),
+    COL("badge_submissions", "evidence", "professional"),
+    COL("badge_submissions", "state", "professional"),
+    COL("badge_submissions", "submitted_ms", "professional"),
+    COL("badge_submissions", "decided_ms", "professional"),
+    COL("badge_submissions", "assessor", "professional"),
+    COL("badge_submissions", "credential_id", "none"),
+    /* badge_scores: an assessor's score and feedback per rubric row */
+    TABLE("badge_scores", "professional", "professional", "professional"),
+    COL("badge_scores", "district_id", "none"),
+    COL("badge_scores", "submission_id", "none"),
+    COL("badge_scores", "ord", "none"),
+    COL("badge_scores", "met", "professional"),
+    COL("badge_scores", "feedback", "professional"),
 };
 /* clang-format on */
 
@@ -620,6 +685,8 @@ static const struct inv_key categories[] = {
     {"audit", "The record of who saw or changed a student's records, when and why."},
     {"connectivity", "A family's answers about the devices and internet at home, referrals to "
                      "low-cost internet programmes, and who came to digital-skills sessions."},
+    {"professional", "Staff's professional learning: micro-credentials awarded, the evidence "
+                     "submitted for them and the assessors' scores."},
 };
 
 static const struct inv_key retentions[] = {
@@ -638,6 +705,8 @@ static const struct inv_key retentions[] = {
     {"content", "As long as the district uses the content."},
     {"operations", "As long as Trellis runs for the district."},
     {"equity", "Until the district deletes it; nothing removes it automatically yet."},
+    {"professional", "Until the district deletes it; a credential's public status stays published "
+                     "so that it can still be checked."},
 };
 
 static const struct inv_key whos[] = {
@@ -659,6 +728,9 @@ static const struct inv_key whos[] = {
     {"equity", "The student's guardians, the counsellors and administrators of the student's "
                "school, and district administrators; not teachers. School and district figures "
                "show groups only, and hide small groups."},
+    {"professional",
+     "The staff member, PD coordinators, coaches of the staff member's school and district "
+     "administrators; a credential the holder shares, anyone with its link."},
 };
 
 static const struct inv_key purposes[] = {
@@ -676,6 +748,8 @@ static const struct inv_key purposes[] = {
     {"operations", "To run Trellis."},
     {"equity", "To find households that need a device or a better internet connection, help "
                "them, and see whether gaps in access hold learning back."},
+    {"professional", "To recognise what staff have learned, and let them prove it with a "
+                     "credential anyone can verify."},
 };
 
 size_t store_inventory_count(void)

@@ -128,6 +128,10 @@ const REQUIRED = {
   'admin reset-totp': ['--username'],
   'admin disable': ['--username'],
   'admin enable': ['--username'],
+  'badge export': ['--id'],
+  'badge define': ['--name', '--description', '--competency'],
+  'badge award': ['--to', '--achievement'],
+  'badge revoke': ['--id', '--reason'],
 };
 
 test('the required flags are the ones each command always required', () => {

@@ -72,7 +72,8 @@ test('every column of the live schema is classified, with keys from the lists', 
   // sealed exactly for the columns named so (the store's rule, proved on the values below)
   assert.deepEqual(rows.filter((x) => x.sealed).map((x) => `${x.table}.${x.column}`).sort(),
     ['accounts.totp_pending_sealed', 'accounts.totp_sealed', 'demographics.sealed',
-      'internet_referral_events.note_sealed', 'internet_referrals.outcome_sealed', 'login_cards.code_sealed',
+      'badge_keys.private_sealed', 'internet_referral_events.note_sealed', 'internet_referrals.outcome_sealed',
+      'login_cards.code_sealed',
       'survey_answers.answers_sealed', 'users.email_sealed', 'users.phone_sealed', 'users.sms_sealed']);
 });
 
