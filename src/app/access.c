@@ -260,27 +260,31 @@ static const char *const who_names[WHO_N] = {
 };
 static const char *const rel_names[REL_N] = {"self",   "teaches",  "enrolled",  "guardian",
                                              "school", "district", "own_client"};
-static const char *const kind_names[RES_KIND_MAX] = {"",
-                                                     "class",
-                                                     "school",
-                                                     "district",
-                                                     "statements",
-                                                     "mastery",
-                                                     "state",
-                                                     "profiles",
-                                                     "doc_meta",
-                                                     "audit",
-                                                     "clients",
-                                                     "settings",
-                                                     "class_learning",
-                                                     "assignments",
-                                                     "school_stats",
-                                                     "district_stats",
-                                                     "connectivity",
-                                                     "school_connectivity",
-                                                     "school_equity",
-                                                     "district_equity",
-                                                     "credentials"};
+static const char *const kind_names[] = {"",
+                                         "person",
+                                         "class",
+                                         "school",
+                                         "district",
+                                         "statements",
+                                         "mastery",
+                                         "state",
+                                         "profiles",
+                                         "doc_meta",
+                                         "audit",
+                                         "clients",
+                                         "settings",
+                                         "class_learning",
+                                         "assignments",
+                                         "school_stats",
+                                         "district_stats",
+                                         "connectivity",
+                                         "school_connectivity",
+                                         "school_equity",
+                                         "district_equity",
+                                         "credentials"};
+/* one name per kind, in the enum's order: a kind added to grant.h without its name fails here */
+_Static_assert(sizeof kind_names / sizeof kind_names[0] == RES_KIND_MAX,
+               "kind_names[] follows enum access_kind");
 static const struct {
     unsigned bit;
     const char *name;
