@@ -27,6 +27,8 @@ extern const struct cli_spec cmd_audit_checkpoint;
 extern const struct cli_spec cmd_audit_show;
 extern const struct cli_spec cmd_import_oneroster;
 extern const struct cli_spec cmd_export_oneroster;
+extern const struct cli_spec cmd_import_devices;
+extern const struct cli_spec cmd_export_devices;
 extern const struct cli_spec cmd_fit_bkt;
 extern const struct cli_spec cmd_fit_irt;
 extern const struct cli_spec cmd_check_answer;
