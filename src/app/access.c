@@ -106,6 +106,8 @@ static const struct rule policy[] = {
     {WHO_DISTRICT_ADMIN, REL_DISTRICT, RES_ASSIGNMENTS, ACT_ALL, false, false},
     {WHO_DISTRICT_ADMIN, REL_DISTRICT, RES_SCHOOL_STATS, R_, false, false},
     {WHO_DISTRICT_ADMIN, REL_DISTRICT, RES_DISTRICT_STATS, R_, false, false},
+    {WHO_DISTRICT_ADMIN, REL_DISTRICT, RES_DEVICES, ACT_ALL, false, false},
+    {WHO_DISTRICT_ADMIN, REL_DISTRICT, RES_DEVICE_HISTORY, ACT_ALL, false, false},
     /* school administrators: the people, classes and learning records of their schools, and
        the logins of their people, never of an administrator */
     {WHO_SCHOOL_ADMIN, REL_SCHOOL, RES_PERSON, NOAD & ~ACT_CREDENTIALS, false, false},
@@ -119,6 +121,9 @@ static const struct rule policy[] = {
     {WHO_SCHOOL_ADMIN, REL_SCHOOL, RES_SCHOOL_STATS, R_, false, false},
     {WHO_SCHOOL_ADMIN, REL_SCHOOL, RES_ASSIGNMENTS, RL_, false,
      false}, /* see them; the teacher assigns */
+    /* ... their schools' devices: lend them, take them back, record damage (docs/EQUITY.md) */
+    {WHO_SCHOOL_ADMIN, REL_SCHOOL, RES_DEVICES, RL_ | ACT_WRITE, false, false},
+    {WHO_SCHOOL_ADMIN, REL_SCHOOL, RES_DEVICE_HISTORY, RL_ | ACT_WRITE, false, false},
     /* counsellors: the students of their schools, read only */
     {WHO_COUNSELLOR, REL_SCHOOL, RES_PERSON, RL_ | ACT_READ_SEALED, true, false},
     {WHO_COUNSELLOR, REL_SCHOOL, RES_CLASS, RL_ | ACT_READ_SEALED, false, false},
@@ -128,6 +133,7 @@ static const struct rule policy[] = {
     {WHO_COUNSELLOR, REL_SCHOOL, RES_CLASS_LEARNING, RL_, false, false},
     {WHO_COUNSELLOR, REL_SCHOOL, RES_ASSIGNMENTS, RL_, false, false},
     {WHO_COUNSELLOR, REL_SCHOOL, RES_SCHOOL_STATS, R_, false, false},
+    {WHO_COUNSELLOR, REL_SCHOOL, RES_DEVICE_HISTORY, R_, true, false},
     /* teachers: the classes they teach now and those classes' students (no contact data) */
     {WHO_TEACHER, REL_TEACHES, RES_PERSON, RL_, true, false},
     {WHO_TEACHER, REL_TEACHES, RES_STATEMENTS, RL_ | ACT_WRITE, true, false}, /* feedback on work */
@@ -139,6 +145,8 @@ static const struct rule policy[] = {
     {WHO_TEACHER, REL_TEACHES, RES_CLASS_LEARNING, RL_ | ACT_EXPORT, false, false},
     /* a class's assignments: given, changed and followed by the class's teachers */
     {WHO_TEACHER, REL_TEACHES, RES_ASSIGNMENTS, RL_ | ACT_WRITE, false, false},
+    /* the devices their students were lent (is the student equipped?) */
+    {WHO_TEACHER, REL_TEACHES, RES_DEVICE_HISTORY, R_, true, false},
     /* students: their classes (not the rosters) */
     {WHO_STUDENT, REL_ENROLLED, RES_CLASS, R_, false, false},
     /* guardians: their children */
@@ -147,10 +155,13 @@ static const struct rule policy[] = {
     {WHO_GUARDIAN, REL_GUARDIAN, RES_MASTERY, R_, true, false},
     /* ... and who has seen their child's records (FERPA 34 CFR 99.32(c)) */
     {WHO_GUARDIAN, REL_GUARDIAN, RES_AUDIT, R_, true, false},
+    /* ... and the devices their children were lent */
+    {WHO_GUARDIAN, REL_GUARDIAN, RES_DEVICE_HISTORY, R_, true, false},
     /* everyone: their own record and learning, and their district's name and sessions */
     {WHO_PERSON, REL_SELF, RES_PERSON, R_ | ACT_READ_SEALED, false, false},
     {WHO_PERSON, REL_SELF, RES_STATEMENTS, RL_ | ACT_WRITE | ACT_READ_SEALED, false, false},
     {WHO_PERSON, REL_SELF, RES_MASTERY, R_, false, false},
+    {WHO_PERSON, REL_SELF, RES_DEVICE_HISTORY, R_, false, false},
     {WHO_PERSON, REL_DISTRICT, RES_DISTRICT, R_, false, false},
     /* API clients: their scopes, over their district */
     {WHO_CLIENT, REL_DISTRICT, RES_DISTRICT, R_, false, false},
@@ -191,6 +202,8 @@ static const struct rule policy[] = {
     {WHO_OPERATOR, REL_DISTRICT, RES_ASSIGNMENTS, ACT_ALL, false, false},
     {WHO_OPERATOR, REL_DISTRICT, RES_SCHOOL_STATS, R_, false, false},
     {WHO_OPERATOR, REL_DISTRICT, RES_DISTRICT_STATS, R_, false, false},
+    {WHO_OPERATOR, REL_DISTRICT, RES_DEVICES, ACT_ALL, false, false},
+    {WHO_OPERATOR, REL_DISTRICT, RES_DEVICE_HISTORY, ACT_ALL, false, false},
     /* Trellis itself: keeps the learner model, forwards and deletes learning records */
     {WHO_SYSTEM, REL_DISTRICT, RES_STATEMENTS, RL_ | ACT_WRITE | ACT_EXPORT | ACT_ADMIN, false,
      false},
@@ -221,10 +234,25 @@ static const char *const who_names[WHO_N] = {
 };
 static const char *const rel_names[REL_N] = {"self",   "teaches",  "enrolled",  "guardian",
                                              "school", "district", "own_client"};
-static const char *const kind_names[RES_KIND_MAX] = {
-    "",         "person",         "class",       "school",       "district",      "statements",
-    "mastery",  "state",          "profiles",    "doc_meta",     "audit",         "clients",
-    "settings", "class_learning", "assignments", "school_stats", "district_stats"};
+static const char *const kind_names[RES_KIND_MAX] = {"",
+                                                     "person",
+                                                     "class",
+                                                     "school",
+                                                     "district",
+                                                     "statements",
+                                                     "mastery",
+                                                     "state",
+                                                     "profiles",
+                                                     "doc_meta",
+                                                     "audit",
+                                                     "clients",
+                                                     "settings",
+                                                     "class_learning",
+                                                     "assignments",
+                                                     "school_stats",
+                                                     "district_stats",
+                                                     "devices",
+                                                     "device_history"};
 static const struct {
     unsigned bit;
     const char *name;
@@ -390,6 +418,10 @@ static enum target target_of(enum access_kind k, int64_t id)
     case RES_SCHOOL:
     case RES_SCHOOL_STATS:
         return T_SCHOOL;
+    case RES_DEVICES:
+        return id ? T_SCHOOL : T_DISTRICT; /* 0: the district's whole inventory */
+    case RES_DEVICE_HISTORY:
+        return T_PERSON;
     default:
         return T_DISTRICT;
     }

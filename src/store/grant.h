@@ -56,6 +56,14 @@ enum access_kind {
     RES_ASSIGNMENTS,
     RES_SCHOOL_STATS,   /* a school's aggregates, small cells suppressed: id = orgs.id */
     RES_DISTRICT_STATS, /* the district's aggregates, small cells suppressed: id = districts.id */
+    /*
+     * devices and hotspots with their loans (who holds what, each device's
+     * history): id = orgs.id of a school (its devices), 0 = the district's
+     * (every device, and those of no school)
+     */
+    RES_DEVICES,
+    /* the devices a person was lent and what happened to them: id = users.id */
+    RES_DEVICE_HISTORY,
     RES_KIND_MAX
 };
 

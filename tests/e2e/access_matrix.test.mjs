@@ -120,6 +120,13 @@ function pathFor(route, t) {
     case '/api/v1/children/{id}/overview': return t.kind === 'person' ? `/api/v1/children/${t.id}/overview` : null;
     case '/api/v1/children/{id}/access-log': return t.kind === 'person' ? `/api/v1/children/${t.id}/access-log` : null;
     case '/api/v1/children': return null; // the caller's own children: its own test below
+    // devices (issue 13): the district's inventory (a district target) or a school's (?school=)
+    case '/api/v1/districts/{id}/devices':
+      if (t.kind === 'district') return `/api/v1/districts/${t.id}/devices`;
+      return t.kind === 'school' ? `/api/v1/districts/${targets.find((x) => x.kind === 'district').id}/devices?school=${t.id}` : null;
+    case '/api/v1/classes/{id}/devices': return t.kind === 'class' ? `/api/v1/classes/${t.id}/devices` : null;
+    case '/api/v1/users/{id}/devices': return t.kind === 'person' ? `/api/v1/users/${t.id}/devices` : null;
+    case '/api/v1/devices/{id}': return null; // one device: tests/e2e/devices.test.mjs
     default: return undefined;
   }
 }
