@@ -566,6 +566,11 @@ int demo_install(struct ctx *c, const struct demo_opts *o, struct demo_set *set,
             return ctx_fail(c, r, "only the server's operator installs the demo");
         c->who = &op;
         r = demo_assign(c, report->district_id, set, &plan);
+        if (r == 0) {
+            /* the devices and hotspots, and a term of lending them */
+            struct demo_devices_report dr;
+            r = demo_devices(c, report->district_id, set, &dr);
+        }
         c->who = was;
     }
     if (r == 0 && o->history_weeks > 0) {

@@ -92,6 +92,9 @@ int devices_class(struct ctx *c, int64_t class_id, json_t **ret);
 /* {asset_tags: [...], due_date?, condition?}: lend them, in order, to the class's students
    who hold no device (in the class list's order); all or none. -> {checked_out: [...]} */
 int devices_class_check_out(struct ctx *c, int64_t class_id, json_t *req, json_t **ret);
+/* The classes of a school with students today, for choosing one to scan for:
+   {school_id, classes: [{id, title, type, students}]} (no student named). */
+int devices_school_classes(struct ctx *c, int64_t school_id, json_t **ret);
 /* A person's devices now and their history: {user_id, devices: [...], events: [...]}. */
 int devices_person(struct ctx *c, int64_t user_id, json_t **ret);
 

@@ -901,3 +901,40 @@ int devices_class_check_out(struct ctx *c, int64_t class_id, json_t *req, json_t
     json_decref(roster);
     return *ret ? 0 : -ENOMEM;
 }
+
+static int school_class_cb(void *arg, int64_t class_id, const char *title, const char *type,
+                           int64_t students)
+{
+    json_t *o = json_pack("{s:I, s:s, s:s, s:I}", "id", (json_int_t)class_id, "title", title,
+                          "type", type, "students", (json_int_t)students);
+    return o && json_array_append_new(arg, o) == 0 ? 0 : -ENOMEM;
+}
+
+int devices_school_classes(struct ctx *c, int64_t school_id, json_t **ret)
+{
+    struct org_info info;
+    struct db *db;
+    json_t *arr;
+    int r;
+
+    if (!c->who)
+        return ctx_fail(c, -EPERM, "log in first");
+    if ((r = ctx_db(c, &db)) < 0)
+        return r;
+    if (store_org_info(db, school_id, &info) < 0 || info.district_id != c->who->district_id ||
+        strcmp(info.type, "school") != 0)
+        return ctx_fail(c, -ENOENT, "not found");
+    struct access_resource res = {RES_DEVICES, info.district_id, school_id};
+    if ((r = access_check(c, ACT_LIST, &res, NULL)) < 0)
+        return r;
+    arr = json_array();
+    if (!arr)
+        return -ENOMEM;
+    r = store_school_classes(db, info.district_id, school_id, today(c), school_class_cb, arr);
+    if (r < 0) {
+        json_decref(arr);
+        return ctx_fail(c, r, "cannot read the classes");
+    }
+    *ret = json_pack("{s:I, s:o}", "school_id", (json_int_t)school_id, "classes", arr);
+    return *ret ? 0 : -ENOMEM;
+}

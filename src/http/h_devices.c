@@ -147,3 +147,15 @@ int h_user_devices(struct request *rq)
         return r;
     return http_respond_json_take(rq, 200, o);
 }
+
+int h_school_device_classes(struct request *rq)
+{
+    int64_t id;
+    json_t *o;
+    int r = http_param_id(rq, "id", &id);
+    if (r <= 0)
+        return r;
+    if ((r = devices_school_classes(&rq->ctx, id, &o)) < 0)
+        return r;
+    return http_respond_json_take(rq, 200, o);
+}

@@ -61,6 +61,7 @@ int h_devices_acknowledge(struct request *rq);
 int h_class_devices(struct request *rq);
 int h_class_devices_check_out(struct request *rq);
 int h_user_devices(struct request *rq);
+int h_school_device_classes(struct request *rq);
 
 /* h_assign.c */
 int h_assignments_list(struct request *rq);

@@ -78,6 +78,7 @@ const struct route routes[] = {
     {"GET", "/api/v1/classes/{id}/devices", h_class_devices, ROUTE_NO_BODY},
     {"POST", "/api/v1/classes/{id}/devices/check-out", h_class_devices_check_out, 0},
     {"GET", "/api/v1/users/{id}/devices", h_user_devices, ROUTE_NO_BODY},
+    {"GET", "/api/v1/schools/{id}/devices/classes", h_school_device_classes, ROUTE_NO_BODY},
     /* xAPI (LRS): statements side (h_xapi.c); every method of a path goes to one handler */
     {"GET", "/xapi/about", h_xapi_about, ROUTE_RAW_BODY | ROUTE_XAPI | ROUTE_PUBLIC},
     {"GET", "/xapi/statements", h_xapi_statements, ROUTE_RAW_BODY | ROUTE_XAPI},

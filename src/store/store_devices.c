@@ -512,3 +512,29 @@ int store_device_person(struct db *db, int64_t district_id, int64_t user_id, cha
     db_done(st);
     return r;
 }
+
+int store_school_classes(struct db *db, int64_t district_id, int64_t school_id, int64_t today,
+                         int (*cb)(void *arg, int64_t class_id, const char *title, const char *type,
+                                   int64_t students),
+                         void *arg)
+{
+    struct db_stmt *st;
+    int r = db_query(db, &st,
+                     "SELECT c.id, c.title, c.class_type, COUNT(*) FROM classes c JOIN enrollments "
+                     "e ON e.district_id = c.district_id AND e.class_id = c.id AND e.role = "
+                     "'student'" ENR_NOW("e") " WHERE c.district_id = ? AND c.school_id = ? AND "
+                                              "c.status = 'active' GROUP BY c.id, c.title, "
+                                              "c.class_type ORDER BY CASE WHEN c.class_type = "
+                                              "'homeroom' THEN 0 ELSE 1 END, c.title, c.id",
+                     "iiii", today, today, district_id, school_id);
+    if (r < 0)
+        return r;
+    while ((r = db_step(st)) > 0) {
+        r = cb(arg, db_col_int64(st, 0), db_col_text(st, 1), db_col_text(st, 2),
+               db_col_int64(st, 3));
+        if (r != 0)
+            break;
+    }
+    db_done(st);
+    return r;
+}

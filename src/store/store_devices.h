@@ -124,6 +124,13 @@ int store_class_devices(struct db *db, struct grant *g, int64_t class_id, int64_
                                   const char *asset_tag, const char *type),
                         void *arg);
 
+/* The classes of a school with students enrolled today (homerooms first, then by title):
+   their ids, titles and student counts. No student is named. 0 or storage. */
+int store_school_classes(struct db *db, int64_t district_id, int64_t school_id, int64_t today,
+                         int (*cb)(void *arg, int64_t class_id, const char *title, const char *type,
+                                   int64_t students),
+                         void *arg);
+
 /* A person's name and whether they are active in the district: 0, -ENOENT. */
 int store_device_person(struct db *db, int64_t district_id, int64_t user_id, char *name,
                         size_t namelen);

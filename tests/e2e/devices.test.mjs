@@ -133,9 +133,18 @@ async function classStudents(who = schoolAdmin) {
   return r.body.students;
 }
 
+const mine = (list) => list.filter((x) => String(x.asset_tag).startsWith('E2E-'));
+
 test('API: check out to a student and check in, with conditions and the history', async () => {
   const f = file('loaners.csv', LOANERS);
   assert.equal(run(['import', 'devices', '--db', db, f]).status, 0);
+  // the demo lent its own devices to the class: they come back first (check-in by the admin)
+  for (const s of await classStudents(admin))
+    for (const d of s.devices) {
+      const r = await post(admin, `${D()}/check-in`, { asset_tag: d.asset_tag });
+      assert.equal(r.status, 200, r.text);
+    }
+  assert.ok((await classStudents()).every((s) => s.devices.length === 0));
   const kid = (await classStudents())[0];
   let r = await post(schoolAdmin, `${D()}/check-out`, { asset_tag: 'E2E-L000', user_id: kid.id, condition: 'new, no marks' });
   assert.equal(r.status, 200, r.text);
@@ -158,13 +167,13 @@ test('API: check out to a student and check in, with conditions and the history'
   assert.equal(r.body.holder, null);
   r = await schoolAdmin.req(`/api/v1/devices/${r.body.id}`);
   assert.equal(r.status, 200, r.text);
-  assert.deepEqual(r.body.events.map((e) => [e.kind, e.user?.id, e.condition]),
+  assert.deepEqual(mine(r.body.events).map((e) => [e.kind, e.user?.id, e.condition]),
     [['check_out', kid.id, 'new, no marks'], ['check_in', kid.id, 'scratched lid']]);
   // the student's history, audited as a disclosure
   r = await schoolAdmin.req(`/api/v1/users/${kid.id}/devices`);
   assert.equal(r.status, 200, r.text);
-  assert.deepEqual(r.body.events.map((e) => e.kind), ['check_out', 'check_in']);
-  assert.deepEqual(r.body.devices, []);
+  assert.deepEqual(mine(r.body.events).map((e) => e.kind), ['check_out', 'check_in']);
+  assert.deepEqual(mine(r.body.devices), []);
   const rid = r.headers.get('x-request-id');
   const audit = sqlShell(db, `SELECT COUNT(*) FROM audit_log WHERE request_id = '${rid}'`);
   assert.equal(audit, '1');
@@ -258,6 +267,24 @@ test('API: hotspots with due dates and the overdue list', async () => {
   assert.ok(r.body.devices.every((d) => d.type === 'hotspot' && d.overdue));
   r = await schoolAdmin.req(`${D()}?school=${school}&status=broken`);
   assert.equal(r.status, 400);
+});
+
+test('API: the classes of a school to scan for, and the demo district has devices to show', async () => {
+  let r = await schoolAdmin.req(`/api/v1/schools/${school}/devices/classes`);
+  assert.equal(r.status, 200, r.text);
+  const c = r.body.classes.find((x) => x.id === cls);
+  assert.ok(c && c.students > 0, JSON.stringify(r.body.classes.slice(0, 3)));
+  assert.equal(r.body.classes[0].type, 'homeroom');
+  r = await teacher.req(`/api/v1/schools/${school}/devices/classes`);
+  assert.ok([403, 404].includes(r.status), `${r.status}`);
+  // the demo: about 1.1 devices per student, lent, some in repair or lost, hotspots overdue
+  r = await admin.req(`${D()}?limit=1`);
+  const students = Number(sqlShell(db, "SELECT COUNT(*) FROM users WHERE role = 'student'"));
+  const demo = r.body.total - Number(sqlShell(db, "SELECT COUNT(*) FROM devices WHERE asset_tag LIKE 'E2E-%'"));
+  assert.ok(demo >= students && demo <= students * 1.25, `${demo} devices for ${students} students`);
+  for (const status of ['assigned', 'in_repair', 'lost'])
+    assert.ok((await admin.req(`${D()}?status=${status}&limit=1`)).body.total > 0, status);
+  assert.ok((await admin.req(`${D()}?type=hotspot&overdue=true&limit=1`)).body.total > 0, 'overdue hotspots');
 });
 
 test('API: the wrong role is refused, and nothing changes', async () => {
