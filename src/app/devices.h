@@ -39,6 +39,17 @@ int devices_import(struct ctx *c, int64_t district_id, const char *label, const 
 void devices_report_release(struct devices_report *rep);
 
 /*
+ * Import the device history file (app/devices_history_csv.h: a previous
+ * tool's loans) into district_id, all or nothing like the inventory:
+ * events already stored are skipped (re-importing changes nothing), the
+ * others are replayed device by device from the device's state (a device
+ * is lent to one person at a time), and the devices' loans and statuses
+ * follow. rep: rows, created (events written), unchanged (skipped).
+ */
+int devices_import_history(struct ctx *c, int64_t district_id, const char *label, const char *data,
+                           size_t len, struct devices_report *rep);
+
+/*
  * The district's inventory as an inventory CSV file appended to out (which
  * devices_import() reads back to the same inventory); *ret_n: the devices.
  * 0, or the gate's refusal, a storage error, -E2BIG (out's limit).

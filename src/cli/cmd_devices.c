@@ -1,5 +1,6 @@
 /*
- * trellis import devices --db PATH [--district SID] FILE.csv and
+ * trellis import devices --db PATH [--district SID] FILE.csv,
+ * trellis import device-events --db PATH [--district SID] FILE.csv (the history file) and
  * trellis export devices --db PATH [--district SID] FILE.csv: the device
  * inventory file (docs/EQUITY.md "Devices and hotspots"), run by the
  * server's operator in the district picked (the devices service still
@@ -49,7 +50,7 @@ static int read_file(const char *cmd, const char *path, struct buf *out)
     return r;
 }
 
-static int import_run(struct cli_run *run)
+static int import_common(struct cli_run *run, bool history)
 {
     const struct devices_args *a = run->args;
     struct devices_report rep;
@@ -62,19 +63,37 @@ static int import_run(struct cli_run *run)
         buf_release(&b);
         return rc;
     }
-    r = devices_import(&run->ctx, run->op.district_id, a->path, b.data ? b.data : "", b.len, &rep);
+    if (history)
+        r = devices_import_history(&run->ctx, run->op.district_id, a->path, b.data ? b.data : "",
+                                   b.len, &rep);
+    else
+        r = devices_import(&run->ctx, run->op.district_id, a->path, b.data ? b.data : "", b.len,
+                           &rep);
     for (size_t i = 0; i < rep.n_errors; i++)
         fprintf(stderr, "%s\n", rep.errors[i]);
     if (rep.more_errors)
         fprintf(stderr, "... and %zu more errors\n", rep.more_errors);
     if (r < 0)
         rc = cli_fail(run->cmd, "%s", run->ctx.err[0] ? run->ctx.err : strerror(-r));
+    else if (history)
+        printf("device events: %ld rows, %ld created, %ld unchanged\n", rep.rows, rep.created,
+               rep.unchanged);
     else
         printf("devices: %ld rows, %ld created, %ld updated, %ld unchanged\n", rep.rows,
                rep.created, rep.updated, rep.unchanged);
     devices_report_release(&rep);
     buf_release(&b);
     return rc;
+}
+
+static int import_run(struct cli_run *run)
+{
+    return import_common(run, false);
+}
+
+static int import_history_run(struct cli_run *run)
+{
+    return import_common(run, true);
 }
 
 static int export_run(struct cli_run *run)
@@ -120,6 +139,15 @@ const struct cli_spec cmd_import_devices = {
                 "the inventory: a CSV file (docs/EQUITY.md, \"Devices and hotspots\")"),
     .open = CLI_OPEN_DISTRICT,
     .run = import_run,
+};
+
+const struct cli_spec cmd_import_device_events = {
+    .options = options,
+    .args_size = sizeof(struct devices_args),
+    CLI_OPERAND(struct devices_args, path, "FILE.csv",
+                "the history: a CSV file of events (docs/EQUITY.md, \"The history file\")"),
+    .open = CLI_OPEN_DISTRICT,
+    .run = import_history_run,
 };
 
 const struct cli_spec cmd_export_devices = {

@@ -28,6 +28,7 @@ extern const struct cli_spec cmd_audit_show;
 extern const struct cli_spec cmd_import_oneroster;
 extern const struct cli_spec cmd_export_oneroster;
 extern const struct cli_spec cmd_import_devices;
+extern const struct cli_spec cmd_import_device_events;
 extern const struct cli_spec cmd_export_devices;
 extern const struct cli_spec cmd_fit_bkt;
 extern const struct cli_spec cmd_fit_irt;

@@ -26,6 +26,8 @@ const struct command commands[] = {
      "write the district's roster as a OneRoster 1.2 CSV set"},
     {"import devices", &cmd_import_devices,
      "import the device and hotspot inventory (a CSV file): all or nothing"},
+    {"import device-events", &cmd_import_device_events,
+     "import the devices' history (check-outs, check-ins, losses ...): all or nothing"},
     {"export devices", &cmd_export_devices,
      "write the device and hotspot inventory as a CSV file import devices reads back"},
     {"content import", &cmd_content_import,

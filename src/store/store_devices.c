@@ -374,8 +374,8 @@ static int writable(struct db *db, struct grant *g, int64_t device_id)
 {
     int64_t n = 0;
     int r = covers(g, db, ACT_WRITE);
-    if (r < 0)
-        return r;
+    if (r < 0 || g->id == 0)
+        return r; /* a district-wide grant: the callers found the device in the district */
     r = db_query_int64(
         db, &n, "SELECT COUNT(*) FROM devices d WHERE d.district_id = ? AND d.id = ?" IN_SCOPE,
         "iiii", g->district_id, device_id, g->id, g->id);
@@ -531,6 +531,28 @@ int store_school_classes(struct db *db, int64_t district_id, int64_t school_id, 
         return r;
     while ((r = db_step(st)) > 0) {
         r = cb(arg, db_col_int64(st, 0), db_col_text(st, 1), db_col_text(st, 2),
+               db_col_int64(st, 3));
+        if (r != 0)
+            break;
+    }
+    db_done(st);
+    return r;
+}
+
+int store_device_event_keys(struct db *db, int64_t district_id,
+                            int (*cb)(void *arg, int64_t device_id, const char *kind, int64_t at_ms,
+                                      int64_t user_id),
+                            void *arg)
+{
+    struct db_stmt *st;
+    int r = db_query(db, &st,
+                     "SELECT device_id, kind, at_ms, ifnull(user_id, 0) FROM device_events "
+                     "WHERE district_id = ?",
+                     "i", district_id);
+    if (r < 0)
+        return r;
+    while ((r = db_step(st)) > 0) {
+        r = cb(arg, db_col_int64(st, 0), db_col_text(st, 1), db_col_int64(st, 2),
                db_col_int64(st, 3));
         if (r != 0)
             break;

@@ -131,6 +131,12 @@ int store_school_classes(struct db *db, int64_t district_id, int64_t school_id, 
                                    int64_t students),
                          void *arg);
 
+/* Every event of the district (for an import to skip what it holds already): 0 or storage. */
+int store_device_event_keys(struct db *db, int64_t district_id,
+                            int (*cb)(void *arg, int64_t device_id, const char *kind, int64_t at_ms,
+                                      int64_t user_id),
+                            void *arg);
+
 /* A person's name and whether they are active in the district: 0, -ENOENT. */
 int store_device_person(struct db *db, int64_t district_id, int64_t user_id, char *name,
                         size_t namelen);

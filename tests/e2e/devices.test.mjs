@@ -110,6 +110,56 @@ test('a file with bad rows is rejected whole: every error with its place, nothin
   assert.equal(sqlShell(db, 'SELECT asset_tag, status, model FROM devices ORDER BY asset_tag'), before);
 });
 
+// ---- the history file: a previous tool's loans ----
+
+test('the history file: replayed in order, re-import changes nothing, a bad file imports nothing', () => {
+  const kid = sqlShell(db, "SELECT sourced_id FROM users WHERE role = 'student' ORDER BY id LIMIT 1");
+  const other = sqlShell(db, "SELECT sourced_id FROM users WHERE role = 'student' ORDER BY id LIMIT 1 OFFSET 1");
+  const good = file('history.csv', [
+    'at,asset_tag,event,user_sourced_id,due_date,condition,note,cost',
+    `2024-08-20,E2E-0001,check_out,${kid},,new,,`,
+    `2024-12-02T15:30:00Z,E2E-0001,damage,,,,cracked screen,45.00`,
+    `2025-06-05,E2E-0001,check_in,${kid},,scratched,,`,
+    `2025-08-21,E2E-0001,check_out,${other},2026-06-10,good,,`,
+  ].join('\n') + '\n');
+  let r = trellis(['import', 'device-events', '--db', db, good]);
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /4 rows, 4 created, 0 unchanged/);
+  const state = () => sqlShell(db, "SELECT d.status, u.sourced_id, d.due_day FROM devices d LEFT JOIN users u ON u.id = d.holder_id WHERE d.asset_tag = 'E2E-0001'");
+  const after = state();
+  assert.match(after, new RegExp(`^assigned\\|${other}\\|\\d+$`));
+  r = trellis(['import', 'device-events', '--db', db, good]);
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /4 rows, 0 created, 4 unchanged/);
+  assert.equal(state(), after);
+  const events = () => sqlShell(db, 'SELECT COUNT(*) FROM device_events');
+  const n = events();
+  const bad = file('history-bad.csv', [
+    'asset_tag,event,at,user_sourced_id',
+    `E2E-0002,check_out,2025-09-01,${kid}`,
+    `E2E-0002,check_out,2025-09-02,${other}`,
+    'NOPE,check_in,2025-09-01,',
+    `E2E-H001,check_out,2025-02-30,${kid}`,
+    'E2E-H001,borrow,2025-03-01,',
+    'E2E-H001,check_out,2025-03-01,nobody',
+    `E2E-0002,check_in,2025-08-01,${kid}`,
+    `E2E-H001,check_out,2099-01-01,${kid}`,
+  ].join('\n') + '\n');
+  r = trellis(['import', 'device-events', '--db', db, bad]);
+  assert.equal(r.status, 1);
+  const errors = r.stderr.split('\n').filter((l) => l.startsWith(bad)).map((l) => l.slice(bad.length + 1));
+  assert.deepEqual(errors, [
+    "3:2: event: 'E2E-0002' is lent already at this time: check it in first",
+    "4:1: asset_tag: no device 'NOPE' in the inventory",
+    "5:3: at: '2025-02-30' is not a date (YYYY-MM-DD) or a date-time with its zone",
+    "6:2: event: 'borrow' is not one of check_out, check_in, damage, loss, repaired, found",
+    "7:4: user_sourced_id: no person 'nobody' in the district",
+    '8:3: at: before the event of line 2 of this device: list each device\'s events in time order',
+    '9:3: at: in the future',
+  ]);
+  assert.equal(events(), n);
+});
+
 // ---- the API ----
 
 const LOANERS = ['asset_tag,serial,model,type,status,funding_source,purchase_date,purchase_cost,school_sourced_id,location,carrier,plan,data_cap_gb',

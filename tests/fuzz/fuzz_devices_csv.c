@@ -3,7 +3,8 @@
  * never crash or leak, every error must name the file, a line and a column
  * (both from 1) and a field, a good file's rows must be good (a known type
  * and status, an asset tag, costs and caps not negative), and a bad file
- * must say so.
+ * must say so. The history file's parser (app/devices_history_csv.h) gets
+ * the same bytes.
  */
 #include "base/common.h"
 
@@ -11,6 +12,7 @@
 #include <stdlib.h>
 
 #include "app/devices_csv.h"
+#include "app/devices_history_csv.h"
 #include "fuzz.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -44,5 +46,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         }
     }
     devices_csv_release(&d);
+
+    /* the history file's parser on the same bytes */
+    struct devices_history h;
+    r = devices_history_parse("f.csv", (const char *)data, size, &h);
+    if (r != 0 && r != -EINVAL && r != -ENOMEM)
+        abort();
+    if ((r == -EINVAL) != (h.errs.n_errors > 0))
+        abort();
+    for (size_t i = 0; r == 0 && i < h.n; i++)
+        if (h.rows[i].bad || !h.rows[i].asset_tag[0] || !h.rows[i].event[0])
+            abort();
+    devices_history_release(&h);
     return 0;
 }

@@ -10,6 +10,7 @@
 #include <stdio.h>
 
 #include "app/devices_csv.h"
+#include "app/devices_history_csv.h"
 #include "base/mem.h"
 #include "base/timeutil.h"
 
@@ -240,6 +241,52 @@ static void test_out_of_memory_fails_cleanly(void **state)
     }
 }
 
+static bool has_herror(const struct devices_history *h, const char *msg)
+{
+    return has_error(&h->errs, msg);
+}
+
+static void test_history_file(void **state)
+{
+    (void)state;
+    struct devices_history h;
+    const char *good = "user_sourced_id,at,event,asset_tag,cost,due_date\n"
+                       "s1,2024-08-20,check_out,A-1,,2025-06-01\n"
+                       ",2024-12-02T15:30:00-05:00,damage,A-1,45.5,\n";
+
+    assert_int_equal(devices_history_parse("h.csv", good, strlen(good), &h), 0);
+    assert_int_equal(h.n, 2);
+    assert_string_equal(h.rows[0].event, "check_out");
+    assert_int_equal(h.rows[0].at_ms, time_days_from_civil(2024, 8, 20) * 86400000LL);
+    assert_true(h.rows[0].has_due);
+    assert_int_equal(h.rows[1].at_ms,
+                     time_days_from_civil(2024, 12, 2) * 86400000LL + 20 * 3600000LL + 1800000LL);
+    assert_int_equal(h.rows[1].cost_cents, 4550);
+    devices_history_release(&h);
+
+    const char *bad = "asset_tag,event,at,user_sourced_id,Room\n";
+    assert_int_equal(devices_history_parse("h.csv", bad, strlen(bad), &h), -EINVAL);
+    assert_true(has_herror(&h, "h.csv:1:5: header: unknown column 'Room' (an event has no notes)"));
+    devices_history_release(&h);
+
+    const char *rows = "asset_tag,event,at,user_sourced_id,due_date,cost\n"
+                       ",lend,2024-13-01,,,\n"
+                       "A-1,check_out,2024-01-01,,,\n"
+                       "A-1,damage,2024-01-01,,2024-02-01,-3\n";
+    assert_int_equal(devices_history_parse("h.csv", rows, strlen(rows), &h), -EINVAL);
+    devices_csv_sort_errors(&h.errs);
+    assert_true(has_herror(&h, "h.csv:2:1: asset_tag: missing"));
+    assert_true(has_herror(&h, "h.csv:2:2: event: 'lend' is not one of check_out, check_in, "
+                               "damage, loss, repaired, found"));
+    assert_true(has_herror(
+        &h, "h.csv:2:3: at: '2024-13-01' is not a date (YYYY-MM-DD) or a date-time with its zone"));
+    assert_true(has_herror(&h, "h.csv:3:4: user_sourced_id: required for a check_out"));
+    assert_true(has_herror(&h, "h.csv:4:5: due_date: only for a check_out"));
+    assert_true(has_herror(&h, "h.csv:4:6: cost: '-3': must not be negative"));
+    assert_int_equal(h.errs.n_errors, 6);
+    devices_history_release(&h);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -250,6 +297,7 @@ int main(void)
         cmocka_unit_test(test_costs_and_caps),
         cmocka_unit_test(test_federal_funds_kept_ten_years),
         cmocka_unit_test(test_out_of_memory_fails_cleanly),
+        cmocka_unit_test(test_history_file),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
