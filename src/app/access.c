@@ -120,6 +120,8 @@ static const struct rule policy[] = {
     {WHO_DISTRICT_ADMIN, REL_DISTRICT, RES_SCHOOL_CONNECTIVITY, ACT_ALL, false, false, false},
     {WHO_DISTRICT_ADMIN, REL_DISTRICT, RES_SCHOOL_EQUITY, R_, false, false, false},
     {WHO_DISTRICT_ADMIN, REL_DISTRICT, RES_DISTRICT_EQUITY, R_, false, false, false},
+    {WHO_DISTRICT_ADMIN, REL_DISTRICT, RES_DEVICES, ACT_ALL, false, false, false},
+    {WHO_DISTRICT_ADMIN, REL_DISTRICT, RES_DEVICE_HISTORY, ACT_ALL, false, false, false},
     /* school administrators: the people, classes and learning records of their schools, and
        the logins of their people, never of an administrator */
     {WHO_SCHOOL_ADMIN, REL_SCHOOL, RES_PERSON, NOAD & ~ACT_CREDENTIALS, false, false, false},
@@ -133,6 +135,15 @@ static const struct rule policy[] = {
     {WHO_SCHOOL_ADMIN, REL_SCHOOL, RES_SCHOOL_STATS, R_, false, false, false},
     {WHO_SCHOOL_ADMIN, REL_SCHOOL, RES_ASSIGNMENTS, RL_, false, false,
      false}, /* see them; the teacher assigns */
+    /* ... their schools' devices: lend them, take them back, record damage (docs/EQUITY.md) */
+    {WHO_SCHOOL_ADMIN, REL_SCHOOL, RES_DEVICES, RL_ | ACT_WRITE, false, false, false},
+    {WHO_SCHOOL_ADMIN, REL_SCHOOL, RES_DEVICE_HISTORY, RL_ | ACT_WRITE, false, false, false},
+    {WHO_COUNSELLOR, REL_SCHOOL, RES_DEVICE_HISTORY, R_, true, false, false},
+    /* the devices their students were lent (is the student equipped?) */
+    {WHO_TEACHER, REL_TEACHES, RES_DEVICE_HISTORY, R_, true, false, false},
+    /* ... and the devices their children were lent */
+    {WHO_GUARDIAN, REL_GUARDIAN, RES_DEVICE_HISTORY, R_, true, false, false},
+    {WHO_PERSON, REL_SELF, RES_DEVICE_HISTORY, R_, false, false, false},
     /* home connectivity (sealed survey answers, referrals, codes, literacy sessions): the
        school's administrators and counsellors, on the family's behalf; not teachers */
     {WHO_SCHOOL_ADMIN, REL_SCHOOL, RES_CONNECTIVITY, RL_ | ACT_WRITE | ACT_READ_SEALED, true, false,
@@ -228,6 +239,8 @@ static const struct rule policy[] = {
     {WHO_OPERATOR, REL_DISTRICT, RES_SCHOOL_CONNECTIVITY, ACT_ALL, false, false, false},
     {WHO_OPERATOR, REL_DISTRICT, RES_SCHOOL_EQUITY, R_, false, false, false},
     {WHO_OPERATOR, REL_DISTRICT, RES_DISTRICT_EQUITY, R_, false, false, false},
+    {WHO_OPERATOR, REL_DISTRICT, RES_DEVICES, ACT_ALL, false, false, false},
+    {WHO_OPERATOR, REL_DISTRICT, RES_DEVICE_HISTORY, ACT_ALL, false, false, false},
     /* Trellis itself: keeps the learner model, forwards and deletes learning records */
     {WHO_SYSTEM, REL_DISTRICT, RES_STATEMENTS, RL_ | ACT_WRITE | ACT_EXPORT | ACT_ADMIN, false,
      false, false},
@@ -281,7 +294,9 @@ static const char *const kind_names[] = {"",
                                          "school_connectivity",
                                          "school_equity",
                                          "district_equity",
-                                         "credentials"};
+                                         "credentials",
+                                         "devices",
+                                         "device_history"};
 /* one name per kind, in the enum's order: a kind added to grant.h without its name fails here */
 _Static_assert(sizeof kind_names / sizeof kind_names[0] == RES_KIND_MAX,
                "kind_names[] follows enum access_kind");
@@ -464,6 +479,10 @@ static enum target target_of(enum access_kind k, int64_t id)
     case RES_SCHOOL_CONNECTIVITY:
     case RES_SCHOOL_EQUITY:
         return T_SCHOOL;
+    case RES_DEVICES:
+        return id ? T_SCHOOL : T_DISTRICT; /* 0: the district's whole inventory */
+    case RES_DEVICE_HISTORY:
+        return T_PERSON;
     default:
         return T_DISTRICT;
     }

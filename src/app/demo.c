@@ -571,6 +571,11 @@ int demo_install(struct ctx *c, const struct demo_opts *o, struct demo_set *set,
             r = demo_connectivity(c, report->district_id, o->seed);
         if (r == 0)
             r = demo_badges(c, report->district_id, set);
+        if (r == 0) {
+            /* the devices and hotspots, and a term of lending them */
+            struct demo_devices_report dr;
+            r = demo_devices(c, report->district_id, set, &dr);
+        }
         c->who = was;
     }
     if (r == 0 && o->history_weeks > 0) {

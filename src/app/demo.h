@@ -136,6 +136,19 @@ int demo_connectivity(struct ctx *c, int64_t district_id, uint64_t seed);
  */
 int demo_badges(struct ctx *c, int64_t district_id, const struct demo_set *set);
 
+/*
+ * The demo district's devices and hotspots (see demo_devices.c): about 1.1
+ * devices per student imported as an inventory file, then a term of
+ * lending through the devices service as the operator (homerooms checked
+ * out, acknowledgements, hotspots with due dates, some overdue, swaps,
+ * repairs, losses, damage). 0 or a negative errno (ctx->err).
+ */
+struct demo_devices_report {
+    long devices, lent, hotspots, swaps, losses, acknowledgements;
+};
+int demo_devices(struct ctx *c, int64_t district_id, const struct demo_set *set,
+                 struct demo_devices_report *rep);
+
 /* Write the logins as a JSON array of {role, username, password, totp_secret?} (mode 0600). */
 int demo_write_logins(const struct demo_set *s, const char *path);
 

@@ -24,6 +24,12 @@ const struct command commands[] = {
      "import a OneRoster 1.1/1.2 CSV set (a folder or a .zip) in one transaction"},
     {"export oneroster", &cmd_export_oneroster,
      "write the district's roster as a OneRoster 1.2 CSV set"},
+    {"import devices", &cmd_import_devices,
+     "import the device and hotspot inventory (a CSV file): all or nothing"},
+    {"import device-events", &cmd_import_device_events,
+     "import the devices' history (check-outs, check-ins, losses ...): all or nothing"},
+    {"export devices", &cmd_export_devices,
+     "write the device and hotspot inventory as a CSV file import devices reads back"},
     {"content import", &cmd_content_import,
      "load a content pack (folder, .zip, OATutor pool or builtin:trellis-math-3-8) in one "
      "transaction"},

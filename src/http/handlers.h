@@ -50,6 +50,19 @@ int h_class_mastery(struct request *rq);
 int h_class_mastery_csv(struct request *rq);
 int h_class_student_activity(struct request *rq);
 int h_class_skill(struct request *rq);
+/* h_devices.c */
+int h_devices_list(struct request *rq);
+int h_device(struct request *rq);
+int h_devices_check_out(struct request *rq);
+int h_devices_check_in(struct request *rq);
+int h_devices_swap(struct request *rq);
+int h_devices_incident(struct request *rq);
+int h_devices_acknowledge(struct request *rq);
+int h_class_devices(struct request *rq);
+int h_class_devices_check_out(struct request *rq);
+int h_user_devices(struct request *rq);
+int h_school_device_classes(struct request *rq);
+
 /* h_assign.c */
 int h_assignments_list(struct request *rq);
 int h_assignments_create(struct request *rq);

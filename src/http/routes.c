@@ -97,6 +97,18 @@ const struct route routes[] = {
     {"PUT", "/api/v1/literacy-sessions/{id}/attendance", h_conn_session_attendance, 0},
     {"GET", "/api/v1/schools/{id}/equity", h_conn_school_equity, ROUTE_NO_BODY},
     {"GET", "/api/v1/districts/{id}/equity", h_conn_district_equity, ROUTE_NO_BODY},
+    /* devices and hotspots (h_devices.c) */
+    {"GET", "/api/v1/districts/{id}/devices", h_devices_list, ROUTE_NO_BODY},
+    {"POST", "/api/v1/districts/{id}/devices/check-out", h_devices_check_out, 0},
+    {"POST", "/api/v1/districts/{id}/devices/check-in", h_devices_check_in, 0},
+    {"POST", "/api/v1/districts/{id}/devices/swap", h_devices_swap, 0},
+    {"POST", "/api/v1/districts/{id}/devices/incidents", h_devices_incident, 0},
+    {"POST", "/api/v1/districts/{id}/devices/acknowledgements", h_devices_acknowledge, 0},
+    {"GET", "/api/v1/devices/{id}", h_device, ROUTE_NO_BODY},
+    {"GET", "/api/v1/classes/{id}/devices", h_class_devices, ROUTE_NO_BODY},
+    {"POST", "/api/v1/classes/{id}/devices/check-out", h_class_devices_check_out, 0},
+    {"GET", "/api/v1/users/{id}/devices", h_user_devices, ROUTE_NO_BODY},
+    {"GET", "/api/v1/schools/{id}/devices/classes", h_school_device_classes, ROUTE_NO_BODY},
     /* xAPI (LRS): statements side (h_xapi.c); every method of a path goes to one handler */
     {"GET", "/xapi/about", h_xapi_about, ROUTE_RAW_BODY | ROUTE_XAPI | ROUTE_PUBLIC},
     {"GET", "/xapi/statements", h_xapi_statements, ROUTE_RAW_BODY | ROUTE_XAPI},
@@ -153,6 +165,11 @@ const struct route_disclosure route_disclosures[] = {
     {"GET", "/api/v1/schools/{id}/literacy-sessions", RES_SCHOOL_CONNECTIVITY, ACT_LIST},
     {"GET", "/api/v1/schools/{id}/equity", RES_SCHOOL_EQUITY, ACT_READ},
     {"GET", "/api/v1/districts/{id}/equity", RES_DISTRICT_EQUITY, ACT_READ},
+    /* devices: who holds which device */
+    {"GET", "/api/v1/districts/{id}/devices", RES_DEVICES, ACT_LIST},
+    {"GET", "/api/v1/devices/{id}", RES_DEVICES, ACT_READ},
+    {"GET", "/api/v1/classes/{id}/devices", RES_DEVICES, ACT_LIST},
+    {"GET", "/api/v1/users/{id}/devices", RES_DEVICE_HISTORY, ACT_READ},
 };
 
 const size_t route_disclosures_count = ARRAY_SIZE(route_disclosures);

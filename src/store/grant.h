@@ -76,6 +76,14 @@ enum access_kind {
     RES_DISTRICT_EQUITY,
     /* a person's micro-credentials (awarding, revoking, listing): id = users.id of the holder */
     RES_CREDENTIALS,
+    /*
+     * devices and hotspots with their loans (who holds what, each device's
+     * history): id = orgs.id of a school (its devices), 0 = the district's
+     * (every device, and those of no school)
+     */
+    RES_DEVICES,
+    /* the devices a person was lent and what happened to them: id = users.id */
+    RES_DEVICE_HISTORY,
     RES_KIND_MAX
 };
 

@@ -667,6 +667,45 @@ static const struct inv_column inventory[] = {
     COL("badge_scores", "ord", "none"),
     COL("badge_scores", "met", "professional"),
     COL("badge_scores", "feedback", "professional"),
+    /* devices: the inventory of devices and hotspots, and who holds each now */
+    TABLE("devices", "equipment", "devices", "devices"),
+    COL("devices", "id", "none"),
+    COL("devices", "district_id", "none"),
+    COL("devices", "asset_tag", "none"),
+    COL("devices", "serial", "none"),
+    COL("devices", "model", "none"),
+    COL("devices", "type", "none"),
+    COL("devices", "status", "none"),
+    COL("devices", "funding_source", "none"),
+    COL("devices", "purchase_day", "none"),
+    COL("devices", "cost_cents", "none"),
+    COL("devices", "school_id", "none"),
+    COL("devices", "location", "none"),
+    COL("devices", "notes", "none"),
+    COL("devices", "carrier", "none"),
+    COL("devices", "plan", "none"),
+    COL("devices", "data_cap_mb", "none"),
+    COL("devices", "holder_id", "devices"),
+    COL("devices", "due_day", "devices"),
+    COL("devices", "created_ms", "none"),
+    COL("devices", "updated_ms", "none"),
+    /* device_events: lending, returns, swaps, damage, losses and guardian acknowledgements */
+    TABLE("device_events", "equipment", "devices", "devices"),
+    COL("device_events", "id", "none"),
+    COL("device_events", "district_id", "none"),
+    COL("device_events", "device_id", "none"),
+    COL("device_events", "kind", "devices"),
+    COL("device_events", "at_ms", "devices"),
+    COL("device_events", "user_id", "devices"),
+    COL("device_events", "due_day", "devices"),
+    COL("device_events", "condition", "devices"),
+    COL("device_events", "note", "devices"),
+    COL("device_events", "cost_cents", "devices"),
+    COL("device_events", "other_device_id", "none"),
+    COL("device_events", "ack_method", "devices"),
+    COL("device_events", "ack_guardian", "devices"),
+    COL("device_events", "recorded_by", "devices"),
+    COL("device_events", "recorded_by_name", "devices"),
 };
 /* clang-format on */
 
@@ -687,6 +726,8 @@ static const struct inv_key categories[] = {
                      "low-cost internet programmes, and who came to digital-skills sessions."},
     {"professional", "Staff's professional learning: micro-credentials awarded, the evidence "
                      "submitted for them and the assessors' scores."},
+    {"devices", "Which school device or hotspot a person was lent, its condition, damage and "
+                "losses, and a guardian's acknowledgement of the device agreement."},
 };
 
 static const struct inv_key retentions[] = {
@@ -707,6 +748,8 @@ static const struct inv_key retentions[] = {
     {"equity", "Until the district deletes it; nothing removes it automatically yet."},
     {"professional", "Until the district deletes it; a credential's public status stays published "
                      "so that it can still be checked."},
+    {"equipment", "Equipment bought with federal funds: at least 10 years after purchase (and it "
+                  "cannot be deleted before); other equipment until the district deletes it."},
 };
 
 static const struct inv_key whos[] = {
@@ -731,6 +774,8 @@ static const struct inv_key whos[] = {
     {"professional",
      "The staff member, PD coordinators, coaches of the staff member's school and district "
      "administrators; a credential the holder shares, anyone with its link."},
+    {"devices", "The person who was lent it, a student's guardians, teachers and counsellors, and "
+                "school and district administrators."},
 };
 
 static const struct inv_key purposes[] = {
@@ -750,6 +795,8 @@ static const struct inv_key purposes[] = {
                "them, and see whether gaps in access hold learning back."},
     {"professional", "To recognise what staff have learned, and let them prove it with a "
                      "credential anyone can verify."},
+    {"devices", "To know who has which school device or hotspot, get it back when it is due, and "
+                "see who still needs one."},
 };
 
 size_t store_inventory_count(void)

@@ -125,6 +125,13 @@ function pathFor(route, t) {
     case '/api/v1/schools/{id}/literacy-sessions': return t.kind === 'school' ? `/api/v1/schools/${t.id}/literacy-sessions` : null;
     case '/api/v1/schools/{id}/equity': return t.kind === 'school' ? `/api/v1/schools/${t.id}/equity` : null;
     case '/api/v1/districts/{id}/equity': return t.kind === 'district' ? `/api/v1/districts/${t.id}/equity` : null;
+    // devices (issue 13): the district's inventory (a district target) or a school's (?school=)
+    case '/api/v1/districts/{id}/devices':
+      if (t.kind === 'district') return `/api/v1/districts/${t.id}/devices`;
+      return t.kind === 'school' ? `/api/v1/districts/${targets.find((x) => x.kind === 'district').id}/devices?school=${t.id}` : null;
+    case '/api/v1/classes/{id}/devices': return t.kind === 'class' ? `/api/v1/classes/${t.id}/devices` : null;
+    case '/api/v1/users/{id}/devices': return t.kind === 'person' ? `/api/v1/users/${t.id}/devices` : null;
+    case '/api/v1/devices/{id}': return null; // one device: tests/e2e/devices.test.mjs
     default: return undefined;
   }
 }

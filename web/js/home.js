@@ -116,7 +116,7 @@ function render() {
   }
   if (role === 'student') parts.push(practiceCard(), mine?.assignedSection());
   if (role !== 'guardian') parts.push(h('p', { class: 'lead' }, t(`home.intro.${role}`, { count: home.schools?.length ?? 0 })));
-  if (role === 'school_admin' || role === 'district_admin') parts.push(h('p', {}, h('a', { class: 'button', href: '/admin' }, t('admin.home_link'))));
+  if (role === 'school_admin' || role === 'district_admin') parts.push(h('p', { class: 'home-admin-links' }, h('a', { class: 'button', href: '/admin' }, t('admin.home_link')), ' ', h('a', { class: 'button', href: '/devices', id: 'home-devices' }, t('devices.home_link'))));
   if (role === 'student') parts.push(section('classes-h', t('home.your_classes_student'), classList(home.classes)));
   else if (role === 'teacher') parts.push(section('classes-h', t('home.your_classes'), classList(home.classes, { teacher: true })));
   else if (role === 'guardian') parts.push(familyBox);
