@@ -105,10 +105,10 @@ test('a column a migration adds without a classification fails, naming it and wh
   const rows = JSON.parse(r.stdout);
   assert.equal(rows.find((x) => x.column === 'shoe_size').category, 'unclassified');
   // a new table too
-  sqlShell(db, 'CREATE TABLE devices (id INTEGER PRIMARY KEY, serial TEXT)');
+  sqlShell(db, 'CREATE TABLE shoe_sizes (id INTEGER PRIMARY KEY, size TEXT)');
   const d = inventory(db);
-  assert.match(d.stderr, /devices\.id: not classified/);
-  assert.match(d.stderr, /devices\.serial: not classified/);
+  assert.match(d.stderr, /shoe_sizes\.id: not classified/);
+  assert.match(d.stderr, /shoe_sizes\.size: not classified/);
 });
 
 test('a classified column the schema does not have fails', () => {
