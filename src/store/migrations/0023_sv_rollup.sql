@@ -54,4 +54,7 @@ CREATE TABLE sv_weeks (
     act_net INTEGER NOT NULL DEFAULT 0,
     PRIMARY KEY (district_id, school_id, grade, class_id, week)
 );
-CREATE INDEX sv_weeks_week ON sv_weeks (district_id, week);
+-- covering indexes: the trend reads weeks of every school, the cells their window
+CREATE INDEX sv_weeks_week ON sv_weeks (district_id, week, school_id, active, act_seconds, act_net);
+CREATE INDEX sv_weeks_group ON sv_weeks (district_id, school_id, grade, class_id, week, net, last,
+    seconds);
