@@ -367,8 +367,15 @@ int store_model_usage_add(struct db *db, int64_t district_id, int64_t user_id,
 
 int store_model_lock(struct db *db, int64_t district_id)
 {
-    int64_t n = db_exec(db, "UPDATE model_cursor SET last_seq = last_seq WHERE district_id = ?",
+    /* a district without a cursor yet gets one at 0 (what a missing row reads as), so there is
+     * always a row to lock */
+    int64_t n = db_exec(db,
+                        "INSERT INTO model_cursor (district_id, last_seq) VALUES (?, 0) "
+                        "ON CONFLICT (district_id) DO NOTHING",
                         "i", district_id);
+    if (n >= 0)
+        n = db_exec(db, "UPDATE model_cursor SET last_seq = last_seq WHERE district_id = ?", "i",
+                    district_id);
     return n < 0 ? (int)n : 0;
 }
 

@@ -11,6 +11,7 @@
 #include "store/db.h"
 #include "store/grant_impl.h"
 #include "store/store.h"
+#include "store/store_model.h"
 #include "store/store_schoolview.h"
 
 /* A grant for the district's aggregates, or for one school's (the whole district is read). */
@@ -61,11 +62,10 @@ static int refresh_tx(struct db *db, void *arg)
     struct db_stmt *st;
     int r;
 
-    /* the learner model's cursor row first: its batches take it first too (store_model_lock),
-     * so a batch applies wholly before or after this, never beside it */
-    n = db_exec(db, "UPDATE model_cursor SET last_seq = last_seq WHERE district_id = ?", "i", d);
-    if (n < 0)
-        return (int)n;
+    /* the learner model's cursor row first, as its batches do (store_model_lock): a batch
+     * applies wholly before or after this, never beside it */
+    if ((r = store_model_lock(db, d)) < 0)
+        return r;
     /* another request may have done it meanwhile */
     r = db_query(db, &st, "SELECT day, import_id FROM sv_state WHERE district_id = ?", "i", d);
     if (r < 0)
