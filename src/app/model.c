@@ -429,7 +429,8 @@ static int apply_tx(struct db *db, void *arg)
 
     ap->applied = 0;
     ap->stale = false;
-    if ((r = store_model_cursor(db, ap->district_id, &cur)) < 0)
+    if ((r = store_model_lock(db, ap->district_id)) < 0 ||
+        (r = store_model_cursor(db, ap->district_id, &cur)) < 0)
         return r;
     if (cur != ap->from_seq) { /* someone else applied these meanwhile */
         ap->stale = true;

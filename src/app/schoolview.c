@@ -15,6 +15,7 @@
 #include <stdio.h>
 
 #include "app/access.h"
+#include "app/principal.h"
 #include "app/schoolview.h"
 #include "base/timeutil.h"
 #include "core/suppress.h"
@@ -443,9 +444,9 @@ static int load(struct view *v, int weeks, size_t *ret_schools, size_t *ret_grad
         return r;
     r = store_sv_schools(db, v->g, school_name_cb, v);
     if (r == 0)
-        r = store_sv_groups(db, v->g, day, v->week_now - SV_WINDOW_WEEKS + 1, group_cb, v);
+        r = store_sv_groups(db, v->g, v->week_now - SV_WINDOW_WEEKS + 1, group_cb, v);
     if (r == 0)
-        r = store_sv_weeks(db, v->g, day, v->week_first, v->week_now, week_cb, v);
+        r = store_sv_weeks(db, v->g, v->week_first, v->week_now, week_cb, v);
     if (r < 0)
         return c->err[0] ? r : ctx_fail(c, r, "cannot read the district's aggregates");
     return build(v, ret_schools, ret_grades);
@@ -472,6 +473,26 @@ static int finish(struct view *v, json_t *o, json_t **ret)
     return 0;
 }
 
+/*
+ * The groups of the reader's district worked out again when a day or a
+ * roster import has passed since (store_sv_fresh): a write of derived
+ * tables, so before the gate's read transaction; it discloses nothing (a
+ * reader the gate then refuses has only made the next view cheaper).
+ */
+static int fresh(struct ctx *c)
+{
+    struct db *db;
+    int r;
+
+    if (!c->who || c->who->district_id <= 0)
+        return 0; /* the gate refuses it */
+    if ((r = ctx_db(c, &db)) < 0)
+        return r;
+    if ((r = store_sv_fresh(db, c->who->district_id, c->now_ms / DAY_MS)) < 0)
+        return ctx_fail(c, r, "cannot work out the district's groups");
+    return 0;
+}
+
 int schoolview_school(struct ctx *c, int64_t school_id, int weeks, json_t **ret)
 {
     struct access_resource res = {RES_SCHOOL_STATS, 0, school_id};
@@ -480,7 +501,7 @@ int schoolview_school(struct ctx *c, int64_t school_id, int weeks, json_t **ret)
     struct db *db;
     int r;
 
-    if ((r = access_check(c, ACT_READ, &res, &v.g)) < 0)
+    if ((r = fresh(c)) < 0 || (r = access_check(c, ACT_READ, &res, &v.g)) < 0)
         return r;
     c->purpose = "school overview";
     if ((r = load(&v, weeks, &n_schools, &n_grades)) < 0)
@@ -542,7 +563,7 @@ int schoolview_district(struct ctx *c, int64_t district_id, int weeks, json_t **
     struct db *db;
     int r;
 
-    if ((r = access_check(c, ACT_READ, &res, &v.g)) < 0)
+    if ((r = fresh(c)) < 0 || (r = access_check(c, ACT_READ, &res, &v.g)) < 0)
         return r;
     c->purpose = "district overview";
     if ((r = load(&v, weeks, &n_schools, &n_grades)) < 0)

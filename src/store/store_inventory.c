@@ -706,6 +706,40 @@ static const struct inv_column inventory[] = {
     COL("device_events", "ack_guardian", "devices"),
     COL("device_events", "recorded_by", "devices"),
     COL("device_events", "recorded_by_name", "devices"),
+    /* sv_state: when the school views' groups were last worked out */
+    TABLE("sv_state", "derived", "learning", "learning"),
+    COL("sv_state", "district_id", "none"),
+    COL("sv_state", "day", "none"),
+    COL("sv_state", "import_id", "none"),
+    /* sv_members: each student's group in the school views (school, grade, reporting class) */
+    TABLE("sv_members", "derived", "learning", "learning"),
+    COL("sv_members", "district_id", "none"),
+    COL("sv_members", "user_id", "education"),
+    COL("sv_members", "school_id", "education"),
+    COL("sv_members", "grade", "education"),
+    COL("sv_members", "class_id", "education"),
+    COL("sv_members", "last_week", "education"),
+    /* sv_groups: students and skills mastered per group (counts, no one named) */
+    TABLE("sv_groups", "derived", "learning", "learning"),
+    COL("sv_groups", "district_id", "none"),
+    COL("sv_groups", "school_id", "none"),
+    COL("sv_groups", "grade", "none"),
+    COL("sv_groups", "class_id", "none"),
+    COL("sv_groups", "students", "none"),
+    COL("sv_groups", "mastered", "none"),
+    /* sv_weeks: practice per group and week (counts, no one named) */
+    TABLE("sv_weeks", "derived", "learning", "learning"),
+    COL("sv_weeks", "district_id", "none"),
+    COL("sv_weeks", "school_id", "none"),
+    COL("sv_weeks", "grade", "none"),
+    COL("sv_weeks", "class_id", "none"),
+    COL("sv_weeks", "week", "none"),
+    COL("sv_weeks", "active", "none"),
+    COL("sv_weeks", "last", "none"),
+    COL("sv_weeks", "seconds", "none"),
+    COL("sv_weeks", "net", "none"),
+    COL("sv_weeks", "act_seconds", "none"),
+    COL("sv_weeks", "act_net", "none"),
 };
 /* clang-format on */
 

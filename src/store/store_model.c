@@ -9,6 +9,7 @@
 #include "store/db.h"
 #include "store/grant_impl.h"
 #include "store/store_model.h"
+#include "store/store_schoolview.h"
 
 #define SKILL_COLS \
     "id, skill, prior, learn, forget, guess, slip, fitted_ms, fit_answers, fit_loglik"
@@ -278,6 +279,8 @@ int store_model_reset(struct db *db, int64_t district_id)
         n = db_exec(db, "DELETE FROM model_days WHERE district_id = ?", "i", district_id);
     if (n >= 0)
         n = db_exec(db, "DELETE FROM model_cursor WHERE district_id = ?", "i", district_id);
+    if (n >= 0)
+        n = store_sv_forget(db, district_id, true);
     return n < 0 ? (int)n : 0;
 }
 
@@ -326,30 +329,53 @@ int store_model_forget_user(struct db *db, int64_t district_id, int64_t user_id)
     if (n >= 0)
         n = db_exec(db, "DELETE FROM model_days WHERE district_id = ? AND user_id = ?", "ii",
                     district_id, user_id);
+    if (n >= 0)
+        n = store_sv_forget(db, district_id, false);
     return n < 0 ? (int)n : 0;
 }
 
 int store_model_usage_add(struct db *db, int64_t district_id, int64_t user_id,
                           const struct model_usage *u)
 {
+    struct sv_usage sv = {0};
     int64_t n = 0;
-    if (u->answers || u->seconds || u->gained || u->lost)
-        n = db_exec(db,
-                    "INSERT INTO model_weekly (district_id, user_id, week, answers, seconds, "
-                    "gained, lost) VALUES (?, ?, ?, ?, ?, ?, ?) "
-                    "ON CONFLICT (district_id, user_id, week) DO UPDATE SET "
-                    "answers = model_weekly.answers + excluded.answers, "
-                    "seconds = model_weekly.seconds + excluded.seconds, "
-                    "gained = model_weekly.gained + excluded.gained, "
-                    "lost = model_weekly.lost + excluded.lost",
-                    "iiiiiii", district_id, user_id, u->week, u->answers, u->seconds, u->gained,
-                    u->lost);
+    if (!u->answers && !u->seconds && !u->gained && !u->lost)
+        return 0;
+    if ((n = store_sv_usage_begin(db, district_id, user_id, u->week, &sv)) < 0)
+        return (int)n;
+    n = db_exec(db,
+                "INSERT INTO model_weekly (district_id, user_id, week, answers, seconds, "
+                "gained, lost) VALUES (?, ?, ?, ?, ?, ?, ?) "
+                "ON CONFLICT (district_id, user_id, week) DO UPDATE SET "
+                "answers = model_weekly.answers + excluded.answers, "
+                "seconds = model_weekly.seconds + excluded.seconds, "
+                "gained = model_weekly.gained + excluded.gained, "
+                "lost = model_weekly.lost + excluded.lost",
+                "iiiiiii", district_id, user_id, u->week, u->answers, u->seconds, u->gained,
+                u->lost);
     if (n >= 0 && u->gained != u->lost)
         n = db_exec(db,
                     "INSERT INTO model_learners (district_id, user_id, mastered) VALUES (?, ?, ?) "
                     "ON CONFLICT (district_id, user_id) DO UPDATE SET "
                     "mastered = model_learners.mastered + excluded.mastered",
                     "iii", district_id, user_id, u->gained - u->lost);
+    if (n >= 0)
+        n = store_sv_usage_end(db, district_id, user_id, &sv, u->week, u->answers, u->seconds,
+                               u->gained - u->lost, u->gained - u->lost);
+    return n < 0 ? (int)n : 0;
+}
+
+int store_model_lock(struct db *db, int64_t district_id)
+{
+    /* a district without a cursor yet gets one at 0 (what a missing row reads as), so there is
+     * always a row to lock */
+    int64_t n = db_exec(db,
+                        "INSERT INTO model_cursor (district_id, last_seq) VALUES (?, 0) "
+                        "ON CONFLICT (district_id) DO NOTHING",
+                        "i", district_id);
+    if (n >= 0)
+        n = db_exec(db, "UPDATE model_cursor SET last_seq = last_seq WHERE district_id = ?", "i",
+                    district_id);
     return n < 0 ? (int)n : 0;
 }
 

@@ -114,4 +114,11 @@ struct model_usage {
 int store_model_usage_add(struct db *db, int64_t district_id, int64_t user_id,
                           const struct model_usage *u);
 
+/*
+ * Take the district's cursor row for the transaction (a batch of the
+ * follower takes it first, so a batch never interleaves with another, nor
+ * with the school views' working out of their groups, store_schoolview.c).
+ */
+int store_model_lock(struct db *db, int64_t district_id);
+
 #endif
