@@ -141,8 +141,12 @@ static void *writer_main(void *arg)
         gc->head = gc->tail = NULL;
         pthread_mutex_unlock(&gc->mu);
         int r = 0;
-        if (!db && (r = store_acquire(gc->store, &db)) == 0 && gc->ops->connected)
-            gc->ops->connected(db, gc->state);
+        if (!db && (r = store_acquire(gc->store, &db)) == 0) {
+            /* audit and LRS rows only: no cache of the store's rows (store_write_gen) minds */
+            store_set_quiet(db);
+            if (gc->ops->connected)
+                gc->ops->connected(db, gc->state);
+        }
         if (r < 0) {
             fail_batch(batch, r);
             if (gc->ops->finish)

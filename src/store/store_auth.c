@@ -296,8 +296,12 @@ int store_session_lookup(struct db *db, const uint8_t token_hash[AUTH_HASH_LEN],
 
 int store_session_touch(struct db *db, int64_t id, int64_t now_ms)
 {
+    /* quiet: a session cache keeps its own seen_at (store_write_gen) */
+    bool quiet = db->quiet;
+    db->quiet = true;
     int64_t n = db_exec(db, "UPDATE sessions SET seen_at = ? WHERE id = ? AND seen_at < ?", "iii",
                         now_ms, id, now_ms);
+    db->quiet = quiet;
     return n < 0 ? (int)n : 0;
 }
 
