@@ -633,6 +633,31 @@ int store_teaches_class(struct db *db, int64_t district_id, int64_t teacher, int
                                  "iiiiiii", district_id, class_id, teacher, day, day, day, day));
 }
 
+int store_class_facts_teacher(struct db *db, int64_t class_id, int64_t teacher, int64_t day,
+                              int64_t *ret_district_id, int64_t *ret_school_id, int *ret_teaches)
+{
+    struct db_stmt *st;
+    int r = db_query(db, &st,
+                     "SELECT k.district_id, k.school_id, CASE WHEN EXISTS (SELECT 1 FROM "
+                     "enrollments t WHERE t.district_id = k.district_id AND t.class_id = k.id AND "
+                     "t.user_id = ? AND t.role IN ('teacher', 'aide')" ENR_NOW("t")
+                         CLASS_NOW("t") ") THEN 1 ELSE 0 END FROM classes k WHERE k.id = ?",
+                     "iiiiii", teacher, day, day, day, day, class_id);
+    if (r < 0)
+        return r;
+    r = db_step(st);
+    if (r > 0) {
+        *ret_district_id = db_col_int64(st, 0);
+        *ret_school_id = db_col_int64(st, 1);
+        *ret_teaches = db_col_int64(st, 2) != 0;
+        r = 0;
+    } else if (r == 0) {
+        r = -ENOENT;
+    }
+    db_done(st);
+    return r;
+}
+
 int store_teaches_student(struct db *db, int64_t district_id, int64_t teacher, int64_t student,
                           int64_t day)
 {
