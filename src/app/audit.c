@@ -3,9 +3,11 @@
  *
  * Group commit (groupcommit.h): one writer per store, with its own
  * connection. Requests queue units of work and wait (or are woken); the
- * writer runs every queued unit in a savepoint of one write transaction (a
- * failing unit is rolled back alone), commits once (one fsync in SQLite
- * WAL with synchronous=FULL), then tells the callers. Appending locks the
+ * writer runs every queued unit in one write transaction, without a
+ * savepoint each (when one fails, the batch is rolled back and run again
+ * with a savepoint per unit, so that one is rolled back alone), commits
+ * once (one fsync in SQLite WAL with synchronous=FULL), then tells the
+ * callers. Appending locks the
  * chain head once per batch inside that transaction and keeps it in memory
  * for the batch, so entries of one batch chain one after another, and the
  * head (keyed by the store) is written once before the commit.
@@ -180,9 +182,7 @@ static int write_entry(struct ctx *c, struct db *db, const struct audit_entry *e
     w.subjects = buf_cstr(&subj);
     entry_hash(&w, w.hash);
     entry_tag(store_seal(c->store), w.hash, w.tag);
-    r = store_audit_insert(db, &w, &id);
-    if (r == 0 && n_ids)
-        r = store_audit_subjects(db, w.chain, ids, n_ids, id);
+    r = store_audit_insert_indexed(db, &w, ids, n_ids, &id);
     if (r == 0)
         memcpy(ret_hash, w.hash, AUDIT_HASH_LEN);
 out:
@@ -431,6 +431,15 @@ static int writer_end(struct db *db, void *state, struct groupcommit_unit *batch
     return head_flush(&aw->cache);
 }
 
+/* The first pass was rolled back: what it remembered for the tripwire did not happen. */
+static void writer_retry(void *state, struct groupcommit_unit *batch)
+{
+    struct audit_writer *aw = state;
+    (void)batch;
+    head_cache = NULL;
+    seen_clear(&aw->seen);
+}
+
 static void writer_finish(void *state, struct groupcommit_unit *batch, int r)
 {
     struct audit_writer *aw = state;
@@ -459,6 +468,7 @@ static const struct groupcommit_ops writer_ops = {
     .begin = writer_begin,
     .end = writer_end,
     .finish = writer_finish,
+    .retry = writer_retry,
 };
 
 static int writer_create(struct store *s, void **ret)
@@ -589,6 +599,7 @@ static int disclose_unit(struct ctx *c, struct db *db, void *arg)
     bool alerted = false;
     int r;
 
+    d->denied = false; /* a batch run again runs this again */
     d->records = count_new(p, seen_now, hour, d);
 
     if (p && d->records > 0) {

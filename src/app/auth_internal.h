@@ -1,7 +1,7 @@
 /*
  * Shared between the identity service's own files (auth_common.c,
- * auth_hash.c, auth_login.c, auth_session.c, auth_totp.c, auth_cards.c,
- * auth_admin.c); not for other modules (they use auth.h).
+ * auth_hash.c, auth_login.c, auth_session.c, auth_cache.c, auth_totp.c,
+ * auth_cards.c, auth_admin.c); not for other modules (they use auth.h).
  */
 #ifndef TRELLIS_APP_AUTH_INTERNAL_H
 #define TRELLIS_APP_AUTH_INTERNAL_H
@@ -19,6 +19,28 @@
 #define DAY_MS         (24 * HOUR_MS)
 #define TOTP_SECRET    20 /* bytes: 160 bits, RFC 4226 section 4 R6 */
 #define TOUCH_EVERY_MS MINUTE_MS
+
+/* ---- auth_cache.c: the session cache ---- */
+
+struct auth_cached {
+    struct principal *who; /* in c->arena when got */
+    int64_t seen_at, expires_at;
+};
+
+/*
+ * The principal of the session whose token digest is key, kept less than
+ * session_cache_ms (config) ago with no write through the store since: 1
+ * (and *ret), or 0. Thread-safe.
+ */
+int auth_cache_get(struct ctx *c, const uint8_t key[AUTH_HASH_LEN], struct auth_cached *ret);
+/*
+ * Keep e (copied) for key; gen is store_write_gen() noted before the rows
+ * were read (nothing is kept if a write committed since).
+ */
+void auth_cache_put(struct ctx *c, const uint8_t key[AUTH_HASH_LEN], uint64_t gen,
+                    const struct auth_cached *e);
+/* The session was touched: its seen_at. */
+void auth_cache_seen(struct ctx *c, const uint8_t key[AUTH_HASH_LEN], int64_t seen_at);
 
 /* Unambiguous characters for codes people type: no 0/O, 1/I/L (auth_common.c). */
 extern const char auth_code_alphabet[];

@@ -189,10 +189,26 @@ int auth_session(struct ctx *c, const char *token, const struct principal **ret)
 
     if (!token || strlen(token) != AUTH_TOKEN_LEN)
         return -ENOENT;
+    token_digest(token, h);
+    struct auth_cached k;
+    if (auth_cache_get(c, h, &k) > 0 && c->now_ms < k.expires_at &&
+        c->now_ms - k.seen_at < idle_ms(c->cfg)) {
+        if (c->now_ms - k.seen_at >= MIN(TOUCH_EVERY_MS, idle_ms(c->cfg) / 4)) {
+            r = ctx_db(c, &db);
+            if (r == 0)
+                r = store_session_touch(db, k.who->session_id, c->now_ms);
+            if (r < 0)
+                return ctx_fail(c, r, "cannot update the session");
+            auth_cache_seen(c, h, c->now_ms);
+        }
+        *ret = k.who;
+        return 0;
+    }
+    /* not kept (or timed out: read it again, and end it with the reason) */
+    uint64_t gen = store_write_gen(c->store);
     r = ctx_db(c, &db);
     if (r < 0)
         return r;
-    token_digest(token, h);
     r = store_session_lookup(db, h, &s, &a);
     if (r == -ENOENT)
         return -ENOENT;
@@ -216,10 +232,13 @@ int auth_session(struct ctx *c, const char *token, const struct principal **ret)
         r = store_session_touch(db, s.id, c->now_ms);
         if (r < 0)
             return ctx_fail(c, r, "cannot update the session");
+        s.seen_at = c->now_ms;
     }
     r = make_principal(c, db, &a, &s, &p);
+    sodium_memzero(&a, sizeof(a));
     if (r < 0)
         return ctx_fail(c, r, "cannot read the account's roles");
+    auth_cache_put(c, h, gen, &(struct auth_cached){p, s.seen_at, s.expires_at});
     *ret = p;
     return 0;
 }

@@ -2,7 +2,9 @@
  * Group commit: see groupcommit.h.
  *
  * The writer sleeps on a condition variable until a unit is queued, takes
- * the whole queue as one batch, runs it and tells the callers: waiting
+ * the whole queue as one batch, runs it (once without savepoints; again
+ * with one per unit that asks for it only when such a unit failed) and
+ * tells the callers: waiting
  * ones through a broadcast on another condition variable, the others
  * through their wake callbacks, called without the lock held.
  */
@@ -23,6 +25,7 @@ struct groupcommit {
     pthread_cond_t work, done;
     struct groupcommit_unit *head, *tail;
     bool stop;
+    uint64_t retries; /* batches run again unit by unit (the writer's; read for tests) */
 };
 
 /*
@@ -62,7 +65,15 @@ static void fail_batch(struct groupcommit_unit *batch, int r)
             u->r = r;
 }
 
-static void run_batch(struct groupcommit *gc, struct db *db, struct groupcommit_unit *batch)
+/*
+ * One pass over the batch in one transaction. Without savepoints, the
+ * first unit that asks for one (u->savepoint) and fails on its own stops
+ * the pass: *ret_retry is set and the transaction is rolled back, so the
+ * caller runs the batch again, each such unit in its own savepoint. 0
+ * after the commit, or a negative errno after the rollback.
+ */
+static int run_pass(struct groupcommit *gc, struct db *db, struct groupcommit_unit *batch,
+                    bool savepoints, bool *ret_retry)
 {
     const struct groupcommit_ops *ops = gc->ops;
     int r = store_begin(db);
@@ -70,13 +81,19 @@ static void run_batch(struct groupcommit *gc, struct db *db, struct groupcommit_
     if (r == 0 && ops->begin)
         r = ops->begin(db, gc->state, batch);
     for (struct groupcommit_unit *u = batch; u && r == 0; u = u->next) {
-        if (u->savepoint && (r = store_savepoint(db, STORE_SP_BEGIN)) < 0)
+        bool sp = savepoints && u->savepoint;
+        u->r = 0;
+        if (sp && (r = store_savepoint(db, STORE_SP_BEGIN)) < 0)
             break;
         r = u->run(u, db, gc->state);
         if (r < 0)
             break; /* the whole transaction rolls back, savepoint and all */
-        if (u->savepoint)
+        if (sp)
             r = store_savepoint(db, u->r < 0 ? STORE_SP_ROLLBACK : STORE_SP_RELEASE);
+        else if (u->savepoint && u->r < 0) {
+            *ret_retry = true;
+            r = -EAGAIN;
+        }
     }
     if (r == 0 && ops->end)
         r = ops->end(db, gc->state, batch);
@@ -84,6 +101,24 @@ static void run_batch(struct groupcommit *gc, struct db *db, struct groupcommit_
         r = store_commit(db);
     else
         store_rollback(db);
+    return r;
+}
+
+static void run_batch(struct groupcommit *gc, struct db *db, struct groupcommit_unit *batch)
+{
+    const struct groupcommit_ops *ops = gc->ops;
+    bool retry = false;
+    int r = run_pass(gc, db, batch, false, &retry);
+
+    if (retry) {
+        /* a unit failed after writing: again, each in a savepoint, so it is rolled back alone */
+        pthread_mutex_lock(&gc->mu);
+        gc->retries++;
+        pthread_mutex_unlock(&gc->mu);
+        if (ops->retry)
+            ops->retry(gc->state, batch);
+        r = run_pass(gc, db, batch, true, &retry);
+    }
     if (r < 0)
         fail_batch(batch, r);
     if (ops->finish)
@@ -106,8 +141,12 @@ static void *writer_main(void *arg)
         gc->head = gc->tail = NULL;
         pthread_mutex_unlock(&gc->mu);
         int r = 0;
-        if (!db && (r = store_acquire(gc->store, &db)) == 0 && gc->ops->connected)
-            gc->ops->connected(db, gc->state);
+        if (!db && (r = store_acquire(gc->store, &db)) == 0) {
+            /* audit and LRS rows only: no cache of the store's rows (store_write_gen) minds */
+            store_set_quiet(db);
+            if (gc->ops->connected)
+                gc->ops->connected(db, gc->state);
+        }
         if (r < 0) {
             fail_batch(batch, r);
             if (gc->ops->finish)
@@ -184,6 +223,14 @@ static int enqueue(struct groupcommit *gc, struct groupcommit_unit *u)
             pthread_cond_wait(&gc->done, &gc->mu);
     pthread_mutex_unlock(&gc->mu);
     return 0;
+}
+
+uint64_t groupcommit_retries(struct groupcommit *gc)
+{
+    pthread_mutex_lock(&gc->mu);
+    uint64_t n = gc->retries;
+    pthread_mutex_unlock(&gc->mu);
+    return n;
 }
 
 int groupcommit_submit(struct groupcommit *gc, struct groupcommit_unit *u)

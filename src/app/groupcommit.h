@@ -11,9 +11,14 @@
  * (groupcommit_submit with a wake callback: a suspended HTTP request).
  * Units that may fail on their own after writing ask for a savepoint
  * (savepoint = true): a failing one is rolled back alone and the others
- * commit. Units without one must fail before they write anything (the
- * LRS checks ids first), since a savepoint per unit makes SQLite copy
- * every page it touches; a storage fault fails the whole batch.
+ * commit. The batch runs first without any savepoint (a savepoint per
+ * unit makes SQLite copy every page it touches, and costs PostgreSQL a
+ * round trip each way); only when such a unit fails is the transaction
+ * rolled back and the batch run again, each of those units in its own
+ * savepoint (so a unit's run may be called twice: it must not keep
+ * anything from a pass that was rolled back; ops->retry is told). Units
+ * without one must fail before they write anything (the LRS checks ids
+ * first); a storage fault fails the whole batch.
  *
  * The user's hooks (struct groupcommit_ops) see the batch from the writer's
  * thread: the connection once when it is taken, each batch's start inside
@@ -64,6 +69,11 @@ struct groupcommit_ops {
      * already), before any caller is told.
      */
     void (*finish)(void *state, struct groupcommit_unit *batch, int r);
+    /*
+     * The first pass was rolled back because a unit with a savepoint failed;
+     * the batch runs again (begin first). Forget what the pass left in state.
+     */
+    void (*retry)(void *state, struct groupcommit_unit *batch);
 };
 
 /*
@@ -86,5 +96,7 @@ void groupcommit_free(struct groupcommit *gc);
 int groupcommit_submit(struct groupcommit *gc, struct groupcommit_unit *u);
 /* Queue u (wake NULL) and wait until it is done: 0 (then u->r is its result) or -EBUSY. */
 int groupcommit_run(struct groupcommit *gc, struct groupcommit_unit *u);
+/* How many batches were run again unit by unit since the writer started (tests). */
+uint64_t groupcommit_retries(struct groupcommit *gc);
 
 #endif

@@ -59,6 +59,10 @@ static const struct setting table[] = {
     S(session_idle_sec, C_INT, "0", 0, 86400, false,
       "seconds of inactivity that end a session, when not 0 (shared classroom devices, tests); "
       "overrides session_idle_min"),
+    S(session_cache_ms, C_INT, "1000", 0, 60000, false,
+      "milliseconds a session's principal is kept in memory (0: read it on every request); a "
+      "write through this server clears it at once, a change by another process (the command "
+      "line) is seen within this time"),
     S(export_alert_limit, C_INT, "500", 1, 100000000, false,
       "student records per hour one person may export or list before a fresh second factor"),
     S(login_max_failures, C_INT, "10", 1, 1000, false,

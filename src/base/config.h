@@ -34,6 +34,7 @@ struct config {
     int64_t session_idle_min;
     int64_t session_max_hours;
     int64_t session_idle_sec;   /* overrides session_idle_min when not 0 (kiosks, tests) */
+    int64_t session_cache_ms;   /* how long a session's principal is kept in memory; 0: not */
     int64_t export_alert_limit; /* student records per hour before the tripwire */
     int64_t login_max_failures; /* failures before a per-account lock */
     bool secure_cookies;        /* set Secure on cookies (served over TLS) */

@@ -4,8 +4,11 @@
  */
 #include "base/common.h"
 
+#include <strings.h>
+
 #include "base/mem.h"
 #include "store/db.h"
+#include "store/store.h"
 
 struct db_stmt_head {
     struct db *db; /* every backend statement starts with its connection */
@@ -27,12 +30,32 @@ void db_tx_all_or_nothing(struct db *db)
         db->drv->all_or_nothing(db);
 }
 
+/* sql may write: anything but a SELECT (a WITH may hold an INSERT). */
+static void note_sql(struct db *db, const char *sql)
+{
+    if (db->quiet || db->dirty)
+        return;
+    while (*sql == ' ' || *sql == '\n' || *sql == '\t')
+        sql++;
+    if (strncasecmp(sql, "SELECT", 6) != 0)
+        db->dirty = true;
+}
+
+void db_settle(struct db *db)
+{
+    if (db->dirty && !db->tx) {
+        db->dirty = false;
+        store_write_gen_bump(db->store);
+    }
+}
+
 int db_vquery(struct db *db, struct db_stmt **ret_st, const char *sql, const char *fmt, va_list ap)
 {
     const struct db_driver *d = db->drv;
     struct db_stmt *st;
     int r, idx = 1;
 
+    note_sql(db, sql);
     r = d->prepare(db, sql, &st);
     if (r < 0)
         return r;
@@ -107,6 +130,7 @@ int64_t db_exec(struct db *db, const char *sql, const char *fmt, ...)
         ;
     n = r < 0 ? r : db->drv->changes(st);
     db->drv->reset(st);
+    db_settle(db);
     return n;
 }
 
@@ -133,6 +157,7 @@ int db_query_int64(struct db *db, int64_t *ret, const char *sql, const char *fmt
         r = -ENOENT;
     }
     db->drv->reset(st);
+    db_settle(db);
     return r;
 }
 
@@ -143,8 +168,10 @@ int db_step(struct db_stmt *st)
 
 void db_done(struct db_stmt *st)
 {
-    if (st)
+    if (st) {
         stmt_db(st)->drv->reset(st);
+        db_settle(stmt_db(st));
+    }
 }
 
 bool db_col_null(struct db_stmt *st, int col)
@@ -199,6 +226,7 @@ int db_col_strdup(struct db_stmt *st, int col, char **ret)
 
 int db_prepare(struct db *db, const char *sql, struct db_stmt **ret_st)
 {
+    note_sql(db, sql);
     return db->drv->prepare(db, sql, ret_st);
 }
 

@@ -72,7 +72,16 @@ struct db {
     int tx;             /* 0: none, 1: read, 2: write */
     uint64_t tx_serial; /* counts transactions begun on this connection (grants name theirs) */
     bool write_locked;  /* holds the store's writer lock (SQLite: one writer at a time) */
+    /*
+     * A statement that may write ran (anything but a SELECT): when it is
+     * committed (or ends, outside a transaction) the store's write
+     * generation moves on (store_write_gen). Never on a quiet connection.
+     */
+    bool dirty, quiet;
 };
+
+/* The statement ended outside a transaction: a write in it moves the store's generation on. */
+void db_settle(struct db *db);
 
 extern const struct db_driver db_sqlite_driver;
 extern const struct db_driver db_pg_driver; /* only with -Dpostgresql */

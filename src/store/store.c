@@ -5,6 +5,7 @@
 #include "base/common.h"
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <time.h>
 
@@ -37,7 +38,8 @@ struct store {
      * timeout. Unused with PostgreSQL, which has row locks.
      */
     pthread_mutex_t write_mu;
-    pthread_mutex_t svc_mu; /* services: created once, destroyed at close */
+    _Atomic uint64_t write_gen; /* store_write_gen */
+    pthread_mutex_t svc_mu;     /* services: created once, destroyed at close */
     struct {
         const void *key;
         void *svc;
@@ -156,6 +158,7 @@ void store_release(struct store *s, struct db *db)
         return;
     if (db->tx)
         store_rollback(db);
+    db->quiet = false;
     pthread_mutex_lock(&s->mu);
     s->idle[s->n_idle++] = db;
     pthread_cond_signal(&s->cv);
@@ -228,6 +231,7 @@ int store_commit(struct db *db)
     }
     db->tx = 0;
     write_unlock(db);
+    db_settle(db);
     return r;
 }
 
@@ -238,6 +242,23 @@ void store_rollback(struct db *db)
     (void)db->drv->rollback(db);
     db->tx = 0;
     write_unlock(db);
+    db->dirty = false; /* nothing it wrote stays */
+}
+
+uint64_t store_write_gen(struct store *s)
+{
+    return atomic_load(&s->write_gen);
+}
+
+void store_write_gen_bump(struct store *s)
+{
+    atomic_fetch_add(&s->write_gen, 1);
+}
+
+void store_set_quiet(struct db *db)
+{
+    db->quiet = true;
+    db->dirty = false;
 }
 
 bool store_in_tx(const struct db *db)

@@ -86,6 +86,22 @@ void store_rollback(struct db *db);
 bool store_in_tx(const struct db *db);
 
 /*
+ * The store's write generation: moves on after every committed write made
+ * through this store (a write transaction's commit, or a writing statement
+ * outside one), except on quiet connections. A cache of rows (the session
+ * cache) notes it before it reads and trusts what it read only while it has
+ * not moved. Writes by other processes do not move it.
+ */
+uint64_t store_write_gen(struct store *s);
+void store_write_gen_bump(struct store *s);
+/*
+ * This connection's writes leave the generation alone: for writers that
+ * write only rows no cache holds (the audit log's and the LRS's group
+ * commit), and for the session touch.
+ */
+void store_set_quiet(struct db *db);
+
+/*
  * Savepoints inside a write transaction (one level: group commit runs a
  * unit of work in one so its failure is rolled back alone). ROLLBACK rolls
  * back to the savepoint and releases it. 0 or a negative errno.

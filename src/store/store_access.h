@@ -28,6 +28,12 @@ int store_person_facts(struct db *db, int64_t user_id, struct person_facts *ret)
 /* The district and school of a class: 0 or -ENOENT. */
 int store_class_facts(struct db *db, int64_t class_id, int64_t *ret_district_id,
                       int64_t *ret_school_id);
+/*
+ * store_class_facts and store_teaches_class(district of the class, teacher,
+ * class_id, day) in one query (*ret_teaches 1/0): 0 or -ENOENT.
+ */
+int store_class_facts_teacher(struct db *db, int64_t class_id, int64_t teacher, int64_t day,
+                              int64_t *ret_district_id, int64_t *ret_school_id, int *ret_teaches);
 /* Does teacher teach class (an active teacher or aide enrollment in a term holding day)? 1/0. */
 int store_teaches_class(struct db *db, int64_t district_id, int64_t teacher, int64_t class_id,
                         int64_t day);

@@ -329,17 +329,60 @@ int store_audit_key_all(struct db *db)
     return r;
 }
 
+#define AUDIT_INSERT                                                                          \
+    "INSERT INTO audit_log (chain, seq, at, actor_kind, actor_id, actor_name, client_addr, "  \
+    "request_id, action, object, subjects, purpose, outcome, detail, prev_hash, hash, tag) "  \
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (chain, seq) DO " \
+    "NOTHING RETURNING id"
+#define AUDIT_ARGS(w)                                                                             \
+    (w)->chain, (w)->seq, (w)->at, (w)->actor_kind, (w)->actor_id, (w)->actor_name,               \
+        (w)->client_addr, (w)->request_id, (w)->action, (w)->object, (w)->subjects, (w)->purpose, \
+        (w)->outcome, (w)->detail, (const void *)(w)->prev_hash, (size_t)AUDIT_HASH_LEN,          \
+        (const void *)(w)->hash, (size_t)AUDIT_HASH_LEN, (const void *)(w)->tag,                  \
+        (size_t)AUDIT_TAG_LEN
+
+/*
+ * The chain's head is locked by the caller, so (chain, seq) is free; if it
+ * is not, the log was written behind the lock: -EIO, and nothing written
+ * (ON CONFLICT: no savepoint is needed for a statement that cannot fail on
+ * its unique index, which costs PostgreSQL two round trips).
+ */
 int store_audit_insert(struct db *db, const struct audit_row *w, int64_t *ret_id)
 {
-    return db_query_int64(
-        db, ret_id,
-        "INSERT INTO audit_log (chain, seq, at, actor_kind, actor_id, actor_name, client_addr, "
-        "request_id, action, object, subjects, purpose, outcome, detail, prev_hash, hash, tag) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-        "iiisisssssssssbbb", w->chain, w->seq, w->at, w->actor_kind, w->actor_id, w->actor_name,
-        w->client_addr, w->request_id, w->action, w->object, w->subjects, w->purpose, w->outcome,
-        w->detail, (const void *)w->prev_hash, (size_t)AUDIT_HASH_LEN, (const void *)w->hash,
-        (size_t)AUDIT_HASH_LEN, (const void *)w->tag, (size_t)AUDIT_TAG_LEN);
+    int r = db_query_int64(db, ret_id, AUDIT_INSERT, "iiisisssssssssbbb", AUDIT_ARGS(w));
+    return r == -ENOENT ? -EIO : r;
+}
+
+/* PostgreSQL: the entry and its index rows in one statement (one round trip). */
+static int entry_pg(struct db *db, const struct audit_row *w, const int64_t *user_ids, size_t n,
+                    int64_t *ret_id)
+{
+    struct buf ids = BUF_INIT(64u << 20);
+    int r = buf_putc(&ids, '{');
+    for (size_t i = 0; r >= 0 && i < n; i++)
+        r = buf_appendf(&ids, "%s%lld", i ? "," : "", (long long)user_ids[i]);
+    if (r >= 0)
+        r = buf_putc(&ids, '}');
+    if (r >= 0)
+        r = db_query_int64(db, ret_id,
+                           "WITH e AS (" AUDIT_INSERT "), s AS (INSERT INTO audit_subjects "
+                           "(district_id, user_id, entry_id) SELECT ?, unnest(CAST(? AS "
+                           "BIGINT[])), id FROM e ON CONFLICT DO NOTHING) SELECT id FROM e",
+                           "iiisisssssssssbbbis", AUDIT_ARGS(w), w->chain, buf_cstr(&ids));
+    buf_release(&ids);
+    return r == -ENOENT ? -EIO : r;
+}
+
+int store_audit_insert_indexed(struct db *db, const struct audit_row *w, const int64_t *user_ids,
+                               size_t n, int64_t *ret_id)
+{
+    int r;
+    if (n && db_dialect(db) == DB_POSTGRESQL)
+        return entry_pg(db, w, user_ids, n, ret_id);
+    r = store_audit_insert(db, w, ret_id);
+    if (r == 0 && n)
+        r = store_audit_subjects(db, w->chain, user_ids, n, *ret_id);
+    return r;
 }
 
 /* Multi-row inserts of 32, 16 ... 1 rows (static text: statements are cached by address). */

@@ -72,12 +72,19 @@ int store_audit_set_head(struct db *db, int64_t chain, int64_t seq,
  * heads once, at the upgrade.
  */
 int store_audit_key_all(struct db *db);
-/* Insert an entry (every field of row but id): 0 and *ret_id. */
+/* Insert an entry (every field of row but id): 0 and *ret_id; -EIO when its seq is taken. */
 int store_audit_insert(struct db *db, const struct audit_row *row, int64_t *ret_id);
 /* Index an entry under a student, or under n students (a few multi-row inserts). */
 int store_audit_subject(struct db *db, int64_t district_id, int64_t user_id, int64_t entry_id);
 int store_audit_subjects(struct db *db, int64_t district_id, const int64_t *user_ids, size_t n,
                          int64_t entry_id);
+/*
+ * Insert an entry and index it under its n students (user_ids, distinct),
+ * indexed under row->chain (the district): 0 and *ret_id. One statement on
+ * PostgreSQL.
+ */
+int store_audit_insert_indexed(struct db *db, const struct audit_row *row, const int64_t *user_ids,
+                               size_t n, int64_t *ret_id);
 
 /*
  * Every entry in id order (rows are borrowed for the call), then nothing

@@ -296,8 +296,12 @@ int store_session_lookup(struct db *db, const uint8_t token_hash[AUTH_HASH_LEN],
 
 int store_session_touch(struct db *db, int64_t id, int64_t now_ms)
 {
+    /* quiet: a session cache keeps its own seen_at (store_write_gen) */
+    bool quiet = db->quiet;
+    db->quiet = true;
     int64_t n = db_exec(db, "UPDATE sessions SET seen_at = ? WHERE id = ? AND seen_at < ?", "iii",
                         now_ms, id, now_ms);
+    db->quiet = quiet;
     return n < 0 ? (int)n : 0;
 }
 
@@ -627,6 +631,31 @@ int store_teaches_class(struct db *db, int64_t district_id, int64_t teacher, int
                                  "t.class_id = ? AND t.user_id = ? AND t.role IN ('teacher', "
                                  "'aide')" ENR_NOW("t") CLASS_NOW("t") " LIMIT 1",
                                  "iiiiiii", district_id, class_id, teacher, day, day, day, day));
+}
+
+int store_class_facts_teacher(struct db *db, int64_t class_id, int64_t teacher, int64_t day,
+                              int64_t *ret_district_id, int64_t *ret_school_id, int *ret_teaches)
+{
+    struct db_stmt *st;
+    int r = db_query(db, &st,
+                     "SELECT k.district_id, k.school_id, CASE WHEN EXISTS (SELECT 1 FROM "
+                     "enrollments t WHERE t.district_id = k.district_id AND t.class_id = k.id AND "
+                     "t.user_id = ? AND t.role IN ('teacher', 'aide')" ENR_NOW("t")
+                         CLASS_NOW("t") ") THEN 1 ELSE 0 END FROM classes k WHERE k.id = ?",
+                     "iiiiii", teacher, day, day, day, day, class_id);
+    if (r < 0)
+        return r;
+    r = db_step(st);
+    if (r > 0) {
+        *ret_district_id = db_col_int64(st, 0);
+        *ret_school_id = db_col_int64(st, 1);
+        *ret_teaches = db_col_int64(st, 2) != 0;
+        r = 0;
+    } else if (r == 0) {
+        r = -ENOENT;
+    }
+    db_done(st);
+    return r;
 }
 
 int store_teaches_student(struct db *db, int64_t district_id, int64_t teacher, int64_t student,

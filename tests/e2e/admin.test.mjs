@@ -68,6 +68,8 @@ function studentSet(name, rows, role = 'student') {
 
 before(async () => {
   srv = await demoServer({
+    // staleMfa() edits sessions behind the server's back: no session cache, so it is seen at once
+    TRELLIS_SESSION_CACHE_MS: '0',
     TRELLIS_TRUST_PROXY: 'true', TRELLIS_LRS_FORWARD_URL: 'http://127.0.0.1:9/xapi/',
     TRELLIS_LRS_FORWARD_KEY: 'forward-key', TRELLIS_LRS_FORWARD_SECRET: FORWARD_SECRET,
   });

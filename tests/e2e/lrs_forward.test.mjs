@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import http from 'node:http';
 import { randomUUID, createHash } from 'node:crypto';
-import { startServer, request, trellis, BIN } from './lib/trellis.mjs';
+import { startServer, request, trellis, BIN, mapArgs } from './lib/trellis.mjs';
 
 let src, up, srcClient, upClient, proxy;
 const basic = (c) => 'Basic ' + Buffer.from(`${c.key}:${c.secret}`).toString('base64');
@@ -103,8 +103,14 @@ function forwardArgs(extra = []) {
   return ['lrs', 'forward', '--db', src.db, '--to', proxy.url + '/xapi', '--key', upClient.key, '--secret', upClient.secret, '--batch', '25', ...extra];
 }
 
+// spawn the CLI with the database (and key file) of the backend under test
+function spawnCli(args) {
+  const m = mapArgs(args, {});
+  return spawn(BIN, m.args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...m.env } });
+}
+
 function runForward(extra = []) {
-  const p = spawn(BIN, forwardArgs(extra), { stdio: ['ignore', 'pipe', 'pipe'] });
+  const p = spawnCli(forwardArgs(extra));
   let out = '', err = '';
   p.stdout.on('data', (d) => { out += d; });
   p.stderr.on('data', (d) => { err += d; });
@@ -114,7 +120,7 @@ function runForward(extra = []) {
 
 // The CLI must not block this process: the proxy answers from its event loop.
 async function fwd(extra = [], args = null) {
-  const p = spawn(BIN, args || forwardArgs(extra), { stdio: ['ignore', 'pipe', 'pipe'] });
+  const p = spawnCli(args || forwardArgs(extra));
   let stdout = '', stderr = '';
   p.stdout.on('data', (d) => { stdout += d; });
   p.stderr.on('data', (d) => { stderr += d; });

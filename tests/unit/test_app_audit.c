@@ -5,13 +5,16 @@
  * heads were keyed is keyed by its upgrade; and a head rewritten outside
  * Trellis is recorded by the next append (through group commit and through
  * a caller's own transaction) instead of being hidden under a new keyed
- * head.
+ * head. A batch runs without savepoints; one whose unit fails after writing
+ * is run again unit by unit (the others commit, the failed one leaves
+ * nothing, the chain verifies).
  */
 #include "test.h"
 
 #include <pthread.h>
 
 #include "app/audit.h"
+#include "app/groupcommit.h"
 #include "app/principal.h"
 #include "base/buf.h"
 #include "store/db.h"
@@ -149,6 +152,115 @@ static void test_group_commit_from_many_threads(void **state)
     assert_string_equal(rep.problem, "");
 }
 
+/* ---- a batch retried unit by unit ---- */
+
+struct retry_unit {
+    struct groupcommit_unit gu; /* first */
+    struct ctx c;
+    struct arena arena;
+    struct principal op;
+    const char *detail;
+    bool fail, block;
+    int runs;
+    struct waker woke;
+};
+
+static pthread_mutex_t gate_mu = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t gate_cv = PTHREAD_COND_INITIALIZER;
+static bool gate_started, gate_open;
+
+static int retry_run(struct groupcommit_unit *gu, struct db *db, void *state)
+{
+    struct retry_unit *u = (struct retry_unit *)gu;
+    (void)state;
+    u->runs++;
+    if (u->block) {
+        /* hold the writer until the others are queued behind it: they make one batch */
+        pthread_mutex_lock(&gate_mu);
+        gate_started = true;
+        pthread_cond_broadcast(&gate_cv);
+        while (!gate_open)
+            pthread_cond_wait(&gate_cv, &gate_mu);
+        pthread_mutex_unlock(&gate_mu);
+    }
+    struct audit_entry e = {.action = "change", .object = "test", .detail = u->detail};
+    int r = audit_append(&u->c, db, &e);
+    gu->r = r < 0 ? r : u->fail ? -EIO : 0;
+    return 0;
+}
+
+static void retry_submit(struct groupcommit *gc, struct retry_unit *u, const char *detail,
+                         bool fail, bool block)
+{
+    memset(u, 0, sizeof(*u));
+    u->arena = (struct arena)ARENA_INIT;
+    pthread_mutex_init(&u->woke.mu, NULL);
+    pthread_cond_init(&u->woke.cv, NULL);
+    principal_operator(&u->op, F.d1, "retry");
+    ctx_init(&u->c, F.store, &F.cfg, &u->arena, F.now, "req");
+    u->c.who = &u->op;
+    u->detail = detail;
+    u->fail = fail;
+    u->block = block;
+    u->gu.run = retry_run;
+    u->gu.savepoint = true;
+    u->gu.wake = wake;
+    u->gu.wake_arg = &u->woke;
+    assert_int_equal(groupcommit_submit(gc, &u->gu), 0);
+}
+
+static void retry_wait(struct retry_unit *u)
+{
+    pthread_mutex_lock(&u->woke.mu);
+    while (!u->woke.woken)
+        pthread_cond_wait(&u->woke.cv, &u->woke.mu);
+    pthread_mutex_unlock(&u->woke.mu);
+    ctx_release(&u->c);
+    arena_release(&u->arena);
+}
+
+static const struct groupcommit_ops retry_ops = {.thread_name = "retry-test"};
+
+static void test_failed_unit_retries_the_batch_one_by_one(void **state)
+{
+    static struct retry_unit u[4];
+    struct audit_verify_report rep;
+    struct groupcommit *gc;
+    (void)state;
+    assert_int_equal(groupcommit_new(F.store, &retry_ops, NULL, &gc), 0);
+    retry_submit(gc, &u[0], "retry-test blocker", false, true);
+    pthread_mutex_lock(&gate_mu);
+    while (!gate_started)
+        pthread_cond_wait(&gate_cv, &gate_mu);
+    pthread_mutex_unlock(&gate_mu);
+    retry_submit(gc, &u[1], "retry-test one", false, false);
+    retry_submit(gc, &u[2], "retry-test two fails", true, false);
+    retry_submit(gc, &u[3], "retry-test three", false, false);
+    pthread_mutex_lock(&gate_mu);
+    gate_open = true;
+    pthread_cond_broadcast(&gate_cv);
+    pthread_mutex_unlock(&gate_mu);
+    for (int i = 0; i < 4; i++)
+        retry_wait(&u[i]);
+    /*
+     * the blocker ran alone; the three behind it together until the second
+     * failed (the third had not run yet), then again one by one
+     */
+    assert_int_equal(groupcommit_retries(gc), 1);
+    assert_int_equal(u[0].runs, 1);
+    assert_int_equal(u[1].runs, 2);
+    assert_int_equal(u[2].runs, 2);
+    assert_int_equal(u[3].runs, 1);
+    assert_int_equal(u[1].gu.r, 0);
+    assert_int_equal(u[2].gu.r, -EIO);
+    assert_int_equal(u[3].gu.r, 0);
+    groupcommit_free(gc);
+    assert_int_equal(entries_with("retry-test "), 3);
+    assert_int_equal(entries_with("retry-test two"), 0);
+    assert_int_equal(verify(&rep), 0);
+    assert_string_equal(rep.problem, "");
+}
+
 static int collect_line(const char *line, void *arg)
 {
     struct buf *b = arg;
@@ -265,6 +377,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_group_commit_from_many_threads),
+        cmocka_unit_test(test_failed_unit_retries_the_batch_one_by_one),
         cmocka_unit_test(test_checkpoint_round_trip),
         cmocka_unit_test(test_upgrade_keys_the_heads),
         /* last: it leaves the log with the alerts in it */

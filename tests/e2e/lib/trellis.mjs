@@ -75,7 +75,8 @@ function dropPgDbs() {
 if (PG) process.on('exit', dropPgDbs);
 
 // On PostgreSQL: the --db value mapped and the key file beside the path, unless given.
-function mapArgs(args, env) {
+// A command line's --db path as the backend under test has it (and its key file): { args, env }.
+export function mapArgs(args, env) {
   if (!PG) return { args, env };
   const out = [...args];
   const i = out.indexOf('--db');
