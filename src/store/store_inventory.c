@@ -751,17 +751,17 @@ static const struct inv_key categories[] = {
                     "ethnicity), and pronouns."},
     {"education", "Learning records: answers, hints, time spent, mastery of skills, "
                   "assignments."},
+    {"connectivity", "A family's answers about the devices and internet at home, referrals to "
+                     "low-cost internet programmes, and who came to digital-skills sessions."},
+    {"devices", "Which school device or hotspot a person was lent, its condition, damage and "
+                "losses, and a guardian's acknowledgement of the device agreement."},
+    {"professional", "Staff's professional learning: micro-credentials awarded, the evidence "
+                     "submitted for them and the assessors' scores."},
     {"account", "Account details: login name, language, roles, sign-in times and addresses, "
                 "login cards."},
     {"credential", "Secrets that prove who someone is: digests of passwords and codes, "
                    "second-factor secrets."},
     {"audit", "The record of who saw or changed a student's records, when and why."},
-    {"connectivity", "A family's answers about the devices and internet at home, referrals to "
-                     "low-cost internet programmes, and who came to digital-skills sessions."},
-    {"professional", "Staff's professional learning: micro-credentials awarded, the evidence "
-                     "submitted for them and the assessors' scores."},
-    {"devices", "Which school device or hotspot a person was lent, its condition, damage and "
-                "losses, and a guardian's acknowledgement of the device agreement."},
 };
 
 static const struct inv_key retentions[] = {

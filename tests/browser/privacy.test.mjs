@@ -33,7 +33,8 @@ test('the notice is public, names no one, and every key it uses is worded in bot
   assert.equal(r.status, 200);
   assert.equal(r.headers.get('cache-control'), 'no-store', 'one Cache-Control, as every JSON answer');
   const cats = notice.categories.map((c) => c.category);
-  assert.deepEqual(cats, ['directory', 'contact', 'demographic', 'education', 'account', 'credential', 'audit']);
+  assert.deepEqual(cats, ['directory', 'contact', 'demographic', 'education', 'connectivity', 'devices', 'professional',
+    'account', 'credential', 'audit']);
   const contact = notice.categories.find((c) => c.category === 'contact');
   assert.equal(contact.sealed, 'some', 'sealed contact data and its unsealed digests');
   assert.ok(contact.fields.some((f) => f.table === 'users' && f.column === 'email_sealed' && f.sealed));
