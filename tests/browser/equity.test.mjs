@@ -141,7 +141,7 @@ test('the district dashboard in English and Spanish, 1280 and 360 px: the API\'s
       const a = eq.learning.answers_per_week;
       assert.ok(!a.suppressed, 'the demo has enough students on both sides');
       const text = await page.textContent('.equity-finding');
-      const n1 = (x) => new Intl.NumberFormat(lang, { maximumFractionDigits: 1 }).format(x);
+      const n1 = (x) => new Intl.NumberFormat(lang, { maximumFractionDigits: 1, minimumFractionDigits: 1 }).format(x);
       assert.ok(text.includes(fill(C['equity.answers.means'], { low: n1(a.ci95_low), high: n1(a.ci95_high) })), text);
       const zero = a.ci95_low <= 0 && a.ci95_high >= 0;
       assert.ok(text.includes(C[zero ? 'equity.interval_zero' : 'equity.interval_clear']), text);

@@ -27,8 +27,8 @@ let dev = null; // the device counts, or null when the devices could not be read
 
 // ---- formatting ----
 
-function num(x, digits = 1) {
-  return new Intl.NumberFormat(currentLang(), { maximumFractionDigits: digits, minimumFractionDigits: 0 }).format(x);
+function num(x, digits = 1, min = 0) {
+  return new Intl.NumberFormat(currentLang(), { maximumFractionDigits: digits, minimumFractionDigits: min }).format(x);
 }
 
 function pct(share) {
@@ -132,12 +132,13 @@ function comparison(key, c, w) {
   if (!c || c.suppressed) return h('p', {}, t(`equity.${key}.suppressed`, { n: eq.min_cell }));
   const d = c.difference;
   const digits = key === 'answers' ? 1 : 2;
+  const f = (x) => num(x, digits, digits); // the same decimals throughout: "-0.3 to 1.0"
   const vars = {
-    diff: num(Math.abs(d), digits),
-    with: num(c.mean_with_adequate, digits),
-    without: num(c.mean_without_adequate, digits),
-    low: num(c.ci95_low, digits),
-    high: num(c.ci95_high, digits),
+    diff: f(Math.abs(d)),
+    with: f(c.mean_with_adequate),
+    without: f(c.mean_without_adequate),
+    low: f(c.ci95_low),
+    high: f(c.ci95_high),
     weeks: w,
   };
   const direction = d > 0 ? 'more' : d < 0 ? 'fewer' : 'same';
