@@ -164,6 +164,12 @@ test('the school dashboard in English and Spanish, 1280 and 360 px; another scho
       assert.equal(await page.$('#equity-schools'), null);
       assert.equal((await page.$$('#equity-grades tbody tr')).length, eq.grades.length);
       assert.equal(await ddOf(page, C['equity.dev.in_service']), new Intl.NumberFormat(lang).format(dev.inService));
+      // the CSV by state plan objective, from the link (the browser's session)
+      const csv = await page.evaluate(async () => {
+        const r = await fetch(document.getElementById('equity-csv').href);
+        return [r.status, (await r.text()).split('\r\n')[0]];
+      });
+      assert.deepEqual(csv, [200, 'objective,measure,school_id,school,grade,students_surveyed,students,share,status,note']);
       await checkPage(page, 'equity-school', { lang, width });
       await context.close();
     }

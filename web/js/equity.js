@@ -2,6 +2,7 @@
 // school and district administrators (the server decides who may read what):
 //   GET /api/v1/{districts|schools}/{id}/equity?weeks=W   home access by school and grade,
 //                                                         the join with learning (Welch 95%)
+//   GET /api/v1/{districts|schools}/{id}/equity.csv       (a link) the figures by state plan objective
 //   GET /api/v1/{districts|schools}/{id}/overview?weeks=1  the students enrolled (devices per student)
 //   GET /api/v1/districts/{d}/devices?...[&school=ID]      counts only (limit=1: its `total`),
 //                                                         and the hotspots, counted here
@@ -207,6 +208,7 @@ function render() {
       ? h('p', {}, h('a', { href: `/equity?district=${encodeURIComponent(district)}&weeks=${weeks}` }, t('equity.to_district')))
       : '',
     filters(),
+    h('p', {}, h('a', { class: 'button', id: 'equity-csv', href: `/api/v1/${scope === 'school' ? 'schools' : 'districts'}/${encodeURIComponent(id)}/equity.csv?weeks=${weeks}`, download: '' }, t('equity.csv'))),
     h('div', { class: 'school-view equity-view' },
       section('equity-sum-h', t('equity.summary_heading'), ...headline()),
       ...byPlace(),
