@@ -75,6 +75,14 @@ int conn_session_attendance(struct ctx *c, int64_t session_id, json_t *body, jso
 int conn_equity(struct ctx *c, bool district, int64_t id, int weeks, json_t **ret);
 
 /*
+ * The same figures as a CSV file by state digital-equity plan objective
+ * (conn_equity_csv.c): the same gate check, audit entry and hidden cells;
+ * *ret (mem_free) holds *ret_len bytes.
+ */
+int conn_equity_csv(struct ctx *c, bool district, int64_t id, int weeks, char **ret,
+                    size_t *ret_len);
+
+/*
  * The answer elements' codes, checked as the API does (demo data and
  * tests): 0, or -EINVAL with the field named in ctx->err. ret gets the
  * canonical object (a new reference).

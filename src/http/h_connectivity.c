@@ -10,6 +10,7 @@
 #include <stdio.h>
 
 #include "app/connectivity.h"
+#include "base/mem.h"
 #include "base/str.h"
 #include "http/handlers.h"
 #include "http/request.h"
@@ -157,4 +158,39 @@ int h_conn_school_equity(struct request *rq)
 int h_conn_district_equity(struct request *rq)
 {
     return equity(rq, true);
+}
+
+/* The same figures as a CSV file by state digital-equity plan objective. */
+static int equity_csv(struct request *rq, bool district)
+{
+    const char *w = http_query(rq, "weeks");
+    int64_t id, weeks = 4;
+    char disposition[96];
+    char *csv;
+    size_t n;
+    int r = http_param_id(rq, "id", &id);
+    if (r <= 0)
+        return r;
+    if (w && str_to_int64(str_from(w), 1, 52, &weeks) < 0)
+        return http_problem(rq, -EINVAL, "weeks: a whole number from 1 to 52");
+    rq->ctx.purpose = "equity dashboard export";
+    if ((r = conn_equity_csv(&rq->ctx, district, id, (int)weeks, &csv, &n)) < 0)
+        return r;
+    snprintf(disposition, sizeof(disposition), "attachment; filename=\"%s-%lld-equity.csv\"",
+             district ? "district" : "school", (long long)id);
+    if (http_add_header(rq, "Content-Disposition", disposition) < 0) {
+        mem_free(csv);
+        return -ENOMEM;
+    }
+    return http_respond_take(rq, 200, "text/csv; charset=utf-8; header=present", csv, n);
+}
+
+int h_conn_school_equity_csv(struct request *rq)
+{
+    return equity_csv(rq, false);
+}
+
+int h_conn_district_equity_csv(struct request *rq)
+{
+    return equity_csv(rq, true);
 }

@@ -85,6 +85,8 @@ int h_conn_session_create(struct request *rq);
 int h_conn_session_attendance(struct request *rq);
 int h_conn_school_equity(struct request *rq);
 int h_conn_district_equity(struct request *rq);
+int h_conn_school_equity_csv(struct request *rq);
+int h_conn_district_equity_csv(struct request *rq);
 /* h_family.c */
 int h_children(struct request *rq);
 int h_child_overview(struct request *rq);

@@ -97,6 +97,8 @@ const struct route routes[] = {
     {"PUT", "/api/v1/literacy-sessions/{id}/attendance", h_conn_session_attendance, 0},
     {"GET", "/api/v1/schools/{id}/equity", h_conn_school_equity, ROUTE_NO_BODY},
     {"GET", "/api/v1/districts/{id}/equity", h_conn_district_equity, ROUTE_NO_BODY},
+    {"GET", "/api/v1/schools/{id}/equity.csv", h_conn_school_equity_csv, ROUTE_NO_BODY},
+    {"GET", "/api/v1/districts/{id}/equity.csv", h_conn_district_equity_csv, ROUTE_NO_BODY},
     /* devices and hotspots (h_devices.c) */
     {"GET", "/api/v1/districts/{id}/devices", h_devices_list, ROUTE_NO_BODY},
     {"POST", "/api/v1/districts/{id}/devices/check-out", h_devices_check_out, 0},
@@ -165,6 +167,8 @@ const struct route_disclosure route_disclosures[] = {
     {"GET", "/api/v1/schools/{id}/literacy-sessions", RES_SCHOOL_CONNECTIVITY, ACT_LIST},
     {"GET", "/api/v1/schools/{id}/equity", RES_SCHOOL_EQUITY, ACT_READ},
     {"GET", "/api/v1/districts/{id}/equity", RES_DISTRICT_EQUITY, ACT_READ},
+    {"GET", "/api/v1/schools/{id}/equity.csv", RES_SCHOOL_EQUITY, ACT_READ},
+    {"GET", "/api/v1/districts/{id}/equity.csv", RES_DISTRICT_EQUITY, ACT_READ},
     /* devices: who holds which device */
     {"GET", "/api/v1/districts/{id}/devices", RES_DEVICES, ACT_LIST},
     {"GET", "/api/v1/devices/{id}", RES_DEVICES, ACT_READ},

@@ -125,6 +125,8 @@ function pathFor(route, t) {
     case '/api/v1/schools/{id}/literacy-sessions': return t.kind === 'school' ? `/api/v1/schools/${t.id}/literacy-sessions` : null;
     case '/api/v1/schools/{id}/equity': return t.kind === 'school' ? `/api/v1/schools/${t.id}/equity` : null;
     case '/api/v1/districts/{id}/equity': return t.kind === 'district' ? `/api/v1/districts/${t.id}/equity` : null;
+    case '/api/v1/schools/{id}/equity.csv': return t.kind === 'school' ? `/api/v1/schools/${t.id}/equity.csv` : null;
+    case '/api/v1/districts/{id}/equity.csv': return t.kind === 'district' ? `/api/v1/districts/${t.id}/equity.csv` : null;
     // devices (issue 13): the district's inventory (a district target) or a school's (?school=)
     case '/api/v1/districts/{id}/devices':
       if (t.kind === 'district') return `/api/v1/districts/${t.id}/devices`;
@@ -312,7 +314,7 @@ test('the server answers exactly as the policy table says, for every role and sc
           else if (route.path.endsWith('/overview')) allowedReads.push({ id: r.headers.get('x-request-id'), who: p.name, path });
           else if (t.kind === 'district' || t.kind === 'school') {
             // the people listed: the students among them are named in the entry
-            const students = (r.body.people || []).filter((x) => x.role === 'student').map((x) => x.id);
+            const students = (r.body?.people || []).filter((x) => x.role === 'student').map((x) => x.id);
             if (students.length) allowedReads.push({ id: r.headers.get('x-request-id'), who: p.name, path, subjects: students });
           }
         } else {

@@ -69,6 +69,10 @@ function schoolList(schools) {
         s.id && me.roles?.some((r) => ['school_admin', 'counsellor', 'district_admin'].includes(r))
           ? h('p', {}, h('a', { class: 'button', href: `/connectivity?id=${encodeURIComponent(s.id)}`, 'aria-label': t('conn.home_open', { name: s.name }) }, icon('wifi'), t('conn.home_link')))
           : null,
+        // the school's equity dashboard (equity.js): for its administrators and the district's
+        s.id && me.roles?.some((r) => ['school_admin', 'district_admin'].includes(r))
+          ? h('p', {}, h('a', { class: 'button', href: `/equity?school=${encodeURIComponent(s.id)}`, 'aria-label': t('equity.home_open', { name: s.name }) }, t('equity.home_link')))
+          : null,
       ),
     ),
   );
@@ -122,7 +126,8 @@ function render() {
   else if (role === 'guardian') parts.push(familyBox);
   else if (role === 'counsellor' || role === 'school_admin' || role === 'district_admin') {
     if (role === 'district_admin' && me.district?.id) // the district's dashboard (district.js)
-      parts.push(h('p', {}, h('a', { class: 'button', href: `/district?id=${encodeURIComponent(me.district.id)}` }, t('school.home_district'))));
+      parts.push(h('p', { class: 'home-admin-links' }, h('a', { class: 'button', href: `/district?id=${encodeURIComponent(me.district.id)}` }, t('school.home_district')),
+        ' ', h('a', { class: 'button', href: `/equity?district=${encodeURIComponent(me.district.id)}`, id: 'home-equity' }, t('equity.home_district'))));
     parts.push(section('schools-h', t((home.schools?.length ?? 0) === 1 ? 'home.your_school' : 'home.your_schools'), schoolList(home.schools)));
   } else parts.push(h('p', {}, t('home.nothing')));
   // someone who is a guardian besides their main role: their children after the rest
