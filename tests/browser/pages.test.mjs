@@ -47,7 +47,7 @@ test('the English and Spanish catalogs have the same messages, placeholders and 
   }
   // the same in both languages only where it truly is (names, codes, numbers)
   assert.deepEqual(same, ['title.class_named', 'grade.short.KG', 'grade.short.PK', 'conn.programme.lifeline',
-    'devices.type.chromebook', 'school.title_of'], 'untranslated messages');
+    'devices.type.chromebook', 'equity.count_share', 'school.title_of'], 'untranslated messages');
 });
 
 for (const lang of ['en', 'es']) {
