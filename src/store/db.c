@@ -169,8 +169,9 @@ int db_step(struct db_stmt *st)
 void db_done(struct db_stmt *st)
 {
     if (st) {
-        stmt_db(st)->drv->reset(st);
-        db_settle(stmt_db(st));
+        struct db *db = stmt_db(st); /* reset may free st (a statement reused while reading) */
+        db->drv->reset(st);
+        db_settle(db);
     }
 }
 
