@@ -26,7 +26,9 @@ before(async () => {
     why = NO_CHROMIUM;
     return;
   }
-  srv = await demoServer();
+  // the tests change sessions behind the server's back (sqlShell): no session cache, so that
+  // the server reads them again at once (a real change through the server clears it anyway)
+  srv = await demoServer({ env: { TRELLIS_SESSION_CACHE_MS: '0' } });
   why = srv.noDemo || (await identityMissing(srv));
   if (!why) browser = await launch();
 });
