@@ -8,9 +8,9 @@
  * errors). Events already stored (the same device, kind and time) are
  * skipped and not replayed: the device's state already holds them. Every error is reported as
  * file:line:column: field: reason and then nothing is written. A file without
- * errors is written many rows to a statement: the events in file order
- * (store_device_events_insert_many), then each touched device's loan
- * (store_device_set_loans).
+ * errors is written many rows to a statement: each touched device's final
+ * loan (store_device_set_loans), then the events in file order
+ * (store_device_events_insert_many).
  */
 #include "base/common.h"
 
@@ -246,6 +246,7 @@ int devices_import_history(struct ctx *c, int64_t district_id, const char *label
                      .keys = STRMAP_INIT};
     struct devices_history h;
     struct device_loan *loans = NULL;
+    struct dstate *start = NULL;
     size_t n_loans = 0;
     struct grant *g;
     int r, p;
@@ -273,6 +274,13 @@ int devices_import_history(struct ctx *c, int64_t district_id, const char *label
     if ((r = store_devices_each(x.db, district_id, dev_cb, &x)) < 0 ||
         (r = store_device_event_keys(x.db, district_id, key_cb, &x)) < 0)
         goto out;
+    /* the stored state, for the writing replay (instead of reading the devices again) */
+    if (!(start = mem_calloc(x.n_dev ? x.n_dev : 1, sizeof(*start)))) {
+        r = -ENOMEM;
+        goto out;
+    }
+    if (x.n_dev)
+        memcpy(start, x.dev, x.n_dev * sizeof(*start));
     /* first every check (what the file says and what the database holds), then the writes */
     if ((r = replay(&x, &h, g, false, rep)) < 0)
         goto out;
@@ -288,25 +296,10 @@ int devices_import_history(struct ctx *c, int64_t district_id, const char *label
                      h.errs.n_errors + h.errs.more_errors == 1 ? "" : "s");
         goto out;
     }
-    /* the replay again from the stored state, writing */
-    for (size_t i = 0; i < x.n_dev; i++)
-        x.dev[i].last_at = INT64_MIN;
-    {
-        size_t n = x.n_dev;
-        x.n_dev = 0;
-        strmap_release(&x.tags);
-        if ((r = store_devices_each(x.db, district_id, dev_cb, &x)) < 0)
-            goto out;
-        (void)n;
-    }
-    rep->rows = (long)h.n;
-    if (!(x.pend = mem_calloc(BATCH, sizeof(*x.pend)))) {
-        r = -ENOMEM;
-        goto out;
-    }
-    if ((r = replay(&x, &h, g, true, rep)) < 0)
-        goto out;
-    /* the devices' loans as the replay left them, many to a statement */
+    /*
+     * The devices' loans as the checking replay left them (the writing replay
+     * ends in the same state), many to a statement; then the events.
+     */
     if (!(loans = mem_calloc(x.n_dev ? x.n_dev : 1, sizeof(*loans)))) {
         r = -ENOMEM;
         goto out;
@@ -324,6 +317,16 @@ int devices_import_history(struct ctx *c, int64_t district_id, const char *label
         r = ctx_fail(c, r, "cannot write the devices' loans");
         goto out;
     }
+    /* the replay again from the stored state, writing the events */
+    if (x.n_dev)
+        memcpy(x.dev, start, x.n_dev * sizeof(*start));
+    rep->rows = (long)h.n;
+    if (!(x.pend = mem_calloc(BATCH, sizeof(*x.pend)))) {
+        r = -ENOMEM;
+        goto out;
+    }
+    if ((r = replay(&x, &h, g, true, rep)) < 0)
+        goto out;
     r = store_commit(x.db);
     if (r < 0)
         r = ctx_fail(c, r, "cannot commit the import");
@@ -339,5 +342,6 @@ out:
     mem_free(x.dev);
     mem_free(x.pend);
     mem_free(loans);
+    mem_free(start);
     return r;
 }
