@@ -12,15 +12,18 @@
 # PostgreSQL cluster (PG=1 and scripts/pg-tmp.sh available) the same on a throwaway one.
 # Target: 100,000 devices and 500,000 events in at most 10 s.
 #   DEVICES=10000 bench/devices.sh      (a quick run)
-# BUILD=dir (default build, a release build).
+# BUILD=dir (default build, a release build); BIN=path runs that trellis binary instead (e.g. a
+# copy of the one before a change, to compare both on the same machine in the same hour).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DEVICES=${DEVICES:-100000}
 EVENTS=${EVENTS:-500000}
 BUILD=${BUILD:-build}
-[ -f "$BUILD/build.ninja" ] || meson setup "$BUILD" --buildtype=release -Db_ndebug=true -Dtests=disabled >/dev/null
-ninja -C "$BUILD" src/cli/trellis >/dev/null
-BIN=$BUILD/src/cli/trellis
+if [ -z "${BIN:-}" ]; then
+  [ -f "$BUILD/build.ninja" ] || meson setup "$BUILD" --buildtype=release -Db_ndebug=true -Dtests=disabled >/dev/null
+  ninja -C "$BUILD" src/cli/trellis >/dev/null
+  BIN=$BUILD/src/cli/trellis
+fi
 T=$(mktemp -d /tmp/trellis-devices-XXXXXX)
 PGDIR=
 cleanup() {

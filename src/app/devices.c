@@ -2,7 +2,8 @@
  * The devices service: see devices.h. The file is checked whole first
  * (app/devices_csv.c), then against the database in the import's own
  * transaction (schools by sourcedId, serials of other devices); only a file
- * without a single error is written, device by device, and a device whose
+ * without a single error is written: new devices many to a statement
+ * (store_devices_insert_many), changed ones one by one, and a device whose
  * fields are all the same is not written at all (re-importing changes
  * nothing, not even updated_ms).
  */
@@ -196,39 +197,82 @@ static int check_rows(struct import *im, struct devices_csv *f)
     return 0;
 }
 
+/* New devices go to the store this many at a time (multi-row INSERTs). */
+#define BATCH 1024
+
+struct batch {
+    struct device_rec d[BATCH];
+    char *notes[BATCH];
+    size_t n, first_line;
+};
+
+static int flush(struct import *im, const struct devices_csv *f, struct batch *b, size_t last_line)
+{
+    int r = 0;
+
+    if (b->n)
+        r = store_devices_insert_many(im->db, im->district_id, b->d, b->n, im->c->now_ms);
+    for (size_t i = 0; i < b->n; i++)
+        free(b->notes[i]);
+    if (r < 0)
+        r = ctx_fail(im->c, r, "%s:%zu-%zu: cannot write the devices of these lines", f->label,
+                     b->first_line, last_line);
+    b->n = 0;
+    return r;
+}
+
 static int write_rows(struct import *im, const struct devices_csv *f, struct devices_report *rep)
 {
-    for (size_t i = 0; i < f->n; i++) {
+    struct batch *b = mem_calloc(1, sizeof(*b));
+    size_t last = 0;
+    int r = 0;
+
+    if (!b)
+        return -ENOMEM;
+    for (size_t i = 0; r == 0 && i < f->n; i++) {
         const struct device_row *row = &f->rows[i];
         struct device_rec d;
         struct strmap_entry *t;
         char *notes = NULL;
-        int r = to_rec(im, f, row, &d, &notes);
 
+        r = to_rec(im, f, row, &d, &notes);
         if (r == 0)
             r = canon(&im->b, &d);
         if (r < 0) {
             free(notes);
-            return r;
+            break;
         }
         t = strmap_get(&im->tags, str_from(row->asset_tag));
         if (!t) {
-            int64_t id;
-            r = store_device_insert(im->db, im->district_id, &d, im->c->now_ms, &id);
+            /* new: written with the next batch (notes freed then) */
+            if (!b->n)
+                b->first_line = row->line;
+            b->d[b->n] = d;
+            b->notes[b->n++] = notes;
+            last = row->line;
             rep->created++;
-        } else if (strcmp(im->canons[t->aux], buf_cstr(&im->b)) != 0) {
+            if (b->n == BATCH)
+                r = flush(im, f, b, last);
+            continue;
+        }
+        if (strcmp(im->canons[t->aux], buf_cstr(&im->b)) != 0) {
             d.id = t->id;
             r = store_device_update(im->db, im->district_id, &d, im->c->now_ms);
             rep->updated++;
+            if (r < 0)
+                r = ctx_fail(im->c, r, "%s:%zu: cannot write device '%s'", f->label, row->line,
+                             row->asset_tag);
         } else {
             rep->unchanged++;
         }
         free(notes);
-        if (r < 0)
-            return ctx_fail(im->c, r, "%s:%zu: cannot write device '%s'", f->label, row->line,
-                            row->asset_tag);
     }
-    return 0;
+    if (r == 0)
+        r = flush(im, f, b, last);
+    for (size_t i = 0; i < b->n; i++) /* after a failure */
+        free(b->notes[i]);
+    mem_free(b);
+    return r;
 }
 
 /* Move the file's errors into the report. */

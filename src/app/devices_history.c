@@ -7,7 +7,10 @@
  * check-out of a device lent already, a check-in of one that is not, are
  * errors). Events already stored (the same device, kind and time) are
  * skipped and not replayed: the device's state already holds them. Every error is reported as
- * file:line:column: field: reason and then nothing is written.
+ * file:line:column: field: reason and then nothing is written. A file without
+ * errors is written many rows to a statement: each touched device's final
+ * loan (store_device_set_loans), then the events in file order
+ * (store_device_events_insert_many).
  */
 #include "base/common.h"
 
@@ -40,7 +43,24 @@ struct hist {
     struct dstate *dev;
     size_t n_dev, cap_dev;
     char key[160];
+    /* the writing replay: events not yet written (store_device_events_insert_many) */
+    struct device_event *pend;
+    size_t n_pend, pend_line;
 };
+
+/* Events go to the store this many at a time (multi-row INSERTs). */
+#define BATCH 1024
+
+/* Write the pending events (of lines pend_line to line). */
+static int flush(struct hist *x, struct grant *g, const char *label, size_t line)
+{
+    int r = x->n_pend ? store_device_events_insert_many(x->db, g, x->pend, x->n_pend) : 0;
+    if (r < 0)
+        r = ctx_fail(x->c, r, "%s:%zu-%zu: cannot write the events of these lines", label,
+                     x->pend_line, line);
+    x->n_pend = 0;
+    return r;
+}
 
 static const char *status_static(const char *s)
 {
@@ -125,13 +145,14 @@ static int replay(struct hist *x, struct devices_history *h, struct grant *g, bo
                   struct devices_report *rep)
 {
     int64_t now = x->c->now_ms;
+    size_t last = 0;
+    int r;
 
     for (size_t i = 0; i < h->n; i++) {
         const struct history_row *row = &h->rows[i];
         struct strmap_entry *t;
         struct dstate *d;
         int64_t uid = 0;
-        int r;
 
         if (row->bad)
             continue;
@@ -173,22 +194,23 @@ static int replay(struct hist *x, struct devices_history *h, struct grant *g, bo
         d->last_at = row->at_ms;
         d->last_line = row->line;
         if (write) {
-            struct device_event e = {.device_id = d->id,
-                                     .kind = row->event,
-                                     .at_ms = row->at_ms,
-                                     .user_id = who,
-                                     .has_due = row->has_due,
-                                     .due_day = row->due_day,
-                                     .has_cost = row->has_cost,
-                                     .cost_cents = row->cost_cents,
-                                     .condition = row->condition,
-                                     .note = row->note,
-                                     .recorded_by_name = "import"};
-            int64_t id;
-            if ((r = store_device_event_insert(x->db, g, &e, &id)) < 0)
-                return ctx_fail(x->c, r, "%s:%zu: cannot write the event", h->errs.label,
-                                row->line);
+            if (!x->n_pend)
+                x->pend_line = row->line;
+            x->pend[x->n_pend++] = (struct device_event){.device_id = d->id,
+                                                         .kind = row->event,
+                                                         .at_ms = row->at_ms,
+                                                         .user_id = who,
+                                                         .has_due = row->has_due,
+                                                         .due_day = row->due_day,
+                                                         .has_cost = row->has_cost,
+                                                         .cost_cents = row->cost_cents,
+                                                         .condition = row->condition,
+                                                         .note = row->note,
+                                                         .recorded_by_name = "import"};
+            last = row->line;
             rep->created++;
+            if (x->n_pend == BATCH && (r = flush(x, g, h->errs.label, last)) < 0)
+                return r;
         }
         d->touched = true;
         if (out) {
@@ -210,7 +232,7 @@ static int replay(struct hist *x, struct devices_history *h, struct grant *g, bo
         continue;
     next:;
     }
-    return 0;
+    return write ? flush(x, g, h->errs.label, last) : 0;
 }
 
 int devices_import_history(struct ctx *c, int64_t district_id, const char *label, const char *data,
@@ -223,6 +245,9 @@ int devices_import_history(struct ctx *c, int64_t district_id, const char *label
                      .users = STRMAP_INIT,
                      .keys = STRMAP_INIT};
     struct devices_history h;
+    struct device_loan *loans = NULL;
+    struct dstate *start = NULL;
+    size_t n_loans = 0;
     struct grant *g;
     int r, p;
 
@@ -249,6 +274,13 @@ int devices_import_history(struct ctx *c, int64_t district_id, const char *label
     if ((r = store_devices_each(x.db, district_id, dev_cb, &x)) < 0 ||
         (r = store_device_event_keys(x.db, district_id, key_cb, &x)) < 0)
         goto out;
+    /* the stored state, for the writing replay (instead of reading the devices again) */
+    if (!(start = mem_calloc(x.n_dev ? x.n_dev : 1, sizeof(*start)))) {
+        r = -ENOMEM;
+        goto out;
+    }
+    if (x.n_dev)
+        memcpy(start, x.dev, x.n_dev * sizeof(*start));
     /* first every check (what the file says and what the database holds), then the writes */
     if ((r = replay(&x, &h, g, false, rep)) < 0)
         goto out;
@@ -264,29 +296,37 @@ int devices_import_history(struct ctx *c, int64_t district_id, const char *label
                      h.errs.n_errors + h.errs.more_errors == 1 ? "" : "s");
         goto out;
     }
-    /* the replay again from the stored state, writing */
-    for (size_t i = 0; i < x.n_dev; i++)
-        x.dev[i].last_at = INT64_MIN;
-    {
-        size_t n = x.n_dev;
-        x.n_dev = 0;
-        strmap_release(&x.tags);
-        if ((r = store_devices_each(x.db, district_id, dev_cb, &x)) < 0)
-            goto out;
-        (void)n;
-    }
-    rep->rows = (long)h.n;
-    if ((r = replay(&x, &h, g, true, rep)) < 0)
+    /*
+     * The devices' loans as the checking replay left them (the writing replay
+     * ends in the same state), many to a statement; then the events.
+     */
+    if (!(loans = mem_calloc(x.n_dev ? x.n_dev : 1, sizeof(*loans)))) {
+        r = -ENOMEM;
         goto out;
+    }
     for (size_t i = 0; i < x.n_dev; i++) {
         struct dstate *d = &x.dev[i];
-        if (!d->touched)
-            continue;
-        r = store_device_set_loan(x.db, g, d->id, d->holder, d->has_due, d->due_day, d->status,
-                                  c->now_ms);
-        if (r < 0)
-            goto out;
+        if (d->touched)
+            loans[n_loans++] = (struct device_loan){.device_id = d->id,
+                                                    .holder_id = d->holder,
+                                                    .has_due = d->has_due,
+                                                    .due_day = d->due_day,
+                                                    .status = d->status};
     }
+    if ((r = store_device_set_loans(x.db, g, loans, n_loans, c->now_ms)) < 0) {
+        r = ctx_fail(c, r, "cannot write the devices' loans");
+        goto out;
+    }
+    /* the replay again from the stored state, writing the events */
+    if (x.n_dev)
+        memcpy(x.dev, start, x.n_dev * sizeof(*start));
+    rep->rows = (long)h.n;
+    if (!(x.pend = mem_calloc(BATCH, sizeof(*x.pend)))) {
+        r = -ENOMEM;
+        goto out;
+    }
+    if ((r = replay(&x, &h, g, true, rep)) < 0)
+        goto out;
     r = store_commit(x.db);
     if (r < 0)
         r = ctx_fail(c, r, "cannot commit the import");
@@ -300,5 +340,8 @@ out:
     strmap_release(&x.users);
     strmap_release(&x.keys);
     mem_free(x.dev);
+    mem_free(x.pend);
+    mem_free(loans);
+    mem_free(start);
     return r;
 }

@@ -3,6 +3,7 @@
  */
 #include "base/common.h"
 
+#include <pthread.h>
 #include <stdio.h>
 
 #include "base/mem.h"
@@ -559,4 +560,249 @@ int store_device_event_keys(struct db *db, int64_t district_id,
     }
     db_done(st);
     return r;
+}
+
+/* ---- imports: many rows per statement ---- */
+
+/*
+ * Multi-row statements of 256, 128 ... 1 rows, their text built on first
+ * use and kept for the process (statements are cached by the text's
+ * address). 256 rows of 17 parameters stay far below SQLite's 32766 and
+ * PostgreSQL's 65535.
+ */
+struct rows_sql {
+    const char *head, *row, *tail;
+    char *sql[9]; /* sql[k]: 256 >> k rows */
+};
+static pthread_mutex_t rows_lock = PTHREAD_MUTEX_INITIALIZER;
+
+/* The text of t for 256 >> k rows: 0 or -ENOMEM. */
+static int rows_text(struct rows_sql *t, size_t k, const char **ret)
+{
+    int r = 0;
+
+    pthread_mutex_lock(&rows_lock);
+    if (!t->sql[k]) {
+        size_t rows = (size_t)256 >> k, hn = strlen(t->head), rn = strlen(t->row),
+               tn = strlen(t->tail);
+        char *q = mem_alloc(hn + rows * (rn + 2) + tn + 1), *p = q;
+        if (q) {
+            memcpy(p, t->head, hn);
+            p += hn;
+            for (size_t i = 0; i < rows; i++) {
+                if (i) {
+                    memcpy(p, ", ", 2);
+                    p += 2;
+                }
+                memcpy(p, t->row, rn);
+                p += rn;
+            }
+            memcpy(p, t->tail, tn + 1);
+            t->sql[k] = q;
+        } else {
+            r = -ENOMEM;
+        }
+    }
+    *ret = t->sql[k];
+    pthread_mutex_unlock(&rows_lock);
+    return r;
+}
+#define ROWS_MAX 256
+
+/*
+ * Run sql's statements over the n items, the largest statement
+ * that fits first; bind(st, base, i, arg) binds item i at base + 1 ...,
+ * tail (if any) the statement's parameters after the rows. 0 or the first
+ * error.
+ */
+static int many(struct db *db, struct rows_sql *sql, size_t n,
+                int (*bind)(struct db_stmt *st, int base, size_t i, void *arg), int per_row,
+                int (*tail)(struct db_stmt *st, int base, void *arg), void *arg)
+{
+    size_t at = 0;
+
+    while (at < n) {
+        size_t k = 0, rows = ROWS_MAX;
+        struct db_stmt *st;
+        const char *text;
+        int r;
+
+        while (rows > n - at) {
+            rows /= 2;
+            k++;
+        }
+        if ((r = rows_text(sql, k, &text)) < 0 || (r = db_prepare(db, text, &st)) < 0)
+            return r;
+        for (size_t i = 0; r == 0 && i < rows; i++)
+            r = bind(st, (int)i * per_row, at + i, arg);
+        if (r == 0 && tail)
+            r = tail(st, (int)rows * per_row, arg);
+        if (r == 0)
+            while ((r = db_step(st)) > 0)
+                ;
+        db_done(st);
+        if (r < 0)
+            return r;
+        at += rows;
+    }
+    return 0;
+}
+
+struct devs_arg {
+    const struct device_rec *d;
+    int64_t district_id, now_ms;
+};
+
+static int bind_dev(struct db_stmt *st, int base, size_t i, void *arg)
+{
+    struct devs_arg *a = arg;
+    const struct device_rec *d = &a->d[i];
+    int r = 0, k = base + 1;
+
+    r = r ? r : db_bind_text(st, k++, str_from(d->asset_tag));
+    r = r ? r : db_bind_text(st, k++, str_from(d->serial));
+    r = r ? r : db_bind_text(st, k++, str_from(d->model));
+    r = r ? r : db_bind_text(st, k++, str_from(d->type));
+    r = r ? r : db_bind_text(st, k++, str_from(d->status));
+    r = r ? r : db_bind_text(st, k++, str_from(d->funding_source));
+    r = r ? r : bind_opt(st, k++, d->has_purchase, d->purchase_day);
+    r = r ? r : bind_opt(st, k++, d->has_cost, d->cost_cents);
+    r = r ? r : bind_opt(st, k++, d->has_cap, d->data_cap_mb);
+    r = r ? r : bind_opt(st, k++, d->school_id > 0, d->school_id);
+    r = r ? r : db_bind_text(st, k++, str_from(d->location));
+    r = r ? r : db_bind_text(st, k++, str_from(d->notes));
+    r = r ? r : db_bind_text(st, k++, str_from(d->carrier));
+    r = r ? r : db_bind_text(st, k++, str_from(d->plan));
+    r = r ? r : db_bind_int64(st, k++, a->district_id);
+    r = r ? r : db_bind_int64(st, k++, a->now_ms);
+    r = r ? r : db_bind_int64(st, k++, a->now_ms);
+    return r;
+}
+
+#define DEV_INSERT                                                                       \
+    "INSERT INTO devices (asset_tag, serial, model, type, status, funding_source, "      \
+    "purchase_day, cost_cents, data_cap_mb, school_id, location, notes, carrier, plan, " \
+    "district_id, created_ms, updated_ms) VALUES "
+#define DEV_ROW "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+static struct rows_sql dev_sql = {.head = DEV_INSERT, .row = DEV_ROW, .tail = ""};
+
+int store_devices_insert_many(struct db *db, int64_t district_id, const struct device_rec *d,
+                              size_t n, int64_t now_ms)
+{
+    struct devs_arg a = {d, district_id, now_ms};
+
+    db_tx_all_or_nothing(db); /* the import: any failure rolls it all back */
+    return many(db, &dev_sql, n, bind_dev, 17, NULL, &a);
+}
+
+/* The write grant covers every device of items (school grants: one query each). */
+static int writable_all(struct db *db, struct grant *g, size_t n,
+                        int64_t (*device)(size_t i, void *arg), void *arg)
+{
+    int r = covers(g, db, ACT_WRITE);
+
+    for (size_t i = 0; r == 0 && g->id != 0 && i < n; i++)
+        r = writable(db, g, device(i, arg));
+    return r;
+}
+
+struct evs_arg {
+    const struct device_event *e;
+    int64_t district_id;
+};
+
+static int bind_ev(struct db_stmt *st, int base, size_t i, void *arg)
+{
+    struct evs_arg *a = arg;
+    const struct device_event *e = &a->e[i];
+    int r = 0, k = base + 1;
+
+    r = r ? r : db_bind_int64(st, k++, a->district_id);
+    r = r ? r : db_bind_int64(st, k++, e->device_id);
+    r = r ? r : db_bind_text(st, k++, str_from(e->kind));
+    r = r ? r : db_bind_int64(st, k++, e->at_ms);
+    r = r ? r : bind_opt(st, k++, e->user_id > 0, e->user_id);
+    r = r ? r : bind_opt(st, k++, e->has_due, e->due_day);
+    r = r ? r : db_bind_text(st, k++, str_from(e->condition ? e->condition : ""));
+    r = r ? r : db_bind_text(st, k++, str_from(e->note ? e->note : ""));
+    r = r ? r : bind_opt(st, k++, e->has_cost, e->cost_cents);
+    r = r ? r : bind_opt(st, k++, e->other_device_id > 0, e->other_device_id);
+    r = r ? r : db_bind_text(st, k++, str_from(e->ack_method ? e->ack_method : ""));
+    r = r ? r : db_bind_text(st, k++, str_from(e->ack_guardian ? e->ack_guardian : ""));
+    r = r ? r : bind_opt(st, k++, e->recorded_by > 0, e->recorded_by);
+    r = r ? r : db_bind_text(st, k++, str_from(e->recorded_by_name ? e->recorded_by_name : ""));
+    return r;
+}
+
+static int64_t ev_device(size_t i, void *arg)
+{
+    return ((struct evs_arg *)arg)->e[i].device_id;
+}
+
+#define EV_INSERT                                                                           \
+    "INSERT INTO device_events (district_id, device_id, kind, at_ms, user_id, due_day, "    \
+    "condition, note, cost_cents, other_device_id, ack_method, ack_guardian, recorded_by, " \
+    "recorded_by_name) VALUES "
+#define EV_ROW "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+static struct rows_sql ev_sql = {.head = EV_INSERT, .row = EV_ROW, .tail = ""};
+
+int store_device_events_insert_many(struct db *db, struct grant *g, const struct device_event *e,
+                                    size_t n)
+{
+    struct evs_arg a = {e, 0};
+    int r = writable_all(db, g, n, ev_device, &a);
+
+    if (r < 0)
+        return r;
+    a.district_id = g->district_id;
+    db_tx_all_or_nothing(db); /* the import: any failure rolls it all back */
+    return many(db, &ev_sql, n, bind_ev, 14, NULL, &a);
+}
+
+struct loans_arg {
+    const struct device_loan *l;
+    int64_t district_id, now_ms;
+};
+
+static int bind_loan(struct db_stmt *st, int base, size_t i, void *arg)
+{
+    const struct device_loan *l = &((struct loans_arg *)arg)->l[i];
+    int r = db_bind_int64(st, base + 1, l->device_id);
+
+    r = r ? r : bind_opt(st, base + 2, l->holder_id > 0, l->holder_id);
+    r = r ? r : bind_opt(st, base + 3, l->has_due, l->due_day);
+    r = r ? r : db_bind_text(st, base + 4, str_from(l->status));
+    return r;
+}
+
+static int64_t loan_device(size_t i, void *arg)
+{
+    return ((struct loans_arg *)arg)->l[i].device_id;
+}
+
+/* The new loans as a table v (typed for PostgreSQL: a VALUES list's parameters have none). */
+#define LOAN_WITH "WITH v (id, holder, due, status) AS (VALUES "
+#define LOAN_ROW  "(CAST(? AS BIGINT), CAST(? AS BIGINT), CAST(? AS BIGINT), CAST(? AS TEXT))"
+#define LOAN_SET                                                                      \
+    ") UPDATE devices SET holder_id = v.holder, due_day = v.due, status = v.status, " \
+    "updated_ms = ? FROM v WHERE devices.district_id = ? AND devices.id = v.id"
+static struct rows_sql loan_sql = {.head = LOAN_WITH, .row = LOAN_ROW, .tail = LOAN_SET};
+
+static int bind_loan_tail(struct db_stmt *st, int base, void *arg)
+{
+    struct loans_arg *a = arg;
+    int r = db_bind_int64(st, base + 1, a->now_ms);
+    return r ? r : db_bind_int64(st, base + 2, a->district_id);
+}
+
+int store_device_set_loans(struct db *db, struct grant *g, const struct device_loan *l, size_t n,
+                           int64_t now_ms)
+{
+    struct loans_arg a = {l, 0, now_ms};
+    int r = writable_all(db, g, n, loan_device, &a);
+
+    if (r < 0)
+        return r;
+    a.district_id = g->district_id;
+    return many(db, &loan_sql, n, bind_loan, 4, bind_loan_tail, &a);
 }

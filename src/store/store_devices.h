@@ -43,6 +43,12 @@ int store_device_by_tag(struct db *db, int64_t district_id, const char *asset_ta
 /* Add a device (d->id, school_sid, holder and due are ignored): 0 and *ret_id, -EEXIST. */
 int store_device_insert(struct db *db, int64_t district_id, const struct device_rec *d,
                         int64_t now_ms, int64_t *ret_id);
+/*
+ * The import: add n devices (as store_device_insert) in as few statements as
+ * possible. Any failure leaves the transaction to be rolled back whole.
+ */
+int store_devices_insert_many(struct db *db, int64_t district_id, const struct device_rec *d,
+                              size_t n, int64_t now_ms);
 /* Change the inventory fields of device d->id (not its loan): 0, -ENOENT, -EEXIST (serial). */
 int store_device_update(struct db *db, int64_t district_id, const struct device_rec *d,
                         int64_t now_ms);
@@ -113,6 +119,21 @@ int store_device_event_insert(struct db *db, struct grant *g, const struct devic
 /* Set a device's loan (holder 0: none), due date and status under a RES_DEVICES write grant. */
 int store_device_set_loan(struct db *db, struct grant *g, int64_t device_id, int64_t holder_id,
                           bool has_due, int64_t due_day, const char *status, int64_t now_ms);
+
+/* The import: record n events (as store_device_event_insert), in file order, in few
+   statements. Any failure leaves the transaction to be rolled back whole. */
+int store_device_events_insert_many(struct db *db, struct grant *g, const struct device_event *e,
+                                    size_t n);
+/* A device's loan after an import (holder 0: none; status a static name). */
+struct device_loan {
+    int64_t device_id, holder_id, due_day;
+    bool has_due;
+    const char *status;
+};
+/* The import: set n devices' loans (as store_device_set_loan, each device once) in few
+   statements. */
+int store_device_set_loans(struct db *db, struct grant *g, const struct device_loan *l, size_t n,
+                           int64_t now_ms);
 
 /*
  * The students of a class today (in name order), each with the device they

@@ -10,7 +10,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { trellis, sqlShell } from './lib/trellis.mjs';
+import { trellis, sqlShell, PG } from './lib/trellis.mjs';
 import { demoServer, Client } from './lib/auth.mjs';
 
 let srv, db, dir, district, school, admin, schoolAdmin, teacher, student, guardianLogin, cls;
@@ -368,4 +368,123 @@ test('API: the wrong role is refused, and nothing changes', async () => {
   r = await admin.req(`${D()}?limit=500`);
   assert.equal(r.status, 200, r.text);
   assert.ok(r.body.devices.some((d) => d.asset_tag === 'E2E-OTHER'));
+});
+
+// ---- many rows: the imports write up to 1024 rows per batch, 256 per statement ----
+// (last in the file: its 1,600 devices stay out of the lists the API tests read)
+
+const BAT_HEADER = 'asset_tag,serial,model,type,status,funding_source,purchase_date,purchase_cost,school_sourced_id,location,Room';
+const batRow = (i, model = 'Acer Chromebook 314') => `BAT-${String(i).padStart(4, '0')},BAT-SN${i},${model},` +
+  (i % 3 ? 'chromebook,in_stock,local,2022-08-15,289.99,sch-001,' : 'laptop,in_repair,E-Rate,,,,') +
+  (i % 2 ? `Cart ${i % 7},` : ',') + (i % 5 ? '' : `R${i}`);
+const batCount = () => Number(sqlShell(db, "SELECT COUNT(*) FROM devices WHERE asset_tag LIKE 'BAT-%'"));
+const batEvents = () => sqlShell(db, "SELECT d.asset_tag || ':' || e.kind || ':' || coalesce(u.sourced_id, '') " +
+  "FROM device_events e JOIN devices d ON d.id = e.device_id LEFT JOIN users u ON u.id = e.user_id " +
+  "WHERE d.asset_tag LIKE 'BAT-%' ORDER BY e.id");
+const batState = () => sqlShell(db, "SELECT d.asset_tag || '|' || d.status || '|' || coalesce(u.sourced_id, '') || '|' || " +
+  "coalesce(CAST(d.due_day AS TEXT), '') FROM devices d LEFT JOIN users u ON u.id = d.holder_id " +
+  "WHERE d.asset_tag LIKE 'BAT-%' ORDER BY d.asset_tag");
+// A statement of the import fails on this row (a trigger): what the batches before it wrote must go too.
+function failOn(table, column, value) {
+  if (!PG) {
+    sqlShell(db, `CREATE TRIGGER bat_fail BEFORE INSERT ON ${table} WHEN NEW.${column} = ${value} ` +
+      "BEGIN SELECT RAISE(ABORT, 'injected failure'); END");
+  } else {
+    sqlShell(db, `CREATE FUNCTION bat_fail() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN IF NEW.${column} = ${value} ` +
+      "THEN RAISE EXCEPTION 'injected failure'; END IF; RETURN NEW; END $$; " +
+      `CREATE TRIGGER bat_fail BEFORE INSERT ON ${table} FOR EACH ROW EXECUTE FUNCTION bat_fail()`);
+  }
+  return () => sqlShell(db, PG ? `DROP TRIGGER bat_fail ON ${table}; DROP FUNCTION bat_fail()` : 'DROP TRIGGER bat_fail');
+}
+
+test('many rows: batches give the same result as one row at a time, all or nothing', () => {
+  const rows = Array.from({ length: 1300 }, (_, i) => batRow(i));
+  const f = file('batch.csv', [BAT_HEADER, ...rows].join('\n') + '\n');
+  const before = sqlShell(db, 'SELECT COUNT(*) FROM devices');
+
+  // a duplicate asset tag in two different batches: the file is rejected whole
+  const dup = file('batch-dup.csv', [BAT_HEADER, ...rows, batRow(5).replace('BAT-SN5', 'BAT-SNX')].join('\n') + '\n');
+  let r = trellis(['import', 'devices', '--db', db, dup]);
+  assert.equal(r.status, 1);
+  assert.ok(r.stderr.includes(`${dup}:1302:1: asset_tag: 'BAT-0005' is also on line 7`), r.stderr);
+  assert.equal(batCount(), 0);
+
+  // the last batch fails in the database: the first batch (written already) is rolled back too
+  let undo = failOn('devices', 'asset_tag', "'BAT-1200'");
+  r = trellis(['import', 'devices', '--db', db, f]);
+  undo();
+  assert.equal(r.status, 1, r.stdout);
+  assert.match(r.stderr, /batch\.csv:1026-1301: cannot write the devices of these lines/);
+  assert.equal(batCount(), 0);
+  assert.equal(sqlShell(db, 'SELECT COUNT(*) FROM devices'), before);
+
+  r = trellis(['import', 'devices', '--db', db, f]);
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /1300 rows, 1300 created, 0 updated, 0 unchanged/);
+  // in file order (ids), every field as one row at a time would have written it
+  assert.equal(sqlShell(db, "SELECT asset_tag FROM devices WHERE asset_tag LIKE 'BAT-%' ORDER BY id"),
+    rows.map((x) => x.split(',')[0]).join('\n'));
+  assert.equal(sqlShell(db, "SELECT asset_tag || '|' || serial || '|' || type || '|' || status || '|' || " +
+    "coalesce(CAST(purchase_day AS TEXT), '-') || '|' || coalesce(CAST(cost_cents AS TEXT), '-') || '|' || " +
+    "coalesce(CAST(school_id AS TEXT), '-') || '|' || location || '|' || notes FROM devices WHERE asset_tag IN ('BAT-0000', 'BAT-1297') ORDER BY asset_tag"),
+    `BAT-0000|BAT-SN0|laptop|in_repair|-|-|-||{"Room":"R0"}\n` +
+    `BAT-1297|BAT-SN1297|chromebook|in_stock|19219|28999|${school}|Cart 2|{}`);
+  r = trellis(['import', 'devices', '--db', db, f]);
+  assert.match(r.stdout, /1300 rows, 0 created, 0 updated, 1300 unchanged/);
+
+  // changed and new rows mixed over the batches
+  const mixed = [];
+  for (let i = 0; i < 1300; i++) {
+    mixed.push(i % 100 ? rows[i] : batRow(i, 'Dell 3100'));
+    if (i % 13 === 0 || i % 13 === 6 || i % 13 === 9) mixed.push(batRow(2000 + i));
+  }
+  r = trellis(['import', 'devices', '--db', db, file('batch-mixed.csv', [BAT_HEADER, ...mixed].join('\n') + '\n')]);
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /1600 rows, 300 created, 13 updated, 1287 unchanged/);
+  assert.equal(batCount(), 1600);
+  assert.equal(sqlShell(db, "SELECT COUNT(*) FROM devices WHERE asset_tag LIKE 'BAT-%' AND model = 'Dell 3100'"), '13');
+
+  // the export reads back: importing it changes nothing, exporting again gives the same file
+  const out = join(dir, 'batch-out.csv'), again = join(dir, 'batch-again.csv');
+  assert.equal(trellis(['export', 'devices', '--db', db, out]).status, 0);
+  r = trellis(['import', 'devices', '--db', db, out]);
+  assert.match(r.stdout, /0 created, 0 updated, \d+ unchanged/);
+  assert.equal(trellis(['export', 'devices', '--db', db, again]).status, 0);
+  assert.equal(readFileSync(again, 'utf8'), readFileSync(out, 'utf8'));
+
+  // the history: 1300 check-outs then 650 check-ins (two batches of events, six statements of loans)
+  const kids = sqlShell(db, "SELECT sourced_id FROM users WHERE role = 'student' ORDER BY id LIMIT 7").split('\n');
+  const hist = [];
+  for (let i = 0; i < 1300; i++) {
+    const at = new Date(Date.UTC(2024, 8, 1, 8) + i * 60000).toISOString().replace('.000', '');
+    hist.push(`${at},${rows[i].split(',')[0]},check_out,${kids[i % 7]},${i % 2 ? '2026-06-30' : ''},good`);
+  }
+  for (let i = 0; i < 1300; i += 2)
+    hist.push(`2025-06-05,${rows[i].split(',')[0]},check_in,,,scratched`);
+  const h = file('batch-history.csv', ['at,asset_tag,event,user_sourced_id,due_date,condition', ...hist].join('\n') + '\n');
+  const state0 = batState();
+  undo = failOn('device_events', 'kind', "'check_in'");
+  r = trellis(['import', 'device-events', '--db', db, h]);
+  undo();
+  assert.equal(r.status, 1, r.stdout);
+  assert.match(r.stderr, /batch-history\.csv:1026-1951: cannot write the events of these lines/);
+  assert.equal(batEvents(), '');
+  assert.equal(batState(), state0);
+
+  r = trellis(['import', 'device-events', '--db', db, h]);
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /1950 rows, 1950 created, 0 unchanged/);
+  const want = hist.map((l) => { const c = l.split(','); return `${c[1]}:${c[2]}:${c[2] === 'check_out' ? c[3] : kids[Number(c[1].slice(4)) % 7]}`; });
+  assert.equal(batEvents(), want.join('\n'));
+  const state = batState().split('\n');
+  assert.equal(state.length, 1600);
+  for (let i = 0; i < 1300; i++) {
+    const s = state.find((x) => x.startsWith(rows[i].split(',')[0] + '|'));
+    assert.match(s, i % 2 ? new RegExp(`\\|assigned\\|${kids[i % 7]}\\|20634$`) : /\|in_stock\|\|$/, s);
+  }
+  const stored = batState();
+  r = trellis(['import', 'device-events', '--db', db, h]);
+  assert.match(r.stdout, /1950 rows, 0 created, 1950 unchanged/);
+  assert.equal(batState(), stored);
+  assert.equal(batEvents(), want.join('\n'));
 });
