@@ -66,9 +66,11 @@ for (const lang of ['en', 'es']) {
       // a family's phone: what the first load moves
       const w = await pageWeight(page);
       writeArtifact(`family-weight-${lang}.txt`, `${w.requests} requests, ${w.bytes} bytes\n${w.rows.join('\n')}\n`);
-      // 48 KB, headers included: it was 36 KB before the design system (about 4 KB more CSS),
-      // the icon sprite (5 KB) and the family view's own texts (3 KB, fetched only here)
-      assert.ok(w.bytes <= 48 * 1024, `the family view moved ${w.bytes} bytes`);
+      // 50 KB, headers included: it was 36 KB before the design system (about 4 KB more CSS),
+      // the icon sprite (5 KB) and the family view's own texts (3 KB, fetched only here); then
+      // 48 KB until the devices, home-connectivity and equity pages added their icons to the one
+      // sprite every page shares (+0.6 KB) and every page got the privacy notice's footer link
+      assert.ok(w.bytes <= 50 * 1024, `the family view moved ${w.bytes} bytes`);
       const cards = await page.$$eval('.family-child', (cs) => cs.map((c) => ({ name: c.querySelector('h2').textContent, text: c.innerText })));
       assert.deepEqual(cards.map((c) => c.name), kids.map((k) => k.child.name), 'a card per child, by name');
       for (const [i, k] of kids.entries()) {
