@@ -25,28 +25,17 @@ void store_badge_credential_release(struct badge_credential_row *row)
 int store_badge_achievement_put(struct db *db, const struct badge_achievement_row *row,
                                 int64_t *ret_id)
 {
-    struct db_stmt *st;
-    int r = db_query(db, &st,
-                     "INSERT INTO badge_achievements (district_id, slug, name, description, "
-                     "competency, method, evidence_required, created_ms) "
-                     "VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
-                     "ON CONFLICT (district_id, slug) DO UPDATE SET name = excluded.name, "
-                     "description = excluded.description, competency = excluded.competency, "
-                     "method = excluded.method, evidence_required = excluded.evidence_required "
-                     "RETURNING id",
-                     "issssssi", row->district_id, row->slug, row->name, row->description,
-                     row->competency, row->method, row->evidence_required, row->created_ms);
-    if (r < 0)
-        return r;
-    r = db_step(st);
-    if (r > 0) {
-        *ret_id = db_col_int64(st, 0);
-        r = 0;
-    } else if (r == 0) {
-        r = -EIO;
-    }
-    db_done(st);
-    return r;
+    return db_query_int64(
+        db, ret_id,
+        "INSERT INTO badge_achievements (district_id, slug, name, description, "
+        "competency, method, evidence_required, created_ms) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
+        "ON CONFLICT (district_id, slug) DO UPDATE SET name = excluded.name, "
+        "description = excluded.description, competency = excluded.competency, "
+        "method = excluded.method, evidence_required = excluded.evidence_required "
+        "RETURNING id",
+        "issssssi", row->district_id, row->slug, row->name, row->description, row->competency,
+        row->method, row->evidence_required, row->created_ms);
 }
 
 int store_badge_rubric_put(struct db *db, int64_t district_id, int64_t achievement_id, int64_t ord,
@@ -219,26 +208,14 @@ int store_badge_next_index(struct db *db, int64_t district_id, int64_t *ret)
 int store_badge_credential_add(struct db *db, const struct badge_credential_row *row,
                                int64_t *ret_id)
 {
-    struct db_stmt *st;
-    int r = db_query(db, &st,
-                     "INSERT INTO badge_credentials (district_id, uuid, achievement_id, "
-                     "recipient_id, awarded_by, awarded_by_user, issued_ms, expires_ms, "
-                     "status_index, kid, jwt) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
-                     "RETURNING id",
-                     "isiisziiiss", row->district_id, row->uuid, row->achievement_id,
-                     row->recipient_id, row->awarded_by, row->awarded_by_user, row->issued_ms,
-                     row->expires_ms, row->status_index, row->kid, row->jwt);
-    if (r < 0)
-        return r;
-    r = db_step(st);
-    if (r > 0) {
-        *ret_id = db_col_int64(st, 0);
-        r = 0;
-    } else if (r == 0) {
-        r = -EIO;
-    }
-    db_done(st);
-    return r;
+    return db_query_int64(db, ret_id,
+                          "INSERT INTO badge_credentials (district_id, uuid, achievement_id, "
+                          "recipient_id, awarded_by, awarded_by_user, issued_ms, expires_ms, "
+                          "status_index, kid, jwt) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                          "RETURNING id",
+                          "isiisziiiss", row->district_id, row->uuid, row->achievement_id,
+                          row->recipient_id, row->awarded_by, row->awarded_by_user, row->issued_ms,
+                          row->expires_ms, row->status_index, row->kid, row->jwt);
 }
 
 #define CRED_COLS                                                                         \
@@ -508,24 +485,13 @@ int store_badge_submission_get(struct db *db, int64_t id, struct badge_submissio
 int store_badge_submission_add(struct db *db, const struct badge_submission_row *row,
                                int64_t *ret_id)
 {
-    struct db_stmt *st;
-    int r = db_query(db, &st,
-                     "INSERT INTO badge_submissions (district_id, achievement_id, applicant_id, "
-                     "round, evidence, state, submitted_ms) VALUES (?, ?, ?, ?, ?, ?, ?) "
-                     "RETURNING id",
-                     "iiiissi", row->district_id, row->achievement_id, row->applicant_id,
-                     row->round, row->evidence, row->state, row->submitted_ms);
-    if (r < 0)
-        return r;
-    r = db_step(st);
-    if (r > 0) {
-        *ret_id = db_col_int64(st, 0);
-        r = 0;
-    } else if (r == 0) {
-        r = -EIO;
-    }
-    db_done(st);
-    return r;
+    return db_query_int64(
+        db, ret_id,
+        "INSERT INTO badge_submissions (district_id, achievement_id, applicant_id, "
+        "round, evidence, state, submitted_ms) VALUES (?, ?, ?, ?, ?, ?, ?) "
+        "RETURNING id",
+        "iiiissi", row->district_id, row->achievement_id, row->applicant_id, row->round,
+        row->evidence, row->state, row->submitted_ms);
 }
 
 int store_badge_submission_decide(struct db *db, int64_t id, const char *state, int64_t now_ms,
