@@ -44,20 +44,6 @@ static int covers(struct grant *g, struct db *db, enum access_kind kind, unsigne
     return grant_covers(g, db, kind, g->district_id, g->id, action);
 }
 
-static int64_t one_row(struct db_stmt *st, int64_t *ret_id)
-{
-    int r = db_step(st);
-    if (r > 0) {
-        if (ret_id)
-            *ret_id = db_col_int64(st, 0);
-        r = 0;
-    } else if (r == 0) {
-        r = -EIO;
-    }
-    db_done(st);
-    return r;
-}
-
 /* ---- survey codes ---- */
 
 int store_conn_code_insert(struct db *db, struct grant *g, int64_t user_id,
@@ -193,17 +179,13 @@ int store_conn_household(struct db *db, int64_t district_id, int64_t user_id, in
 int store_conn_answer_insert(struct db *db, int64_t district_id, const struct conn_answer *a,
                              int64_t *ret_id)
 {
-    struct db_stmt *st;
-    int r = db_query(
-        db, &st,
+    return db_query_int64(
+        db, ret_id,
         "INSERT INTO survey_answers (district_id, user_id, household_id, source, "
         "code_id, entered_by, answered_ms, answers_sealed) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
         "RETURNING id",
         "iizszzib", district_id, a->user_id, a->household_id, a->source, a->code_id, a->entered_by,
         a->answered_ms, a->sealed, a->sealed_len);
-    if (r < 0)
-        return r;
-    return (int)one_row(st, ret_id);
 }
 
 int store_conn_answers(struct db *db, struct grant *g,
@@ -287,19 +269,16 @@ static int ref_rows(struct db_stmt *st, struct grant *g,
 int store_conn_referral_insert(struct db *db, struct grant *g, const struct conn_referral *x,
                                int64_t *ret_id)
 {
-    struct db_stmt *st;
     int r = covers(g, db, RES_CONNECTIVITY, ACT_WRITE);
     if (r < 0)
         return r;
-    r = db_query(db, &st,
-                 "INSERT INTO internet_referrals (district_id, user_id, programme, provider, "
-                 "status, outcome_sealed, created_by, created_ms, updated_ms) VALUES (?, ?, ?, ?, "
-                 "?, ?, ?, ?, ?) RETURNING id",
-                 "iisssbzii", g->district_id, g->id, x->programme, x->provider, x->status,
-                 x->outcome_sealed, x->outcome_len, x->created_by, x->created_ms, x->updated_ms);
-    if (r < 0)
-        return r;
-    r = (int)one_row(st, ret_id);
+    r = db_query_int64(
+        db, ret_id,
+        "INSERT INTO internet_referrals (district_id, user_id, programme, provider, "
+        "status, outcome_sealed, created_by, created_ms, updated_ms) VALUES (?, ?, ?, ?, "
+        "?, ?, ?, ?, ?) RETURNING id",
+        "iisssbzii", g->district_id, g->id, x->programme, x->provider, x->status, x->outcome_sealed,
+        x->outcome_len, x->created_by, x->created_ms, x->updated_ms);
     if (r < 0)
         return r;
     int64_t n = db_exec(db,
@@ -310,23 +289,29 @@ int store_conn_referral_insert(struct db *db, struct grant *g, const struct conn
     return n < 0 ? (int)n : 0;
 }
 
-int store_conn_referral_owner(struct db *db, int64_t id, int64_t *ret_district, int64_t *ret_user)
+/* two integers of the row with this id (its district and owner): -ENOENT when there is none */
+static int owner_of(struct db *db, const char *sql, int64_t id, int64_t *ret_a, int64_t *ret_b)
 {
     struct db_stmt *st;
-    int r = db_query(db, &st, "SELECT district_id, user_id FROM internet_referrals WHERE id = ?",
-                     "i", id);
+    int r = db_query(db, &st, sql, "i", id);
     if (r < 0)
         return r;
     r = db_step(st);
     if (r > 0) {
-        *ret_district = db_col_int64(st, 0);
-        *ret_user = db_col_int64(st, 1);
+        *ret_a = db_col_int64(st, 0);
+        *ret_b = db_col_int64(st, 1);
         r = 0;
     } else if (r == 0) {
         r = -ENOENT;
     }
     db_done(st);
     return r;
+}
+
+int store_conn_referral_owner(struct db *db, int64_t id, int64_t *ret_district, int64_t *ret_user)
+{
+    return owner_of(db, "SELECT district_id, user_id FROM internet_referrals WHERE id = ?", id,
+                    ret_district, ret_user);
 }
 
 int store_conn_referral_get(struct db *db, struct grant *g, int64_t id,
@@ -412,38 +397,22 @@ int store_conn_school_referrals(struct db *db, struct grant *g, int64_t day,
 int store_conn_session_insert(struct db *db, struct grant *g, const struct conn_session *s,
                               int64_t *ret_id)
 {
-    struct db_stmt *st;
     int r = covers(g, db, RES_SCHOOL_CONNECTIVITY, ACT_WRITE);
     if (r < 0)
         return r;
-    r = db_query(db, &st,
-                 "INSERT INTO literacy_sessions (district_id, school_id, audience, topic, title, "
-                 "lang, day, walk_ins, created_by, created_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, "
-                 "?) RETURNING id",
-                 "iissssiizi", g->district_id, g->id, s->audience, s->topic, s->title, s->lang,
-                 s->day, s->walk_ins, s->created_by, s->created_ms);
-    if (r < 0)
-        return r;
-    return (int)one_row(st, ret_id);
+    return db_query_int64(
+        db, ret_id,
+        "INSERT INTO literacy_sessions (district_id, school_id, audience, topic, title, "
+        "lang, day, walk_ins, created_by, created_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, "
+        "?) RETURNING id",
+        "iissssiizi", g->district_id, g->id, s->audience, s->topic, s->title, s->lang, s->day,
+        s->walk_ins, s->created_by, s->created_ms);
 }
 
 int store_conn_session_owner(struct db *db, int64_t id, int64_t *ret_district, int64_t *ret_school)
 {
-    struct db_stmt *st;
-    int r = db_query(db, &st, "SELECT district_id, school_id FROM literacy_sessions WHERE id = ?",
-                     "i", id);
-    if (r < 0)
-        return r;
-    r = db_step(st);
-    if (r > 0) {
-        *ret_district = db_col_int64(st, 0);
-        *ret_school = db_col_int64(st, 1);
-        r = 0;
-    } else if (r == 0) {
-        r = -ENOENT;
-    }
-    db_done(st);
-    return r;
+    return owner_of(db, "SELECT district_id, school_id FROM literacy_sessions WHERE id = ?", id,
+                    ret_district, ret_school);
 }
 
 int store_conn_school_person(struct db *db, struct grant *g, int64_t user_id)
